@@ -1,0 +1,82 @@
+/**
+ * Event: one flat record with ECS field names as keys ("host.name", "process.command_line", ...).
+ *
+ * Flat (dotted keys, not nested objects) because every consumer — detectors, the Sigma engine,
+ * correlation — looks fields up by their full ECS name, and one hash lookup is cheaper than a walk.
+ * What ECS has no name for lives under "minerhunt.*".
+ *
+ * Every event says where it came from, so a finding can point at its proof:
+ *   "log.file.path"      the input file ("-" for stdin)
+ *   "minerhunt.line"     1-based line number of the record in that file (text inputs)
+ *   "minerhunt.offset"   byte offset (binary inputs) — for pcaps, see "minerhunt.packet"
+ *   "minerhunt.packet"   1-based packet number in a capture
+ *   "minerhunt.format"   the source module that parsed it ("zeek.dns", "aws.cloudtrail", ...)
+ *   "event.dataset"      ECS dataset, e.g. "zeek.dns", "aws.guardduty", "falco.alerts"
+ *   "event.category"     ECS categories as an array: ["process"], ["network"], ["network","dns"] ...
+ *   "event.kind"         "event" | "alert" | "metric" | "state"
+ *
+ * Values are attacker-controlled text: never evaluate them, escape them when rendering.
+ */
+export type FieldValue = string | number | boolean | null | readonly string[] | readonly number[];
+
+export interface Event {
+  [field: string]: FieldValue | undefined;
+}
+
+/** Read a string field; arrays give their first element. */
+export function str(event: Event, field: string): string | undefined {
+  const v = event[field];
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  if (Array.isArray(v) && v.length > 0) return String(v[0]);
+  return undefined;
+}
+
+/** Read a numeric field; numeric strings are accepted. */
+export function num(event: Event, field: string): number | undefined {
+  const v = event[field];
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && v.trim() !== "") {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Read a field as a list of strings (scalars become one-element lists). */
+export function strs(event: Event, field: string): string[] {
+  const v = event[field];
+  if (v == null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return [String(v)];
+}
+
+/** Whether the event's "event.category" contains the given category. */
+export function hasCategory(event: Event, category: string): boolean {
+  const v = event["event.category"];
+  if (typeof v === "string") return v === category;
+  if (Array.isArray(v)) return (v as readonly string[]).includes(category);
+  return false;
+}
+
+/** Where an event came from, for evidence. */
+export function provenance(event: Event): Evidence {
+  const ev: Evidence = { file: str(event, "log.file.path") ?? "-" };
+  const line = num(event, "minerhunt.line");
+  if (line !== undefined) ev.line = line;
+  const offset = num(event, "minerhunt.offset");
+  if (offset !== undefined) ev.offset = offset;
+  const packet = num(event, "minerhunt.packet");
+  if (packet !== undefined) ev.packet = packet;
+  return ev;
+}
+
+/** A pointer at the record that proves something: file plus line (text) or offset/packet (binary). */
+export interface Evidence {
+  file: string;
+  line?: number;
+  offset?: number;
+  packet?: number;
+  /** One short, human-readable line saying what this record shows (attacker text, escape when rendering). */
+  summary?: string;
+}

@@ -1,0 +1,74 @@
+import type { Event } from "../model/index.js";
+
+/**
+ * The first bytes of an input, for format sniffing. Sniffers must be cheap and must not throw.
+ */
+export interface Sample {
+  /** Path as given ("-" for stdin); inside an archive or gzip, the inner name without ".gz". */
+  path: string;
+  /** Up to 64 KiB from the start (after gunzip). */
+  bytes: Uint8Array;
+  /** The same bytes decoded as UTF-8 (invalid sequences replaced). */
+  text: string;
+  /** The first non-empty lines of text (at most 20), without line endings. */
+  lines: string[];
+}
+
+/** One line of a text input. */
+export interface Line {
+  text: string;
+  /** 1-based line number. */
+  line: number;
+  /** Byte offset of the line start. */
+  offset: number;
+}
+
+/** An opened input. A source reads it one way: lines, whole text or bytes. */
+export interface Input {
+  path: string;
+  /** Lines without their endings; invalid UTF-8 is replaced; lines over the limit are reported and skipped. */
+  lines(): AsyncIterable<Line>;
+  /** The whole input as text (bounded: inputs over the limit are an error for document formats). */
+  text(): Promise<string>;
+  /** The whole input as bytes (bounded likewise), for binary formats such as pcap. */
+  bytes(): Promise<Uint8Array>;
+  /** A byte stream, for binary formats that can be read incrementally. */
+  stream(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Hints from detection so a source can skip building events that cannot matter.
+ * Optional: with no prefilter a source builds every event. A source that skips records still
+ * counts them (ParseContext.skipped) so the summary's totals stay true.
+ */
+export interface Prefilter {
+  /** Could a DNS name matter (pool domain, donation host, ...)? */
+  domain(name: string): boolean;
+  /** Could this destination IP matter? */
+  ip(address: string): boolean;
+  /** Could this destination port matter (miner ports)? */
+  port(port: number): boolean;
+  /** Could this raw text (a command line, a whole record) matter? Case-insensitive keyword scan. */
+  text(raw: string): boolean;
+}
+
+export interface ParseContext {
+  /** Report a record that could not be read; the source then skips it and goes on. */
+  issue(line: number | undefined, message: string, offset?: number): void;
+  /** Count records a prefilter let the source skip without building an event. */
+  skipped(count?: number): void;
+  prefilter?: Prefilter;
+}
+
+/**
+ * One module per input format. `sniff` scores a sample (0 = not mine, 1 = certainly mine); the
+ * highest score wins, so a generic format (ECS NDJSON) scores lower than a specific one (Zeek JSON).
+ */
+export interface Source {
+  /** Format id, also accepted by --input-format: "zeek.dns", "aws.cloudtrail", "pcap", ... */
+  readonly id: string;
+  /** One line for `--help` and docs. */
+  readonly title: string;
+  sniff(sample: Sample): number;
+  parse(input: Input, ctx: ParseContext): AsyncIterable<Event>;
+}

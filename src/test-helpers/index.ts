@@ -1,0 +1,74 @@
+/**
+ * Helpers for tests only (excluded from the build).
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestContext } from "node:test";
+import type { Event, ParseIssue } from "../model/index.js";
+import { openBuffer, openFile } from "../sources/input.js";
+import type { ParseContext, Prefilter, Source } from "../sources/types.js";
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The shared public fixtures live beside the checkout (../shared/fixtures), never inside it:
+ * their licences stay with them. MINERHUNT_SHARED overrides the location.
+ */
+export const SHARED_DIR = process.env.MINERHUNT_SHARED ?? resolve(REPO_ROOT, "../shared");
+
+/** Path of a shared fixture, or skip the test with a clear reason when the folder is missing. */
+export function sharedFixture(t: TestContext, rel: string): string | undefined {
+  const p = join(SHARED_DIR, "fixtures", rel);
+  if (!existsSync(p)) {
+    t.skip(`shared fixture missing: ${p} (set MINERHUNT_SHARED to the shared/ folder)`);
+    return undefined;
+  }
+  return p;
+}
+
+export interface Parsed {
+  events: Event[];
+  issues: ParseIssue[];
+  skipped: number;
+}
+
+function collector(path: string, format: string, prefilter?: Prefilter) {
+  const issues: ParseIssue[] = [];
+  let skipped = 0;
+  const ctx: ParseContext = {
+    issue: (line, message, offset) => {
+      const i: ParseIssue = { file: path, format, severity: "warning", message };
+      if (line !== undefined) i.line = line;
+      if (offset !== undefined) i.offset = offset;
+      issues.push(i);
+    },
+    skipped: (n = 1) => { skipped += n; },
+  };
+  if (prefilter) ctx.prefilter = prefilter;
+  return { issues, ctx, skippedCount: () => skipped };
+}
+
+/** Parse in-memory text (or bytes) with one source, collecting events and issues. */
+export async function parseWith(source: Source, data: string | Uint8Array, path = "test.log", prefilter?: Prefilter): Promise<Parsed> {
+  const c = collector(path, source.id, prefilter);
+  const { input } = await openBuffer(path, data, (l, m, o) => c.ctx.issue(l, m, o));
+  const events: Event[] = [];
+  for await (const e of source.parse(input, c.ctx)) events.push(e);
+  return { events, issues: c.issues, skipped: c.skippedCount() };
+}
+
+/** Parse a file on disk with one source. */
+export async function parseFileWith(source: Source, path: string, prefilter?: Prefilter): Promise<Parsed> {
+  const c = collector(path, source.id, prefilter);
+  const { input } = await openFile(path, (l, m, o) => c.ctx.issue(l, m, o));
+  const events: Event[] = [];
+  for await (const e of source.parse(input, c.ctx)) events.push(e);
+  return { events, issues: c.issues, skipped: c.skippedCount() };
+}
+
+/** Sniff score of in-memory text for one source. */
+export async function sniffWith(source: Source, data: string | Uint8Array, path = "test.log"): Promise<number> {
+  const { sample } = await openBuffer(path, data);
+  return source.sniff(sample);
+}
