@@ -72,3 +72,33 @@ export async function sniffWith(source: Source, data: string | Uint8Array, path 
   const { sample } = await openBuffer(path, data);
   return source.sniff(sample);
 }
+
+import { makeFinding, type Finding } from "../model/index.js";
+import type { Detector } from "../detect/types.js";
+import { loadIntel } from "../intel/index.js";
+import type { Intel } from "../intel/index.js";
+import { defaultConfig, type DetectConfig } from "../detect/config.js";
+
+let cachedIntel: Intel | undefined;
+/** The project's curated intel with no user-imported lists (tests must not depend on the machine). */
+export function testIntel(): Intel {
+  cachedIntel ??= loadIntel({ importDirs: [] });
+  return cachedIntel;
+}
+
+/** Run one detector over events (routing applied as the pipeline does) and return its findings. */
+export function runDetector(detector: Detector, events: Event[], opts: { intel?: Intel; config?: Partial<DetectConfig> } = {}): Finding[] {
+  const findings: Finding[] = [];
+  const config = { ...defaultConfig(), ...opts.config } as DetectConfig;
+  const run = detector.start({ intel: opts.intel ?? testIntel(), config, emit: (d) => findings.push(makeFinding(d)) });
+  const datasets = new Set(detector.routes.datasets ?? []);
+  const categories = detector.routes.categories ?? [];
+  for (const e of events) {
+    const ds = e["event.dataset"];
+    const cats = e["event.category"];
+    const catList = typeof cats === "string" ? [cats] : Array.isArray(cats) ? (cats as string[]) : [];
+    if ((typeof ds === "string" && datasets.has(ds)) || categories.some((c) => catList.includes(c))) run.onEvent(e);
+  }
+  run.finish();
+  return findings;
+}

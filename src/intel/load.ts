@@ -1,0 +1,198 @@
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { DomainTable } from "./domains.js";
+import { IpTable } from "./ips.js";
+import { CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, type ImportedFile } from "./schema.js";
+import type { CloudFindingType, DomainMatch, Intel, IpMatch, MinerInfo } from "./types.js";
+
+/** data/intel beside the package, found from src/ or dist/ alike. */
+export function defaultIntelDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../data/intel");
+}
+
+/** Where `minerhunt intel import` keeps lists: MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel. */
+export function userIntelDir(): string {
+  return process.env.MINERHUNT_INTEL_DIR ?? join(homedir(), ".config", "minerhunt", "intel");
+}
+
+export class IntelError extends Error {}
+
+function readYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 50 });
+  } catch (err) {
+    throw new IntelError(`${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new IntelError(`${file}: at ${first.path.join(".") || "(top)"}: ${first.message}`);
+  }
+  return parsed.data;
+}
+
+export interface LoadIntelOptions {
+  /** The project's curated data (default: data/intel). */
+  dataDir?: string;
+  /** Folders of imported lists (default: the user intel dir, if it exists). */
+  importDirs?: string[];
+  /** Lists imported in memory for this run (scan --intel FILE). */
+  extraLists?: ImportedFile[];
+  /** Site allowlist from --config. */
+  allowDomains?: string[];
+}
+
+const CURATED_POOL_CONFIDENCE = 0.85;
+const DONATION_CONFIDENCE = 0.9;
+const BROWSER_MINER_CONFIDENCE = 0.6;
+
+export function loadIntel(opts: LoadIntelOptions = {}): Intel {
+  const dir = opts.dataDir ?? defaultIntelDir();
+  const miners = readYaml(join(dir, "miners.yaml"), MinersFileSchema);
+  const stratum = readYaml(join(dir, "stratum.yaml"), StratumFileSchema);
+  const pools = readYaml(join(dir, "pools.yaml"), PoolsFileSchema);
+  const cloud = readYaml(join(dir, "cloud.yaml"), CloudFileSchema);
+  const hosts = readYaml(join(dir, "hosts.yaml"), HostsFileSchema);
+
+  const domains = new DomainTable<Omit<DomainMatch, "listed">>();
+  for (const a of pools.allowlist) domains.allow(a);
+  for (const a of opts.allowDomains ?? []) domains.allow(a);
+  for (const d of pools.donation) domains.add(d, { list: "donation", label: "XMRig developer fee", confidence: DONATION_CONFIDENCE });
+  for (const p of pools.pools) domains.add(p.domain, { list: "pools", label: p.label, confidence: CURATED_POOL_CONFIDENCE });
+  for (const d of pools.browser_miners) domains.add(d, { list: "browser-miners", confidence: BROWSER_MINER_CONFIDENCE });
+
+  const ips = new IpTable<Omit<IpMatch, "listed">>();
+  const imported: ImportedFile[] = [...(opts.extraLists ?? [])];
+  for (const importDir of opts.importDirs ?? [userIntelDir()]) {
+    if (!existsSync(importDir)) continue;
+    for (const name of readdirSync(importDir).sort()) {
+      if (!name.endsWith(".json")) continue;
+      const file = join(importDir, name);
+      let doc: unknown;
+      try { doc = JSON.parse(readFileSync(file, "utf8")); } catch (err) { throw new IntelError(`${file}: not valid JSON: ${(err as Error).message}`); }
+      const parsed = ImportedFileSchema.safeParse(doc);
+      if (!parsed.success) throw new IntelError(`${file}: not an imported list (${parsed.error.issues[0]!.message}); re-import it with 'minerhunt intel import'`);
+      imported.push(parsed.data);
+    }
+  }
+  for (const list of imported) {
+    for (const d of list.domains) domains.add(d, { list: `import:${list.name}`, confidence: list.confidence });
+    for (const ip of list.ips) ips.add(ip.address, { list: `import:${list.name}`, confidence: list.confidence, ...(ip.ports ? { ports: ip.ports } : {}) });
+  }
+
+  const minerInfos: MinerInfo[] = miners.miners.map((m) => ({
+    name: m.name, processNames: m.process_names.map((n) => n.toLowerCase()), kind: m.kind, coins: m.coins,
+    flags: m.flags, configFiles: m.config_files, inPlaybook: m.in_playbook,
+  }));
+  const minerByName = new Map<string, MinerInfo>();
+  for (const m of minerInfos) for (const n of m.processNames) minerByName.set(n, m);
+
+  const masquerade = hosts.masquerade_names.map((n) => n.toLowerCase());
+  const campaign = new Set(hosts.campaign_process_names.map((n) => n.toLowerCase()));
+  const cloudTypes = new Map<string, CloudFindingType>();
+  for (const t of cloud.finding_types) cloudTypes.set(`${t.provider}\0${t.type.toLowerCase()}`, t);
+  const images = new Set(miners.miner_images.map((i) => i.toLowerCase()));
+  const gpuPrefixes = {
+    aws: cloud.instance_families.gpu.aws.map((f) => f.toLowerCase()),
+    azure: cloud.instance_families.gpu.azure.map((f) => f.toLowerCase()),
+    gcp: cloud.instance_families.gpu.gcp.map((f) => f.toLowerCase()),
+  };
+  const wallets = miners.wallets.map((w) => ({ coin: w.coin, re: new RegExp(w.pattern, "g") }));
+
+  const intel: Intel = {
+    miners: minerInfos,
+    minerByProcessName(name) {
+      let n = name.trim().toLowerCase();
+      const slash = n.lastIndexOf("/");
+      if (slash !== -1) n = n.slice(slash + 1);
+      if (n.endsWith(".exe")) n = n.slice(0, -4);
+      return minerByName.get(n);
+    },
+    minerArgs: miners.miner_args.map((a) => a.toLowerCase()),
+    stratum: { schemes: stratum.schemes, methods: stratum.methods, httpHeaders: stratum.http_headers },
+    playbookPorts: new Set(pools.ports.playbook),
+    minerPorts: new Set([...pools.ports.playbook, ...pools.ports.known]),
+    poolLabelHints: pools.label_hints,
+    matchDomain(name) {
+      const hit = domains.lookup(name);
+      if (!hit || hit.entry.allow || !hit.entry.value) return undefined;
+      return { listed: hit.suffix, ...hit.entry.value };
+    },
+    isAllowlisted(name) {
+      const hit = domains.lookup(name);
+      return hit?.entry.allow === true;
+    },
+    matchIp(address) {
+      const hit = ips.lookup(address);
+      return hit ? { listed: hit.prefix, ...hit.value } : undefined;
+    },
+    masqueradeNames: masquerade,
+    isMasqueradeName(name) {
+      const n = name.trim().replace(/^\[|\]$/g, "").toLowerCase();
+      // kworker/0:1, migration/3, kworker/u8:2-events: the name before "/" is what matters.
+      const base = n.split("/", 1)[0]!;
+      return masquerade.includes(base);
+    },
+    campaignProcessNames: [...campaign],
+    dropPaths: hosts.drop_paths,
+    cloudFindingTypes: cloud.finding_types,
+    cloudFindingType(provider, type) {
+      return cloudTypes.get(`${provider}\0${type.trim().toLowerCase()}`);
+    },
+    classifyInstanceType(instanceType) {
+      const t = instanceType.trim().toLowerCase();
+      if (!t) return undefined;
+      const family = t.split(".", 1)[0]!;
+      if (gpuPrefixes.aws.includes(family)) return "gpu";
+      if (gpuPrefixes.azure.some((p) => t.startsWith(p))) return "gpu";
+      if (gpuPrefixes.gcp.some((p) => t.startsWith(p))) return "gpu";
+      const size = t.includes(".") ? t.slice(t.indexOf(".") + 1) : "";
+      if (size && cloud.instance_families.compute_sizes.includes(size)) return "compute";
+      // GCP/Azure big CPU shapes: n2-highcpu-64, c2-standard-60, Standard_F64s_v2, Standard_HB120rs_v3.
+      const gcpCpus = /^[a-z0-9]+-[a-z]+-(\d+)$/.exec(t);
+      if (gcpCpus && Number(gcpCpus[1]) >= 48) return "compute";
+      const azCpus = /^standard_[a-z]+(\d+)/.exec(t);
+      if (azCpus && Number(azCpus[1]) >= 48) return "compute";
+      return undefined;
+    },
+    isMinerImage(image) {
+      let i = image.trim().toLowerCase();
+      const at = i.indexOf("@");
+      if (at !== -1) i = i.slice(0, at);
+      const lastSlash = i.lastIndexOf("/");
+      const colon = i.lastIndexOf(":");
+      if (colon > lastSlash) i = i.slice(0, colon);
+      for (const prefix of ["docker.io/", "index.docker.io/", "registry-1.docker.io/"]) if (i.startsWith(prefix)) i = i.slice(prefix.length);
+      if (i.startsWith("library/")) i = i.slice(8);
+      if (images.has(i)) return true;
+      const repoName = i.slice(i.lastIndexOf("/") + 1);
+      return images.has(repoName);
+    },
+    minerConfigKeys: miners.miner_config_keys,
+    findWallets(text) {
+      const found: { coin: string; wallet: string }[] = [];
+      const bounded = text.length > 65536 ? text.slice(0, 65536) : text;
+      for (const w of wallets) {
+        w.re.lastIndex = 0;
+        for (const m of bounded.matchAll(w.re)) {
+          if (!found.some((f) => f.wallet === m[0])) found.push({ coin: w.coin, wallet: m[0] });
+          if (found.length >= 20) return found;
+        }
+      }
+      return found;
+    },
+    stats() {
+      return {
+        miners: minerInfos.length, minerProcessNames: minerByName.size, domains: domains.size, ips: ips.size,
+        importedLists: imported.length, cloudFindingTypes: cloud.finding_types.length, minerPorts: intel.minerPorts.size,
+        minerImages: images.size,
+      };
+    },
+  };
+  return intel;
+}
