@@ -78,7 +78,7 @@ test("real CoinBlocker hosts file and Maltrail trails import; IP:port kept; allo
   assert.deepEqual(intel.matchIp("107.191.47.239")?.ports, [3333, 7777]);
   assert.equal(intel.matchIp("8.8.8.8"), undefined);
   assert.equal(intel.matchDomain("pool.ntp.org"), undefined);
-  assert.ok(intel.stats().domains > 5000);
+  assert.ok((intel.stats().domains ?? 0) > 5000);
 });
 
 test("adblock and Falco list formats import", (t) => {
