@@ -1,0 +1,77 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { makeFinding, type Entities, type Finding, type Trigger } from "../model/index.js";
+import { correlate } from "./index.js";
+
+let n = 0;
+function finding(rule: string, confidence: number, entities: Entities, opts: { trigger?: Trigger; at?: string; usd?: number; sample?: boolean } = {}): Finding {
+  n++;
+  const at = opts.at ?? "2026-11-20T03:00:00.000Z";
+  return makeFinding({
+    rule: { id: rule, name: rule, kind: "detector" }, title: rule, trigger: opts.trigger ?? "host", severity: "high",
+    confidence, firstSeen: at, lastSeen: at, entities, observables: [], evidence: [{ file: "x.log", line: n }],
+    ...(opts.usd !== undefined ? { facts: { "billing.usd": opts.usd } } : {}),
+    ...(opts.sample ? { sample: true } : {}),
+  });
+}
+const opts = { accountWindowHours: 24 };
+
+test("findings sharing a host join one incident; confidence grows with independent rules", () => {
+  const a = finding("miner-process", 0.8, { hosts: ["db01"], ips: ["10.0.0.5"] });
+  const b = finding("pool-dns", 0.7, { ips: ["10.0.0.5"] }, { trigger: "network" });
+  const c = finding("persistence", 0.5, { hosts: ["DB01"] });
+  const [inc, ...rest] = correlate([a, b, c], opts);
+  assert.equal(rest.length, 0);
+  assert.equal(inc!.findings.length, 3);
+  assert.equal(inc!.environment, "on-premise");
+  assert.ok(inc!.confidence > 0.95, String(inc!.confidence));
+  assert.deepEqual(inc!.triggers.sort(), ["host", "network"]);
+});
+
+test("a weak signal alone never makes an incident, but joins one that shares its host", () => {
+  const port = finding("pool-connection", 0.15, { ips: ["10.0.0.9"] }, { trigger: "network" });
+  const cpu = finding("high-cpu", 0.3, { hosts: ["ml-train-01"] });
+  assert.deepEqual(correlate([port, cpu], opts), []);
+  const miner = finding("miner-process", 0.9, { hosts: ["ml-train-01"] });
+  const incs = correlate([port, cpu, miner], opts);
+  assert.equal(incs.length, 1);
+  assert.deepEqual(incs[0]!.findings.map((f) => f.rule.id).sort(), ["high-cpu", "miner-process"]);
+});
+
+test("weak findings do not bridge two unrelated incidents", () => {
+  const a = finding("miner-process", 0.9, { hosts: ["a"] });
+  const b = finding("miner-process", 0.9, { hosts: ["b"] });
+  const bridge = finding("pool-connection", 0.15, { hosts: ["a", "b"] }, { trigger: "network" });
+  assert.equal(correlate([a, b, bridge], opts).length, 2);
+});
+
+test("cloud findings of one account join within the window; scope counts regions and instances", () => {
+  const gd = finding("cloud-alert", 0.85, { accounts: ["111122223333"], regions: ["us-east-1"], instances: ["i-1"], providers: ["aws"] }, { trigger: "cloud-alert", at: "2026-11-20T03:00:00Z" });
+  const burst = finding("run-instances-burst", 0.7, { accounts: ["111122223333"], regions: ["us-east-1", "eu-west-1", "ap-southeast-1"], instances: ["i-1", "i-2", "i-3"], accessKeys: ["AKIAEXAMPLE"], providers: ["aws"] }, { trigger: "cloud-activity", at: "2026-11-20T02:10:00Z" });
+  const bill = finding("billing-anomaly", 0.35, { accounts: ["111122223333"], providers: ["aws"] }, { trigger: "billing", at: "2026-11-20T00:00:00Z", usd: 4210.5 });
+  const later = finding("cloud-alert", 0.85, { accounts: ["111122223333"], instances: ["i-9"], providers: ["aws"] }, { trigger: "cloud-alert", at: "2026-12-10T00:00:00Z" });
+  const incs = correlate([gd, burst, bill, later], opts);
+  assert.equal(incs.length, 2);
+  const main = incs[0]!;
+  assert.equal(main.environment, "cloud");
+  assert.equal(main.scope.regions, 3);
+  assert.equal(main.scope.instances, 3);
+  assert.equal(main.billingUsd, 4210.5);
+  assert.match(main.title, /AWS account 111122223333: 3 instances in 3 regions/);
+});
+
+test("an incident of provider samples only is marked as a sample", () => {
+  const s = finding("cloud-alert", 0.85, { accounts: ["123456789012"], providers: ["aws"] }, { trigger: "cloud-alert", sample: true });
+  const [inc] = correlate([s], opts);
+  assert.equal(inc!.sample, true);
+  assert.match(inc!.title, /\[sample\]/);
+});
+
+test("the same input gives the same incident ids", () => {
+  const mk = () => [finding("miner-process", 0.9, { hosts: ["x"] }, { at: "2026-01-01T00:00:00Z" })];
+  n = 100;
+  const a = correlate(mk(), opts)[0]!.id;
+  n = 100;
+  const b = correlate(mk(), opts)[0]!.id;
+  assert.equal(a, b);
+});

@@ -1,0 +1,93 @@
+import { createHash } from "node:crypto";
+import { SEVERITIES, WEAK_CONFIDENCE, severityRank, type Entities, type Finding, type Scope, type Severity, type Trigger, type Environment } from "../model/index.js";
+import { mergeEntities } from "../detect/detectors/common.js";
+
+/**
+ * What correlation knows about a group of findings before the playbook speaks: entities, counted
+ * scope, environment, triggers, combined confidence. The playbook turns this into an Incident.
+ */
+export interface IncidentDraft {
+  id: string;
+  title: string;
+  findings: Finding[];
+  entities: Entities;
+  scope: Scope;
+  environment: Environment;
+  triggers: Trigger[];
+  /** Highest severity among the findings (the playbook may raise or lower it). */
+  findingSeverity: Severity;
+  confidence: number;
+  firstSeen: string;
+  lastSeen: string;
+  billingUsd?: number;
+  sample: boolean;
+}
+
+const isCloudFinding = (f: Finding): boolean =>
+  Boolean(f.entities.providers?.length || f.entities.instances?.length || f.entities.accounts?.length || f.entities.regions?.length) ||
+  f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing";
+
+/**
+ * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that
+ * all of them are wrong is the product of their doubts. Many findings of one rule add nothing.
+ */
+export function combinedConfidence(findings: readonly Finding[]): number {
+  const bestPerRule = new Map<string, number>();
+  for (const f of findings) bestPerRule.set(f.rule.id, Math.max(bestPerRule.get(f.rule.id) ?? 0, f.confidence));
+  let doubt = 1;
+  for (const c of bestPerRule.values()) doubt *= 1 - c;
+  return Math.min(0.99, Math.round((1 - doubt) * 1000) / 1000);
+}
+
+export function draftIncident(findings: Finding[]): IncidentDraft {
+  const entities = mergeEntities(...findings.map((f) => f.entities));
+  const cloud = findings.some(isCloudFinding);
+  const onPrem = findings.some((f) => !isCloudFinding(f) && Boolean(f.entities.hosts?.length || f.entities.ips?.length));
+  const environment: Environment = cloud && onPrem ? "hybrid" : cloud ? "cloud" : "on-premise";
+  const triggers = [...new Set(findings.map((f) => f.trigger))];
+  const firstSeen = findings.map((f) => f.firstSeen).filter(Boolean).sort()[0] ?? "";
+  const lastSeen = findings.map((f) => f.lastSeen).filter(Boolean).sort().at(-1) ?? firstSeen;
+  let billing = 0;
+  let hasBilling = false;
+  for (const f of findings) {
+    const usd = f.facts?.["billing.usd"];
+    if (typeof usd === "number") { billing += usd; hasBilling = true; }
+  }
+  const findingSeverity = findings.reduce<Severity>((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), SEVERITIES[0]);
+  const strongest = [...findings].filter((f) => f.confidence >= WEAK_CONFIDENCE).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id))[0] ?? findings[0]!;
+  const id = `inc-${createHash("sha256").update(strongest.id).digest("hex").slice(0, 12)}`;
+  const scope: Scope = {
+    hosts: entities.hosts?.length ?? 0,
+    instances: entities.instances?.length ?? 0,
+    regions: entities.regions?.length ?? 0,
+    accounts: entities.accounts?.length ?? 0,
+    clusters: entities.clusters?.length ?? 0,
+  };
+  const draft: IncidentDraft = {
+    id, title: "", findings, entities, scope, environment, triggers, findingSeverity,
+    confidence: combinedConfidence(findings), firstSeen, lastSeen,
+    sample: findings.every((f) => f.sample === true),
+  };
+  if (hasBilling) draft.billingUsd = Math.round(billing * 100) / 100;
+  draft.title = titleOf(draft);
+  return draft;
+}
+
+/** A one-line English title; reports translate from the structured fields, not from this. */
+export function titleOf(d: IncidentDraft): string {
+  const s = d.scope;
+  const miner = d.findings.flatMap((f) => f.observables).find((o) => o.type === "process")?.value;
+  const parts: string[] = [];
+  if (d.environment !== "on-premise") {
+    const provider = (d.entities.providers?.[0] ?? "cloud").toUpperCase();
+    const acct = d.entities.accounts?.length === 1 ? ` account ${d.entities.accounts[0]}` : s.accounts > 1 ? ` ${s.accounts} accounts` : "";
+    const where = s.instances ? `${s.instances} instance${s.instances > 1 ? "s" : ""}` : s.hosts ? `${s.hosts} host${s.hosts > 1 ? "s" : ""}` : "";
+    const regions = s.regions > 1 ? ` in ${s.regions} regions` : s.regions === 1 ? ` in ${d.entities.regions![0]}` : "";
+    parts.push(`${provider}${acct}${where ? `: ${where}${regions}` : regions}`);
+  }
+  if (d.environment !== "cloud") {
+    const hosts = d.entities.hosts ?? [];
+    parts.push(hosts.length === 1 ? `host ${hosts[0]}` : hosts.length > 1 ? `${hosts.length} hosts` : `${d.entities.ips?.length ?? 0} IP(s)`);
+  }
+  return `Cryptomining${miner ? ` (${miner})` : ""} — ${parts.join("; ")}${d.sample ? " [sample]" : ""}`;
+}

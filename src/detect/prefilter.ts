@@ -1,0 +1,62 @@
+import type { Prefilter } from "../sources/types.js";
+import type { Intel } from "../intel/types.js";
+import { isPrivateIp } from "../intel/ips.js";
+
+/**
+ * The source-side prefilter built from intel: which DNS names, IPs, ports and raw records could
+ * possibly produce a finding. Sources use it to skip building events for the rest (a Zeek DNS line
+ * whose query is "www.example.com" is never JSON-parsed).
+ *
+ * It must never say "no" to something a detector would flag, so it errs towards "yes": a miner port
+ * or a PB-31 label hint keeps a record, and IPs that a pool name resolved to earlier in the run are
+ * learned (the scan reads DNS logs before flow logs so that this works across files).
+ */
+export interface LearningPrefilter extends Prefilter {
+  /** Remember an address a pool domain resolved to: flows to it matter from now on. */
+  learnIp(address: string): void;
+}
+
+const MAX_LEARNED_IPS = 100_000;
+
+export function buildPrefilter(intel: Intel, extraKeywords: readonly string[] = []): LearningPrefilter {
+  const learned = new Set<string>();
+  const hints = intel.poolLabelHints.map((h) => `${h}.`);
+  const keywords = buildKeywords(intel, extraKeywords);
+  return {
+    domain(name: string): boolean {
+      if (intel.matchDomain(name)) return true;
+      const lower = name.toLowerCase();
+      for (const h of hints) if (lower.startsWith(h)) return !intel.isAllowlisted(lower);
+      return false;
+    },
+    ip(address: string): boolean {
+      if (learned.has(address)) return true;
+      return !isPrivateIp(address) && intel.matchIp(address) !== undefined;
+    },
+    learnIp(address: string): void {
+      if (learned.size < MAX_LEARNED_IPS) learned.add(address);
+    },
+    port(port: number): boolean {
+      return intel.minerPorts.has(port);
+    },
+    text(raw: string): boolean {
+      const lower = raw.toLowerCase();
+      for (const k of keywords) if (lower.includes(k)) return true;
+      return false;
+    },
+  };
+}
+
+/** Lower-case fragments any miner-related process record contains at least one of. */
+function buildKeywords(intel: Intel, extra: readonly string[]): string[] {
+  const set = new Set<string>();
+  for (const m of intel.miners) for (const n of m.processNames) set.add(n);
+  for (const a of intel.minerArgs) set.add(a.trim());
+  for (const s of intel.stratum.schemes) set.add(s.split("+")[0]!); // "stratum", "stratum1", "daemon"
+  for (const n of intel.masqueradeNames) set.add(n);
+  for (const n of intel.campaignProcessNames) set.add(n.toLowerCase());
+  for (const p of intel.dropPaths) set.add(p.toLowerCase());
+  for (const e of extra) set.add(e.toLowerCase());
+  set.delete("");
+  return [...set];
+}
