@@ -75,3 +75,22 @@ test("the same input gives the same incident ids", () => {
   const b = correlate(mk(), opts)[0]!.id;
   assert.equal(a, b);
 });
+
+test("one image under different registry spellings joins Kubernetes audit and Falco findings", () => {
+  const audit = finding("k8s-workload", 0.9, { images: ["metal3d/xmrig:latest"], namespaces: ["kube-system"] }, { trigger: "container" });
+  const falco = finding("falco-miner", 0.85, { images: ["docker.io/metal3d/xmrig"], pods: ["kube-metrics-sync-1-x"] }, { trigger: "container" });
+  const other = finding("falco-miner", 0.85, { images: ["ghcr.io/other/miner:1"] }, { trigger: "container" });
+  assert.equal(correlate([audit, falco, other], opts).length, 2);
+});
+
+test("a shared public pool does not join a cloud account and an on-premise host", () => {
+  const onprem = finding("pool-dns", 0.85, { ips: ["10.20.1.15"], pools: ["pool.supportxmr.com"] }, { trigger: "network" });
+  const cloud = finding("cloud-alert", 0.85, { accounts: ["111122223333"], instances: ["i-1"], providers: ["aws"], pools: ["pool.supportxmr.com"] }, { trigger: "cloud-alert" });
+  const incs = correlate([onprem, cloud], opts);
+  assert.deepEqual(incs.map((i) => i.environment).sort(), ["cloud", "on-premise"]);
+});
+
+test("an EKS node seen only by its EC2 host name counts as cloud", () => {
+  const [inc] = correlate([finding("falco-miner", 0.85, { hosts: ["ip-172-31-40-12.ec2.internal"] }, { trigger: "container" })], opts);
+  assert.equal(inc!.environment, "cloud");
+});

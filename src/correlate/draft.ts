@@ -23,9 +23,13 @@ export interface IncidentDraft {
   sample: boolean;
 }
 
+/** Host names the clouds give their instances (EKS/GKE nodes show up in Falco and audit logs so). */
+const CLOUD_HOST_SUFFIXES = [".ec2.internal", ".compute.internal", ".c.internal", ".internal.cloudapp.net"];
+
 const isCloudFinding = (f: Finding): boolean =>
   Boolean(f.entities.providers?.length || f.entities.instances?.length || f.entities.accounts?.length || f.entities.regions?.length) ||
-  f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing";
+  f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing" ||
+  (f.entities.hosts ?? []).some((h) => CLOUD_HOST_SUFFIXES.some((s) => h.endsWith(s)));
 
 /**
  * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that

@@ -5,13 +5,17 @@ import { WEAK_CONFIDENCE, type Entities, type Finding } from "../model/index.js"
  * with each other through shared hosts, IPs, instances, access keys, containers, pods, images and
  * pools, and through the same cloud account within a time window. Weak findings (a port, a CPU
  * spike) never start or bridge a group: each joins the group it shares the most entities with.
+ *
+ * A shared pool or wallet does not join: thousands of unrelated miners use the same public pools,
+ * and a cloud account and an on-premise host need different responses even when one actor is behind
+ * both. Such incidents are linked as related instead (see relatedIncidents).
  */
 export interface GroupOptions {
   /** Same-account findings join when their times are within this many hours. */
   accountWindowHours: number;
 }
 
-/** Entity keys that join findings. Users and namespaces are too common to join on their own. */
+/** Entity keys that join findings. Users, namespaces and pools are too common to join on their own. */
 export function joinKeys(e: Entities): string[] {
   const keys: string[] = [];
   for (const h of e.hosts ?? []) keys.push(`host:${h.toLowerCase()}`);
@@ -21,9 +25,21 @@ export function joinKeys(e: Entities): string[] {
   for (const c of e.containers ?? []) keys.push(`container:${c}`);
   const cluster = e.clusters?.[0] ?? "";
   for (const p of e.pods ?? []) keys.push(`pod:${cluster}/${p}`);
-  for (const img of e.images ?? []) keys.push(`image:${img}`);
-  for (const p of e.pools ?? []) keys.push(`pool:${p.toLowerCase()}`);
+  for (const img of e.images ?? []) keys.push(`image:${imageRepository(img)}`);
   return keys;
+}
+
+/** "docker.io/library/nginx:1.25" and "nginx" are one image repository: registry, library/ and tag dropped. */
+export function imageRepository(image: string): string {
+  let i = image.trim().toLowerCase();
+  const at = i.indexOf("@");
+  if (at !== -1) i = i.slice(0, at);
+  const colon = i.lastIndexOf(":");
+  if (colon > i.lastIndexOf("/")) i = i.slice(0, colon);
+  const first = i.split("/", 1)[0]!;
+  if (i.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")) i = i.slice(first.length + 1);
+  if (i.startsWith("library/")) i = i.slice(8);
+  return i;
 }
 
 class UnionFind {

@@ -4,8 +4,8 @@ import { z } from "zod";
  * Thresholds and site knowledge. Defaults are PB-31's own numbers ("High CPU sustained > 80% for
  * 30 min", "GPU utilization spike: unexpected > 60%", "Billing > $1,000"); --config FILE overrides.
  */
-export const DetectConfigSchema = z.object({
-  cpu: z.object({
+export const DetectConfigSchema = z.strictObject({
+  cpu: z.strictObject({
     /** Percent (0-100) a host's CPU must stay over. */
     thresholdPct: z.number().min(0).max(100).default(80),
     /** Minutes it must stay over it. */
@@ -13,13 +13,13 @@ export const DetectConfigSchema = z.object({
     /** A gap between samples longer than this breaks a run (missing data is not "sustained"). */
     maxGapMinutes: z.number().positive().default(10),
   }).default({ thresholdPct: 80, sustainMinutes: 30, maxGapMinutes: 10 }),
-  gpu: z.object({
+  gpu: z.strictObject({
     thresholdPct: z.number().min(0).max(100).default(60),
     sustainMinutes: z.number().positive().default(10),
     /** Hosts (names or glob patterns like "ml-*") where GPU use is expected. */
     expectedHosts: z.array(z.string()).default([]),
   }).default({ thresholdPct: 60, sustainMinutes: 10, expectedHosts: [] }),
-  billing: z.object({
+  billing: z.strictObject({
     /** A day is a spike when it exceeds median + k * MAD of the baseline (robust z-score). */
     robustZ: z.number().positive().default(5),
     /** ...and exceeds the baseline median by at least this many USD (ignore cents). */
@@ -29,7 +29,7 @@ export const DetectConfigSchema = z.object({
     /** PB-31 escalation: billing over this (USD) goes to Finance + Cloud team. */
     escalateUsd: z.number().nonnegative().default(1000),
   }).default({ robustZ: 5, minIncreaseUsd: 50, minBaselineDays: 5, escalateUsd: 1000 }),
-  cloudtrail: z.object({
+  cloudtrail: z.strictObject({
     /** RunInstances in at least this many regions within the window is a burst. */
     burstRegions: z.number().int().positive().default(2),
     burstWindowMinutes: z.number().positive().default(60),
@@ -37,12 +37,12 @@ export const DetectConfigSchema = z.object({
   /** Correlation: findings about one account join if within this many hours. */
   correlationWindowHours: z.number().positive().default(24),
   /** Host type by name pattern (glob) for PB-31's priority table. First match wins. */
-  hostTypes: z.array(z.object({
+  hostTypes: z.array(z.strictObject({
     match: z.string(),
     type: z.enum(["production", "cloud-instance", "workstation", "dev-test"]),
   })).default([]),
   /** Domains, IPs (or CIDRs) and process names that are never findings at this site. */
-  allowlist: z.object({
+  allowlist: z.strictObject({
     domains: z.array(z.string()).default([]),
     ips: z.array(z.string()).default([]),
     processes: z.array(z.string()).default([]),

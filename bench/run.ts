@@ -1,0 +1,80 @@
+/**
+ * Scan throughput and peak memory, measured against baselines in the same run:
+ *   - a plain JSON.parse loop over the same lines (what "parse everything" costs),
+ *   - jq running one equivalent filter over the same file.
+ * Each measurement is a separate process, so peak RSS is that tool's alone (GNU time's %M).
+ *
+ *   npm run bench                      # 1,000,000 events per file
+ *   BENCH_EVENTS=200000 npm run bench  # smaller
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generate, OUT_DIR } from "./generate.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = join(ROOT, "dist/cli/main.js");
+const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+
+interface Measure { tool: string; seconds: number; peakRssMb?: number; eventsPerSec: number; note?: string }
+
+/** Run a command under GNU time; return wall seconds and peak RSS (MB). */
+function timed(cmd: string, args: string[], stdoutTo?: string): { seconds: number; peakRssMb?: number; stdout: string; status: number | null } {
+  const full = TIME ? [TIME, "-f", "__TIME__ %e %M", cmd, ...args] : [cmd, ...args];
+  const started = performance.now();
+  const r = spawnSync(full[0]!, full.slice(1), { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: "1" } });
+  const wall = (performance.now() - started) / 1000;
+  const m = /__TIME__ ([\d.]+) (\d+)/.exec(r.stderr ?? "");
+  if (stdoutTo) writeFileSync(stdoutTo, r.stdout ?? "");
+  return { seconds: m ? Math.max(Number(m[1]), 0.01) : wall, ...(m ? { peakRssMb: Number(m[2]) / 1024 } : {}), stdout: r.stdout ?? "", status: r.status };
+}
+
+const JSON_PARSE_LOOP = `
+const { createReadStream } = require("node:fs");
+const { createInterface } = require("node:readline");
+let n = 0, hits = 0;
+const rl = createInterface({ input: createReadStream(process.argv[1], { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+rl.on("line", (l) => { const o = JSON.parse(l); n++; if (o.query === "pool.supportxmr.com") hits++; });
+rl.on("close", () => console.log(JSON.stringify({ n, hits })));
+`;
+
+function benchFile(label: string, file: string, format: string, jqFilter: string): Measure[] {
+  const out: Measure[] = [];
+  const mh = timed(process.execPath, [CLI, "scan", file, "-q", "--format", "json", "--input-format", format, "--no-default-rules"]);
+  const summary = JSON.parse(mh.stdout || "{}") as { summary?: { events: number; skipped: number; findings: number } };
+  const records = (summary.summary?.events ?? 0) + (summary.summary?.skipped ?? 0);
+  out.push({ tool: "minerhunt scan (built-in detectors)", seconds: mh.seconds, ...(mh.peakRssMb ? { peakRssMb: mh.peakRssMb } : {}), eventsPerSec: records / mh.seconds,
+    note: `${records} records, ${summary.summary?.events ?? 0} built, ${summary.summary?.findings ?? 0} findings` });
+  const mhs = timed(process.execPath, [CLI, "scan", file, "-q", "--format", "json", "--input-format", format]);
+  const s2 = JSON.parse(mhs.stdout || "{}") as { summary?: { events: number; skipped: number; findings: number } };
+  out.push({ tool: "minerhunt scan (+ PB-31 Sigma pack)", seconds: mhs.seconds, ...(mhs.peakRssMb ? { peakRssMb: mhs.peakRssMb } : {}), eventsPerSec: N / mhs.seconds,
+    note: `${s2.summary?.events ?? 0} built, ${s2.summary?.findings ?? 0} findings` });
+  const jp = timed(process.execPath, ["-e", JSON_PARSE_LOOP, file]);
+  out.push({ tool: "baseline: JSON.parse loop (node)", seconds: jp.seconds, ...(jp.peakRssMb ? { peakRssMb: jp.peakRssMb } : {}), eventsPerSec: N / jp.seconds });
+  const jq = timed("jq", ["-c", jqFilter, file]);
+  out.push({ tool: `baseline: jq '${jqFilter.length > 60 ? jqFilter.slice(0, 57) + "..." : jqFilter}'`, seconds: jq.seconds, ...(jq.peakRssMb ? { peakRssMb: jq.peakRssMb } : {}), eventsPerSec: N / jq.seconds,
+    note: `${jq.stdout.split("\n").filter(Boolean).length} lines out` });
+  console.log(`\n### ${label} (${N.toLocaleString("en")} events, ${format})`);
+  console.log("| tool | seconds | events/s | peak RSS MB | note |\n|---|---:|---:|---:|---|");
+  for (const m of out) console.log(`| ${m.tool} | ${m.seconds.toFixed(2)} | ${Math.round(m.eventsPerSec).toLocaleString("en")} | ${m.peakRssMb?.toFixed(0) ?? "n/a"} | ${m.note ?? ""} |`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
+  mkdirSync(OUT_DIR, { recursive: true });
+  const files = await generate(N);
+  console.log(`minerhunt bench — node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}, ${N.toLocaleString("en")} events per file; GNU time ${TIME ? "yes" : "no (no peak RSS)"}`);
+  const pools = "(^|\\\\.)(supportxmr\\\\.com|nanopool\\\\.org|moneroocean\\\\.stream|hashvault\\\\.pro|xmrig\\\\.com|unmineable\\\\.com)$";
+  const results = {
+    dns: benchFile("Zeek DNS JSON", files.dns, "zeek.dns", `select(.query | test("${pools}"))`),
+    conn: benchFile("Zeek conn JSON", files.conn, "zeek.conn", `select(.["id.resp_p"] == 3333 or .["id.resp_p"] == 4444 or .["id.resp_p"] == 5555 or .["id.resp_p"] == 14444)`),
+    process: benchFile("ECS process events (Elastic Defend NDJSON)", files.process, "ecs.ndjson", `select(.process.name == "xmrig" or (.process.command_line | test("stratum|--donate-level|pool\\\\.")))`),
+  };
+  writeFileSync(join(OUT_DIR, "results.json"), JSON.stringify({ node: process.version, events: N, at: new Date().toISOString(), results }, null, 2));
+}
+
+main().catch((err: unknown) => { console.error(err); process.exitCode = 1; });

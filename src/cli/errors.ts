@@ -1,0 +1,13 @@
+/** Exit codes, as antivirus scanners use them: 0 nothing found, 1 something found, 2 error. */
+export const EXIT_CLEAN = 0;
+export const EXIT_FOUND = 1;
+export const EXIT_ERROR = 2;
+
+/** An error the person can act on: printed as one line, no stack trace. */
+export class UsageError extends Error {}
+
+export function printError(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`minerhunt: ${message}\n`);
+  if (process.env.MINERHUNT_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+}

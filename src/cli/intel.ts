@@ -1,0 +1,68 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { Command, Option } from "commander";
+import { importList, loadIntel, userIntelDir, type ImportedFile } from "../intel/index.js";
+import { UsageError } from "./errors.js";
+
+export function registerIntelCommand(program: Command): void {
+  const intel = program.command("intel").description("Indicators: miners, pools, Stratum, cloud finding types; import blocklists");
+
+  intel
+    .command("import")
+    .description("Import a blocklist (hosts file, plain domain/IP list, adblock list, Falco list YAML) for every later scan")
+    .argument("<file...>", "list files")
+    .option("--name <name>", "name of the list (default: the file name)")
+    .option("--confidence <n>", "how much one hit on this list means, 0..1", "0.6")
+    .addOption(new Option("--list-format <format>", "force the list format").choices(["hosts", "plain", "adblock", "falco-yaml"]))
+    .option("--dir <dir>", "where imported lists are kept (default MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel)")
+    .action((files: string[], opts: { name?: string; confidence: string; listFormat?: "hosts" | "plain" | "adblock" | "falco-yaml"; dir?: string }) => {
+      const confidence = Number(opts.confidence);
+      if (!(confidence >= 0 && confidence <= 1)) throw new UsageError(`--confidence must be a number from 0 to 1, got "${opts.confidence}"`);
+      if (opts.name && files.length > 1) throw new UsageError("--name names one list; import one file at a time with --name");
+      const dir = opts.dir ?? userIntelDir();
+      mkdirSync(dir, { recursive: true });
+      for (const file of files) {
+        let text: string;
+        try { text = readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`${file}: ${(err as Error).message}`); }
+        const name = (opts.name ?? basename(file)).replace(/[^A-Za-z0-9._-]/g, "_");
+        const list = importList(text, name, file, opts.listFormat);
+        for (const i of list.issues.slice(0, 20)) process.stderr.write(`${file}:${i.line}: ${i.message}\n`);
+        if (list.issues.length > 20) process.stderr.write(`${file}: … ${list.issues.length - 20} more lines not understood\n`);
+        const saved: ImportedFile = { name, source: file, importedAt: new Date().toISOString(), confidence, domains: list.domains, ips: list.ips };
+        // Write to a temporary name first: a crash never leaves a half-written list that breaks later scans.
+        const target = join(dir, `${name}.json`);
+        writeFileSync(`${target}.tmp`, JSON.stringify(saved));
+        renameSync(`${target}.tmp`, target);
+        process.stdout.write(`${file}: ${list.format} list "${name}": ${list.domains.length} domains, ${list.ips.length} IPs` +
+          `${list.skipped ? `, ${list.skipped} entries skipped` : ""}${list.issues.length ? `, ${list.issues.length} lines not understood` : ""} → ${target}\n`);
+      }
+    });
+
+  intel
+    .command("stats")
+    .description("Show how many indicators are loaded")
+    .action(() => {
+      const stats = loadIntel().stats();
+      for (const [k, v] of Object.entries(stats)) process.stdout.write(`${k.padEnd(20)} ${v}\n`);
+    });
+
+  intel
+    .command("lookup")
+    .description("Look up a domain, IP or process name in the indicators")
+    .argument("<value...>")
+    .action((values: string[]) => {
+      const intel = loadIntel();
+      for (const v of values) {
+        const d = intel.matchDomain(v);
+        const ip = intel.matchIp(v);
+        const m = intel.minerByProcessName(v);
+        const parts: string[] = [];
+        if (d) parts.push(`pool domain (${d.list}${d.label ? `: ${d.label}` : ""}; listed as ${d.listed})`);
+        if (intel.isAllowlisted(v)) parts.push("allowlisted look-alike");
+        if (ip) parts.push(`mining IP (${ip.list}; ${ip.listed}${ip.ports ? ` ports ${ip.ports.join(",")}` : ""})`);
+        if (m) parts.push(`miner process (${m.name}, ${m.kind})`);
+        if (intel.isMasqueradeName(v)) parts.push("kernel-thread name miners hide behind");
+        process.stdout.write(`${v}: ${parts.length ? parts.join("; ") : "not known"}\n`);
+      }
+    });
+}

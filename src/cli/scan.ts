@@ -1,0 +1,97 @@
+import { createWriteStream } from "node:fs";
+import { Command, Option } from "commander";
+import cliProgress from "cli-progress";
+import { runScan } from "../scan/run.js";
+import { formatText } from "../scan/output/text.js";
+import { toOcsfDetectionFinding } from "../scan/output/ocsf.js";
+import type { ScanProgress } from "../scan/scan.js";
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
+import { VERSION } from "./version.js";
+import { saveToStore } from "./store-link.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command("scan")
+    .description("Scan log files, folders or stdin (-) for cryptomining; group findings into PB-31 incidents")
+    .argument("<path...>", "files or folders (walked recursively; .gz read transparently); - for stdin")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "ndjson", "ocsf"]).default("text"))
+    .option("-o, --output <file>", "write the report to FILE instead of stdout")
+    .option("--input-format <id>", "force one input format for every file (see `minerhunt formats`)")
+    .option("-c, --config <file>", "YAML/JSON config: thresholds, host types, allowlists (see docs/config.md)")
+    .option("--rules <dir>", "also apply the Sigma rules in DIR (repeatable; a SigmaHQ checkout works)", collect, [])
+    .option("--no-default-rules", "do not load the built-in PB-31 Sigma rule pack")
+    .option("--intel <file>", "use this blocklist too, for this run (hosts, plain, adblock, Falco list; repeatable)", collect, [])
+    .option("--db [path]", "save findings and incidents to the incident store (SQLite file or postgres:// URL; default MINERHUNT_DB or ./minerhunt.db)")
+    .option("--no-prefilter", "build every event, even those that cannot match (slower; for debugging)")
+    .option("-q, --quiet", "no progress bar")
+    .option("-v, --verbose", "list every weak finding and more input problems")
+    .addHelpText("after", `
+Exit status: 0 no incident found, 1 at least one incident found, 2 error (nothing could be read).
+Examples:
+  minerhunt scan examples/
+  minerhunt scan --format json -o out.json /var/log/zeek/
+  zcat dns.log.gz | minerhunt scan --input-format zeek.dns -`)
+    .action(async (paths: string[], opts: {
+      format: string; output?: string; inputFormat?: string; config?: string; rules: string[]; defaultRules: boolean;
+      intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean;
+    }) => {
+      const showProgress = !opts.quiet && process.stderr.isTTY === true;
+      const bar = showProgress ? new cliProgress.SingleBar({
+        format: "scanning {bar} {percentage}% | {value}/{total} MB | {events} events | {file}",
+        clearOnComplete: true, hideCursor: true, stream: process.stderr,
+      }, cliProgress.Presets.shades_classic) : undefined;
+      let started = false;
+      const onProgress = bar ? (p: ScanProgress) => {
+        const total = Math.max(1, Math.round(p.bytesTotal / 1e6));
+        if (!started) { bar.start(total, 0, { events: 0, file: "" }); started = true; }
+        bar.update(Math.round(p.bytesDone / 1e6), { events: p.events, file: p.file.slice(-40) });
+      } : undefined;
+      const run = await runScan({
+        paths, defaultRules: opts.defaultRules, ruleDirs: opts.rules, intelFiles: opts.intel, prefilter: opts.prefilter,
+        ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
+        ...(opts.config ? { configPath: opts.config } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      if (bar && started) bar.stop();
+      const { result, incidents, findings } = run;
+      for (const m of run.rules.messages) process.stderr.write(`minerhunt: rule refused: ${m}\n`);
+
+      const out = opts.output ? createWriteStream(opts.output) : process.stdout;
+      const write = (s: string) => out.write(s);
+      switch (opts.format) {
+        case "json":
+          write(JSON.stringify({
+            tool: { name: "minerhunt", version: VERSION },
+            summary: {
+              files: result.files.length, events: result.events, skipped: result.skipped, findings: findings.length,
+              incidents: incidents.length, issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
+              rules: { loaded: run.rules.loaded, refused: run.rules.refused },
+            },
+            incidents, findings, issues: result.issues, files: result.files,
+          }, null, 2) + "\n");
+          break;
+        case "ndjson":
+          for (const i of incidents) write(JSON.stringify({ type: "incident", ...i }) + "\n");
+          for (const f of findings) write(JSON.stringify({ type: "finding", ...f }) + "\n");
+          for (const i of result.issues) write(JSON.stringify({ type: "issue", ...i }) + "\n");
+          break;
+        case "ocsf":
+          for (const f of findings) write(JSON.stringify(toOcsfDetectionFinding(f, VERSION)) + "\n");
+          break;
+        default:
+          write(formatText(result, incidents, {
+            color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
+            verbose: opts.verbose === true,
+          }));
+      }
+      if (opts.output) await new Promise<void>((resolve, reject) => { out.once("error", reject); (out as NodeJS.WritableStream).end(() => resolve()); });
+
+      if (opts.db !== undefined && opts.db !== false) {
+        const summary = await saveToStore(typeof opts.db === "string" ? opts.db : undefined, run);
+        process.stderr.write(`${summary}\n`);
+      }
+      process.exitCode = !result.readSomething ? EXIT_ERROR : incidents.length > 0 ? EXIT_FOUND : EXIT_CLEAN;
+    });
+}

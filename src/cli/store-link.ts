@@ -1,0 +1,24 @@
+import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
+import type { RunScanResult } from "../scan/run.js";
+
+/** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
+export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
+  const store = await openStore(location ?? defaultStoreLocation());
+  try {
+    const files: ScannedFile[] = [];
+    for (const f of run.result.files) {
+      if (f.error || f.path === "-") continue;
+      files.push(await fingerprintFile(f.path));
+    }
+    const saved = await store.saveScan({
+      findings: run.findings, incidents: run.incidents, files,
+      counts: { events: run.result.events, findings: run.findings.length, incidents: run.incidents.length, issues: run.result.issuesTotal },
+    });
+    const i = saved.incidents;
+    const again = saved.rescannedFiles.length ? `; ${saved.rescannedFiles.length} file(s) were scanned before` : "";
+    return `stored scan #${saved.scanId}: ${saved.findings.inserted} new finding(s) (${saved.findings.known} known), ` +
+      `${i.created.length} incident(s) opened, ${i.merged.length} updated, ${i.unchanged.length} unchanged${again}`;
+  } finally {
+    await store.close();
+  }
+}

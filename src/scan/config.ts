@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { isMap, isNode, LineCounter, parseDocument } from "yaml";
+import { DetectConfigSchema, defaultConfig, type DetectConfig } from "../detect/config.js";
+
+export class ConfigError extends Error {}
+
+/**
+ * Read --config FILE (YAML or JSON). Unknown keys are errors, so a typo ("treshold") is caught
+ * instead of silently ignored; each error names the file, the line and what was expected.
+ */
+export function loadConfig(path?: string): DetectConfig {
+  if (!path) return defaultConfig();
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read config: ${(err as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new ConfigError(`${path}:${e.linePos?.[0]?.line ?? "?"}: not valid YAML/JSON: ${e.message.split("\n")[0]}`);
+  }
+  const result = DetectConfigSchema.safeParse(doc.toJS({ maxAliasCount: 50 }) ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path0 = issue.path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+    const at = [...path0, ...keys.slice(0, 1)];
+    const line = lineOfPath(doc, lineCounter, path0, keys[0]);
+    const what = issue.code === "unrecognized_keys" ? `unknown setting "${keys.join('", "')}"` : issue.message;
+    throw new ConfigError(`${path}${line ? `:${line}` : ""}: ${at.join(".") || "(top level)"}: ${what}`);
+  }
+  return result.data;
+}
+
+function lineOfPath(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: (string | number)[], key?: string): number | undefined {
+  const node = path.length ? doc.getIn(path, true) : doc.contents;
+  let target: unknown = node;
+  if (key !== undefined && isMap(node)) {
+    target = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key)?.key;
+  }
+  if (isNode(target) && target.range) return lc.linePos(target.range[0]).line;
+  return undefined;
+}

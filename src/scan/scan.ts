@@ -1,0 +1,188 @@
+import { stat } from "node:fs/promises";
+import type { Event, Finding, ParseIssue } from "../model/index.js";
+import { str, strs } from "../model/index.js";
+import type { Intel } from "../intel/types.js";
+import type { DetectConfig } from "../detect/config.js";
+import type { Detector } from "../detect/types.js";
+import { DetectionEngine } from "../detect/engine.js";
+import { buildPrefilter, type LearningPrefilter } from "../detect/prefilter.js";
+import { openFile, openStream, InputError } from "../sources/input.js";
+import { chooseSource } from "../sources/sniff.js";
+import { walkPaths } from "../sources/walk.js";
+import type { Input, ParseContext, Source } from "../sources/types.js";
+
+export interface ScanOptions {
+  paths: string[];
+  sources: readonly Source[];
+  detectors: readonly Detector[];
+  intel: Intel;
+  config: DetectConfig;
+  /** Force one format for every input (--input-format). */
+  inputFormat?: string;
+  /** Let sources skip records that cannot match (default on). Off when something needs every event. */
+  prefilter?: boolean;
+  /** stdin, when a path is "-". */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** Called now and then with how far the scan is. */
+  onProgress?: (p: ScanProgress) => void;
+  /** Every event, after detection (the store and tests use it). */
+  onEvent?: (e: Event) => void;
+  /** At most this many parse issues are kept in full; the rest are counted. */
+  maxIssues?: number;
+}
+
+export interface ScanProgress {
+  file: string;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  events: number;
+}
+
+export interface FileSummary {
+  path: string;
+  format?: string;
+  events: number;
+  skipped: number;
+  issues: number;
+  /** Set when the file could not be read at all. */
+  error?: string;
+}
+
+export interface ScanResult {
+  files: FileSummary[];
+  events: number;
+  skipped: number;
+  issues: ParseIssue[];
+  issuesTotal: number;
+  findings: Finding[];
+  /** True when at least one input was read (exit code 2 only when none was). */
+  readSomething: boolean;
+  durationMs: number;
+}
+
+interface Planned {
+  path: string;
+  input: Input;
+  source: Source;
+  size: number;
+  summary: FileSummary;
+}
+
+/** DNS first, so IPs that pool names resolve to are known before flow logs are read. */
+function readOrder(source: Source): number {
+  return /dns|resolver|bind/.test(source.id) ? 0 : 1;
+}
+
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const maxIssues = opts.maxIssues ?? 1000;
+  const issues: ParseIssue[] = [];
+  let issuesTotal = 0;
+  const files: FileSummary[] = [];
+  const addIssue = (i: ParseIssue) => {
+    issuesTotal++;
+    if (issues.length < maxIssues) issues.push(i);
+  };
+
+  // 1. Expand paths and sniff every input.
+  const planned: Planned[] = [];
+  for await (const path of walkPaths(opts.paths, (p, message) => {
+    addIssue({ file: p, severity: "error", message });
+    files.push({ path: p, events: 0, skipped: 0, issues: 1, error: message });
+  })) {
+    const summary: FileSummary = { path, events: 0, skipped: 0, issues: 0 };
+    files.push(summary);
+    const fileIssue = (line: number | undefined, message: string, offset?: number) => {
+      summary.issues++;
+      const i: ParseIssue = { file: path, severity: "warning", message };
+      if (summary.format) i.format = summary.format;
+      if (line !== undefined) i.line = line;
+      if (offset !== undefined) i.offset = offset;
+      addIssue(i);
+    };
+    try {
+      const opened = path === "-"
+        ? await openStream("-", opts.stdin ?? process.stdin, fileIssue)
+        : await openFile(path, fileIssue);
+      const choice = chooseSource(opened.sample, opts.sources, opts.inputFormat);
+      if (!choice.source) {
+        summary.error = choice.reason ?? "no known format";
+        summary.issues++;
+        addIssue({ file: path, severity: "error", message: summary.error });
+        continue;
+      }
+      summary.format = choice.source.id;
+      const size = path === "-" ? 0 : (await stat(path)).size;
+      planned.push({ path, input: opened.input, source: choice.source, size, summary });
+    } catch (err) {
+      summary.error = (err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message;
+      summary.issues++;
+      addIssue({ file: path, severity: "error", message: summary.error });
+    }
+  }
+  planned.sort((a, b) => readOrder(a.source) - readOrder(b.source));
+
+  // 2. Parse and detect.
+  const engine = new DetectionEngine(opts.detectors, opts.intel, opts.config);
+  const prefilter: LearningPrefilter | undefined = opts.prefilter === false ? undefined : buildPrefilter(opts.intel);
+  const bytesTotal = planned.reduce((s, p) => s + p.size, 0);
+  let bytesBefore = 0;
+  let events = 0;
+  let skipped = 0;
+  let filesDone = 0;
+  let readSomething = false;
+  for (const p of planned) {
+    const ctx: ParseContext = {
+      issue: (line, message, offset) => {
+        p.summary.issues++;
+        const i: ParseIssue = { file: p.path, format: p.source.id, severity: "warning", message };
+        if (line !== undefined) i.line = line;
+        if (offset !== undefined) i.offset = offset;
+        addIssue(i);
+      },
+      skipped: (count = 1) => { p.summary.skipped += count; },
+    };
+    if (prefilter) ctx.prefilter = prefilter;
+    const report = () => opts.onProgress?.({
+      file: p.path, filesDone, filesTotal: planned.length,
+      bytesDone: bytesBefore + Math.min(p.size, estimateBytes(p)), bytesTotal, events,
+    });
+    try {
+      let sinceReport = 0;
+      for await (const event of p.source.parse(p.input, ctx)) {
+        p.summary.events++;
+        events++;
+        engine.onEvent(event);
+        if (prefilter && event["dns.resolved_ip"] !== undefined) learnPoolAnswers(event, prefilter);
+        opts.onEvent?.(event);
+        if (++sinceReport === 50_000) { sinceReport = 0; report(); }
+      }
+      readSomething = true;
+    } catch (err) {
+      const message = err instanceof InputError ? err.message : `stopped reading: ${(err as Error).message}`;
+      p.summary.error = message;
+      ctx.issue(undefined, message);
+      if (p.summary.events > 0) readSomething = true;
+    }
+    skipped += p.summary.skipped;
+    if (p.summary.events > 0 || p.summary.skipped > 0) readSomething = true;
+    filesDone++;
+    bytesBefore += p.size;
+    report();
+  }
+
+  const findings = engine.finish();
+  return { files, events, skipped, issues, issuesTotal, findings, readSomething, durationMs: performance.now() - started };
+}
+
+function estimateBytes(p: Planned): number {
+  return p.size; // per-file granularity: sources do not report byte positions
+}
+
+function learnPoolAnswers(event: Event, prefilter: LearningPrefilter): void {
+  const name = str(event, "dns.question.name");
+  if (!name || !prefilter.domain(name)) return;
+  for (const ip of strs(event, "dns.resolved_ip")) prefilter.learnIp(ip);
+}
