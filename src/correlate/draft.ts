@@ -82,14 +82,19 @@ export function titleOf(d: IncidentDraft): string {
   const s = d.scope;
   const miner = d.findings.flatMap((f) => f.observables).find((o) => o.type === "process")?.value;
   const parts: string[] = [];
-  if (d.environment !== "on-premise") {
+  if (d.environment !== "on-premise" && (d.entities.providers?.length || d.entities.accounts?.length || s.instances || s.regions)) {
     const provider = (d.entities.providers?.[0] ?? "cloud").toUpperCase();
     const acct = d.entities.accounts?.length === 1 ? ` account ${d.entities.accounts[0]}` : s.accounts > 1 ? ` ${s.accounts} accounts` : "";
     const where = s.instances ? `${s.instances} instance${s.instances > 1 ? "s" : ""}` : s.hosts ? `${s.hosts} host${s.hosts > 1 ? "s" : ""}` : "";
     const regions = s.regions > 1 ? ` in ${s.regions} regions` : s.regions === 1 ? ` in ${d.entities.regions![0]}` : "";
     parts.push(`${provider}${acct}${where ? `: ${where}${regions}` : regions}`);
   }
-  if (d.environment !== "cloud") {
+  const ns = d.entities.namespaces ?? [];
+  if (ns.length > 0 || d.triggers.includes("container")) {
+    const image = d.entities.images?.[0];
+    parts.push(`Kubernetes${ns.length ? ` namespace ${ns.join(", ")}` : ""}${image ? ` image ${image}` : ""}`);
+  }
+  if (d.environment !== "cloud" || (d.entities.hosts?.length && !parts.length)) {
     const hosts = d.entities.hosts ?? [];
     parts.push(hosts.length === 1 ? `host ${hosts[0]}` : hosts.length > 1 ? `${hosts.length} hosts` : `${d.entities.ips?.length ?? 0} IP(s)`);
   }

