@@ -56,6 +56,9 @@ function buildKeywords(intel: Intel, extra: readonly string[]): string[] {
   for (const n of intel.masqueradeNames) set.add(n);
   for (const n of intel.campaignProcessNames) set.add(n.toLowerCase());
   for (const p of intel.dropPaths) set.add(p.toLowerCase());
+  // A renamed miner with no telltale flag still names its pool: "-o pool.supportxmr.com:3333".
+  for (const d of intel.curatedPoolDomains) set.add(d);
+  for (const port of intel.minerPorts) set.add(`:${port}`);
   for (const e of extra) set.add(e.toLowerCase());
   set.delete("");
   return [...set];

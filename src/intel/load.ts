@@ -118,6 +118,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
     playbookPorts: new Set(pools.ports.playbook),
     minerPorts: new Set([...pools.ports.playbook, ...pools.ports.known]),
     poolLabelHints: pools.label_hints,
+    curatedPoolDomains: [...pools.pools.map((p) => p.domain.toLowerCase()), ...pools.donation.map((d) => d.toLowerCase())],
     matchDomain(name) {
       const hit = domains.lookup(name);
       if (!hit || hit.entry.allow || !hit.entry.value) return undefined;

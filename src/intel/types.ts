@@ -71,6 +71,8 @@ export interface Intel {
   readonly minerPorts: ReadonlySet<number>;
   /** PB-31 §1.2 DNS prefixes ("pool.", "mining.", "xmr.", "f2pool.", "nanopool."): weak alone. */
   readonly poolLabelHints: readonly string[];
+  /** The project's curated pool and donation domains (not imported lists): keywords for raw-text prefilters. */
+  readonly curatedPoolDomains: readonly string[];
   /** Match a DNS name by its labels from the right. Allowlisted names never match. */
   matchDomain(name: string): DomainMatch | undefined;
   /** Whether a name is on the look-alike allowlist (pool.ntp.org and its kin). */

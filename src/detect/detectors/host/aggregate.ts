@@ -1,0 +1,206 @@
+import type { Entities, Event, Evidence, FindingDraft, Observable, Severity } from "../../../model/index.js";
+import { MAX_EVIDENCE, provenance } from "../../../model/index.js";
+import { mergeEntities, timeOf } from "../common.js";
+
+/**
+ * Building blocks the host and network detectors share: a map that cannot grow without bound, and an
+ * aggregate that turns many records about one thing (one process, one (client, domain) pair) into one
+ * finding with true counts, first/last seen and a capped list of evidence.
+ */
+
+/**
+ * A Map with a hard size cap. When a new key would exceed the cap, the least recently touched entry is
+ * handed to `onEvict` and removed: detectors pass a callback that emits the evicted aggregate as a finding
+ * early, so a flood of distinct keys costs output, never unbounded memory, and never loses a detection.
+ */
+export class BoundedMap<K, V> {
+  private readonly map = new Map<K, V>();
+
+  constructor(
+    readonly maxSize: number,
+    private readonly onEvict: (key: K, value: V) => void = () => undefined,
+  ) {
+    if (!Number.isInteger(maxSize) || maxSize < 1) throw new RangeError(`BoundedMap size must be a positive integer, got ${maxSize}`);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
+  /** Read without touching (no change to eviction order). */
+  peek(key: K): V | undefined {
+    return this.map.get(key);
+  }
+
+  /** The value for `key`, created (and the oldest entry evicted if full) when absent. Touches the key. */
+  getOrCreate(key: K, create: () => V): V {
+    const existing = this.map.get(key);
+    if (existing !== undefined) {
+      // Re-insert so Map iteration order is least-recently-touched first.
+      this.map.delete(key);
+      this.map.set(key, existing);
+      return existing;
+    }
+    const value = create();
+    this.set(key, value);
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    if (this.map.has(key)) this.map.delete(key);
+    else if (this.map.size >= this.maxSize) this.evictOldest();
+    this.map.set(key, value);
+  }
+
+  delete(key: K): V | undefined {
+    const v = this.map.get(key);
+    this.map.delete(key);
+    return v;
+  }
+
+  entries(): IterableIterator<[K, V]> {
+    return this.map.entries();
+  }
+
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
+  /** Remove every entry, handing each to `visit` (used by finish()). */
+  drain(visit: (key: K, value: V) => void): void {
+    const all = [...this.map.entries()];
+    this.map.clear();
+    for (const [k, v] of all) visit(k, v);
+  }
+
+  private evictOldest(): void {
+    const first = this.map.entries().next();
+    if (first.done) return;
+    const [k, v] = first.value;
+    this.map.delete(k);
+    this.onEvict(k, v);
+  }
+}
+
+/** Most observables kept on one finding: enough to block and hunt, bounded against hostile input. */
+export const MAX_OBSERVABLES = 64;
+
+/**
+ * Many records about one thing, folded into what a finding needs. Times are compared as instants
+ * (Date.parse) so "…07Z" and "…07.000Z" order correctly; the text kept is the record's own.
+ */
+export class Aggregate {
+  count = 0;
+  firstSeen = "";
+  lastSeen = "";
+  private firstMs = Number.POSITIVE_INFINITY;
+  private lastMs = Number.NEGATIVE_INFINITY;
+  readonly evidence: Evidence[] = [];
+  entities: Entities = {};
+  readonly observables: Observable[] = [];
+  private readonly observableKeys = new Set<string>();
+
+  /** Count one record: its time, where it is (evidence, capped), and what it names. */
+  add(event: Event, summary: string, entities: Entities): void {
+    this.count++;
+    this.noteTime(timeOf(event));
+    if (this.evidence.length < MAX_EVIDENCE) this.evidence.push({ ...provenance(event), summary });
+    // Entities are merged only while evidence is still being kept: the first records name the
+    // machine; later ones of the same key name the same machine, and merging forever would let one
+    // key collect unbounded lists.
+    if (this.count <= MAX_EVIDENCE) this.entities = mergeEntities(this.entities, entities);
+  }
+
+  noteTime(time: string): void {
+    if (!time) return;
+    const ms = Date.parse(time);
+    if (Number.isNaN(ms)) {
+      if (!this.firstSeen) this.firstSeen = time;
+      if (!this.lastSeen) this.lastSeen = time;
+      return;
+    }
+    if (ms < this.firstMs) { this.firstMs = ms; this.firstSeen = time; }
+    if (ms > this.lastMs) { this.lastMs = ms; this.lastSeen = time; }
+  }
+
+  /** Add observables, deduplicated, up to MAX_OBSERVABLES (the rest are the same kind of thing again). */
+  observe(list: Observable[]): void {
+    for (const o of list) {
+      if (this.observables.length >= MAX_OBSERVABLES) return;
+      const key = `${o.type}\0${o.value}`;
+      if (this.observableKeys.has(key)) continue;
+      this.observableKeys.add(key);
+      this.observables.push(o);
+    }
+  }
+
+  /** Milliseconds between the first and last record with a readable time (0 when fewer than two). */
+  spanMs(): number {
+    return Number.isFinite(this.firstMs) && Number.isFinite(this.lastMs) ? this.lastMs - this.firstMs : 0;
+  }
+}
+
+/**
+ * One scale from confidence to severity for every built-in detector, so the same certainty reads the
+ * same everywhere. "critical" is left to incidents, where independent signals agree.
+ */
+export function severityFor(confidence: number): Severity {
+  if (confidence >= 0.75) return "high";
+  if (confidence >= 0.5) return "medium";
+  if (confidence >= 0.3) return "low";
+  return "informational";
+}
+
+/** Round a confidence for output (0.950000001 reads badly in a report). */
+export function roundConfidence(value: number): number {
+  return Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
+}
+
+/** Add one value to an entity list, deduplicated (for pools, which entitiesOf cannot know). */
+export function addEntity(entities: Entities, kind: keyof Entities, value: string | undefined): void {
+  if (!value) return;
+  const list = (entities[kind] ??= []);
+  if (!list.includes(value) && list.length < MAX_OBSERVABLES) list.push(value);
+}
+
+/** What a detector adds to an aggregate to make it a finding. */
+export interface DraftFields {
+  title: string;
+  description?: string;
+  trigger: FindingDraft["trigger"];
+  confidence: number;
+  facts?: Record<string, string | number | boolean>;
+  tags?: string[];
+  /** ATT&CK techniques (default T1496 alone). */
+  mitre?: string[];
+  /** Makes the finding id unique when one record proves several things for one rule. */
+  key?: string;
+}
+
+/** A finding draft from an aggregate: true count, first/last seen, capped evidence, merged entities. */
+export function draftFromAggregate(rule: { id: string; title: string }, agg: Aggregate, fields: DraftFields): FindingDraft {
+  const confidence = roundConfidence(fields.confidence);
+  const draft: FindingDraft = {
+    rule: { id: rule.id, name: rule.title, kind: "detector" },
+    title: fields.title,
+    trigger: fields.trigger,
+    severity: severityFor(confidence),
+    confidence,
+    firstSeen: agg.firstSeen,
+    lastSeen: agg.lastSeen,
+    entities: agg.entities,
+    observables: agg.observables,
+    evidence: agg.evidence,
+    evidenceCount: agg.count,
+  };
+  if (fields.description) draft.description = fields.description;
+  if (fields.facts) draft.facts = fields.facts;
+  if (fields.tags) draft.tags = fields.tags;
+  if (fields.key) draft.key = fields.key;
+  if (fields.mitre) draft.mitre = fields.mitre;
+  return draft;
+}

@@ -1,0 +1,133 @@
+/**
+ * Aho-Corasick automaton over lowercased literals: one pass over a field value reports every
+ * literal it contains. Used by the candidate index so that a rule is evaluated only when a text it
+ * needs is present.
+ *
+ * The automaton is a dense transition table (one Int32 per state and character class) when that
+ * fits in MAX_DENSE_CELLS, else a sparse trie with failure links. Characters that no literal uses
+ * share class 0, which keeps the table small.
+ */
+
+/** Dense tables above this many cells (4 bytes each) switch to the sparse form. */
+const MAX_DENSE_CELLS = 4_000_000;
+
+export class AhoCorasick {
+  /** Per state: ids of the literals that end here (including via failure links), or null. */
+  private readonly out: (number[] | null)[];
+  private readonly classOfLow = new Uint16Array(256);
+  private readonly classOfHigh = new Map<number, number>();
+  private readonly classes: number;
+  private readonly dense: Int32Array | null;
+  private readonly sparse: Map<number, number>[] | null;
+  private readonly fail: Int32Array | null;
+
+  constructor(literals: readonly string[]) {
+    // Character classes.
+    let nextClass = 1;
+    for (const lit of literals) {
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        if (c < 256) { if (this.classOfLow[c] === 0) this.classOfLow[c] = nextClass++; }
+        else if (!this.classOfHigh.has(c)) this.classOfHigh.set(c, nextClass++);
+      }
+    }
+    this.classes = nextClass;
+
+    // Trie.
+    const children: Map<number, number>[] = [new Map()];
+    const out: (number[] | null)[] = [null];
+    literals.forEach((lit, id) => {
+      let s = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const cls = this.classOf(lit.charCodeAt(i));
+        let next = children[s]!.get(cls);
+        if (next === undefined) {
+          next = children.length;
+          children.push(new Map());
+          out.push(null);
+          children[s]!.set(cls, next);
+        }
+        s = next;
+      }
+      (out[s] ??= []).push(id);
+    });
+
+    // Failure links, breadth first; outputs of the failure state are merged in.
+    const n = children.length;
+    const fail = new Int32Array(n);
+    const order: number[] = [];
+    for (const child of children[0]!.values()) { fail[child] = 0; order.push(child); }
+    for (let qi = 0; qi < order.length; qi++) {
+      const s = order[qi]!;
+      for (const [cls, t] of children[s]!) {
+        let f = fail[s]!;
+        while (f !== 0 && !children[f]!.has(cls)) f = fail[f]!;
+        const g = children[f]!.get(cls);
+        fail[t] = g !== undefined && g !== t ? g : 0;
+        const inherited = out[fail[t]!];
+        if (inherited) out[t] = out[t] ? [...out[t]!, ...inherited] : inherited;
+        order.push(t);
+      }
+    }
+    this.out = out;
+
+    if (n * this.classes <= MAX_DENSE_CELLS) {
+      const table = new Int32Array(n * this.classes);
+      // Root row: children or back to the root.
+      for (const [cls, t] of children[0]!) table[cls] = t;
+      for (const s of order) {
+        const row = s * this.classes;
+        const failRow = fail[s]! * this.classes;
+        for (let cls = 0; cls < this.classes; cls++) {
+          const t = children[s]!.get(cls);
+          table[row + cls] = t !== undefined ? t : table[failRow + cls]!;
+        }
+      }
+      this.dense = table;
+      this.sparse = null;
+      this.fail = null;
+    } else {
+      this.dense = null;
+      this.sparse = children;
+      this.fail = fail;
+    }
+  }
+
+  private classOf(c: number): number {
+    return c < 256 ? this.classOfLow[c]! : this.classOfHigh.get(c) ?? 0;
+  }
+
+  /** Call `hit` with the id of every literal found in `text` (repeats possible). */
+  scan(text: string, hit: (id: number) => void): void {
+    const low = this.classOfLow;
+    const high = this.classOfHigh;
+    const out = this.out;
+    let s = 0;
+    if (this.dense) {
+      const table = this.dense;
+      const k = this.classes;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        const cls = c < 256 ? low[c]! : high.get(c) ?? 0;
+        s = table[s * k + cls]!;
+        const o = out[s];
+        if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
+      }
+      return;
+    }
+    const children = this.sparse!;
+    const fail = this.fail!;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const cls = c < 256 ? low[c]! : high.get(c) ?? 0;
+      for (;;) {
+        const t = cls === 0 ? undefined : children[s]!.get(cls);
+        if (t !== undefined) { s = t; break; }
+        if (s === 0) break;
+        s = fail[s]!;
+      }
+      const o = out[s];
+      if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
+    }
+  }
+}

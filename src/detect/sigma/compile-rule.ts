@@ -1,0 +1,39 @@
+/**
+ * One Sigma detection rule document → CompiledDetectionRule. Filters and correlation links are
+ * added later by the loader, once every document of the collection is known.
+ */
+import { compileDetection } from "./detection.js";
+import { fieldResolver } from "./field-map.js";
+import { resolveRoute } from "./routing.js";
+import { parseMeta, parseTests } from "./rule-meta.js";
+import type { SigmaTables } from "./tables.js";
+import type { CompiledDetectionRule } from "./types.js";
+import type { YamlDoc } from "./yaml-docs.js";
+
+export interface CompileEnv {
+  tables: SigmaTables;
+  placeholders: Readonly<Record<string, readonly string[]>>;
+  warn(code: string, message: string, path: readonly (string | number)[]): void;
+}
+
+export function compileDetectionRule(doc: YamlDoc, file: string, env: CompileEnv): CompiledDetectionRule {
+  const value = doc.value as Record<string, unknown>;
+  const meta = parseMeta(value, file, doc.line, doc.index, env.warn, true);
+  const resolve = fieldResolver(env.tables.fields, meta.logsource);
+  const detection = compileDetection(value.detection, { resolve, placeholders: env.placeholders, warn: env.warn }, ["detection"]);
+  const rule: CompiledDetectionRule = {
+    kind: "detection",
+    key: meta.id ?? meta.name ?? `${file}#${doc.index}`,
+    meta,
+    match: detection.match,
+    witness: detection.witness,
+    fields: detection.fields,
+    resolveField: resolve,
+    tests: parseTests(value.tests, doc.lineOf),
+    emits: true,
+    filters: [],
+  };
+  const route = resolveRoute(env.tables.routes, meta.logsource);
+  if (route) rule.route = route;
+  return rule;
+}

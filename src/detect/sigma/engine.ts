@@ -1,0 +1,243 @@
+/**
+ * SigmaEngine: runs a compiled rule collection over a stream of events.
+ *
+ * Per event: route (dataset, categories and product qualifier pick a cached group of rules), then
+ * the group's candidate index names the few rules whose required literals are present, then only
+ * those predicates run. Matches of rules that correlations reference feed the correlation windows;
+ * correlation hits can feed further correlations (chains).
+ *
+ * One engine is one unit of state (its EventView, caches and windows): several can run in workers.
+ */
+import type { Event } from "../../model/index.js";
+import { CandidateIndex } from "./candidate-index.js";
+import { CorrelationRun, type CorrelationHit } from "./correlation-run.js";
+import { EventView, type FieldRef } from "./event-view.js";
+import { recordOf, recordOfHit } from "./findings.js";
+import { routeAccepts } from "./routing.js";
+import type { CompiledCorrelationRule, CompiledDetectionRule, CompiledRule } from "./types.js";
+
+export interface EngineListener {
+  detection?(rule: CompiledDetectionRule, event: Event): void;
+  correlation?(rule: CompiledCorrelationRule, hit: CorrelationHit): void;
+}
+
+export interface EngineOptions {
+  /** Report detection matches of every rule, also of rules only correlations use (rule tests). */
+  reportAll?: boolean;
+}
+
+interface RouteGroup {
+  rules: CompiledDetectionRule[];
+  index: CandidateIndex;
+}
+
+interface Extracted {
+  groupKey: string;
+  groupValues: Record<string, string>;
+  value: string | undefined;
+}
+
+interface Consumer {
+  run: CorrelationRun;
+  fromEvent?: (view: EventView) => Extracted;
+  fromHit?: (hit: CorrelationHit) => Extracted;
+}
+
+/** Route signatures are cached; past this many the cache starts over (bounded memory). */
+const MAX_ROUTE_GROUPS = 4096;
+
+export class SigmaEngine {
+  private readonly detections: CompiledDetectionRule[];
+  private readonly qualifierFields: string[];
+  private readonly groups = new Map<string, RouteGroup>();
+  private readonly view = new EventView();
+  private readonly candidates: number[] = [];
+  private readonly consumers = new Map<string, Consumer[]>();
+  private readonly runs: CorrelationRun[] = [];
+  private lastTime = 0;
+  /** Rules that threw while matching (a bug, never the input's fault): disabled, with the reason. */
+  readonly failures = new Map<string, string>();
+  readonly stats = { events: 0, routed: 0, evaluated: 0, matches: 0, correlationHits: 0 };
+
+  constructor(rules: readonly CompiledRule[], private readonly listener: EngineListener, private readonly options: EngineOptions = {}) {
+    this.detections = rules.filter((r): r is CompiledDetectionRule => r.kind === "detection" && r.route !== undefined);
+    this.qualifierFields = [...new Set(this.detections.map((r) => r.route?.qualifier?.field).filter((f): f is string => f !== undefined))];
+    const byKey = new Map(rules.map((r) => [r.key, r] as const));
+    for (const c of correlationsInnerFirst(rules)) {
+      const run = new CorrelationRun(c);
+      this.runs.push(run);
+      c.sources.forEach((key) => {
+        const src = byKey.get(key);
+        if (!src) return;
+        const list = this.consumers.get(key) ?? [];
+        list.push(src.kind === "detection" ? { run, fromEvent: eventExtractor(c, src) } : { run, fromHit: hitExtractor(c, src) });
+        this.consumers.set(key, list);
+      });
+    }
+  }
+
+  private signature(event: Event): string {
+    const ds = event["event.dataset"];
+    const cat = event["event.category"];
+    let key = typeof ds === "string" ? ds : "";
+    key += "\x1f";
+    if (typeof cat === "string") key += cat;
+    else if (Array.isArray(cat)) key += cat.join(",");
+    for (const f of this.qualifierFields) {
+      const v = event[f];
+      key += "\x1f";
+      if (typeof v === "string") key += v;
+    }
+    return key;
+  }
+
+  private groupFor(event: Event): RouteGroup {
+    const sig = this.signature(event);
+    let g = this.groups.get(sig);
+    if (!g) {
+      const rules = this.detections.filter((r) => routeAccepts(r.route!, event));
+      g = { rules, index: new CandidateIndex(rules.map((r) => r.witness)) };
+      if (this.groups.size >= MAX_ROUTE_GROUPS) this.groups.clear();
+      this.groups.set(sig, g);
+    }
+    return g;
+  }
+
+  process(event: Event): void {
+    this.stats.events++;
+    const g = this.groupFor(event);
+    if (g.rules.length === 0) return;
+    this.stats.routed++;
+    const view = this.view;
+    view.reset(event);
+    const cands = this.candidates;
+    g.index.candidates(view, cands);
+    for (let i = 0; i < cands.length; i++) {
+      const rule = g.rules[cands[i]!]!;
+      if (this.failures.size > 0 && this.failures.has(rule.key)) continue;
+      this.stats.evaluated++;
+      let hit = false;
+      try {
+        hit = rule.match(view);
+      } catch (e) {
+        this.disable(rule, e);
+      }
+      if (hit) this.onDetection(rule, event);
+    }
+  }
+
+  private disable(rule: CompiledDetectionRule, e: unknown): void {
+    this.failures.set(rule.key, e instanceof Error ? e.message : String(e));
+  }
+
+  private timeOf(event: Event): number {
+    const ts = event["@timestamp"];
+    const t = typeof ts === "string" ? Date.parse(ts) : typeof ts === "number" ? ts : NaN;
+    if (Number.isFinite(t)) { this.lastTime = t; return t; }
+    return this.lastTime;
+  }
+
+  private onDetection(rule: CompiledDetectionRule, event: Event): void {
+    this.stats.matches++;
+    if (rule.emits || this.options.reportAll) this.listener.detection?.(rule, event);
+    const consumers = this.consumers.get(rule.key);
+    if (!consumers) return;
+    const t = this.timeOf(event);
+    for (const c of consumers) {
+      const x = c.fromEvent!(this.view);
+      c.run.add(recordOf(rule, event, t, x.groupKey, x.groupValues, x.value), (hit) => this.onHit(hit));
+    }
+  }
+
+  private onHit(hit: CorrelationHit): void {
+    this.stats.correlationHits++;
+    if (hit.rule.emits || this.options.reportAll) this.listener.correlation?.(hit.rule, hit);
+    const consumers = this.consumers.get(hit.rule.key);
+    if (!consumers) return;
+    for (const c of consumers) {
+      const x = c.fromHit!(hit);
+      c.run.add(recordOfHit(hit, x.groupKey, x.groupValues, x.value), (h) => this.onHit(h));
+    }
+  }
+
+  /** End of input: close the correlation windows that are still open (inner ones first). */
+  finish(): void {
+    for (const run of this.runs) run.finish((hit) => this.onHit(hit));
+  }
+
+  /** Rules routed for an event (for `rules test` messages). */
+  routedRules(event: Event): CompiledDetectionRule[] {
+    return this.groupFor(event).rules;
+  }
+}
+
+/** Correlations ordered so that every one comes after those it consumes (finish() flushes inner windows first). */
+function correlationsInnerFirst(rules: readonly CompiledRule[]): CompiledCorrelationRule[] {
+  const byKey = new Map(rules.map((r) => [r.key, r] as const));
+  const depth = new Map<string, number>();
+  const depthOf = (c: CompiledCorrelationRule, seen: Set<string>): number => {
+    const known = depth.get(c.key);
+    if (known !== undefined) return known;
+    if (seen.has(c.key)) return 0;
+    seen.add(c.key);
+    let d = 0;
+    for (const k of c.sources) {
+      const s = byKey.get(k);
+      if (s && s.kind === "correlation") d = Math.max(d, 1 + depthOf(s, seen));
+    }
+    depth.set(c.key, d);
+    return d;
+  };
+  const list = rules.filter((r): r is CompiledCorrelationRule => r.kind === "correlation");
+  return list.map((c) => ({ c, d: depthOf(c, new Set()) })).sort((a, b) => a.d - b.d).map((x) => x.c);
+}
+
+function joinValues(view: EventView, ref: FieldRef | undefined): string {
+  if (!ref) return "";
+  const v = view.strings(ref);
+  return v.length === 1 ? v[0]! : v.join(",");
+}
+
+/** Group-by and condition-field values of a detection match, through aliases and field mapping. */
+function eventExtractor(c: CompiledCorrelationRule, src: CompiledDetectionRule): (view: EventView) => Extracted {
+  const spec = c.spec;
+  const fieldFor = (name: string): FieldRef | undefined => {
+    const alias = spec.aliases[name];
+    if (!alias) return src.resolveField(name);
+    const target = (src.meta.name !== undefined ? alias[src.meta.name] : undefined)
+      ?? (src.meta.id !== undefined ? alias[src.meta.id] : undefined) ?? alias[src.key];
+    return target === undefined ? undefined : src.resolveField(target);
+  };
+  const groupRefs = spec.groupBy.map(fieldFor);
+  const valueRefs = spec.field.map(fieldFor);
+  const numeric = spec.type === "value_sum" || spec.type === "value_avg" || spec.type === "value_percentile";
+  return (view) => {
+    const groupValues: Record<string, string> = {};
+    const parts: string[] = [];
+    spec.groupBy.forEach((g, i) => { const v = joinValues(view, groupRefs[i]); groupValues[g] = v; parts.push(v); });
+    let value: string | undefined;
+    if (valueRefs.length > 0) {
+      value = numeric
+        ? (valueRefs[0] ? view.strings(valueRefs[0])[0] : undefined)
+        : valueRefs.map((r) => joinValues(view, r)).join("\x1f");
+    }
+    return { groupKey: parts.join("\x1f"), groupValues, value };
+  };
+}
+
+/** The same for a chained correlation: values come from the inner hit's group. */
+function hitExtractor(c: CompiledCorrelationRule, src: CompiledCorrelationRule): (hit: CorrelationHit) => Extracted {
+  const spec = c.spec;
+  const nameFor = (name: string): string => {
+    const alias = spec.aliases[name];
+    if (!alias) return name;
+    return (src.meta.name !== undefined ? alias[src.meta.name] : undefined) ?? (src.meta.id !== undefined ? alias[src.meta.id] : undefined) ?? alias[src.key] ?? name;
+  };
+  return (hit) => {
+    const groupValues: Record<string, string> = {};
+    const parts: string[] = [];
+    for (const g of spec.groupBy) { const v = hit.groupValues[nameFor(g)] ?? ""; groupValues[g] = v; parts.push(v); }
+    const value = spec.field.length > 0 ? spec.field.map((f) => hit.groupValues[nameFor(f)] ?? String(hit.metric)).join("\x1f") : undefined;
+    return { groupKey: parts.join("\x1f"), groupValues, value };
+  };
+}

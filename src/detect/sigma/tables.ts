@@ -1,0 +1,80 @@
+/**
+ * Loads the two data tables that tie Sigma to minerhunt events: logsource routing
+ * (data/logsources.yaml) and field mapping (data/fields.yaml). They are checked with zod so a
+ * broken edit fails at start with the table's own path in the message.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { TRIGGERS } from "../../model/index.js";
+import { dataDir } from "./package-paths.js";
+
+const Target = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const LogsourceKeys = z.object({
+  product: z.string().optional(),
+  category: z.string().optional(),
+  service: z.string().optional(),
+}).strict();
+
+export const FieldTableSchema = z.object({
+  common: z.record(z.string(), Target),
+  logsources: z.array(z.object({
+    when: LogsourceKeys,
+    fields: z.record(z.string(), Target).default({}),
+    json: z.record(z.string(), z.string().min(1)).default({}),
+  }).strict()).default([]),
+}).strict();
+export type FieldTable = z.infer<typeof FieldTableSchema>;
+
+const RouteTarget = z.object({
+  datasets: z.array(z.string()).default([]),
+  categories: z.array(z.string()).default([]),
+  trigger: z.enum(TRIGGERS),
+}).strict();
+
+export const RouteTableSchema = z.object({
+  products: z.record(z.string(), z.object({
+    field: z.string().min(1),
+    values: z.array(z.string()).min(1),
+    missing: z.boolean().default(false),
+  }).strict()),
+  categories: z.record(z.string(), RouteTarget),
+  services: z.array(RouteTarget.extend({ product: z.string().optional(), service: z.string() }).strict()),
+}).strict();
+export type RouteTable = z.infer<typeof RouteTableSchema>;
+
+function loadTable<T>(file: string, schema: z.ZodType<T>): T {
+  const text = readFileSync(file, "utf8");
+  const parsed = schema.safeParse(parse(text, { maxAliasCount: 100 }));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid table"}`);
+  }
+  return parsed.data;
+}
+
+export interface SigmaTables {
+  fields: FieldTable;
+  routes: RouteTable;
+}
+
+let cached: SigmaTables | undefined;
+
+/** The tables shipped with minerhunt (read once per process). */
+export function defaultTables(): SigmaTables {
+  if (!cached) {
+    const dir = dataDir();
+    cached = {
+      fields: loadTable(join(dir, "fields.yaml"), FieldTableSchema),
+      routes: loadTable(join(dir, "logsources.yaml"), RouteTableSchema),
+    };
+  }
+  return cached;
+}
+
+/** Tables from other files (a site may map its own sources). */
+export function loadTables(fieldsFile: string, routesFile: string): SigmaTables {
+  return { fields: loadTable(fieldsFile, FieldTableSchema), routes: loadTable(routesFile, RouteTableSchema) };
+}
