@@ -23,6 +23,7 @@ const SUFFIXES = new Set([
   "", "pct", "percent", "percentage", "util", "utilization", "utilisation", "usage", "norm", "ratio", "fraction",
   "pctnorm", "utilnorm", "utilpct", "usagepct", "usagepercent", "utilizationpct", "utilizationpercent",
   "usageratio", "utilratio", "utilizationratio", "totalnormpct", "totalpct", "used",
+  "utilpercent", "utilisationpct", "utilisationpercent", "utilizationpercentage", "usagepercentage",
 ]);
 
 /** Full names from well-known tools that do not follow the cpu<suffix> shape. */
