@@ -55,12 +55,12 @@ describe("minerhunt incident", () => {
     const out = await run(["show", "inc-7f", "--db", db]);
     assert.match(out, /^Incident inc-7f3a9c: Cryptomining on web-01$/m);
     assert.match(out, /Cryptomining Alert → Environment\? → Check CPU\/GPU usage → How many instances\? → Kill \+ Investigate Entry/);
-    assert.match(out, /\[x\] analysis\.host-instance  Host\/instance doing the mining$/m, "evidence-answered item ticked");
-    assert.match(out, /\[ \] analysis\.binary-hash  Mining binary and hash$/m);
-    assert.match(out, /\[ \] containment\.kill  Kill the mining process$/m);
-    assert.match(out, /\/var\/log\/minerhunt\/ps-aux\.txt:12  root 4242/);
+    assert.match(out, /\[x\] analysis\.host-instance {2}Host\/instance doing the mining$/m, "evidence-answered item ticked");
+    assert.match(out, /\[ \] analysis\.binary-hash {2}Mining binary and hash$/m);
+    assert.match(out, /\[ \] containment\.kill {2}Kill the mining process$/m);
+    assert.match(out, /\/var\/log\/minerhunt\/ps-aux\.txt:12 {2}root 4242/);
     assert.match(out, /\/data\/zeek\/dns\.log:340/);
-    assert.match(out, /minerhunt  opened with 2 findings \(scan #1\)/);
+    assert.match(out, /minerhunt {2}opened with 2 findings \(scan #1\)/);
   });
 
   it("show without the playbook falls back to item ids and says so", async () => {
@@ -79,7 +79,7 @@ describe("minerhunt incident", () => {
     assert.equal(item?.by, "alice");
     assert.ok(item?.at);
     const shown = await run(["--db", local, "show", "inc-7f3a9c"]);
-    assert.match(shown, /\[x\] analysis\.binary-hash  Mining binary and hash\n\s+alice, \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\n\s+answer: sha256 9f86d081 of \/tmp\/\.x\/xmrig/);
+    assert.match(shown, /\[x\] analysis\.binary-hash {2}Mining binary and hash\n\s+alice, \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\n\s+answer: sha256 9f86d081 of \/tmp\/\.x\/xmrig/);
 
     await run(["--db", local, "check", "inc-7f3a9c", "analysis.binary-hash", "--undo"]);
     const undone = (await withStore(local, (s) => s.getIncident("inc-7f3a9c")))?.checklist.find((c) => c.id === "analysis.binary-hash");
@@ -94,10 +94,10 @@ describe("minerhunt incident", () => {
     assert.equal(await run(["--db", local, "status", "inc-7f", "contained", "--reason", "xmrig killed"]), "inc-7f3a9c: status Contained\n");
     assert.equal(await run(["--db", local, "close", "inc-7f", "--reason", "host rebuilt", "--by", "bob"]), "inc-7f3a9c: closed by bob\n");
     const shown = await run(["--db", local, "show", "inc-7f3a9c"]);
-    assert.match(shown, /#1  .*  bob: entry via exposed Redis/);
-    assert.match(shown, /tester  assigned to bob/);
-    assert.match(shown, /tester  status Open → Contained; reason: xmrig killed/);
-    assert.match(shown, /bob  closed; reason: host rebuilt/);
+    assert.match(shown, /#1 {2}.* {2}bob: entry via exposed Redis/);
+    assert.match(shown, /tester {2}assigned to bob/);
+    assert.match(shown, /tester {2}status Open → Contained; reason: xmrig killed/);
+    assert.match(shown, /bob {2}closed; reason: host rebuilt/);
     assert.equal(await run(["--db", local, "list"]), "No incidents match.\n");
     assert.match(await run(["--db", local, "list", "--all"]), /inc-7f3a9c\s+Closed/);
   });
@@ -105,7 +105,7 @@ describe("minerhunt incident", () => {
   it("speaks Thai with --lang th or a Thai locale", async () => {
     const out = await run(["--db", db, "--lang", "th", "show", "inc-7f3a9c"]);
     assert.match(out, /^เหตุการณ์ inc-7f3a9c/m);
-    assert.match(out, /\[ \] analysis\.binary-hash  Mining binary และ hash$/m);
+    assert.match(out, /\[ \] analysis\.binary-hash {2}Mining binary และ hash$/m);
     assert.match(out, /ลำดับเหตุการณ์/);
     const byLocale = await run(["--db", db, "list"], {}, { LC_ALL: "th_TH.UTF-8", USER: "tester" });
     assert.match(byLocale, /^รหัส/);

@@ -23,7 +23,7 @@ export function registerScanCommand(program: Command): void {
     .option("--rules <dir>", "also apply the Sigma rules in DIR (repeatable; a SigmaHQ checkout works)", collect, [])
     .option("--no-default-rules", "do not load the built-in PB-31 Sigma rule pack")
     .option("--intel <file>", "use this blocklist too, for this run (hosts, plain, adblock, Falco list; repeatable)", collect, [])
-    .option("--db [path]", "save findings and incidents to the incident store (SQLite file or postgres:// URL; default MINERHUNT_DB or ./minerhunt.db)")
+    .option("--db [path]", "save findings and incidents to the incident store (SQLite file or postgres:// URL; default MINERHUNT_DB or ~/.local/share/minerhunt/minerhunt.db)")
     .option("--no-prefilter", "build every event, even those that cannot match (slower; for debugging)")
     .option("-q, --quiet", "no progress bar")
     .option("-v, --verbose", "list every weak finding and more input problems")

@@ -1,0 +1,9 @@
+/** The incident store's public face. */
+export * from "./types.js";
+export { openStore, parseStoreLocation, defaultStoreLocation } from "./open.js";
+export type { StoreLocation } from "./open.js";
+export { fingerprintFile } from "./fingerprint.js";
+export { ENTITY_MERGE_RULES, mergeIncident, sharesMergeEntity, withinWindow } from "./merge.js";
+export type { MergeRule } from "./merge.js";
+export { canonicalJson } from "./audit.js";
+export { MIGRATIONS } from "./migrations.js";

@@ -1,0 +1,47 @@
+/**
+ * openStore picks the backend from the location: a postgres:// or postgresql:// URL opens PostgreSQL,
+ * anything else is a SQLite file (a plain path, "sqlite:PATH" or a file:// URL).
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openPostgresDriver } from "./postgres.js";
+import { openSqliteDriver } from "./sqlite.js";
+import { SqlStore } from "./sql-store.js";
+import type { OpenStoreOptions, Store } from "./types.js";
+import { StoreError } from "./types.js";
+
+export type StoreLocation = { backend: "sqlite"; path: string } | { backend: "postgres"; url: string };
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+export function parseStoreLocation(location: string): StoreLocation {
+  const where = location.trim();
+  if (where === "") throw new StoreError("location", "no database given: pass --db PATH|postgres://... or set MINERHUNT_DB");
+  const scheme = URL_SCHEME.exec(where)?.[1]?.toLowerCase();
+  if (scheme === "postgres" || scheme === "postgresql") return { backend: "postgres", url: where };
+  if (scheme === "file") return { backend: "sqlite", path: fileURLToPath(where) };
+  if (scheme === "sqlite") return { backend: "sqlite", path: where.slice("sqlite://".length) };
+  if (scheme !== undefined) {
+    throw new StoreError("location", `unsupported database "${scheme}://": expected a SQLite file path or a postgres:// URL`);
+  }
+  if (where.toLowerCase().startsWith("sqlite:")) return { backend: "sqlite", path: where.slice("sqlite:".length) };
+  return { backend: "sqlite", path: where };
+}
+
+/**
+ * Where the CLI keeps incidents when neither --db nor MINERHUNT_DB says: one file per user, so runs from
+ * any directory see the same incidents ($XDG_DATA_HOME/minerhunt/minerhunt.db).
+ */
+export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): string {
+  if (env["MINERHUNT_DB"]) return env["MINERHUNT_DB"];
+  const dataHome = env["XDG_DATA_HOME"] || join(env["HOME"] || homedir(), ".local", "share");
+  return join(dataHome, "minerhunt", "minerhunt.db");
+}
+
+/** Open (and migrate) the store at a path or URL. */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const parsed = parseStoreLocation(location);
+  const driver = parsed.backend === "postgres" ? await openPostgresDriver(parsed.url) : openSqliteDriver(parsed.path);
+  return SqlStore.open(driver, options);
+}

@@ -1,0 +1,288 @@
+/**
+ * saveScan: one scan's findings and incidents, written in the caller's single transaction.
+ *
+ * Idempotent by construction:
+ *   - findings are keyed by their stable id; a known id is left as it is;
+ *   - an incoming incident joins the oldest stored incident that is not closed and either has the same
+ *     id, already holds one of its findings, or shares an entity with it (rules in merge.ts);
+ *   - an incoming incident whose findings all belong to closed incidents already is not reopened:
+ *     the analyst has dealt with that proof;
+ *   - otherwise it opens a new incident (with a fresh id if its id belongs to a closed one).
+ */
+import { FindingSchema, IncidentSchema, severityRank } from "../model/index.js";
+import type { Finding, Incident } from "../model/index.js";
+import { billingFromFindings, mergeIncident, mergeablePairs, sharesMergeEntity } from "./merge.js";
+import type { Seen } from "./merge.js";
+import type { Row, SqlConn } from "./sql.js";
+import { chunks, colText, placeholders } from "./sql.js";
+import { findingFromRow, incidentFromRow } from "./rows.js";
+import {
+  addTimeline, insertIncident, isoTime, linkFindings, updateIncident,
+} from "./incident-writes.js";
+import type { RescannedFile, SaveScanOptions, SaveScanResult, ScanInput } from "./types.js";
+import { StoreError } from "./types.js";
+
+export interface SaveContext {
+  at: string;
+  windowHours: number;
+}
+
+const FINDINGS_PER_STATEMENT = 100;
+/** Timeline entries list at most this many of the finding ids that joined (the links table has them all). */
+const TIMELINE_ID_LIMIT = 50;
+
+function validate(scan: ScanInput): { findings: Finding[]; incidents: Incident[] } {
+  const findings = scan.findings.map((f, i) => {
+    const r = FindingSchema.safeParse(f);
+    if (!r.success) throw new StoreError("invalid", `finding #${i + 1} (${String(f.id)}) does not match the Finding schema: ${r.error.message}`);
+    return r.data;
+  });
+  const incidents = scan.incidents.map((inc, i) => {
+    const r = IncidentSchema.safeParse(inc);
+    if (!r.success) throw new StoreError("invalid", `incident #${i + 1} (${String(inc.id)}) does not match the Incident schema: ${r.error.message}`);
+    return r.data;
+  });
+  return { findings, incidents };
+}
+
+async function insertScanRow(conn: SqlConn, scan: ScanInput, ctx: SaveContext): Promise<number> {
+  const row = await conn.get(
+    "INSERT INTO scans (started_at, finished_at, by_whom, counts_json) VALUES (?, ?, ?, ?) RETURNING id",
+    [scan.startedAt ?? ctx.at, ctx.at, scan.by ?? "minerhunt", JSON.stringify(scan.counts ?? {})],
+  );
+  if (!row) throw new Error("store: inserting the scan record returned no id");
+  return Number(row["id"]);
+}
+
+/** Record the scan's files, first noting which of them earlier scans already read byte for byte. */
+async function recordFiles(conn: SqlConn, scanId: number, scan: ScanInput): Promise<RescannedFile[]> {
+  const rescanned: RescannedFile[] = [];
+  for (const file of scan.files ?? []) {
+    const prev = await conn.get(
+      `SELECT f.scan_id, f.path, s.started_at FROM scan_files f JOIN scans s ON s.id = f.scan_id
+       WHERE f.sha256 = ? ORDER BY f.scan_id DESC LIMIT 1`,
+      [file.sha256.toLowerCase()],
+    );
+    if (prev) {
+      rescanned.push({
+        path: file.path, sha256: file.sha256, previousScanId: Number(prev["scan_id"]),
+        previousPath: colText(prev, "path"), previousScannedAt: colText(prev, "started_at"),
+      });
+    }
+    await conn.run(
+      `INSERT INTO scan_files (scan_id, path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scan_id, path) DO NOTHING`,
+      [scanId, file.path, file.size, Math.trunc(file.mtimeMs), file.sha256.toLowerCase()],
+    );
+  }
+  return rescanned;
+}
+
+/** Insert the findings not stored yet; returns the ids that were new. */
+async function insertFindings(
+  conn: SqlConn, findings: Finding[], scanId: number, ctx: SaveContext, onProgress: SaveScanOptions["onProgress"],
+): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  let done = 0;
+  for (const batch of chunks(findings, FINDINGS_PER_STATEMENT)) {
+    const rows = await conn.all(
+      `INSERT INTO findings (id, rule_id, rule_name, rule_kind, title, trigger_kind, severity, severity_rank, confidence,
+         first_seen, last_seen, sample, evidence_count, json, scan_id, stored_at)
+       VALUES ${batch.map(() => `(${placeholders(16)})`).join(", ")}
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      batch.flatMap((f) => [
+        f.id, f.rule.id, f.rule.name, f.rule.kind, f.title, f.trigger, f.severity, severityRank(f.severity), f.confidence,
+        isoTime(f.firstSeen), isoTime(f.lastSeen), f.sample ? 1 : 0, f.evidenceCount, JSON.stringify(f), scanId, ctx.at,
+      ]),
+    );
+    for (const r of rows) inserted.add(colText(r, "id"));
+    const evidence = batch.filter((f) => inserted.has(f.id)).flatMap((f) => f.evidence.map((e, seq) => ({ f, e, seq })));
+    for (const evBatch of chunks(evidence, 200)) {
+      await conn.run(
+        `INSERT INTO evidence (finding_id, seq, file, line, byte_offset, packet, summary)
+         VALUES ${evBatch.map(() => `(${placeholders(7)})`).join(", ")}`,
+        evBatch.flatMap(({ f, e, seq }) => [f.id, seq, e.file, e.line ?? null, e.offset ?? null, e.packet ?? null, e.summary ?? null]),
+      );
+    }
+    done += batch.length;
+    onProgress?.({ phase: "findings", done, total: findings.length });
+  }
+  return inserted;
+}
+
+/** Which of these finding ids are stored (this scan's are already inserted). */
+async function storedFindingIds(conn: SqlConn, ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const batch of chunks([...new Set(ids)], 500)) {
+    const rows = await conn.all(`SELECT id FROM findings WHERE id IN (${placeholders(batch.length)})`, batch);
+    for (const r of rows) found.add(colText(r, "id"));
+  }
+  return found;
+}
+
+interface Candidate {
+  incident: Incident;
+  createdAt: string;
+}
+
+function candidatesFrom(rows: Row[]): Candidate[] {
+  return rows.map((r) => ({ incident: incidentFromRow(r), createdAt: colText(r, "created_at") }));
+}
+
+/** Stored incidents that are not closed and share an entity with these, oldest first. */
+export async function openIncidentsByEntities(
+  conn: SqlConn, entities: Incident["entities"], seen: Seen | undefined, windowHours: number,
+): Promise<Candidate[]> {
+  const byKind = new Map<string, string[]>();
+  for (const p of mergeablePairs(entities)) byKind.set(p.kind, [...(byKind.get(p.kind) ?? []), p.value]);
+  const found = new Map<string, Candidate>();
+  for (const [kind, values] of byKind) {
+    for (const batch of chunks(values, 500)) {
+      const rows = await conn.all(
+        `SELECT DISTINCT i.id, i.json, i.created_at FROM incident_entities e JOIN incidents i ON i.id = e.incident_id
+         WHERE i.status <> 'closed' AND e.kind = ? AND e.value IN (${placeholders(batch.length)})`,
+        [kind, ...batch],
+      );
+      for (const c of candidatesFrom(rows)) {
+        if (!found.has(c.incident.id) && sharesMergeEntity(c.incident, entities, seen, windowHours)) found.set(c.incident.id, c);
+      }
+    }
+  }
+  return oldestFirst([...found.values()]);
+}
+
+function oldestFirst(list: Candidate[]): Candidate[] {
+  return list.sort((a, b) => (a.createdAt === b.createdAt ? (a.incident.id < b.incident.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+}
+
+/** The stored open incident an incoming one belongs to, if any. */
+async function findTarget(conn: SqlConn, incoming: Incident, ctx: SaveContext): Promise<Incident | undefined> {
+  const candidates: Candidate[] = [];
+  candidates.push(...candidatesFrom(await conn.all(
+    "SELECT id, json, created_at FROM incidents WHERE id = ? AND status <> 'closed'", [incoming.id])));
+  for (const batch of chunks(incoming.findingIds, 500)) {
+    candidates.push(...candidatesFrom(await conn.all(
+      `SELECT DISTINCT i.id, i.json, i.created_at FROM incident_findings l JOIN incidents i ON i.id = l.incident_id
+       WHERE i.status <> 'closed' AND l.finding_id IN (${placeholders(batch.length)})`, batch)));
+  }
+  candidates.push(...await openIncidentsByEntities(conn, incoming.entities, incoming, ctx.windowHours));
+  return oldestFirst(candidates)[0]?.incident;
+}
+
+/** A free incident id: the incoming one, or with "-2", "-3"... when a closed incident holds it. */
+async function freeIncidentId(conn: SqlConn, id: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? id : `${id}-${n}`;
+    if (!(await conn.get("SELECT id FROM incidents WHERE id = ?", [candidate]))) return candidate;
+  }
+}
+
+async function allLinkedToClosed(conn: SqlConn, findingIds: readonly string[]): Promise<boolean> {
+  if (findingIds.length === 0) return false;
+  const linked = new Set<string>();
+  for (const batch of chunks(findingIds, 500)) {
+    const rows = await conn.all(
+      `SELECT DISTINCT l.finding_id FROM incident_findings l JOIN incidents i ON i.id = l.incident_id
+       WHERE i.status = 'closed' AND l.finding_id IN (${placeholders(batch.length)})`, batch);
+    for (const r of rows) linked.add(colText(r, "finding_id"));
+  }
+  return findingIds.every((id) => linked.has(id));
+}
+
+/** Which of these finding ids are already linked to the incident. */
+async function alreadyLinked(conn: SqlConn, incidentId: string, ids: readonly string[]): Promise<Set<string>> {
+  const linked = new Set<string>();
+  for (const batch of chunks([...new Set(ids)], 500)) {
+    const rows = await conn.all(
+      `SELECT finding_id FROM incident_findings WHERE incident_id = ? AND finding_id IN (${placeholders(batch.length)})`,
+      [incidentId, ...batch]);
+    for (const r of rows) linked.add(colText(r, "finding_id"));
+  }
+  return linked;
+}
+
+/** Billing impact carried by these findings' "billing.usd" facts; undefined when none has one. */
+async function billingOf(conn: SqlConn, ids: readonly string[]): Promise<number | undefined> {
+  const facts: (Finding["facts"])[] = [];
+  for (const batch of chunks(ids, 500)) {
+    const rows = await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(batch.length)})`, batch);
+    for (const r of rows) facts.push(findingFromRow(r).facts);
+  }
+  return billingFromFindings(facts);
+}
+
+async function mergeInto(
+  conn: SqlConn, target: Incident, incoming: Incident, stored: Set<string>, scanId: number, ctx: SaveContext,
+): Promise<"merged" | "unchanged"> {
+  const linked = await alreadyLinked(conn, target.id, incoming.findingIds);
+  const joined = [...new Set(incoming.findingIds.filter((id) => stored.has(id) && !linked.has(id)))];
+  const merged = mergeIncident(target, incoming);
+  merged.findingIds = [...target.findingIds, ...joined];
+  // Billing grows by what the joining findings show (the stored total already counts the others);
+  // without billing facts, the larger of the two incidents' own figures stands (mergeIncident).
+  const joinedBilling = joined.length > 0 ? await billingOf(conn, joined) : undefined;
+  if (joinedBilling !== undefined) merged.billingUsd = (target.billingUsd ?? 0) + joinedBilling;
+  if (joined.length === 0 && JSON.stringify(merged) === JSON.stringify(target)) return "unchanged";
+  await updateIncident(conn, merged, ctx.at, target);
+  await linkFindings(conn, target.id, joined, ctx.at, scanId);
+  if (joined.length > 0) {
+    await addTimeline(conn, target.id, ctx.at, "minerhunt", "findings-joined",
+      { count: joined.length, findings: joined.slice(0, TIMELINE_ID_LIMIT), scan: scanId, from: incoming.id });
+  }
+  return joined.length > 0 ? "merged" : "unchanged";
+}
+
+async function openNew(conn: SqlConn, incoming: Incident, stored: Set<string>, scanId: number, ctx: SaveContext): Promise<string> {
+  const id = await freeIncidentId(conn, incoming.id);
+  const findingIds = incoming.findingIds.filter((f) => stored.has(f));
+  const inc: Incident = { ...incoming, id, findingIds };
+  await insertIncident(conn, inc, ctx.at);
+  await linkFindings(conn, id, findingIds, ctx.at, scanId);
+  await addTimeline(conn, id, ctx.at, "minerhunt", "created", { findings: findingIds.length, scan: scanId });
+  return id;
+}
+
+export async function saveScanIn(conn: SqlConn, scan: ScanInput, ctx: SaveContext, options: SaveScanOptions = {}): Promise<SaveScanResult> {
+  const { findings: all, incidents } = validate(scan);
+  const unique = [...new Map(all.map((f) => [f.id, f])).values()];
+  const scanId = await insertScanRow(conn, scan, ctx);
+  const rescannedFiles = await recordFiles(conn, scanId, scan);
+  const inserted = await insertFindings(conn, unique, scanId, ctx, options.onProgress);
+  const stored = await storedFindingIds(conn, incidents.flatMap((i) => i.findingIds));
+
+  const result: SaveScanResult = {
+    scanId,
+    findings: { received: all.length, inserted: inserted.size, known: unique.length - inserted.size },
+    incidents: { created: [], merged: [], unchanged: [], alreadyClosed: [] },
+    rescannedFiles,
+  };
+  let done = 0;
+  for (const incoming of incidents) {
+    const target = await findTarget(conn, incoming, ctx);
+    if (target) {
+      const outcome = await mergeInto(conn, target, incoming, stored, scanId, ctx);
+      const list = outcome === "merged" ? result.incidents.merged : result.incidents.unchanged;
+      if (!list.includes(target.id)) list.push(target.id);
+    } else if (await allLinkedToClosed(conn, incoming.findingIds.filter((f) => stored.has(f)))) {
+      result.incidents.alreadyClosed.push(incoming.id);
+    } else {
+      result.incidents.created.push(await openNew(conn, incoming, stored, scanId, ctx));
+    }
+    options.onProgress?.({ phase: "incidents", done: ++done, total: incidents.length });
+  }
+  // An incident opened by this scan is "created" even if later incidents of the scan joined it;
+  // one listed first as unchanged and later as merged counts as merged.
+  const created = new Set(result.incidents.created);
+  result.incidents.merged = result.incidents.merged.filter((id) => !created.has(id));
+  result.incidents.unchanged = result.incidents.unchanged.filter((id) => !created.has(id) && !result.incidents.merged.includes(id));
+
+  const counts = {
+    ...(scan.counts ?? {}),
+    findingsReceived: result.findings.received,
+    findingsInserted: result.findings.inserted,
+    incidentsCreated: result.incidents.created.length,
+    incidentsMerged: result.incidents.merged.length,
+  };
+  await conn.run("UPDATE scans SET counts_json = ? WHERE id = ?", [JSON.stringify(counts), scanId]);
+  return result;
+}
