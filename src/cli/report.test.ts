@@ -1,0 +1,93 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import type { Finding, Incident } from "../model/index.js";
+import { openStore } from "../store/index.js";
+import type { IncidentStore } from "../report/index.js";
+import { incidentFrom, realisticFindings } from "../report/test-helpers/incident.js";
+import { registerReportCommand } from "./report.js";
+import type { ReportCommandDeps } from "./report.js";
+
+const dir = mkdtempSync(join(tmpdir(), "minerhunt-cli-report-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const findings = realisticFindings();
+const incident = incidentFrom(findings);
+
+/** The smallest store the command needs: proves the IncidentStore interface is all it uses. */
+function memoryStore(): IncidentStore & { closed: boolean } {
+  const s = {
+    closed: false,
+    getIncident: (id: string): Incident | undefined => (id === incident.id || (id.length >= 6 && incident.id.startsWith(id)) ? incident : undefined),
+    listFindings: (id: string): Finding[] => (id === incident.id ? findings : []),
+    close: () => { s.closed = true; },
+  };
+  return s;
+}
+
+async function run(args: string[], deps: ReportCommandDeps = {}): Promise<{ out: string; info: string[] }> {
+  let out = "";
+  const info: string[] = [];
+  const program = new Command("minerhunt").exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  registerReportCommand(program, {
+    write: (d) => { out += typeof d === "string" ? d : d.toString("latin1"); },
+    info: (l) => { info.push(l); },
+    env: { LANG: "en_US.UTF-8" },
+    now: () => new Date("2026-11-21T08:00:00Z"),
+    ...deps,
+  });
+  await program.parseAsync(["node", "minerhunt", "report", ...args]);
+  return { out, info };
+}
+
+test("report to stdout in Markdown, language from --lang or the locale, store closed after", async () => {
+  const store = memoryStore();
+  const { out } = await run([incident.id], { openStore: () => store });
+  assert.match(out, /^# Incident report: /);
+  assert.equal(store.closed, true);
+  const th = await run([incident.id, "--lang", "th"], { openStore: () => memoryStore() });
+  assert.match(th.out, /^# รายงานเหตุการณ์: /);
+  const fromLocale = await run([incident.id], { openStore: () => memoryStore(), env: { LANG: "th_TH.UTF-8" } });
+  assert.match(fromLocale.out, /^# รายงานเหตุการณ์: /);
+});
+
+test("exports: --format ocsf, stix, thehive write JSON", async () => {
+  const ocsf = JSON.parse((await run([incident.id, "--format", "ocsf"], { openStore: () => memoryStore() })).out) as { class_uid: number };
+  assert.equal(ocsf.class_uid, 2005);
+  const stix = JSON.parse((await run([incident.id, "--format", "stix"], { openStore: () => memoryStore() })).out) as { type: string };
+  assert.equal(stix.type, "bundle");
+  const hive = JSON.parse((await run([incident.id, "--format", "thehive"], { openStore: () => memoryStore() })).out) as { sourceRef: string };
+  assert.equal(hive.sourceRef, incident.id);
+});
+
+test("--output writes the file; HTML with --mermaid-beside copies mermaid.min.js next to it", async () => {
+  const file = join(dir, "report.html");
+  const { out, info } = await run([incident.id, "--format", "html", "--output", file, "--mermaid-beside"], { openStore: () => memoryStore() });
+  assert.equal(out, "");
+  assert.match(readFileSync(file, "utf8"), /src="mermaid\.min\.js"/);
+  assert.ok(existsSync(join(dir, "mermaid.min.js")));
+  assert.match(info[0]!, /^Wrote .*report\.html \(\d+ bytes\)$/);
+});
+
+test("usage errors: unknown incident, format, language; a PDF needs --output", async () => {
+  await assert.rejects(run(["inc-nope"], { openStore: () => memoryStore() }), /Incident inc-nope is not in the store/);
+  await assert.rejects(run([incident.id, "--format", "docx"], { openStore: () => memoryStore() }), /Unknown format docx: expected one of md, html, pdf, ocsf, stix, thehive/);
+  await assert.rejects(run([incident.id, "--lang", "fr"], { openStore: () => memoryStore() }), /Unknown language fr/);
+  await assert.rejects(run([incident.id, "--format", "pdf"], { openStore: () => memoryStore() }), /A PDF is binary: give --output FILE/);
+});
+
+test("with the real store: an incident saved by a scan is reported by id prefix", async () => {
+  const db = join(dir, "store.db");
+  const store = await openStore(db);
+  try {
+    await store.saveScan({ findings, incidents: [incident] });
+  } finally {
+    await store.close();
+  }
+  const { out } = await run([incident.id.slice(0, 12), "--db", db, "--format", "md"]);
+  assert.match(out, /^# Incident report: Cryptomining: AWS account 123456789012/);
+  assert.match(out, /\| \*\*Incident ID\*\* \| inc-20261120-0001 \|/);
+});

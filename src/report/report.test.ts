@@ -1,0 +1,174 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadPlaybook } from "../playbook/index.js";
+import { escapeHtml, escapeMarkdown } from "./escape.js";
+import { renderReport } from "./render.js";
+import { HOSTILE, ONPREM_HOST, WALLET, XMRIG_SHA256, hostileFinding, incidentFrom, realisticFindings } from "./test-helpers/incident.js";
+
+const playbook = loadPlaybook("PB-31");
+const now = new Date("2026-11-21T08:00:00Z");
+const findings = realisticFindings();
+const incident = incidentFrom(findings);
+
+async function md(lang: "en" | "th", inc = incident, fs = findings, extra = {}): Promise<string> {
+  const out = await renderReport(inc, fs, { lang, format: "md", playbook, now, ...extra });
+  assert.equal(typeof out, "string");
+  return out as string;
+}
+
+async function html(lang: "en" | "th", inc = incident, fs = findings, extra = {}): Promise<string> {
+  return (await renderReport(inc, fs, { lang, format: "html", playbook, now, ...extra })) as string;
+}
+
+/** The lines of the Markdown section with this heading. */
+function section(text: string, heading: string): string {
+  const start = text.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `section ${heading}`);
+  const end = text.indexOf("\n## ", start + 4);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+test("Markdown (en): summary, decision path with the mermaid diagram, escalations, billing", async () => {
+  const text = await md("en");
+  assert.ok(text.startsWith("# Incident report: Cryptomining: AWS account 123456789012 (3 regions) and build-01\n"));
+  assert.match(text, /_Generated 2026-11-21 08:00:00Z by minerhunt_/);
+  const summary = section(text, "Summary");
+  assert.match(summary, /\| \*\*Severity\*\* \| High \|/);
+  assert.match(summary, /\| \*\*Priority\*\* \| P1 \|/);
+  assert.match(summary, /\| \*\*Environment\*\* \| Hybrid \(cloud and on-premise\) \|/);
+  assert.match(summary, /1 hosts, 4 instances, 3 regions, 1 accounts, 0 clusters/);
+  const decision = section(text, "Decision path");
+  assert.match(decision, /🚨 Cryptomining Alert → ☁️ Environment\? → 💰 Check billing \+ regions → 📊 How many instances\? → 🔴 IAM Compromise → 🔑 Check the IAM credentials/);
+  assert.match(decision, /```mermaid\nflowchart TD\n/);
+  assert.match(decision, /class Alert,Env,Cloud,Scope,Multi,IAM onPath/);
+  const esc = section(text, "Escalations");
+  assert.match(esc, /\| Finance \+ Cloud team \| Abnormal billing \$18,342\.55 is over the \$1,000\.00 threshold \| — \|/);
+  assert.match(esc, /\| PB-16 Cloud IAM \| .* \| PB-16 \|/);
+  assert.match(section(text, "Billing impact"), /Billing impact shown by the evidence: \$18,342\.55/);
+});
+
+test("Markdown (en): timeline in time order, evidence as file:line, IOCs, checklist, actions, MITRE", async () => {
+  const text = await md("en");
+  const timeline = section(text, "Timeline");
+  const times = [...timeline.matchAll(/^\| (2026-\d\d-\d\d \d\d:\d\d:\d\dZ) \|/gm)].map((m) => m[1]);
+  assert.equal(times.length, findings.length);
+  assert.deepEqual([...times].sort(), times, "sorted by first seen");
+  const evidence = section(text, "Evidence");
+  assert.match(evidence, /<code>hosts\/build-01\/ps-auxww\.txt:14<\/code>/);
+  assert.match(evidence, /<code>zeek\/conn\.log:5081<\/code>/);
+  const iocs = section(text, "Indicators of compromise (IOCs)");
+  for (const v of ["203.0.113.77:3333", "pool.supportxmr.com", "xmr-eu1.nanopool.org", WALLET, XMRIG_SHA256]) {
+    assert.ok(iocs.includes(`<code>${v}</code>`), `IOC ${v}`);
+  }
+  assert.match(iocs, /\| Wallet \|/);
+  assert.match(iocs, /\| File hash \|/);
+  const checklist = section(text, "Playbook checklist");
+  assert.match(checklist, /\*\*1\\\. Analysis \(7 of 8 done\)\*\*/);
+  assert.match(checklist, /\| Mining binary and hash \| EDR process list \| ☑ \| evidence: f-[0-9a-f]+ \|/);
+  assert.match(checklist, /\| Lateral movement\? \| SIEM \| ☐ \| open \|/);
+  assert.match(checklist, /\*\*2\\\. Containment \(0 of 5 done\)\*\*/);
+  assert.match(checklist, /\| 1 \| Kill the mining process \| EDR \/ SSH \| kill-process \| ☐ \| open \|/);
+  assert.match(checklist, /```bash\nfor region in \$\(aws ec2 describe-regions/, "the every-region sweep, verbatim in a code block");
+  assert.match(section(text, "Actions taken"), /_None yet: no response action has been run for this incident\./);
+  const mitre = section(text, "MITRE ATT&amp;CK mapping");
+  assert.match(mitre, /\| T1496 \| Resource Hijacking \| Impact \(TA0040\) \| playbook PB-31, 7 findings \|/);
+  assert.match(mitre, /\| T1053\.003 \| Scheduled Task\/Job: Cron \| Persistence \| 1 findings \|/);
+});
+
+test("Markdown (th): the same report in Thai, with the playbook's own Thai text", async () => {
+  const text = await md("th");
+  assert.ok(text.startsWith("# รายงานเหตุการณ์: "));
+  for (const heading of ["สรุป", "เส้นทางการตัดสินใจ", "การยกระดับ", "ลำดับเหตุการณ์", "หลักฐาน", "ตัวบ่งชี้การบุกรุก (IOCs)", "รายการตรวจสอบตาม Playbook", "การดำเนินการที่ทำแล้ว"]) {
+    assert.ok(text.includes(`\n## ${heading}\n`), heading);
+  }
+  assert.match(text, /\| \*\*ระดับความรุนแรง\*\* \| สูง \|/);
+  assert.match(text, /\| Host\/Instance ที่ทำ mining \| EDR \/ GuardDuty \/ CloudWatch \| ☑ \|/);
+  assert.match(text, /\| มี lateral movement\? \| SIEM \| ☐ \| ยังไม่เสร็จ \|/);
+  assert.match(text, /ตรวจ Billing \+ Regions/);
+  assert.match(text, /Billing ผิดปกติ \$18,342\.55 เกินเกณฑ์ \$1,000\.00/);
+  assert.match(text, /Multi\["🔴 IAM Compromise"\]/);
+  assert.match(text, /_ยังไม่มี: ยังไม่ได้ดำเนินการตอบสนองใด/);
+});
+
+test("Markdown escaping: hostile log text cannot become HTML, links, emphasis or table cells", async () => {
+  const bad = hostileFinding();
+  const inc = incidentFrom([bad]);
+  const text = await md("en", inc, [bad]);
+  assert.ok(!text.includes("<img"), "no raw <img> tag");
+  assert.ok(!text.includes("</script>"), "no raw </script>");
+  assert.ok(text.includes("&lt;img src=x onerror=alert(1)&gt;"));
+  assert.ok(!text.includes("[link](http"), "no live link");
+  assert.ok(!text.includes(" **bold** "), "no emphasis");
+  const row = text.split("\n").find((l) => l.includes("Miner &lt;img") && l.startsWith("| 2026"))!;
+  assert.ok(row, "timeline row");
+  const cells = row.replace(/\\\|/g, "").split("|").length - 2;
+  assert.equal(cells, 6, "the | in the title did not add a table cell");
+  assert.equal(escapeMarkdown("a\nb # c"), "a b # c");
+  assert.equal(escapeMarkdown("# not a heading"), "\\# not a heading");
+  assert.equal(escapeMarkdown("12. not a list"), "12\\. not a list");
+  assert.equal(escapeMarkdown("10.20.0.15:51544"), "10.20.0.15:51544");
+  assert.equal(escapeMarkdown("-x"), "-x");
+  assert.equal(escapeMarkdown("- x"), "\\- x");
+  assert.equal(escapeMarkdown("x*y*_z_ `c` ~~s~~"), "x\\*y\\*\\_z\\_ \\`c\\` \\~\\~s\\~\\~");
+});
+
+test("HTML: everything escaped, diagrams as JSON data, CSP, no CDN, mermaid inline or beside", async () => {
+  const bad = hostileFinding();
+  const inc = incidentFrom([...findings, bad]);
+  const page = await html("en", inc, [...findings, bad]);
+  assert.ok(page.startsWith("<!DOCTYPE html>\n<html lang=\"en\" data-mermaid=\"pending\">"));
+  assert.ok(!page.includes(HOSTILE), "hostile HTML not present raw");
+  assert.ok(page.includes(escapeHtml(HOSTILE)));
+  assert.ok(!page.includes("<script>alert(2)"), "no injected script");
+  assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-[A-Za-z0-9+/=]+';/);
+  assert.doesNotMatch(page, /<script[^>]*src="https?:/, "no script from the network");
+  assert.doesNotMatch(page, /(cdn\.jsdelivr|unpkg\.com|cdnjs)/);
+  const json = /<script type="application\/json" id="mh-diagrams">(.*?)<\/script>/s.exec(page)![1]!;
+  assert.ok(!json.includes("<"));
+  const specs = JSON.parse(json) as string[];
+  assert.equal(specs.length, 1);
+  assert.match(specs[0]!, /^flowchart TD\n/);
+  assert.ok(page.length > 1_000_000, "mermaid is inlined by default");
+  assert.match(page, /<p class="fallback">🚨 Cryptomining Alert → /, "the path as text until the drawing is done");
+  assert.match(page, /<td class="done">☑<\/td>/);
+
+  const beside = await html("th", incident, findings, { mermaidScript: "external" });
+  assert.match(beside, /<script nonce="[^"]+" src="mermaid\.min\.js"><\/script>/);
+  assert.ok(beside.length < 200_000);
+  assert.match(beside, /<html lang="th"/);
+  assert.match(beside, /<h2>เส้นทางการตัดสินใจ<\/h2>/);
+});
+
+test("a sample-only incident is flagged at the top; recorded actions are listed", async () => {
+  const s = realisticFindings().filter((f) => f.rule.id === "cloud-alert").map((f) => ({ ...f, sample: true }));
+  const inc = incidentFrom(s);
+  assert.equal(inc.severity, "informational");
+  const text = await md("en", inc, s, { actions: [{ name: "kill-process", status: "done", target: `${ONPREM_HOST}: pid 48213`, at: "2026-11-20T06:10:00Z" }] });
+  assert.match(section(text, "Summary"), /> \*\*Every finding in this incident is a provider sample/);
+  assert.match(text, /\(sample\)/);
+  assert.match(section(text, "Actions taken"), /\| 2026-11-20 06:10:00Z \| <code>kill-process<\/code> \| done \| <code>build-01\.corp\.example\.com: pid 48213<\/code> \|/);
+});
+
+test("an incident without a decision or findings still renders every section", async () => {
+  const { decision: _drop, ...bare } = incidentFrom([]);
+  const text = await md("en", bare, []);
+  assert.match(section(text, "Decision path"), /has not been applied/);
+  assert.match(section(text, "Timeline"), /_No findings\._/);
+  assert.match(section(text, "Billing impact"), /No billing data/);
+  assert.match(section(text, "Escalations"), /meets no escalation criterion/);
+});
+
+test("big incidents stay bounded: the timeline, evidence and answered-by lists are capped and say so", async () => {
+  const base = realisticFindings().find((f) => f.rule.id === "miner-process")!;
+  const many = Array.from({ length: 600 }, (_, i) => ({
+    ...base, id: `f-${String(i).padStart(20, "0")}`, entities: { hosts: [`web-${i}`] },
+    evidence: [{ file: "ps.txt", line: i + 1 }, { file: "ps.txt", line: i + 2 }],
+  }));
+  const inc = incidentFrom(many);
+  const text = await md("en", inc, many);
+  const timelineRows = section(text, "Timeline").split("\n").filter((l) => l.startsWith("| 2026"));
+  assert.equal(timelineRows.length, 500);
+  assert.match(section(text, "Timeline"), /500 of 600 shown\./);
+  assert.match(section(text, "Evidence"), /1000 of 1200 shown\./);
+  assert.match(section(text, "Playbook checklist"), /\| Host\/instance doing the mining \| [^|]+ \| ☑ \| evidence: (f-\d+, ){7}f-\d+ \(\+592\) \|/);
+});
