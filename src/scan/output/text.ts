@@ -41,7 +41,8 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
   const byId = new Map(result.findings.map((f) => [f.id, f]));
   const inIncident = new Set(incidents.flatMap((i) => i.findingIds));
 
-  if (incidents.length === 0) out.push(paint(c, "32", "No cryptomining incident found."));
+  if (!result.readSomething) out.push(paint(c, "31", "Nothing could be read: see the input problems below."));
+  else if (incidents.length === 0) out.push(paint(c, "32", "No cryptomining incident found."));
   else out.push(paint(c, "1", `${incidents.length} incident${incidents.length > 1 ? "s" : ""}`));
   for (const inc of incidents) {
     out.push("");

@@ -1,0 +1,51 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { REPO_ROOT } from "../test-helpers/index.js";
+import { runScan } from "./run.js";
+
+/**
+ * The bundled example end to end: three incidents, each on the PB-31 path its evidence calls for.
+ * (Built-in detectors and the PB-31 Sigma pack both run, as `minerhunt scan examples/` does.)
+ */
+const examples = join(REPO_ROOT, "examples");
+
+test("the example story: on-premise host, cloud account in three regions, Kubernetes miner", async () => {
+  const { incidents, findings, result } = await runScan({ paths: [examples] });
+  assert.equal(result.files.filter((f) => f.error).length, 0, JSON.stringify(result.files.filter((f) => f.error)));
+  assert.equal(result.issuesTotal, 0, JSON.stringify(result.issues));
+  assert.equal(incidents.length, 3, incidents.map((i) => i.title).join("\n"));
+
+  const onprem = incidents.find((i) => i.entities.hosts?.includes("db-prod-01"));
+  assert.ok(onprem, "an incident for db-prod-01");
+  assert.equal(onprem.environment, "on-premise");
+  assert.deepEqual(onprem.decision?.path, ["Alert", "Env", "OnPrem", "Scope", "Single"]);
+  assert.equal(onprem.priority, "P1");
+  assert.equal(onprem.hostType, "production");
+  const onpremRules = new Set(findings.filter((f) => onprem.findingIds.includes(f.id)).map((f) => f.rule.id));
+  for (const r of ["minerhunt.host.miner-process", "minerhunt.host.persistence", "minerhunt.host.miner-config", "minerhunt.network.pool-dns", "minerhunt.network.pool-connection"]) {
+    assert.ok(onpremRules.has(r), `on-premise incident has ${r}: ${[...onpremRules].join(", ")}`);
+  }
+
+  const cloud = incidents.find((i) => i.entities.accounts?.includes("111122223333"));
+  assert.ok(cloud, "an incident for the AWS account");
+  assert.equal(cloud.environment, "cloud");
+  assert.equal(cloud.scope.regions, 3);
+  assert.equal(cloud.scope.instances, 7);
+  assert.deepEqual(cloud.decision?.path, ["Alert", "Env", "Cloud", "Scope", "Multi", "IAM"]);
+  assert.ok((cloud.billingUsd ?? 0) > 1000, `billing ${cloud.billingUsd}`);
+  const targets = cloud.escalations.map((e) => e.id);
+  assert.ok(targets.some((t) => /billing/.test(t)), targets.join(","));
+  assert.ok(cloud.escalations.some((e) => e.playbook === "PB-16"), "stolen IAM credentials hand over to PB-16");
+
+  const k8s = incidents.find((i) => i.triggers.includes("container"));
+  assert.ok(k8s, "an incident for the Kubernetes miner");
+  assert.ok(k8s.entities.namespaces?.includes("kube-system"));
+
+  // Traps: the ML job and the port-only flow stay weak findings outside incidents.
+  const inIncidents = new Set(incidents.flatMap((i) => i.findingIds));
+  const ml = findings.filter((f) => f.entities.hosts?.includes("ml-train-01"));
+  assert.ok(ml.length > 0 && ml.every((f) => !inIncidents.has(f.id) && f.confidence < 0.4));
+  assert.ok(!findings.some((f) => f.entities.hosts?.includes("batch-etl-02")), "a 12-minute batch spike is not sustained");
+  assert.ok(!findings.some((f) => f.observables.some((o) => o.value.includes("ntp.org"))), "pool.ntp.org is not a pool");
+});
