@@ -1,0 +1,17 @@
+/**
+ * Cloud sources: the control plane (CloudTrail, Cloud Logging) and the providers' own alerts
+ * (GuardDuty, Defender for Cloud, Security Command Center).
+ *
+ * None of them uses ctx.prefilter: control-plane records and provider alerts are few next to flow or
+ * DNS logs, and a record can matter whatever its text (a RunInstances names no pool).
+ */
+import type { Source } from "../types.js";
+import { cloudTrailSource } from "./cloudtrail.js";
+import { defenderSource } from "./defender.js";
+import { gcpLoggingSource } from "./gcp-logging.js";
+import { guardDutySource } from "./guardduty.js";
+import { sccSource } from "./scc.js";
+
+export const cloudSources: Source[] = [cloudTrailSource, guardDutySource, defenderSource, sccSource, gcpLoggingSource];
+
+export { cloudTrailSource, defenderSource, gcpLoggingSource, guardDutySource, sccSource };
