@@ -10,7 +10,15 @@ import { printError, EXIT_ERROR } from "./errors.js";
 import { VERSION } from "./version.js";
 
 /** `minerhunt`: thin — it parses what the person asked and calls the library. */
-export function buildProgram(): Command {
+export function // `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+buildProgram(): Command {
   const program = new Command("minerhunt")
     .version(VERSION)
     .description("Find cryptomining (MITRE ATT&CK T1496) in SOC telemetry and walk each incident through playbook PB-31.")
@@ -23,6 +31,14 @@ export function buildProgram(): Command {
   registerIncidentCommand(program);
   registerReportCommand(program);
   return program;
+}
+
+// `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 buildProgram()

@@ -34,7 +34,8 @@ export function buildPrefilter(intel: Intel, extraKeywords: readonly string[] = 
       return !isPrivateIp(address) && intel.matchIp(address) !== undefined;
     },
     learnIp(address: string): void {
-      if (learned.size < MAX_LEARNED_IPS) learned.add(address);
+      // Copy the text: a source's fast path may hand over a slice of a whole 1 MiB chunk, which a Set would keep alive.
+      if (learned.size < MAX_LEARNED_IPS && address.length <= 64) learned.add(Buffer.from(address, "utf8").toString("utf8"));
     },
     port(port: number): boolean {
       return intel.minerPorts.has(port);

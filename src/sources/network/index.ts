@@ -1,0 +1,21 @@
+/**
+ * Network sources: Zeek (conn, dns, ssl, http; TSV and JSON), Suricata EVE JSON, AWS VPC Flow
+ * Logs and packet captures (pcap, pcapng).
+ */
+import type { Source } from "../types.js";
+import { vpcFlowSource } from "./aws/vpcflow.js";
+import { pcapSource } from "./pcap/source.js";
+import { suricataEveSource } from "./suricata/source.js";
+import { zeekConnSource, zeekDnsSource, zeekHttpSource, zeekSslSource } from "./zeek/source.js";
+
+export const networkSources: Source[] = [
+  zeekConnSource,
+  zeekDnsSource,
+  zeekSslSource,
+  zeekHttpSource,
+  suricataEveSource,
+  vpcFlowSource,
+  pcapSource,
+];
+
+export { vpcFlowSource, pcapSource, suricataEveSource, zeekConnSource, zeekDnsSource, zeekHttpSource, zeekSslSource };

@@ -1,0 +1,206 @@
+/**
+ * The events a capture yields, built from finished flows (pcap.flow, pcap.stratum, pcap.http,
+ * pcap.tls) and from single DNS packets (pcap.dns). Each carries the packet that proves it:
+ * `minerhunt.packet` and `minerhunt.offset`.
+ */
+import type { Event } from "../../../model/index.js";
+import type { ParseContext } from "../../types.js";
+import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter, baseEvent, isIpAddress, isoFromEpochMs, put } from "../common.js";
+import { urlFields } from "../fields.js";
+import { endpointMatters, nameMatters } from "../prefilter-rules.js";
+import type { DecodedPacket } from "./decode.js";
+import { DnsFormatError, parseDnsMessage } from "./dns-wire.js";
+import type { Flow } from "./flow-table.js";
+import { BODY_KEEP_BYTES, header, looksLikeHttpRequest, parseHttpMessages, type HttpMessage } from "./http-messages.js";
+import { jsonLines, parseObject, summariseStratum, type JsonMessage, type StratumSummary } from "./stratum.js";
+import type { PacketRef } from "./tcp-stream.js";
+import { looksLikeTlsHandshake, parseClientHello } from "./tls-hello.js";
+
+export const FORMAT = "pcap";
+export const DNS_PORT = 53;
+const MAX_X_HEADERS = 32;
+const MAX_HEADER_VALUE = 256;
+
+/** Evidence and time of a packet. */
+function stamp(ev: Event, ref: PacketRef | undefined): void {
+  if (!ref) return;
+  ev["minerhunt.packet"] = ref.packet;
+  ev["minerhunt.offset"] = ref.offset;
+  put(ev, "@timestamp", isoFromEpochMs(ref.timeMs));
+}
+
+function flowTuple(ev: Event, flow: Flow): void {
+  ev["source.ip"] = flow.client.ip;
+  ev["source.port"] = flow.client.port;
+  ev["destination.ip"] = flow.server.ip;
+  ev["destination.port"] = flow.server.port;
+  ev["network.transport"] = flow.transport;
+  ev["network.type"] = flow.ipVersion === 4 ? "ipv4" : "ipv6";
+}
+
+/** Counters and times of the whole flow (on flow and stratum events). */
+function flowCounters(ev: Event, flow: Flow): void {
+  ev["source.packets"] = flow.packets[0];
+  ev["destination.packets"] = flow.packets[1];
+  ev["source.bytes"] = flow.bytes[0];
+  ev["destination.bytes"] = flow.bytes[1];
+  put(ev, "event.start", isoFromEpochMs(flow.first.timeMs));
+  put(ev, "event.end", isoFromEpochMs(flow.lastTimeMs));
+  const duration = flow.lastTimeMs - flow.first.timeMs;
+  if (Number.isFinite(duration)) ev["event.duration"] = Math.round(duration * 1e6);
+}
+
+function eventFor(path: string, dataset: string, flow: Flow): Event {
+  const ev = baseEvent(path, FORMAT, dataset, CATEGORY_NETWORK);
+  flowTuple(ev, flow);
+  return ev;
+}
+
+/** X- headers (where the mining extensions live) as "Name: value", bounded. */
+function xHeaders(messages: (HttpMessage | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const m of messages) {
+    if (!m) continue;
+    for (const h of m.headers) {
+      if (out.length >= MAX_X_HEADERS) return out;
+      if (/^x-/i.test(h.name)) out.push(`${h.name}: ${h.value.slice(0, MAX_HEADER_VALUE)}`);
+    }
+  }
+  return out;
+}
+
+function httpEvent(path: string, flow: Flow, req: HttpMessage, resp: HttpMessage | undefined): Event {
+  const ev = eventFor(path, "pcap.http", flow);
+  stamp(ev, flow.streams![0].refAt(req.at));
+  ev["network.protocol"] = "http";
+  put(ev, "http.request.method", req.method);
+  urlFields(ev, header(req, "host"), req.target);
+  put(ev, "user_agent.original", header(req, "user-agent"));
+  put(ev, "http.version", req.version);
+  put(ev, "minerhunt.http.headers", xHeaders([req, resp]));
+  // Only JSON bodies are kept as text: that is where getwork/getblocktemplate JSON-RPC rides;
+  // uploads and forms are not evidence and binary would only turn into replacement characters.
+  const bodyText = req.body.subarray(0, BODY_KEEP_BYTES).toString("utf8");
+  if (/^\s*[[{]/.test(bodyText)) put(ev, "http.request.body.content", bodyText);
+  put(ev, "http.request.body.bytes", req.contentLength ?? (req.body.length > 0 ? req.body.length : undefined));
+  put(ev, "http.response.status_code", resp?.status);
+  return ev;
+}
+
+function stratumEvent(path: string, flow: Flow, s: StratumSummary): Event {
+  const ev = eventFor(path, "pcap.stratum", flow);
+  flowCounters(ev, flow);
+  stamp(ev, s.first ?? flow.first);
+  ev["network.protocol"] = "stratum";
+  ev["minerhunt.stratum.methods"] = s.methods;
+  ev["minerhunt.stratum.dialect"] = s.dialect;
+  put(ev, "minerhunt.stratum.login", s.login);
+  put(ev, "minerhunt.stratum.agent", s.agent);
+  ev["minerhunt.stratum.messages"] = s.messages;
+  return ev;
+}
+
+/** JSON-RPC bodies of HTTP messages (getwork rides on HTTP POST) as messages for the Stratum summary. */
+function httpJsonMessages(flow: Flow, messages: HttpMessage[], direction: 0 | 1): JsonMessage[] {
+  const out: JsonMessage[] = [];
+  for (const m of messages) {
+    const text = m.body.toString("utf8").trim();
+    if (!text.startsWith("{")) continue;
+    const obj = parseObject(text);
+    if (obj) out.push({ obj, direction, ref: flow.streams![direction].refAt(m.at), at: m.at });
+  }
+  return out;
+}
+
+/** All events of a finished flow. */
+export function flowEvents(path: string, flow: Flow, ctx: ParseContext, out: Event[]): void {
+  let protocol: string | undefined;
+  let stratum: StratumSummary | undefined;
+  const appEvents: Event[] = [];
+  if (flow.streams) {
+    const [c2s, s2c] = flow.streams;
+    const clientBytes = c2s.bytes();
+    const messages: JsonMessage[] = [];
+    if (looksLikeTlsHandshake(clientBytes)) {
+      protocol = "tls";
+      const hello = parseClientHello(clientBytes);
+      if (hello) {
+        const ev = eventFor(path, "pcap.tls", flow);
+        stamp(ev, c2s.firstData);
+        ev["network.protocol"] = "tls";
+        if (hello.serverName) {
+          ev["tls.client.server_name"] = hello.serverName;
+          if (!isIpAddress(hello.serverName)) ev["destination.domain"] = hello.serverName;
+        }
+        put(ev, "minerhunt.tls.alpn", hello.alpn);
+        put(ev, "minerhunt.tls.client_max_version", hello.version);
+        appEvents.push(ev);
+      }
+    } else if (looksLikeHttpRequest(clientBytes)) {
+      protocol = "http";
+      const requests = parseHttpMessages(clientBytes, "request");
+      const responses = parseHttpMessages(s2c.bytes(), "response", requests.map((r) => r.method ?? ""));
+      requests.forEach((req, i) => appEvents.push(httpEvent(path, flow, req, responses[i])));
+      messages.push(...httpJsonMessages(flow, requests, 0), ...httpJsonMessages(flow, responses, 1));
+    } else {
+      messages.push(...jsonLines(c2s, 0), ...jsonLines(s2c, 1));
+    }
+    stratum = summariseStratum(messages);
+    if (stratum) {
+      protocol ??= "stratum";
+      appEvents.unshift(stratumEvent(path, flow, stratum));
+    }
+  } else if (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT) {
+    protocol = "dns";
+  }
+
+  const pf = ctx.prefilter;
+  if (pf && !stratum && !endpointMatters(pf, flow.server.ip, flow.server.port)) {
+    ctx.skipped();
+  } else {
+    const ev = eventFor(path, "pcap.flow", flow);
+    stamp(ev, flow.first);
+    flowCounters(ev, flow);
+    put(ev, "network.protocol", protocol);
+    out.push(ev);
+  }
+  out.push(...appEvents);
+}
+
+/** A pcap.dns event for a DNS message in a UDP packet; issues for malformed ones. */
+export function dnsEvent(path: string, p: DecodedPacket, ref: PacketRef, ctx: ParseContext, issues: IssueReporter): Event | undefined {
+  let msg;
+  try {
+    msg = parseDnsMessage(p.payload);
+  } catch (err) {
+    if (!(err instanceof DnsFormatError)) throw err;
+    issues.report(undefined, `packet ${ref.packet}: malformed DNS message on port 53 (${err.message}); skipped`, ref.offset);
+    return undefined;
+  }
+  const question = msg.questions[0];
+  if (ctx.prefilter && question && !nameMatters(ctx.prefilter, question.name)) {
+    ctx.skipped();
+    return undefined;
+  }
+  const ev = baseEvent(path, FORMAT, "pcap.dns", CATEGORY_DNS);
+  stamp(ev, ref);
+  ev["source.ip"] = p.src;
+  ev["source.port"] = p.srcPort;
+  ev["destination.ip"] = p.dst;
+  ev["destination.port"] = p.dstPort;
+  ev["network.transport"] = "udp";
+  ev["network.protocol"] = "dns";
+  ev["dns.id"] = msg.id;
+  ev["dns.type"] = msg.response ? "answer" : "query";
+  if (question) {
+    put(ev, "dns.question.name", question.name);
+    put(ev, "dns.question.type", question.type);
+  }
+  if (msg.response) {
+    ev["dns.response_code"] = msg.rcode;
+    const data = msg.answers.map((a) => a.data).filter((d) => d !== "");
+    put(ev, "dns.answers.data", data);
+    put(ev, "dns.resolved_ip", msg.answers.filter((a) => a.type === "A" || a.type === "AAAA").map((a) => a.data));
+  }
+  return ev;
+}

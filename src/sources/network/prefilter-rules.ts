@@ -1,0 +1,20 @@
+/**
+ * When a network record can be skipped, in one place, so the fast paths (raw bytes) and the slow
+ * paths (parsed records) of every source decide the same way.
+ */
+import type { Prefilter } from "../types.js";
+import { normalizeDomain } from "./common.js";
+
+/** A DNS record matters when its query name could. */
+export function nameMatters(pf: Prefilter, name: string): boolean {
+  return pf.domain(normalizeDomain(name));
+}
+
+/**
+ * A flow matters when its destination address or its destination port could. With neither
+ * known there is nothing to judge by, so it is kept.
+ */
+export function endpointMatters(pf: Prefilter, ip: string | undefined, port: number | undefined): boolean {
+  if (ip === undefined && port === undefined) return true;
+  return (ip !== undefined && pf.ip(ip)) || (port !== undefined && pf.port(port));
+}

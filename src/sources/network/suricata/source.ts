@@ -1,0 +1,127 @@
+/**
+ * Suricata EVE JSON (eve.json): one record per line, `event_type` says which. Reads dns, flow,
+ * netflow, tls, http and alert records; other types (stats, fileinfo, anomaly, ...) are valid
+ * EVE but carry nothing for mining detection and are passed over quietly.
+ *
+ * Speed: with a prefilter, dns records are judged by their query names and flow/netflow records
+ * by destination address and port on the raw bytes, and skipped without JSON.parse when they
+ * cannot matter. Alerts are never skipped.
+ */
+import type { Event } from "../../../model/index.js";
+import type { Input, ParseContext, Prefilter, Sample, Source } from "../../types.js";
+import { IssueReporter, asObject, getNumber, getString, parseJsonObject } from "../common.js";
+import { JsonKey, peekAllStrings, peekString, peekUint } from "../json-peek.js";
+import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
+import { endpointMatters, nameMatters } from "../prefilter-rules.js";
+import { FORMAT, READ_EVENT_TYPES, dnsNames, eveEvent } from "./records.js";
+
+const KEY_EVENT_TYPE = new JsonKey("event_type");
+const KEY_RRNAME = new JsonKey("rrname");
+const KEY_DEST_IP = new JsonKey("dest_ip");
+const KEY_DEST_PORT = new JsonKey("dest_port");
+
+/** Whether a parsed record could matter (the same rule the fast path applies to raw bytes). */
+export function eveRecordMatters(rec: Record<string, unknown>, pf: Prefilter): boolean {
+  const type = getString(rec, "event_type");
+  const ip = getString(rec, "dest_ip");
+  const port = getNumber(rec, "dest_port");
+  switch (type) {
+    case "dns": {
+      const names = dnsNames(asObject(rec.dns));
+      return names.length === 0 || names.some((n) => nameMatters(pf, n));
+    }
+    case "flow":
+    case "netflow":
+      return endpointMatters(pf, ip, port);
+    case "tls": {
+      const sni = getString(asObject(rec.tls), "sni");
+      return (sni !== undefined && nameMatters(pf, sni)) || endpointMatters(pf, ip, port);
+    }
+    case "http": {
+      const http = asObject(rec.http);
+      const host = getString(http, "hostname");
+      const ua = getString(http, "http_user_agent");
+      const url = getString(http, "url");
+      return (host !== undefined && nameMatters(pf, host)) || endpointMatters(pf, ip, port)
+        || (ua !== undefined && pf.text(ua)) || (url !== undefined && pf.text(url));
+    }
+    default:
+      return true;
+  }
+}
+
+/** Skip from raw bytes when certain; otherwise the line is parsed. */
+function fastSkip(line: RawLine, pf: Prefilter): boolean {
+  const type = peekString(line, KEY_EVENT_TYPE);
+  if (type === "dns") {
+    const names = peekAllStrings(line, KEY_RRNAME);
+    if (names === null || names.length === 0) return false;
+    return !names.some((n) => nameMatters(pf, n));
+  }
+  if (type === "flow" || type === "netflow") {
+    const ip = peekString(line, KEY_DEST_IP);
+    const port = peekUint(line, KEY_DEST_PORT);
+    if (typeof ip !== "string" || typeof port !== "number") return false;
+    return !endpointMatters(pf, ip, port);
+  }
+  return false;
+}
+
+export async function* parseEve(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
+  const path = input.path;
+  const pf = ctx.prefilter;
+  const issues = new IssueReporter(ctx);
+  const scanner = new LineScanner(ctx);
+  const out: Event[] = [];
+
+  const visit = (raw: RawLine): void => {
+    const text = raw.text;
+    let s = raw.start;
+    while (s < raw.end && (text.charCodeAt(s) === 0x20 || text.charCodeAt(s) === 0x09)) s++;
+    if (s === raw.end) return;
+    if (pf && fastSkip(raw, pf)) { ctx.skipped(); return; }
+    const parsed = parseJsonObject(scanner.decode(raw, s));
+    if ("error" in parsed) { issues.report(raw.line, `${parsed.error}; expected one Suricata EVE JSON record per line`, raw.offset); return; }
+    const rec = parsed.value;
+    const type = getString(rec, "event_type");
+    if (type === undefined) {
+      issues.report(raw.line, "a JSON object without event_type; expected a Suricata EVE record", raw.offset);
+      return;
+    }
+    if (!READ_EVENT_TYPES.has(type)) return;
+    if (pf && !eveRecordMatters(rec, pf)) { ctx.skipped(); return; }
+    const ev = eveEvent(rec, { path, line: raw.line });
+    if (ev) out.push(ev);
+  };
+
+  yield* scanInput(input, scanner, out, visit);
+  issues.finish();
+}
+
+/** EVE records have event_type and timestamp; most also the flow tuple or flow_id. */
+export function looksLikeEve(obj: Record<string, unknown>): boolean {
+  return typeof obj.event_type === "string" && typeof obj.timestamp === "string"
+    && ("src_ip" in obj || "flow_id" in obj || obj.event_type === "stats" || "alert" in obj);
+}
+
+function sniff(sample: Sample): number {
+  let eve = 0;
+  let other = 0;
+  for (const line of sample.lines) {
+    const t = line.trimStart();
+    if (!t.startsWith("{")) { other++; continue; }
+    const parsed = parseJsonObject(t);
+    if ("error" in parsed) continue; // the sample's last line may be cut
+    if (looksLikeEve(parsed.value)) eve++;
+    else other++;
+  }
+  if (eve === 0) return 0;
+  return other === 0 ? 0.95 : 0.6;
+}
+
+export const suricataEveSource: Source = {
+  id: FORMAT,
+  title: "Suricata EVE JSON: dns, flow, netflow, tls, http and alert records",
+  sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
+  parse: (input, ctx) => parseEve(input, ctx),
+};
