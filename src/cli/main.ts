@@ -10,15 +10,7 @@ import { printError, EXIT_ERROR } from "./errors.js";
 import { VERSION } from "./version.js";
 
 /** `minerhunt`: thin — it parses what the person asked and calls the library. */
-export function // `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
-
-buildProgram(): Command {
+export function buildProgram(): Command {
   const program = new Command("minerhunt")
     .version(VERSION)
     .description("Find cryptomining (MITRE ATT&CK T1496) in SOC telemetry and walk each incident through playbook PB-31.")

