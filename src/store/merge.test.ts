@@ -27,10 +27,11 @@ describe("sharesMergeEntity", () => {
     assert.equal(sharesMergeEntity(stored, { instances: ["i-0a1b2c3d4e5f60718"] }, seenMonthLater, 24), true);
     assert.equal(sharesMergeEntity(stored, { instances: ["i-0A1B2C3D4E5F60718"] }, seenMonthLater, 24), false);
   });
-  it("an account or a pool merges only within the window", () => {
+  it("an account merges only within the window; a pool never", () => {
     assert.equal(sharesMergeEntity(stored, { accounts: ["123456789012"] }, seenMonthLater, 24), false);
     assert.equal(sharesMergeEntity(stored, { accounts: ["123456789012"] }, { firstSeen: "2024-05-02T12:00:00Z", lastSeen: "2024-05-02T12:00:00Z" }, 24), true);
     assert.equal(sharesMergeEntity(stored, { pools: ["POOL.supportxmr.com"] }, seenMonthLater, 24), false);
+    assert.equal(sharesMergeEntity(stored, { pools: ["POOL.supportxmr.com"] }, { firstSeen: "2024-05-02T12:00:00Z", lastSeen: "2024-05-02T12:00:00Z" }, 24), false);
   });
   it("region, provider and namespace never merge on their own", () => {
     assert.equal(sharesMergeEntity(stored, { regions: ["us-east-1"], providers: ["aws"] }, undefined, 24), false);
@@ -79,3 +80,4 @@ describe("mergeIncident", () => {
     assert.equal(mergeIncident(s, incidentOf("inc-2", [b])).sample, undefined);
   });
 });
+

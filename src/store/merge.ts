@@ -5,10 +5,11 @@
  * Which shared entity is enough to merge:
  *   - a machine-level identity (host, cloud instance, access key, container, pod) while the stored
  *     incident is open: the same machine still mining is the same incident until someone closes it;
- *   - a broad identity (account, user, IP, pool, cluster, image) only when the two incidents' time
- *     ranges come within the correlation window of each other: one cloud account or one public pool
- *     can host unrelated activity weeks apart;
- *   - never on region, provider or namespace alone: thousands of unrelated things share "us-east-1".
+ *   - a broad identity (account, IP, cluster, image) only when the two incidents' time ranges come
+ *     within the correlation window of each other: one cloud account can host unrelated activity weeks apart;
+ *   - never on region, provider, namespace, user or pool alone: thousands of unrelated things share
+ *     "us-east-1", "root" or a public pool, and correlation (src/correlate/group.ts) does not join on
+ *     them either — the store must not undo what correlation kept apart.
  */
 import type { Entities, EntityKind, Incident } from "../model/index.js";
 import { PRIORITIES, severityRank } from "../model/index.js";
@@ -22,9 +23,9 @@ export const ENTITY_MERGE_RULES: Readonly<Record<EntityKind, MergeRule>> = {
   containers: "while-open",
   pods: "while-open",
   accounts: "within-window",
-  users: "within-window",
+  users: "never",
   ips: "within-window",
-  pools: "within-window",
+  pools: "never",
   clusters: "within-window",
   images: "within-window",
   regions: "never",
