@@ -78,7 +78,7 @@ function renderBlock(b: Block, diagrams: string[]): string {
     case "table": {
       const code = new Set(b.code ?? []);
       const cell = (text: string, i: number) => {
-        const inner = code.has(i) && text !== "" ? `<code>${escapeHtml(text)}</code>` : escapeHtml(text);
+        const inner = code.has(i) && text !== "" ? `<code>${breakablePath(escapeHtml(text))}</code>` : escapeHtml(text);
         const mark = text === "☑" ? ` class="done"` : text === "☐" ? ` class="open"` : "";
         return `<td${mark}>${inner}</td>`;
       };
@@ -135,7 +135,7 @@ h2 { font-size: 1.15rem; margin: 1.4rem 0 .5rem 0; padding-left: .5rem; border-l
 .subtitle { color: #566573; margin: 0 0 .6rem 0; }
 table { width: 100%; border-collapse: collapse; margin: .4rem 0 .8rem 0; table-layout: auto; }
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
-th, td { border: 1px solid #ccd1d1; padding: .25rem .4rem; vertical-align: top; text-align: left; overflow-wrap: break-word; }
+th, td { border: 1px solid #ccd1d1; padding: .25rem .4rem; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 thead th { background: #eaf2f8; white-space: nowrap; }
 caption, thead { break-after: avoid; }
 thead { display: table-header-group; }
@@ -144,7 +144,7 @@ table.kv th { width: 28%; background: #f4f6f7; font-weight: 600; }
 td.done { color: #1e8449; font-weight: bold; text-align: center; }
 td.open { color: #7f8c8d; text-align: center; }
 code, pre { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: .86em; }
-td code { word-break: break-all; }
+td code { overflow-wrap: break-word; }
 pre { background: #f4f6f7; border: 1px solid #d5dbdb; padding: .5rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 p.warning { background: #fdedec; border: 1px solid #e74c3c; padding: .5rem; font-weight: bold; }
 p.muted { color: #566573; font-style: italic; }
@@ -154,3 +154,12 @@ figure.diagram svg { max-width: 100%; height: auto; max-height: 150mm; }
 figcaption { color: #566573; font-size: .9em; }
 p.fallback { font-weight: bold; }
 `;
+
+/**
+ * Let long paths and ids wrap after "/", "." , ":" or "-" instead of anywhere: a table column then
+ * keeps the width of its longest path segment instead of collapsing to one character per line.
+ * Runs on already-escaped text (only adds <wbr>, never touches entities).
+ */
+function breakablePath(escaped: string): string {
+  return escaped.replace(/([/:._-])(?=[^\s])/g, "$1<wbr>");
+}
