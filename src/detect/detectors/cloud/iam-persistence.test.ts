@@ -52,6 +52,7 @@ test("new user + key + AdministratorAccess by one principal: one finding naming 
   assert.ok(f.entities.accessKeys?.includes("AKIAZ7EXAMPLENEWKEY1"));
   assert.ok(f.entities.users?.includes("backup-svc"));
   assert.ok(f.tags?.includes("iam-credentials"));
+  assert.ok(f.tags?.includes("new-iam-user") && f.tags?.includes("new-access-key"), "PB-16 reads these tags");
   assert.equal(f.evidence.length, 3);
   assert.match(f.evidence[0]!.summary!, /^CreateUser for backup-svc by arn:aws:iam::111122223333:user\/ci-deploy/);
 });

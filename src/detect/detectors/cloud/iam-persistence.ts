@@ -118,7 +118,9 @@ export const iamPersistence: Detector = {
           "iam.admin_policy": admin,
           "iam.steps": kinds.length,
         },
-        tags: ["cloudtrail", "iam-persistence", "iam-credentials"],
+        // new-iam-user / new-access-key are what PB-31's "IAM credentials stolen → PB-16" rule reads.
+        tags: ["cloudtrail", "iam-persistence", "iam-credentials",
+          ...(newUsers.length ? ["new-iam-user"] : []), ...(newKeys.length ? ["new-access-key"] : [])],
         mitre: ["T1496", "T1098", "T1136.003"],
         key: `${principal.key}\0${burst[0]!.timeMs}`,
       });
