@@ -7,10 +7,10 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
-import { cellAt, headerHasAll, mapColumns, numberCell, readCsvRows, sampleHeader, type CsvRow } from "../metrics/csv.js";
+import { cellAt, headerHasAll, numberCell, sampleHeader } from "../metrics/csv.js";
 import { isEc2InstanceId } from "../metrics/hosts.js";
-import { quoteForIssue } from "../metrics/numbers.js";
 import { toIsoUtc } from "../metrics/time.js";
+import { costRows, type CostColumns, type CostRow } from "./cost-table.js";
 import { billingEvent, machineTypeFromUsageType } from "./billing-event.js";
 
 const ID = "aws.cur";
@@ -31,12 +31,16 @@ const COLUMNS = {
   lineItemType: ["lineitem/lineitemtype", "line_item_line_item_type"],
 } as const;
 
-type Columns = Record<keyof typeof COLUMNS, number>;
+type Key = keyof typeof COLUMNS;
 
-interface Table {
-  header: string[];
-  columns: Columns;
-}
+const SPEC: CostColumns<Key> = {
+  aliases: COLUMNS,
+  start: "start",
+  cost: "cost",
+  missing: "header lacks lineItem/UsageStartDate and lineItem/UnblendedCost (CUR 2.0: line_item_usage_start_date, line_item_unblended_cost)",
+  startExpected: "e.g. 2026-11-20T00:00:00Z",
+};
+
 
 export const awsCurSource: Source = {
   id: ID,
@@ -47,36 +51,14 @@ export const awsCurSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
-    let table: Table | undefined;
-    for await (const row of readCsvRows(input, ctx)) {
-      if (!table) {
-        table = { header: row.cells, columns: mapColumns(row.cells, COLUMNS) };
-        if (table.columns.start === -1 || table.columns.cost === -1) {
-          ctx.issue(row.line, "header lacks lineItem/UsageStartDate and lineItem/UnblendedCost (CUR 2.0: line_item_usage_start_date, line_item_unblended_cost); nothing read");
-          return;
-        }
-        continue;
-      }
-      const event = rowToEvent(input.path, table, row, ctx);
-      if (event) yield event;
-    }
+    for await (const r of costRows(input, ctx, SPEC)) yield rowToEvent(input.path, r, ctx);
   },
 };
 
-function rowToEvent(path: string, table: Table, row: CsvRow, ctx: ParseContext): Event | undefined {
+function rowToEvent(path: string, r: CostRow<Key>, ctx: ParseContext): Event {
+  const { table, row, start, cost } = r;
   const c = table.columns;
   const name = (index: number): string => table.header[index] ?? "";
-  const rawStart = cellAt(row, c.start);
-  const start = toIsoUtc(rawStart);
-  if (start === undefined) {
-    ctx.issue(row.line, `line ${row.line}: usage start ${quoteForIssue(rawStart ?? "")} is not a timestamp; expected e.g. 2026-11-20T00:00:00Z`);
-    return undefined;
-  }
-  const cost = numberCell(row, c.cost, name(c.cost), ctx);
-  if (cost === undefined) {
-    if (cellAt(row, c.cost) === undefined) ctx.issue(row.line, `line ${row.line}, column ${quoteForIssue(name(c.cost))}: empty; expected the line item's cost`);
-    return undefined;
-  }
   const usageType = cellAt(row, c.usageType);
   const resourceId = cellAt(row, c.resourceId);
   return billingEvent(path, row.line, ID, {

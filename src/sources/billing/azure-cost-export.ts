@@ -12,10 +12,9 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
-import { cellAt, headerHasAll, mapColumns, numberCell, readCsvRows, sampleHeader, type CsvRow } from "../metrics/csv.js";
+import { cellAt, headerHasAll, numberCell, sampleHeader } from "../metrics/csv.js";
 import { isJsonObject } from "../metrics/json-locate.js";
-import { quoteForIssue } from "../metrics/numbers.js";
-import { toIsoUtc } from "../metrics/time.js";
+import { costRows, type CostColumns, type CostRow } from "./cost-table.js";
 import { billingEvent, isUsd } from "./billing-event.js";
 
 const ID = "azure.cost_export";
@@ -38,11 +37,15 @@ const COLUMNS = {
   chargeType: ["chargetype"],
 } as const;
 
-type Columns = Record<keyof typeof COLUMNS, number>;
-interface Table {
-  header: string[];
-  columns: Columns;
-}
+type Key = keyof typeof COLUMNS;
+
+const SPEC: CostColumns<Key> = {
+  aliases: COLUMNS,
+  start: "date",
+  cost: "cost",
+  missing: "header lacks a date column (Date, UsageDate) or a cost column (CostInBillingCurrency, Cost, PreTaxCost)",
+  startExpected: "MM/DD/YYYY, YYYY-MM-DD or YYYYMMDD",
+};
 
 /** AdditionalInfo is a JSON object per row; VM rows name their size in ServiceType ("Standard_NC6s_v3"). */
 const MAX_ADDITIONAL_INFO = 16 * 1024;
@@ -56,36 +59,14 @@ export const azureCostExportSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
-    let table: Table | undefined;
-    for await (const row of readCsvRows(input, ctx)) {
-      if (!table) {
-        table = { header: row.cells, columns: mapColumns(row.cells, COLUMNS) };
-        if (table.columns.date === -1 || table.columns.cost === -1) {
-          ctx.issue(row.line, "header lacks a date column (Date, UsageDate) or a cost column (CostInBillingCurrency, Cost, PreTaxCost); nothing read");
-          return;
-        }
-        continue;
-      }
-      const event = rowToEvent(input.path, table, row, ctx);
-      if (event) yield event;
-    }
+    for await (const r of costRows(input, ctx, SPEC)) yield rowToEvent(input.path, r, ctx);
   },
 };
 
-function rowToEvent(path: string, table: Table, row: CsvRow, ctx: ParseContext): Event | undefined {
+function rowToEvent(path: string, r: CostRow<Key>, ctx: ParseContext): Event {
+  const { table, row, start, cost } = r;
   const c = table.columns;
   const name = (index: number): string => table.header[index] ?? "";
-  const rawDate = cellAt(row, c.date);
-  const start = toIsoUtc(rawDate);
-  if (start === undefined) {
-    ctx.issue(row.line, `line ${row.line}, column ${quoteForIssue(name(c.date))}: ${quoteForIssue(rawDate ?? "")} is not a date; expected MM/DD/YYYY, YYYY-MM-DD or YYYYMMDD`);
-    return undefined;
-  }
-  const cost = numberCell(row, c.cost, name(c.cost), ctx);
-  if (cost === undefined) {
-    if (cellAt(row, c.cost) === undefined) ctx.issue(row.line, `line ${row.line}, column ${quoteForIssue(name(c.cost))}: empty; expected the cost`);
-    return undefined;
-  }
   const currency = cellAt(row, c.currency);
   const resourceId = cellAt(row, c.resourceId);
   const subCategory = cellAt(row, c.meterSubCategory);

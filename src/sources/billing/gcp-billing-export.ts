@@ -11,10 +11,10 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
-import { cellAt, headerHasAll, mapColumns, numberCell, readCsvRows, sampleHeader, type CsvRow } from "../metrics/csv.js";
+import { cellAt, headerHasAll, numberCell, sampleHeader } from "../metrics/csv.js";
 import { isJsonObject } from "../metrics/json-locate.js";
-import { quoteForIssue } from "../metrics/numbers.js";
 import { toIsoUtc } from "../metrics/time.js";
+import { costRows, type CostColumns, type CostRow } from "./cost-table.js";
 import { billingEvent, isUsd } from "./billing-event.js";
 
 const ID = "gcp.billing_export";
@@ -37,11 +37,15 @@ const COLUMNS = {
   costType: ["cost_type"],
 } as const;
 
-type Columns = Record<keyof typeof COLUMNS, number>;
-interface Table {
-  header: string[];
-  columns: Columns;
-}
+type Key = keyof typeof COLUMNS;
+
+const SPEC: CostColumns<Key> = {
+  aliases: COLUMNS,
+  start: "start",
+  cost: "cost",
+  missing: "header lacks usage_start_time or cost; expected the billing export's columns (usage_start_time, project.id, service.description, cost, currency ...)",
+  startExpected: "e.g. \"2026-11-20 03:00:00 UTC\"",
+};
 
 const MACHINE_SPEC_LABEL = "compute.googleapis.com/machine_spec";
 const MAX_LABELS_TEXT = 16 * 1024;
@@ -55,36 +59,14 @@ export const gcpBillingExportSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
-    let table: Table | undefined;
-    for await (const row of readCsvRows(input, ctx)) {
-      if (!table) {
-        table = { header: row.cells, columns: mapColumns(row.cells, COLUMNS) };
-        if (table.columns.start === -1 || table.columns.cost === -1) {
-          ctx.issue(row.line, "header lacks usage_start_time or cost; expected the billing export's columns (usage_start_time, project.id, service.description, cost, currency ...); nothing read");
-          return;
-        }
-        continue;
-      }
-      const event = rowToEvent(input.path, table, row, ctx);
-      if (event) yield event;
-    }
+    for await (const r of costRows(input, ctx, SPEC)) yield rowToEvent(input.path, r, ctx);
   },
 };
 
-function rowToEvent(path: string, table: Table, row: CsvRow, ctx: ParseContext): Event | undefined {
+function rowToEvent(path: string, r: CostRow<Key>, ctx: ParseContext): Event {
+  const { table, row, start, cost } = r;
   const c = table.columns;
   const name = (index: number): string => table.header[index] ?? "";
-  const rawStart = cellAt(row, c.start);
-  const start = toIsoUtc(rawStart);
-  if (start === undefined) {
-    ctx.issue(row.line, `line ${row.line}, column "usage_start_time": ${quoteForIssue(rawStart ?? "")} is not a timestamp; expected e.g. "2026-11-20 03:00:00 UTC"`);
-    return undefined;
-  }
-  const cost = numberCell(row, c.cost, name(c.cost), ctx);
-  if (cost === undefined) {
-    if (cellAt(row, c.cost) === undefined) ctx.issue(row.line, `line ${row.line}, column "cost": empty; expected the cost`);
-    return undefined;
-  }
   const currency = cellAt(row, c.currency);
   const rate = isUsd(currency) ? undefined : numberCell(row, c.rate, name(c.rate), ctx);
   const globalName = cellAt(row, c.resourceGlobalName);
