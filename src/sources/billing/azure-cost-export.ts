@@ -89,7 +89,7 @@ function rowToEvent(path: string, r: CostRow<Key>, ctx: ParseContext): Event {
   });
 }
 
-function usdFrom(row: CsvRow, table: Table, cost: number, ctx: ParseContext): number | undefined {
+function usdFrom(row: CostRow<Key>["row"], table: CostRow<Key>["table"], cost: number, ctx: ParseContext): number | undefined {
   const c = table.columns;
   const inUsd = numberCell(row, c.costUsd, table.header[c.costUsd] ?? "", ctx);
   if (inUsd !== undefined) return inUsd;
