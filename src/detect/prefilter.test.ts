@@ -19,3 +19,16 @@ test("the prefilter keeps what detectors need and lets plain traffic go", () => 
   assert.equal(p.text('{"process":{"command_line":"/usr/bin/sysmon -o pool.supportxmr.com:443 -u 4AbC"}}'), true, "a renamed miner still names its pool");
   assert.equal(p.text('{"process":{"command_line":"./agent --server 203.0.113.9:14444"}}'), true, "pool port in a command line");
 });
+
+test("what Sigma rules need is kept too; null needs turn that kind of skipping off", () => {
+  const withNeeds = buildPrefilter(testIntel(), { names: ["onion"], ports: [9050], text: ["mimikatz"] });
+  assert.equal(withNeeds.domain("abcdef.onion"), true);
+  assert.equal(withNeeds.domain("www.example.com"), false);
+  assert.equal(withNeeds.port(9050), true);
+  assert.equal(withNeeds.text("c:\\tools\\mimikatz.exe"), true);
+  const everything = buildPrefilter(testIntel(), { names: null, ips: null, ports: null, text: null });
+  assert.equal(everything.domain("www.example.com"), true);
+  assert.equal(everything.ip("8.8.8.8"), true);
+  assert.equal(everything.port(443), true);
+  assert.equal(everything.text("ls -la"), true);
+});

@@ -1,6 +1,7 @@
 import type { Prefilter } from "../sources/types.js";
 import type { Intel } from "../intel/types.js";
 import { isPrivateIp } from "../intel/ips.js";
+import { AhoCorasick } from "./sigma/aho-corasick.js";
 
 /**
  * The source-side prefilter built from intel: which DNS names, IPs, ports and raw records could
@@ -18,19 +19,36 @@ export interface LearningPrefilter extends Prefilter {
 
 const MAX_LEARNED_IPS = 100_000;
 
-export function buildPrefilter(intel: Intel, extraKeywords: readonly string[] = []): LearningPrefilter {
+/**
+ * What other detectors (the Sigma rules) need kept, in the same terms: substrings of names, IPs and raw
+ * text, and ports. `null` means "keep every such record": a rule needs something no cheap test can see.
+ */
+export interface PrefilterNeeds {
+  names?: readonly string[] | null;
+  ips?: readonly string[] | null;
+  ports?: readonly number[] | null;
+  text?: readonly string[] | null;
+}
+
+export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
   const learned = new Set<string>();
+  const names = needs.names === null ? null : containsAny(needs.names ?? []);
+  const ips = needs.ips === undefined ? [] : needs.ips;
+  const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
   const hints = intel.poolLabelHints.map((h) => `${h}.`);
-  const keywords = buildKeywords(intel, extraKeywords);
+  // One automaton pass per record, whatever the number of keywords (a loop of includes() was the hot spot).
+  const keywords = needs.text === null ? null : containsAny(buildKeywords(intel, needs.text ?? []));
   return {
     domain(name: string): boolean {
-      if (intel.matchDomain(name)) return true;
+      if (names === null || intel.matchDomain(name)) return true;
       const lower = name.toLowerCase();
+      if (names(lower)) return true;
       for (const h of hints) if (lower.startsWith(h)) return !intel.isAllowlisted(lower);
       return false;
     },
     ip(address: string): boolean {
-      if (learned.has(address)) return true;
+      if (ips === null || learned.has(address)) return true;
+      for (const i of ips) if (address.includes(i)) return true;
       return !isPrivateIp(address) && intel.matchIp(address) !== undefined;
     },
     learnIp(address: string): void {
@@ -38,13 +56,25 @@ export function buildPrefilter(intel: Intel, extraKeywords: readonly string[] = 
       if (learned.size < MAX_LEARNED_IPS && address.length <= 64) learned.add(Buffer.from(address, "utf8").toString("utf8"));
     },
     port(port: number): boolean {
-      return intel.minerPorts.has(port);
+      return ports === null || intel.minerPorts.has(port) || ports.has(port);
     },
     text(raw: string): boolean {
-      const lower = raw.toLowerCase();
-      for (const k of keywords) if (lower.includes(k)) return true;
-      return false;
+      if (keywords === null) return true;
+      return keywords(raw.toLowerCase());
     },
+  };
+}
+
+/** A test "does this lower-case text contain any of these lower-case literals?" in one pass. */
+function containsAny(literals: readonly string[]): (lower: string) => boolean {
+  const list = [...new Set(literals.map((l) => l.toLowerCase()).filter((l) => l !== ""))];
+  if (list.length === 0) return () => false;
+  const automaton = new AhoCorasick(list);
+  const hits: number[] = [];
+  return (lower) => {
+    hits.length = 0;
+    automaton.scan(lower, hits);
+    return hits.length > 0;
   };
 }
 

@@ -5,7 +5,8 @@ import { loadIntel, importList, type Intel, type ImportedFile } from "../intel/i
 import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { builtinDetectors } from "../detect/detectors/index.js";
-import { loadRules, sigmaDetector, defaultRuleDirs } from "../detect/sigma/index.js";
+import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../detect/sigma/index.js";
+import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
 import { correlate } from "../correlate/index.js";
 import { assessDraft, loadPlaybook } from "./incident.js";
@@ -51,15 +52,20 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   const detectors: Detector[] = [...builtinDetectors];
   const ruleDirs = [...(o.defaultRules === false ? [] : defaultRuleDirs()), ...(o.ruleDirs ?? [])];
   const rules = { loaded: 0, refused: 0, messages: [] as string[] };
+  let prefilterNeeds: PrefilterNeeds = {};
   if (ruleDirs.length > 0) {
     const loaded = await loadRules(ruleDirs);
     rules.loaded = loaded.rules.length;
     rules.refused = loaded.refused.length;
     rules.messages = loaded.refused.slice(0, 20).map((r) => `${r.file}${r.line ? `:${r.line}` : ""}: ${r.message}`);
-    if (loaded.rules.length > 0) detectors.push(sigmaDetector(loaded.rules));
+    if (loaded.rules.length > 0) {
+      detectors.push(sigmaDetector(loaded.rules));
+      // Sources may skip only what no rule could match either.
+      prefilterNeeds = sigmaPrefilterHints(loaded.rules);
+    }
   }
   const result = await scan({
-    paths: o.paths, sources: allSources, detectors, intel, config,
+    paths: o.paths, sources: allSources, detectors, intel, config, prefilterNeeds,
     ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
     ...(o.prefilter === false ? { prefilter: false } : {}),
     ...(o.stdin ? { stdin: o.stdin } : {}),

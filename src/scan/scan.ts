@@ -5,7 +5,7 @@ import type { Intel } from "../intel/types.js";
 import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { DetectionEngine } from "../detect/engine.js";
-import { buildPrefilter, type LearningPrefilter } from "../detect/prefilter.js";
+import { buildPrefilter, type LearningPrefilter, type PrefilterNeeds } from "../detect/prefilter.js";
 import { openFile, openStream, InputError } from "../sources/input.js";
 import { chooseSource } from "../sources/sniff.js";
 import { walkPaths } from "../sources/walk.js";
@@ -21,6 +21,8 @@ export interface ScanOptions {
   inputFormat?: string;
   /** Let sources skip records that cannot match (default on). Off when something needs every event. */
   prefilter?: boolean;
+  /** What other detectors (Sigma rules) need the prefilter to keep. */
+  prefilterNeeds?: PrefilterNeeds;
   /** stdin, when a path is "-". */
   stdin?: AsyncIterable<Buffer | string>;
   /** Called now and then with how far the scan is. */
@@ -126,7 +128,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // 2. Parse and detect.
   const engine = new DetectionEngine(opts.detectors, opts.intel, opts.config);
-  const prefilter: LearningPrefilter | undefined = opts.prefilter === false ? undefined : buildPrefilter(opts.intel);
+  const prefilter: LearningPrefilter | undefined = opts.prefilter === false ? undefined : buildPrefilter(opts.intel, opts.prefilterNeeds);
   const bytesTotal = planned.reduce((s, p) => s + p.size, 0);
   let bytesBefore = 0;
   let events = 0;

@@ -97,8 +97,8 @@ export class AhoCorasick {
     return c < 256 ? this.classOfLow[c]! : this.classOfHigh.get(c) ?? 0;
   }
 
-  /** Call `hit` with the id of every literal found in `text` (repeats possible). */
-  scan(text: string, hit: (id: number) => void): void {
+  /** Push the id of every literal found in `text` onto `hits` (repeats possible). */
+  scan(text: string, hits: number[]): void {
     const low = this.classOfLow;
     const high = this.classOfHigh;
     const out = this.out;
@@ -111,7 +111,7 @@ export class AhoCorasick {
         const cls = c < 256 ? low[c]! : high.get(c) ?? 0;
         s = table[s * k + cls]!;
         const o = out[s];
-        if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
+        if (o) for (let j = 0; j < o.length; j++) hits.push(o[j]!);
       }
       return;
     }
@@ -127,7 +127,7 @@ export class AhoCorasick {
         s = fail[s]!;
       }
       const o = out[s];
-      if (o) for (let j = 0; j < o.length; j++) hit(o[j]!);
+      if (o) for (let j = 0; j < o.length; j++) hits.push(o[j]!);
     }
   }
 }

@@ -22,6 +22,7 @@ export class CandidateIndex {
   private readonly always: number[];
   private readonly stamp: Uint32Array;
   private tick = 0;
+  private readonly hits: number[] = [];
   readonly size: number;
 
   /** `witnesses[i]` is the witness of the group's i-th rule. */
@@ -59,19 +60,21 @@ export class CandidateIndex {
     if (tick === 0xffffffff) { this.stamp.fill(0); this.tick = tick = 1; }
     const stamp = this.stamp;
     for (const r of this.always) { stamp[r] = tick; out.push(r); }
+    const hits = this.hits;
     for (const f of this.fields) {
+      if (view.absent(f.ref)) continue;
       const values = view.lower(f.ref);
-      if (values.length === 0) continue;
       for (const v of values) {
         if (f.exact) {
           const rules = f.exact.get(v);
           if (rules) for (const r of rules) if (stamp[r] !== tick) { stamp[r] = tick; out.push(r); }
         }
         if (f.automaton) {
-          const lr = f.literalRules;
-          f.automaton.scan(v, (id) => {
-            for (const r of lr[id]!) if (stamp[r] !== tick) { stamp[r] = tick; out.push(r); }
-          });
+          hits.length = 0;
+          f.automaton.scan(v, hits);
+          for (let i = 0; i < hits.length; i++) {
+            for (const r of f.literalRules[hits[i]!]!) if (stamp[r] !== tick) { stamp[r] = tick; out.push(r); }
+          }
         }
       }
     }

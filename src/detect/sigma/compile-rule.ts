@@ -4,16 +4,21 @@
  */
 import { compileDetection } from "./detection.js";
 import { fieldResolver } from "./field-map.js";
-import { resolveRoute } from "./routing.js";
+import { resolveRoute, routeCarries } from "./routing.js";
 import { parseMeta, parseTests } from "./rule-meta.js";
 import type { SigmaTables } from "./tables.js";
-import type { CompiledDetectionRule } from "./types.js";
+import type { CompiledDetectionRule, Logsource } from "./types.js";
 import type { YamlDoc } from "./yaml-docs.js";
 
 export interface CompileEnv {
   tables: SigmaTables;
   placeholders: Readonly<Record<string, readonly string[]>>;
   warn(code: string, message: string, path: readonly (string | number)[]): void;
+}
+
+function describeLogsource(ls: Logsource): string {
+  const parts = (["product", "category", "service"] as const).filter((k) => ls[k] !== undefined).map((k) => `${k} ${ls[k]}`);
+  return parts.length ? `(${parts.join(", ")})` : "(empty)";
 }
 
 export function compileDetectionRule(doc: YamlDoc, file: string, env: CompileEnv): CompiledDetectionRule {
@@ -34,6 +39,17 @@ export function compileDetectionRule(doc: YamlDoc, file: string, env: CompileEnv
     filters: [],
   };
   const route = resolveRoute(env.tables.routes, meta.logsource);
-  if (route) rule.route = route;
+  if (!route) {
+    rule.notRouted = `logsource ${describeLogsource(meta.logsource)} has no entry in the routing table`;
+    return rule;
+  }
+  const missing = detection.negatedFields.filter((ref) => !ref.keys.some((k) => routeCarries(route, k)));
+  if (missing.length > 0) {
+    const names = [...new Set(missing.map((r) => r.keys.join("|")))].join(", ");
+    rule.notRouted = `it negates ${names}, which ${route.label} events never carry (the negation would hold for every event)`;
+    env.warn("field-unavailable", `not routed: ${rule.notRouted}`, ["detection"]);
+    return rule;
+  }
+  rule.route = route;
   return rule;
 }

@@ -9,13 +9,14 @@
 import { parseCondition, resolvePattern, type CondNode } from "./condition.js";
 import type { FieldRef } from "./event-view.js";
 import type { FieldResolver } from "./field-map.js";
-import { appendAny, hasEscapedWildcard, prependAny } from "./sigma-string.js";
+import { appendAny, hasEscapedWildcard, literalStr, prependAny } from "./sigma-string.js";
 import { SigmaRuleError, type Predicate, type Witness } from "./types.js";
 import {
   andPredicates, fieldSource, flattenValues, keywordSource, orPredicates, valuesPredicate,
 } from "./value-match.js";
 import { applyModifiers, valFromYaml, type ItemState, type Val } from "./values.js";
-import { allOf, anyOf, dedupeWitness, patternLiteral } from "./witness.js";
+import { requiredLiterals } from "./regex-literals.js";
+import { allOf, anyOf, dedupeWitness, MAX_LITERAL, patternLiteral } from "./witness.js";
 
 type Path = readonly (string | number)[];
 
@@ -28,6 +29,8 @@ export interface DetectionEnv {
 export interface CompiledDetection {
   match: Predicate;
   witness: Witness;
+  /** Fields read in a negated position: a missing field there makes the rule match. */
+  negatedFields: FieldRef[];
   /** ECS fields read (first candidate of each mapped field). */
   fields: string[];
   identifiers: string[];
@@ -36,6 +39,13 @@ export interface CompiledDetection {
 interface Compiled {
   pred: Predicate;
   witness: Witness;
+  /** Fields whose absence can only make this part false (pos) or can make it true (neg). */
+  pos: FieldRef[];
+  neg: FieldRef[];
+}
+
+function joinFields(parts: readonly Compiled[]): { pos: FieldRef[]; neg: FieldRef[] } {
+  return { pos: parts.flatMap((p) => p.pos), neg: parts.flatMap((p) => p.neg) };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -48,6 +58,10 @@ function valueWitness(ref: FieldRef, v: Val): Witness {
     case "num": return [{ ref, text: String(v.n), exact: true }];
     case "bool": return [{ ref, text: v.b ? "true" : "false", exact: true }];
     case "exp": return anyOf(v.alts.map((a) => valueWitness(ref, a)));
+    case "re": {
+      const lits = requiredLiterals(v.pattern);
+      return lits ? lits.map((text) => ({ ref, text: text.length > MAX_LITERAL ? text.slice(text.length - MAX_LITERAL) : text, exact: false })) : null;
+    }
     default: return null;
   }
 }
@@ -101,17 +115,18 @@ function compileItem(field: string | null, mods: string[], raw: unknown, env: De
     // Keywords search the whole event: a plain keyword matches anywhere inside a value.
     values = values.map(function asContains(v): Val {
       if (v.t === "str") return { ...v, s: appendAny(prependAny(v.s)) };
-      if (v.t === "num" || v.t === "bool") return { t: "str", s: appendAny(prependAny({ parts: [v.t === "num" ? String(v.n) : String(v.b)], binary: false })), cased: false };
+      if (v.t === "num" || v.t === "bool") return { t: "str", s: appendAny(prependAny(literalStr(v.t === "num" ? String(v.n) : String(v.b)))), cased: false };
       if (v.t === "exp") return { t: "exp", alts: v.alts.map(asContains) };
       return v;
     });
   }
 
   const ref = field === null ? undefined : env.resolve(field);
-  if (ref) fields.add(ref.keys[0]!);
+  const read: FieldRef[] = [];
+  if (ref) { fields.add(ref.keys[0]!); read.push(ref); }
   const src = ref ? fieldSource(ref) : keywordSource;
   const matchEnv = {
-    resolveField: (name: string) => { const r = env.resolve(name); fields.add(r.keys[0]!); return r; },
+    resolveField: (name: string) => { const r = env.resolve(name); fields.add(r.keys[0]!); read.push(r); return r; },
     path,
   };
   let pred = item.linkAll
@@ -122,7 +137,10 @@ function compileItem(field: string | null, mods: string[], raw: unknown, env: De
     witness = item.linkAll ? allOf(values.map((v) => valueWitness(ref, v))) : anyOf(values.map((v) => valueWitness(ref, v)));
   }
   if (item.negate) { const inner = pred; pred = (view) => !inner(view); }
-  return { pred, witness };
+  // A null check or exists: false is satisfied by a missing field, like a negation.
+  const absenceMatches = flattenValues(values).some((v) => v.t === "null" || (v.t === "exists" && !v.b));
+  const negative = item.negate !== absenceMatches;
+  return { pred, witness, pos: negative ? [] : read, neg: negative ? read : [] };
 }
 
 function compileMap(map: Record<string, unknown>, env: DetectionEnv, path: Path, fields: Set<string>): Compiled {
@@ -132,7 +150,7 @@ function compileMap(map: Record<string, unknown>, env: DetectionEnv, path: Path,
     const [field, ...mods] = key.split("|");
     return compileItem(field === "" ? null : field!, mods, map[key], env, [...path, key], fields);
   });
-  return { pred: andPredicates(items.map((i) => i.pred)), witness: allOf(items.map((i) => i.witness)) };
+  return { pred: andPredicates(items.map((i) => i.pred)), witness: allOf(items.map((i) => i.witness)), ...joinFields(items) };
 }
 
 function compileSearch(value: unknown, env: DetectionEnv, path: Path, fields: Set<string>): Compiled {
@@ -151,7 +169,7 @@ function compileSearch(value: unknown, env: DetectionEnv, path: Path, fields: Se
       else keywords.push(el);
     });
     flushKeywords();
-    return { pred: orPredicates(parts.map((p) => p.pred)), witness: anyOf(parts.map((p) => p.witness)) };
+    return { pred: orPredicates(parts.map((p) => p.pred)), witness: anyOf(parts.map((p) => p.witness)), ...joinFields(parts) };
   }
   if (value === null || value === undefined) throw new SigmaRuleError("a search identifier without a value", path);
   return compileItem(null, [], value, env, path, fields);
@@ -165,22 +183,23 @@ function compileCondition(node: CondNode, ids: Map<string, Compiled>, names: str
       return c;
     }
     case "not": {
-      const inner = compileCondition(node.arg, ids, names, path).pred;
-      return { pred: (v) => !inner(v), witness: null };
+      const inner = compileCondition(node.arg, ids, names, path);
+      const p = inner.pred;
+      return { pred: (v) => !p(v), witness: null, pos: inner.neg, neg: inner.pos };
     }
     case "and": case "or": {
       const args = node.args.map((a) => compileCondition(a, ids, names, path));
       return node.t === "and"
-        ? { pred: andPredicates(args.map((a) => a.pred)), witness: allOf(args.map((a) => a.witness)) }
-        : { pred: orPredicates(args.map((a) => a.pred)), witness: anyOf(args.map((a) => a.witness)) };
+        ? { pred: andPredicates(args.map((a) => a.pred)), witness: allOf(args.map((a) => a.witness)), ...joinFields(args) }
+        : { pred: orPredicates(args.map((a) => a.pred)), witness: anyOf(args.map((a) => a.witness)), ...joinFields(args) };
     }
     case "of": {
       const matched = resolvePattern(node.pattern, names);
       if (matched.length === 0) throw new SigmaRuleError(`'${node.quantifier === "all" ? "all" : "1"} of ${node.pattern}' matches no search identifier`, path);
       const args = matched.map((n) => ids.get(n)!);
       return node.quantifier === "all"
-        ? { pred: andPredicates(args.map((a) => a.pred)), witness: allOf(args.map((a) => a.witness)) }
-        : { pred: orPredicates(args.map((a) => a.pred)), witness: anyOf(args.map((a) => a.witness)) };
+        ? { pred: andPredicates(args.map((a) => a.pred)), witness: allOf(args.map((a) => a.witness)), ...joinFields(args) }
+        : { pred: orPredicates(args.map((a) => a.pred)), witness: anyOf(args.map((a) => a.witness)), ...joinFields(args) };
     }
   }
 }
@@ -236,6 +255,7 @@ export function compileDetection(block: unknown, env: DetectionEnv, basePath: Pa
   return {
     match: orPredicates(parts.map((p) => p.pred)),
     witness: dedupeWitness(anyOf(parts.map((p) => p.witness))),
+    negatedFields: [...new Set(parts.flatMap((p) => p.neg))],
     fields: [...fields],
     identifiers: names,
   };

@@ -43,13 +43,28 @@ interface Consumer {
   fromHit?: (hit: CorrelationHit) => Extracted;
 }
 
-/** Route signatures are cached; past this many the cache starts over (bounded memory). */
+/** Route groups are cached; past this many the cache starts over (bounded memory). */
 const MAX_ROUTE_GROUPS = 4096;
+
+interface RouteEntry {
+  categories: readonly string[];
+  qualifiers: readonly string[];
+  group: RouteGroup;
+}
+
+function sameCategories(known: readonly string[], cat: unknown): boolean {
+  if (typeof cat === "string") return known.length === 1 && known[0] === cat;
+  if (!Array.isArray(cat)) return known.length === 0;
+  if (cat.length !== known.length) return false;
+  for (let i = 0; i < cat.length; i++) if (cat[i] !== known[i]) return false;
+  return true;
+}
 
 export class SigmaEngine {
   private readonly detections: CompiledDetectionRule[];
   private readonly qualifierFields: string[];
-  private readonly groups = new Map<string, RouteGroup>();
+  private readonly routeCache = new Map<string, RouteEntry[]>();
+  private groupCount = 0;
   private readonly view = new EventView();
   private readonly candidates: number[] = [];
   private readonly consumers = new Map<string, Consumer[]>();
@@ -76,31 +91,39 @@ export class SigmaEngine {
     }
   }
 
-  private signature(event: Event): string {
+  /**
+   * The route group of an event: groups are cached per dataset, each with the categories and
+   * qualifier values it was built for; an event is compared with the few entries of its dataset
+   * without building any string.
+   */
+  private groupFor(event: Event): RouteGroup {
     const ds = event["event.dataset"];
+    const dataset = typeof ds === "string" ? ds : "";
+    let entries = this.routeCache.get(dataset);
+    if (!entries) { entries = []; this.routeCache.set(dataset, entries); }
     const cat = event["event.category"];
-    let key = typeof ds === "string" ? ds : "";
-    key += "\x1f";
-    if (typeof cat === "string") key += cat;
-    else if (Array.isArray(cat)) key += cat.join(",");
-    for (const f of this.qualifierFields) {
-      const v = event[f];
-      key += "\x1f";
-      if (typeof v === "string") key += v;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (sameCategories(e.categories, cat) && this.sameQualifiers(e.qualifiers, event)) return e.group;
     }
-    return key;
+    if (++this.groupCount > MAX_ROUTE_GROUPS) { this.routeCache.clear(); this.groupCount = 0; return this.groupFor(event); }
+    const rules = this.detections.filter((r) => routeAccepts(r.route!, event));
+    const group: RouteGroup = { rules, index: new CandidateIndex(rules.map((r) => r.witness)) };
+    entries.push({
+      categories: typeof cat === "string" ? [cat] : Array.isArray(cat) ? (cat as readonly unknown[]).map((c) => (typeof c === "string" ? c : "")) : [],
+      qualifiers: this.qualifierFields.map((f) => { const v = event[f]; return typeof v === "string" ? v : ""; }),
+      group,
+    });
+    return group;
   }
 
-  private groupFor(event: Event): RouteGroup {
-    const sig = this.signature(event);
-    let g = this.groups.get(sig);
-    if (!g) {
-      const rules = this.detections.filter((r) => routeAccepts(r.route!, event));
-      g = { rules, index: new CandidateIndex(rules.map((r) => r.witness)) };
-      if (this.groups.size >= MAX_ROUTE_GROUPS) this.groups.clear();
-      this.groups.set(sig, g);
+  private sameQualifiers(values: readonly string[], event: Event): boolean {
+    const fields = this.qualifierFields;
+    for (let i = 0; i < fields.length; i++) {
+      const v = event[fields[i]!];
+      if ((typeof v === "string" ? v : "") !== values[i]) return false;
     }
-    return g;
+    return true;
   }
 
   process(event: Event): void {

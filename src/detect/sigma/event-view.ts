@@ -21,6 +21,26 @@ export interface FieldRef {
   readonly keys: readonly string[];
   readonly json?: readonly string[];
   readonly index?: number;
+  /** Cache slot in EventView (refs are interned, so equal refs share it). */
+  readonly slot: number;
+  /** One key, no JSON path, no index: the common case, read directly. */
+  readonly simple: boolean;
+}
+
+const interned = new Map<string, FieldRef>();
+
+/** The one FieldRef for these keys / JSON path / index (shared by every rule that reads it). */
+export function fieldRef(keys: readonly string[], json?: readonly string[], index?: number): FieldRef {
+  const id = `${keys.join("|")}${json ? `>${json.join(".")}` : ""}${index !== undefined ? `[${index}]` : ""}`;
+  let r = interned.get(id);
+  if (!r) {
+    const ref: { -readonly [K in keyof FieldRef]: FieldRef[K] } = { id, keys, slot: interned.size, simple: keys.length === 1 && !json && index === undefined };
+    if (json) ref.json = json;
+    if (index !== undefined) ref.index = index;
+    r = ref;
+    interned.set(id, r);
+  }
+  return r;
 }
 
 const NO_VALUES: readonly string[] = Object.freeze([]);
@@ -84,8 +104,15 @@ function jsonLeafStrings(values: unknown[]): string[] {
 
 export class EventView {
   event: Event = {};
-  private readonly texts = new Map<string, readonly string[]>();
-  private readonly lowered = new Map<string, readonly string[]>();
+  /**
+   * Per-event caches indexed by FieldRef.slot. A slot is valid when its stamp equals `generation`,
+   * so reset() costs nothing per field (no Map to clear).
+   */
+  private generation = 1;
+  private textStamp: Uint32Array = new Uint32Array(256);
+  private lowerStamp: Uint32Array = new Uint32Array(256);
+  private readonly textValues: (readonly string[])[] = [];
+  private readonly lowerValues: (readonly string[])[] = [];
   private readonly parsedJson = new Map<string, unknown>();
   private keywordTexts: readonly string[] | undefined;
   private keywordLower: readonly string[] | undefined;
@@ -96,11 +123,21 @@ export class EventView {
 
   reset(event: Event): void {
     this.event = event;
-    this.texts.clear();
-    this.lowered.clear();
-    this.parsedJson.clear();
+    if (++this.generation === 0xffffffff) {
+      this.generation = 1;
+      this.textStamp.fill(0);
+      this.lowerStamp.fill(0);
+    }
+    if (this.parsedJson.size > 0) this.parsedJson.clear();
     this.keywordTexts = undefined;
     this.keywordLower = undefined;
+  }
+
+  private static grow(stamps: Uint32Array, slot: number): Uint32Array {
+    if (slot < stamps.length) return stamps;
+    const bigger = new Uint32Array(Math.max(slot + 1, stamps.length * 2));
+    bigger.set(stamps);
+    return bigger;
   }
 
   /** The first candidate key present in the event (a key holding null counts as present). */
@@ -136,41 +173,58 @@ export class EventView {
     return true;
   }
 
+  private computeStrings(ref: FieldRef): readonly string[] {
+    if (ref.simple) {
+      const v = this.event[ref.keys[0]!];
+      if (v === undefined) return NO_VALUES;
+      return typeof v === "string" ? [v] : valueStrings(v);
+    }
+    const key = this.presentKey(ref);
+    if (key === undefined) return NO_VALUES;
+    if (ref.json) {
+      const found: unknown[] = [];
+      jsonLookup(this.json(key), ref.json, found);
+      return jsonLeafStrings(found);
+    }
+    if (ref.index !== undefined) {
+      const v = this.event[key];
+      const all = valueStrings(v);
+      const one = Array.isArray(v) ? all[ref.index] : ref.index === 0 ? all[0] : undefined;
+      return one === undefined ? NO_VALUES : [one];
+    }
+    return valueStrings(this.event[key]);
+  }
+
   /** The field's values as text, original case. */
   strings(ref: FieldRef): readonly string[] {
-    const cached = this.texts.get(ref.id);
-    if (cached !== undefined) return cached;
-    let out: readonly string[] = NO_VALUES;
-    const key = this.presentKey(ref);
-    if (key !== undefined) {
-      if (ref.json) {
-        const found: unknown[] = [];
-        jsonLookup(this.json(key), ref.json, found);
-        out = jsonLeafStrings(found);
-      } else if (ref.index !== undefined) {
-        const v = this.event[key];
-        const all = valueStrings(v);
-        const one = Array.isArray(v) ? all[ref.index] : ref.index === 0 ? all[0] : undefined;
-        out = one === undefined ? NO_VALUES : [one];
-      } else {
-        out = valueStrings(this.event[key]);
-      }
-    }
-    this.texts.set(ref.id, out);
+    const slot = ref.slot;
+    if (slot < this.textStamp.length && this.textStamp[slot] === this.generation) return this.textValues[slot]!;
+    const out = this.computeStrings(ref);
+    this.textStamp = EventView.grow(this.textStamp, slot);
+    this.textStamp[slot] = this.generation;
+    this.textValues[slot] = out;
     return out;
   }
 
   /** The field's values lowercased (computed at most once per field per event). */
   lower(ref: FieldRef): readonly string[] {
-    const cached = this.lowered.get(ref.id);
-    if (cached !== undefined) return cached;
+    const slot = ref.slot;
+    if (slot < this.lowerStamp.length && this.lowerStamp[slot] === this.generation) return this.lowerValues[slot]!;
     const texts = this.strings(ref);
     let out: readonly string[];
     if (texts.length === 0) out = NO_VALUES;
     else if (texts.length === 1) out = [texts[0]!.toLowerCase()];
     else out = texts.map((s) => s.toLowerCase());
-    this.lowered.set(ref.id, out);
+    this.lowerStamp = EventView.grow(this.lowerStamp, slot);
+    this.lowerStamp[slot] = this.generation;
+    this.lowerValues[slot] = out;
     return out;
+  }
+
+  /** Whether a simple field is absent, without computing anything (the candidate index's fast path). */
+  absent(ref: FieldRef): boolean {
+    if (ref.simple) return this.event[ref.keys[0]!] === undefined;
+    return this.presentKey(ref) === undefined;
   }
 
   /** Every value of the event that keyword searches look at, original case. */
@@ -194,5 +248,5 @@ export class EventView {
 
 /** A FieldRef for one plain event field. */
 export function directRef(key: string): FieldRef {
-  return { id: key, keys: [key] };
+  return fieldRef([key]);
 }

@@ -1,24 +1,16 @@
 /**
  * Sigma field name → FieldRef, for one rule's logsource, from the field table (data/fields.yaml).
- * FieldRefs are interned by id, so two rules reading the same field share one cache slot in
- * EventView.
+ * FieldRefs are interned (event-view.ts), so two rules reading the same field share one cache slot
+ * in EventView.
  */
-import type { FieldRef } from "./event-view.js";
+import { fieldRef, type FieldRef } from "./event-view.js";
 import type { FieldTable } from "./tables.js";
 import type { Logsource } from "./types.js";
 
 type Target = string | readonly string[];
 
-const interned = new Map<string, FieldRef>();
-
-function intern(ref: Omit<FieldRef, "id">): FieldRef {
-  const id = `${ref.keys.join("|")}${ref.json ? `>${ref.json.join(".")}` : ""}${ref.index !== undefined ? `[${ref.index}]` : ""}`;
-  let r = interned.get(id);
-  if (!r) {
-    r = { id, ...ref };
-    interned.set(id, r);
-  }
-  return r;
+function intern(ref: { keys: readonly string[]; json?: readonly string[]; index?: number }): FieldRef {
+  return fieldRef(ref.keys, ref.json, ref.index);
 }
 
 const INDEXED = /^(.+)\[(\d+)\]$/;

@@ -8,6 +8,7 @@ import {
   type Severity, type Trigger,
 } from "../../model/index.js";
 import { MAX_EVIDENCE } from "../../model/index.js";
+import { isPrivateIp } from "../../intel/ips.js";
 import type { CorrelationHit, CorrelationRecord } from "./correlation-run.js";
 import { valueStrings } from "./event-view.js";
 import type { CompiledCorrelationRule, CompiledDetectionRule, RuleMeta } from "./types.js";
@@ -83,6 +84,40 @@ export function entitiesOf(event: Event): Entities {
       if (p === "aws" || p === "azure" || p === "gcp") e.providers = [p];
     }
   }
+  return e;
+}
+
+function first(event: Event, field: string): string | undefined {
+  const v = valueStrings(event[field])[0];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/**
+ * Network records name no host, so the local side of the record stands for it (as the built-in
+ * network detectors do): source.ip, or destination.ip when a public source talks to a private
+ * destination. For mining rules (attack.t1496) the remote side is the pool: its name, or ip:port.
+ */
+export function networkEntities(event: Event, e: Entities, mining: boolean): Entities {
+  const src = first(event, "source.ip");
+  const dst = first(event, "destination.ip");
+  const reversed = src !== undefined && dst !== undefined && !isPrivateIp(src) && isPrivateIp(dst);
+  const local = reversed ? dst : src;
+  if (local !== undefined) e.ips = addValues(e.ips, [local]);
+  if (mining) {
+    const names = ["dns.question.name", "destination.domain", "tls.client.server_name", "url.domain"]
+      .map((f) => first(event, f)).filter((x): x is string => x !== undefined).map((x) => x.toLowerCase());
+    const remote = reversed ? src : dst;
+    const port = first(event, reversed ? "source.port" : "destination.port");
+    const pools = [...names];
+    if (remote !== undefined && port !== undefined && !event["dns.question.name"]) pools.push(remote.includes(":") ? `[${remote}]:${port}` : `${remote}:${port}`);
+    if (pools.length) e.pools = addValues(e.pools, pools);
+  }
+  return e;
+}
+
+function ruleEntities(rule: CompiledDetectionRule, event: Event): Entities {
+  const e = entitiesOf(event);
+  if (rule.route?.trigger === "network") networkEntities(event, e, rule.meta.tags.includes("attack.t1496"));
   return e;
 }
 
@@ -179,7 +214,7 @@ export function detectionDraft(rule: CompiledDetectionRule, event: Event): Findi
     confidence: confidenceOf(rule.meta),
     firstSeen: when,
     lastSeen: when,
-    entities: entitiesOf(event),
+    entities: ruleEntities(rule, event),
     observables,
     evidence: [evidence],
     mitre: mitreOf(rule.meta.tags),
@@ -201,7 +236,7 @@ export function recordOf(rule: CompiledDetectionRule, event: Event, t: number, g
     t, source: rule.key, groupKey, groupValues,
     evidence: [evidenceOf(event, rule.meta.title, observables)],
     evidenceCount: 1,
-    entities: entitiesOf(event),
+    entities: ruleEntities(rule, event),
     observables,
     trigger: rule.route?.trigger ?? "host",
   };

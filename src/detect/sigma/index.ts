@@ -7,6 +7,7 @@ export { sigmaDetector } from "./detector.js";
 export { SigmaEngine, type EngineListener, type EngineOptions } from "./engine.js";
 export { runRuleTests, type RuleTestReport, type RuleTestResult } from "./rule-tests.js";
 export { defaultRuleDirs } from "./package-paths.js";
+export { sourceKeywords } from "./source-keywords.js";
 export { defaultTables, loadTables, type SigmaTables } from "./tables.js";
 export { EventView, type FieldRef } from "./event-view.js";
 export type { CorrelationHit } from "./correlation-run.js";
@@ -14,3 +15,4 @@ export type {
   CompiledCorrelationRule, CompiledDetectionRule, CompiledRule, CorrelationSpec, LoadResult, LoadStats, Logsource,
   Route, RuleError, RuleMeta, RuleProblem, RuleTestCase, RuleWarning,
 } from "./types.js";
+export { sigmaPrefilterHints, type SigmaPrefilterHints } from "./prefilter-hints.js";

@@ -10,12 +10,14 @@ export function resolveRoute(table: RouteTable, ls: Logsource): Route | undefine
   if (ls.service !== undefined) {
     const entry = table.services.find((s) => s.service === ls.service && (s.product === undefined || s.product === ls.product));
     if (!entry) return undefined;
-    return {
+    const route: Route = {
       label: `${ls.product ? `product ${ls.product}, ` : ""}service ${ls.service}`,
       datasets: entry.datasets,
       categories: entry.categories,
       trigger: entry.trigger,
     };
+    if (entry.carries) route.carries = [...table.common_carries, ...entry.carries];
+    return route;
   }
   if (ls.category !== undefined) {
     const entry = table.categories[ls.category];
@@ -26,6 +28,7 @@ export function resolveRoute(table: RouteTable, ls: Logsource): Route | undefine
       categories: entry.categories,
       trigger: entry.trigger,
     };
+    if (entry.carries) route.carries = [...table.common_carries, ...entry.carries];
     if (ls.product !== undefined) {
       const q = table.products[ls.product];
       if (!q) return undefined;
@@ -34,6 +37,15 @@ export function resolveRoute(table: RouteTable, ls: Logsource): Route | undefine
     return route;
   }
   return undefined;
+}
+
+/** Whether events of a route can hold a field (by the route's `carries` list). */
+export function routeCarries(route: Route, field: string): boolean {
+  if (!route.carries) return true;
+  for (const pattern of route.carries) {
+    if (pattern.endsWith("*") ? field.startsWith(pattern.slice(0, -1)) : field === pattern) return true;
+  }
+  return false;
 }
 
 /** What an event offers to routing: its dataset, its categories and the qualifier fields. */

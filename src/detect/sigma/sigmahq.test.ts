@@ -84,9 +84,10 @@ describe("SigmaHQ collection", () => {
     if (!r) return;
     const rule = byTitle(r, "DNS Events Related To Mining Pools");
     const q = (extra: Event): Event => ({ "event.dataset": "zeek.dns", "event.category": ["network", "dns"], "dns.question.name": "xmr-eu1.nanopool.org", ...extra });
-    assert.equal(fires(rule, q({ "dns.resolved_ip": ["51.15.58.224"], rejected: false })), true);
-    assert.equal(fires(rule, q({ "dns.resolved_ip": ["127.0.0.1"] })), false);
-    assert.equal(fires(rule, q({ "dns.resolved_ip": ["51.15.58.224"], rejected: true })), false, "boolean true equals the rule's 'true'");
+    assert.equal(fires(rule, q({ "dns.answers.data": ["51.15.58.224"], "minerhunt.zeek.rejected": false })), true);
+    assert.equal(fires(rule, q({ "dns.resolved_ip": ["51.15.58.224"] })), true);
+    assert.equal(fires(rule, q({ "dns.answers.data": ["127.0.0.1"] })), false);
+    assert.equal(fires(rule, q({ "dns.answers.data": ["51.15.58.224"], "minerhunt.zeek.rejected": true })), false, "boolean true equals the rule's 'true'");
     assert.equal(fires(rule, { ...q({}), "dns.question.name": "example.org" }), false);
   });
 
@@ -100,6 +101,15 @@ describe("SigmaHQ collection", () => {
     const lookup = byTitle(r, "Monero Crypto Coin Mining Pool Lookup");
     assert.equal(fires(lookup, { "event.dataset": "bind.query", "event.category": ["network", "dns"], "dns.question.name": "pool.supportxmr.com" }), true);
     assert.equal(fires(lookup, { "event.dataset": "bind.query", "event.category": ["network", "dns"], "dns.question.name": "www.example.com" }), false);
+  });
+
+  it("a rule that negates a field its events never carry is not routed (Zeek Z flag), with the reason", async (t) => {
+    const r = await loadCorpus(t);
+    if (!r) return;
+    const z = byTitle(r, "Suspicious DNS Z Flag Bit Set");
+    assert.equal(z.route, undefined);
+    assert.match(z.notRouted ?? "", /negates Z, which product zeek, service dns events never carry/);
+    assert.ok(r.warnings.some((w) => w.code === "field-unavailable" && w.title === z.meta.title));
   });
 
   it("keyword-only Linux rules and unknown products are not routed", async (t) => {

@@ -32,9 +32,12 @@ const RouteTarget = z.object({
   datasets: z.array(z.string()).default([]),
   categories: z.array(z.string()).default([]),
   trigger: z.enum(TRIGGERS),
+  /** Fields the routed events can hold (x.* is a prefix); absent: any field. */
+  carries: z.array(z.string()).optional(),
 }).strict();
 
 export const RouteTableSchema = z.object({
+  common_carries: z.array(z.string()).default([]),
   products: z.record(z.string(), z.object({
     field: z.string().min(1),
     values: z.array(z.string()).min(1),

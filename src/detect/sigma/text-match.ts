@@ -17,13 +17,8 @@ interface Segment {
   one: readonly boolean[] | null;
 }
 
-interface Glob {
-  segments: Segment[];
-  anchoredStart: boolean;
-  anchoredEnd: boolean;
-}
-
-function toGlob(s: SigmaStr, lower: boolean): Glob {
+/** The `*`-separated segments of a pattern; the first is anchored at the start, the last at the end. */
+function toSegments(s: SigmaStr, lower: boolean): Segment[] {
   const segments: Segment[] = [];
   let text = "";
   let one: boolean[] = [];
@@ -42,8 +37,7 @@ function toGlob(s: SigmaStr, lower: boolean): Glob {
     }
   }
   flush();
-  // segments[0] is before the first `*`, the last one after the last `*` (either may be "").
-  return { segments, anchoredStart: true, anchoredEnd: true };
+  return segments;
 }
 
 function segmentAt(value: string, seg: Segment, at: number): boolean {
@@ -61,8 +55,7 @@ function findSegment(value: string, seg: Segment, from: number): number {
   return -1;
 }
 
-function globTest(g: Glob): TextTest {
-  const segs = g.segments;
+function globTest(segs: readonly Segment[]): TextTest {
   if (segs.length === 1) {
     const only = segs[0]!;
     return (v) => v.length === only.text.length && segmentAt(v, only, 0);
@@ -112,7 +105,7 @@ export function compilePatterns(patterns: readonly SigmaStr[], cased: boolean): 
       if (lits.length === 1 && anyCount === 1 && parts[0] === ANY) { suffixes.push(norm(lits[0]!)); continue; }
       if (lits.length === 1 && anyCount === 2 && parts[0] === ANY && parts[2] === ANY) { infixes.push(norm(lits[0]!)); continue; }
     }
-    globs.push(globTest(toGlob(s, !cased)));
+    globs.push(globTest(toSegments(s, !cased)));
   }
   if (matchesAnything) return () => true;
   const tests: TextTest[] = [];

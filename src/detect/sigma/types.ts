@@ -38,6 +38,8 @@ export interface Route {
   /** Product qualifier: the event's `field` must hold one of `values` (or be absent when `missing`). */
   qualifier?: { field: string; values: readonly string[]; missing: boolean };
   trigger: Trigger;
+  /** Fields the routed events can hold (x.* is a prefix); undefined: any field. */
+  carries?: readonly string[];
 }
 
 export const RULE_STATUSES = ["stable", "test", "experimental", "deprecated", "unsupported"] as const;
@@ -96,8 +98,10 @@ export interface CompiledDetectionRule {
   /** Unique key inside one loaded collection (the id, or file#document when the id is missing or repeated). */
   key: string;
   meta: RuleMeta;
-  /** Undefined when the logsource has no entry in the routing table: the rule never runs. */
+  /** Undefined when the rule is not routed (see notRouted): it never runs. */
   route?: Route;
+  /** Why the rule is not routed: its logsource has no table entry, or it negates a field its events never carry. */
+  notRouted?: string;
   /** The compiled detection (and any filters applied to it). */
   match: Predicate;
   witness: Witness;

@@ -38,11 +38,16 @@ export function anyOf(parts: readonly Witness[]): Witness {
   return out.length === 0 ? null : out;
 }
 
+/**
+ * How likely a witness is to be present in an unrelated event: the sum over its literals of a rough
+ * chance of finding each (a 1-character substring is nearly always there, each further character
+ * halves the chance; a whole-value equality is rarely true). AND keeps the operand that is least
+ * likely present, so the prefilter skips the rule most often.
+ */
 function cost(w: readonly WitnessLiteral[]): number {
-  // Fewer literals is better; among equals, longer (more selective) ones.
-  let minLen = Infinity;
-  for (const l of w) minLen = Math.min(minLen, l.exact ? 64 : l.text.length);
-  return w.length * 100 - Math.min(minLen, 64);
+  let sum = 0;
+  for (const l of w) sum += l.exact ? 0.02 : Math.max(2 ** -(l.text.length - 1), 1e-4);
+  return sum;
 }
 
 /** Conjunction: every part is required, so the cheapest one is enough. */

@@ -37,14 +37,10 @@ export function eveRecordMatters(rec: Record<string, unknown>, pf: Prefilter): b
       const sni = getString(asObject(rec.tls), "sni");
       return (sni !== undefined && nameMatters(pf, sni)) || endpointMatters(pf, ip, port);
     }
-    case "http": {
-      const http = asObject(rec.http);
-      const host = getString(http, "hostname");
-      const ua = getString(http, "http_user_agent");
-      const url = getString(http, "url");
-      return (host !== undefined && nameMatters(pf, host)) || endpointMatters(pf, ip, port)
-        || (ua !== undefined && pf.text(ua)) || (url !== undefined && pf.text(url));
-    }
+    case "http":
+      // Never skipped: EVE http records may carry request/response header dumps (X-Mining-Extensions,
+      // X-Stratum) that no cheap test on host, agent or URL can see, and they are few next to dns and flows.
+      return true;
     default:
       return true;
   }

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// tsc compiles TypeScript only; data files that modules read from beside themselves are copied here.
+import { cpSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ASSETS = ["detect/sigma/data"];
+for (const rel of ASSETS) {
+  const from = join(root, "src", rel);
+  if (!existsSync(from)) throw new Error(`copy-assets: ${from} is missing`);
+  cpSync(from, join(root, "dist", rel), { recursive: true });
+}
