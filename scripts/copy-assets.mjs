@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// tsc compiles TypeScript only; data files that modules read from beside themselves are copied here.
-import { cpSync, existsSync } from "node:fs";
+// tsc compiles TypeScript only: data files that modules read from beside themselves are copied here,
+// and the CLI entry point is made executable.
+import { chmodSync, cpSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,3 +12,6 @@ for (const rel of ASSETS) {
   if (!existsSync(from)) throw new Error(`copy-assets: ${from} is missing`);
   cpSync(from, join(root, "dist", rel), { recursive: true });
 }
+
+// The CLI is the package's bin: `npx minerhunt` runs it through its shebang, so it must be executable.
+chmodSync(join(root, "dist/cli/main.js"), 0o755);
