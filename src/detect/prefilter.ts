@@ -32,18 +32,21 @@ export interface PrefilterNeeds {
 
 export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
   const learned = new Set<string>();
-  const names = needs.names === null ? null : containsAny(needs.names ?? []);
+  const names = needs.names === null ? null : (needs.names ?? []).length === 0 ? undefined : containsAny(needs.names ?? []);
   const ips = needs.ips === undefined ? [] : needs.ips;
   const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
-  const hints = intel.poolLabelHints.map((h) => `${h}.`);
+  // PB-31's first-label hints ("pool.", "xmr." ...), compared in place: this runs for every DNS record.
+  const hints = intel.poolLabelHints.map((h) => h.toLowerCase());
+  const longestHint = Math.max(0, ...hints.map((h) => h.length));
   // One automaton pass per record, whatever the number of keywords (a loop of includes() was the hot spot).
   const keywords = needs.text === null ? null : containsAny(buildKeywords(intel, needs.text ?? []));
   return {
     domain(name: string): boolean {
       if (names === null || intel.matchDomain(name)) return true;
-      const lower = name.toLowerCase();
-      if (names(lower)) return true;
-      for (const h of hints) if (lower.startsWith(h)) return !intel.isAllowlisted(lower);
+      if (names !== undefined && names(name)) return true;
+      const dot = name.indexOf(".");
+      if (dot <= 0 || dot > longestHint) return false;
+      for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return !intel.isAllowlisted(name);
       return false;
     },
     ip(address: string): boolean {
@@ -60,22 +63,27 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
     },
     text(raw: string): boolean {
       if (keywords === null) return true;
-      return keywords(raw.toLowerCase());
+      return keywords(raw);
     },
   };
 }
 
-/** A test "does this lower-case text contain any of these lower-case literals?" in one pass. */
-function containsAny(literals: readonly string[]): (lower: string) => boolean {
+/** Whether `text` starts with the lower-case ASCII `prefix`, ignoring ASCII case, without allocating. */
+function startsWithIgnoringCase(text: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** A test "does this text contain any of these literals, ignoring ASCII case?" in one pass. */
+function containsAny(literals: readonly string[]): (text: string) => boolean {
   const list = [...new Set(literals.map((l) => l.toLowerCase()).filter((l) => l !== ""))];
   if (list.length === 0) return () => false;
-  const automaton = new AhoCorasick(list);
-  const hits: number[] = [];
-  return (lower) => {
-    hits.length = 0;
-    automaton.scan(lower, hits);
-    return hits.length > 0;
-  };
+  const automaton = new AhoCorasick(list, true);
+  return (text) => automaton.containsAny(text);
 }
 
 /** Lower-case fragments any miner-related process record contains at least one of. */

@@ -11,6 +11,13 @@ export interface DomainEntry<T> {
 
 export class DomainTable<T> {
   private readonly entries = new Map<string, DomainEntry<T>>();
+  /**
+   * Hash bitmaps of every entry's last two labels (or its one label). A name whose last two labels and
+   * whose last label both miss cannot have a listed suffix: most lookups end there after one pass over
+   * a dozen characters, without allocating, normalising or hashing strings into a Map.
+   */
+  private readonly twoLabelBits = new Uint8Array(TAIL_BITS);
+  private readonly oneLabelBits = new Uint8Array(TAIL_BITS);
 
   add(domain: string, value: T): void {
     const key = normaliseDomain(domain);
@@ -19,15 +26,20 @@ export class DomainTable<T> {
     if (existing?.allow) return; // allowlist wins ties
     if (existing?.value !== undefined) return; // first list to name a domain keeps it (curated data loads first)
     this.entries.set(key, { allow: false, value });
+    this.markTail(key);
   }
 
   allow(domain: string): void {
     const key = normaliseDomain(domain);
-    if (key) this.entries.set(key, { allow: true });
+    if (key) {
+      this.entries.set(key, { allow: true });
+      this.markTail(key);
+    }
   }
 
   /** The entry of the longest listed suffix of `name`, with that suffix. */
   lookup(name: string): { suffix: string; entry: DomainEntry<T> } | undefined {
+    if (!this.mayContain(name)) return undefined;
     const key = normaliseDomain(name);
     if (!key) return undefined;
     let at = 0;
@@ -39,6 +51,17 @@ export class DomainTable<T> {
       if (dot === -1) return undefined;
       at = dot + 1;
     }
+  }
+
+  private markTail(key: string): void {
+    const h = tailHashes(key);
+    if (h.labels >= 2) this.twoLabelBits[h.two] = 1;
+    else this.oneLabelBits[h.one] = 1;
+  }
+
+  private mayContain(name: string): boolean {
+    const h = tailHashes(name);
+    return this.twoLabelBits[h.two] === 1 || this.oneLabelBits[h.one] === 1;
   }
 
   get size(): number {
@@ -53,4 +76,38 @@ export function normaliseDomain(name: string): string | undefined {
   if (d.startsWith("*.")) d = d.slice(2);
   if (d.length === 0 || d.length > 253 || d.includes(" ") || d.includes("/")) return undefined;
   return d;
+}
+
+const TAIL_BITS = 1 << 16;
+const scratch = { one: 0, two: 0, labels: 0 };
+
+/**
+ * FNV-1a hashes (16 bits) of a name's last label and last two labels, read right to left, ASCII
+ * lower-cased, trailing dots and white space ignored. Returns a shared object: read it at once.
+ */
+function tailHashes(name: string): { one: number; two: number; labels: number } {
+  let end = name.length;
+  while (end > 0) {
+    const c = name.charCodeAt(end - 1);
+    if (c !== 0x2e && c !== 0x20 && c !== 0x09) break;
+    end--;
+  }
+  let h = 0x811c9dc5;
+  let labels = 1;
+  scratch.one = 0;
+  for (let i = end - 1; i >= 0; i--) {
+    let c = name.charCodeAt(i);
+    if (c === 0x2e) {
+      if (labels === 1) scratch.one = (h ^ (h >>> 16)) & 0xffff;
+      labels++;
+      if (labels > 2) break;
+    }
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const folded = (h ^ (h >>> 16)) & 0xffff;
+  if (labels === 1) scratch.one = folded;
+  scratch.two = folded;
+  scratch.labels = Math.min(labels, 2);
+  return scratch;
 }

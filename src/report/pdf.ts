@@ -4,7 +4,6 @@
  * printing waits until mermaid has drawn the diagrams, or said it could not.
  */
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { t } from "../i18n/index.js";
 import type { Lang } from "../i18n/index.js";
 
@@ -28,6 +27,8 @@ export async function htmlToPdf(html: string, opts: PdfOptions = {}): Promise<Bu
   const executablePath = opts.chromiumPath ?? DEFAULT_CHROMIUM;
   if (!existsSync(executablePath)) throw new ChromiumMissingError(t(opts.lang ?? "en", "pdf.noChromium", { path: executablePath }));
   const timeout = opts.timeoutMs ?? 60_000;
+  // Loaded on first use: playwright-core costs half a second at start-up, and most commands never print a PDF.
+  const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
   try {
     const context = await browser.newContext({ offline: true, javaScriptEnabled: true });

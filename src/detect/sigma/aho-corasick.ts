@@ -20,8 +20,14 @@ export class AhoCorasick {
   private readonly dense: Int32Array | null;
   private readonly sparse: Map<number, number>[] | null;
   private readonly fail: Int32Array | null;
+  /** 1 for states where some literal ends: a typed array keeps the early-exit loop monomorphic. */
+  private readonly accepting: Uint8Array;
 
-  constructor(literals: readonly string[]) {
+  /**
+   * @param foldAsciiCase also match upper-case ASCII letters of the text against the (lower-case)
+   *   literals, so callers need not lower-case a whole record first.
+   */
+  constructor(literals: readonly string[], foldAsciiCase = false) {
     // Character classes.
     let nextClass = 1;
     for (const lit of literals) {
@@ -32,6 +38,7 @@ export class AhoCorasick {
       }
     }
     this.classes = nextClass;
+    if (foldAsciiCase) for (let c = 0x41; c <= 0x5a; c++) this.classOfLow[c] = this.classOfLow[c | 0x20]!;
 
     // Trie.
     const children: Map<number, number>[] = [new Map()];
@@ -70,6 +77,8 @@ export class AhoCorasick {
       }
     }
     this.out = out;
+    this.accepting = new Uint8Array(n);
+    for (let i = 0; i < n; i++) if (out[i]) this.accepting[i] = 1;
 
     if (n * this.classes <= MAX_DENSE_CELLS) {
       const table = new Int32Array(n * this.classes);
@@ -95,6 +104,28 @@ export class AhoCorasick {
 
   private classOf(c: number): number {
     return c < 256 ? this.classOfLow[c]! : this.classOfHigh.get(c) ?? 0;
+  }
+
+  /** Whether `text` contains any literal: stops at the first one found. */
+  containsAny(text: string): boolean {
+    const low = this.classOfLow;
+    const high = this.classOfHigh;
+    const accepting = this.accepting;
+    if (this.dense) {
+      const table = this.dense;
+      const k = this.classes;
+      let s = 0;
+      const n = text.length;
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        s = table[s * k + (c < 256 ? low[c]! : high.get(c) ?? 0)]!;
+        if (accepting[s] === 1) return true;
+      }
+      return false;
+    }
+    const hits: number[] = [];
+    this.scan(text, hits);
+    return hits.length > 0;
   }
 
   /** Push the id of every literal found in `text` onto `hits` (repeats possible). */
