@@ -41,16 +41,26 @@ rl.on("line", (l) => { const o = JSON.parse(l); n++; if (o.query === "pool.suppo
 rl.on("close", () => console.log(JSON.stringify({ n, hits })));
 `;
 
+const STAGE = join(ROOT, "bench/stage.ts");
+
+/** The scan stage timed inside its process (no start-up, compile, correlation or output). */
+function stage(file: string, format: string, sigma: boolean): Measure {
+  const r = spawnSync(process.execPath, ["--import", "tsx", STAGE, file, format, ...(sigma ? ["--sigma"] : [])], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const m = JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "{}") as { seconds: number; eventsPerSec: number; peakRssMb: number; built: number; findings: number };
+  return { tool: `scan stage only${sigma ? " (+ PB-31 Sigma pack)" : ""}`, seconds: m.seconds, eventsPerSec: m.eventsPerSec, peakRssMb: m.peakRssMb,
+    note: `${m.built} built, ${m.findings} findings; in-process timing` };
+}
+
 function benchFile(label: string, file: string, format: string, jqFilter: string): Measure[] {
-  const out: Measure[] = [];
+  const out: Measure[] = [stage(file, format, false), stage(file, format, true)];
   const mh = timed(process.execPath, [CLI, "scan", file, "-q", "--format", "json", "--input-format", format, "--no-default-rules"]);
   const summary = JSON.parse(mh.stdout || "{}") as { summary?: { events: number; skipped: number; findings: number } };
   const records = (summary.summary?.events ?? 0) + (summary.summary?.skipped ?? 0);
-  out.push({ tool: "minerhunt scan (built-in detectors)", seconds: mh.seconds, ...(mh.peakRssMb ? { peakRssMb: mh.peakRssMb } : {}), eventsPerSec: records / mh.seconds,
+  out.push({ tool: "minerhunt scan CLI, end to end (built-in detectors)", seconds: mh.seconds, ...(mh.peakRssMb ? { peakRssMb: mh.peakRssMb } : {}), eventsPerSec: records / mh.seconds,
     note: `${records} records, ${summary.summary?.events ?? 0} built, ${summary.summary?.findings ?? 0} findings` });
   const mhs = timed(process.execPath, [CLI, "scan", file, "-q", "--format", "json", "--input-format", format]);
   const s2 = JSON.parse(mhs.stdout || "{}") as { summary?: { events: number; skipped: number; findings: number } };
-  out.push({ tool: "minerhunt scan (+ PB-31 Sigma pack)", seconds: mhs.seconds, ...(mhs.peakRssMb ? { peakRssMb: mhs.peakRssMb } : {}), eventsPerSec: N / mhs.seconds,
+  out.push({ tool: "minerhunt scan CLI, end to end (+ PB-31 Sigma pack)", seconds: mhs.seconds, ...(mhs.peakRssMb ? { peakRssMb: mhs.peakRssMb } : {}), eventsPerSec: N / mhs.seconds,
     note: `${s2.summary?.events ?? 0} built, ${s2.summary?.findings ?? 0} findings` });
   const jp = timed(process.execPath, ["-e", JSON_PARSE_LOOP, file]);
   out.push({ tool: "baseline: JSON.parse loop (node)", seconds: jp.seconds, ...(jp.peakRssMb ? { peakRssMb: jp.peakRssMb } : {}), eventsPerSec: N / jp.seconds });
