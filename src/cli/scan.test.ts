@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../test-helpers/index.js";
 function cli(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
     encoding: "utf8", cwd: REPO_ROOT, input, maxBuffer: 256 << 20,
-    env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(tmpdir(), "mh-no-intel") },
+    env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(tmpdir(), "mh-no-intel"), LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -87,4 +87,14 @@ test("json, ndjson and ocsf outputs carry incidents, findings and evidence file:
   const first = JSON.parse(ocsf.out.split("\n")[0]!) as { class_uid: number; finding_info: { attacks: { technique: { uid: string } }[] } };
   assert.equal(first.class_uid, 2004);
   assert.equal(first.finding_info.attacks[0]!.technique.uid, "T1496");
+});
+
+test("--lang th prints the report's labels and the playbook's texts in Thai", () => {
+  const r = cli(["scan", join(REPO_ROOT, "examples/cloud"), "-q", "--lang", "th"]);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /พบ 1 เหตุการณ์/);
+  assert.match(r.out, /ยกระดับไปยัง/);
+  assert.match(r.out, /รายการตรวจสอบ: หลักฐานตอบแล้ว \d+\/\d+ ข้อ/);
+  const bad = cli(["scan", join(REPO_ROOT, "examples/cloud"), "-q", "--lang", "fr"]);
+  assert.equal(bad.code, 2);
 });

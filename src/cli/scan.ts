@@ -8,6 +8,7 @@ import type { ScanProgress } from "../scan/scan.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
 import { VERSION } from "./version.js";
 import { saveToStore } from "./store-link.js";
+import { resolveLang } from "../i18n/index.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -25,6 +26,7 @@ export function registerScanCommand(program: Command): void {
     .option("--intel <file>", "use this blocklist too, for this run (hosts, plain, adblock, Falco list; repeatable)", collect, [])
     .option("--db [path]", "save findings and incidents to the incident store (SQLite file or postgres:// URL; default MINERHUNT_DB or ~/.local/share/minerhunt/minerhunt.db)")
     .option("--no-prefilter", "build every event, even those that cannot match (slower; for debugging)")
+    .option("--lang <lang>", "language of the text report: th or en (default: from LC_ALL / LC_MESSAGES / LANG)")
     .option("-q, --quiet", "no progress bar")
     .option("-v, --verbose", "list every weak finding and more input problems")
     .addHelpText("after", `
@@ -35,8 +37,9 @@ Examples:
   zcat dns.log.gz | minerhunt scan --input-format zeek.dns -`)
     .action(async (paths: string[], opts: {
       format: string; output?: string; inputFormat?: string; config?: string; rules: string[]; defaultRules: boolean;
-      intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean;
+      intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean; lang?: string;
     }) => {
+      const lang = resolveLang(opts.lang);
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
       const bar = showProgress ? new cliProgress.SingleBar({
         format: "scanning {bar} {percentage}% | {value}/{total} MB | {events} events | {file}",
@@ -84,6 +87,7 @@ Examples:
           write(formatText(result, incidents, {
             color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
             verbose: opts.verbose === true,
+            lang,
           }));
       }
       if (opts.output) await new Promise<void>((resolve, reject) => { out.once("error", reject); (out as NodeJS.WritableStream).end(() => resolve()); });

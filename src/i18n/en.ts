@@ -199,6 +199,24 @@ export const en = {
   "cli.report.pdfNeedsOutput": "A PDF is binary: give --output FILE",
 
   "pdf.noChromium": "PDF needs Chromium at {path}; install it with: apt-get install -y chromium fonts-thai-tlwg",
+
+  "scan.noIncident": "No cryptomining incident found.",
+  "scan.nothingRead": "Nothing could be read: see the input problems below.",
+  "scan.incidents": "{count} incident(s)",
+  "scan.confidence": "confidence {pct}%",
+  "scan.sample": "SAMPLE",
+  "scan.where": "{environment}; scope: {scope}; host type: {hostType}",
+  "scan.seen": "seen {first} → {last}",
+  "scan.billing": "billing impact {usd}",
+  "scan.escalate": "Escalate",
+  "scan.checklist": "checklist: {done}/{total} answered by evidence",
+  "scan.more": "… and {count} more findings (--format json for all)",
+  "scan.loose": "{count} finding(s) not in any incident (weak signals alone)",
+  "scan.looseMore": "… and {count} more",
+  "scan.read": "Read {read} of {files} file(s), {events} event(s) in {seconds} s.",
+  "scan.skipped": "{count} more records skipped by the prefilter (they could not match).",
+  "scan.problems": "{count} input problem(s):",
+  "scan.problemsMore": "… (--format json lists up to 1000; -v shows more)",
 } as const;
 
 export type MessageKey = keyof typeof en;

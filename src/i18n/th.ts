@@ -201,4 +201,22 @@ export const th: Record<MessageKey, string> = {
   "cli.report.pdfNeedsOutput": "PDF เป็นไฟล์ไบนารี: ระบุ --output FILE",
 
   "pdf.noChromium": "การสร้าง PDF ต้องใช้ Chromium ที่ {path}; ติดตั้งด้วย: apt-get install -y chromium fonts-thai-tlwg",
+
+  "scan.noIncident": "ไม่พบเหตุการณ์การขุดเหรียญดิจิทัล",
+  "scan.nothingRead": "อ่านข้อมูลไม่ได้เลย: ดูปัญหาของข้อมูลนำเข้าด้านล่าง",
+  "scan.incidents": "พบ {count} เหตุการณ์",
+  "scan.confidence": "ความมั่นใจ {pct}%",
+  "scan.sample": "ตัวอย่าง (SAMPLE)",
+  "scan.where": "{environment}; ขอบเขต: {scope}; ประเภทเครื่อง: {hostType}",
+  "scan.seen": "พบ {first} → {last}",
+  "scan.billing": "ผลกระทบค่าใช้จ่าย {usd}",
+  "scan.escalate": "ยกระดับไปยัง",
+  "scan.checklist": "รายการตรวจสอบ: หลักฐานตอบแล้ว {done}/{total} ข้อ",
+  "scan.more": "… และอีก {count} findings (ใช้ --format json เพื่อดูทั้งหมด)",
+  "scan.loose": "{count} finding ที่ไม่อยู่ในเหตุการณ์ใด (สัญญาณอ่อนเพียงลำพัง)",
+  "scan.looseMore": "… และอีก {count} รายการ",
+  "scan.read": "อ่าน {read} จาก {files} ไฟล์, {events} เหตุการณ์ (events) ใน {seconds} วินาที",
+  "scan.skipped": "ข้ามอีก {count} ระเบียนด้วยตัวกรองล่วงหน้า (ไม่มีทางตรงกับกฎใด)",
+  "scan.problems": "ปัญหาของข้อมูลนำเข้า {count} รายการ:",
+  "scan.problemsMore": "… (--format json แสดงได้ถึง 1000 รายการ; -v แสดงมากขึ้น)",
 };

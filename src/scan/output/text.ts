@@ -1,5 +1,6 @@
 import type { Finding, Incident } from "../../model/index.js";
 import type { ScanResult } from "../scan.js";
+import { formatUsd, pick, t, type Lang } from "../../i18n/index.js";
 
 /**
  * The at-a-glance report: incidents first (what, where, how sure, where PB-31 goes), then findings
@@ -9,6 +10,8 @@ import type { ScanResult } from "../scan.js";
  */
 export interface TextOptions {
   color: boolean;
+  /** Language of the labels and of the playbook's texts (titles from logs stay as they are). */
+  lang?: Lang;
   /** Findings listed per incident before "... and N more". */
   maxFindings?: number;
   verbose?: boolean;
@@ -25,6 +28,11 @@ export function safe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
+/** Built-in detectors by id; Sigma rules by "sigma" and the start of their UUID (the title is shown above). */
+function ruleLabel(f: Finding): string {
+  return f.rule.kind === "detector" ? f.rule.id : `sigma ${f.rule.id.slice(0, 8)}`;
+}
+
 function where(f: Finding): string {
   const e = f.evidence[0];
   if (!e) return "";
@@ -36,59 +44,66 @@ const SEV_COLOR: Record<string, string> = { critical: "1;31", high: "31", medium
 
 export function formatText(result: ScanResult, incidents: readonly Incident[], opts: TextOptions): string {
   const c = opts.color;
+  const lang: Lang = opts.lang ?? "en";
   const max = opts.maxFindings ?? 8;
   const out: string[] = [];
   const byId = new Map(result.findings.map((f) => [f.id, f]));
   const inIncident = new Set(incidents.flatMap((i) => i.findingIds));
 
-  if (!result.readSomething) out.push(paint(c, "31", "Nothing could be read: see the input problems below."));
-  else if (incidents.length === 0) out.push(paint(c, "32", "No cryptomining incident found."));
-  else out.push(paint(c, "1", `${incidents.length} incident${incidents.length > 1 ? "s" : ""}`));
+  if (!result.readSomething) out.push(paint(c, "31", t(lang, "scan.nothingRead")));
+  else if (incidents.length === 0) out.push(paint(c, "32", t(lang, "scan.noIncident")));
+  else out.push(paint(c, "1", t(lang, "scan.incidents", { count: incidents.length })));
   for (const inc of incidents) {
     out.push("");
-    const sev = paint(c, SEV_COLOR[inc.severity] ?? "0", inc.severity.toUpperCase());
-    out.push(`${paint(c, "1", inc.id)}  ${sev}  ${inc.priority}  confidence ${Math.round(inc.confidence * 100)}%${inc.sample ? paint(c, "35", "  SAMPLE") : ""}`);
+    const sev = paint(c, SEV_COLOR[inc.severity] ?? "0", t(lang, `severity.${inc.severity}`).toUpperCase());
+    out.push(`${paint(c, "1", inc.id)}  ${sev}  ${inc.priority}  ${t(lang, "scan.confidence", { pct: Math.round(inc.confidence * 100) })}${inc.sample ? paint(c, "35", `  ${t(lang, "scan.sample")}`) : ""}`);
     out.push(`  ${safe(inc.title)}`);
     const s = inc.scope;
-    out.push(`  ${inc.environment}; scope: ${s.hosts} host(s), ${s.instances} instance(s), ${s.regions} region(s), ${s.accounts} account(s)${s.clusters ? `, ${s.clusters} cluster(s)` : ""}; host type ${inc.hostType}`);
-    out.push(`  seen ${inc.firstSeen || "?"} → ${inc.lastSeen || "?"}${inc.billingUsd !== undefined ? `; billing impact $${inc.billingUsd.toFixed(2)}` : ""}`);
+    out.push(`  ${t(lang, "scan.where", {
+      environment: t(lang, `environment.${inc.environment}`),
+      scope: t(lang, "scope.summary", { hosts: s.hosts, instances: s.instances, regions: s.regions, accounts: s.accounts, clusters: s.clusters }),
+      hostType: t(lang, `hostType.${inc.hostType}`),
+    })}`);
+    const seen = t(lang, "scan.seen", { first: inc.firstSeen || "?", last: inc.lastSeen || "?" });
+    out.push(`  ${seen}${inc.billingUsd !== undefined ? `; ${t(lang, "scan.billing", { usd: formatUsd(inc.billingUsd) })}` : ""}`);
     if (inc.decision) {
-      out.push(`  PB-31: ${inc.decision.path.join(" → ")}  ⇒  ${paint(c, "1", inc.decision.action.en)}`);
-      for (const r of inc.decision.reasons.slice(0, 4)) out.push(`         · ${safe(r.en)}`);
+      out.push(`  ${inc.decision.playbook}: ${inc.decision.path.join(" → ")}  ⇒  ${paint(c, "1", pick(inc.decision.action, lang))}`);
+      for (const r of inc.decision.reasons.slice(0, 4)) out.push(`         · ${safe(pick(r, lang))}`);
     }
-    for (const e of inc.escalations) out.push(`  ${paint(c, "1;35", "Escalate")} → ${safe(e.target.en)}: ${safe(e.reason.en)}`);
+    for (const e of inc.escalations) out.push(`  ${paint(c, "1;35", t(lang, "scan.escalate"))} → ${safe(pick(e.target, lang))}: ${safe(pick(e.reason, lang))}`);
     const done = inc.checklist.filter((i) => i.done).length;
-    if (inc.checklist.length) out.push(`  checklist: ${done}/${inc.checklist.length} answered by evidence`);
+    if (inc.checklist.length) out.push(`  ${t(lang, "scan.checklist", { done, total: inc.checklist.length })}`);
     const fs = inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined)
       .sort((a, b) => b.confidence - a.confidence);
     for (const f of fs.slice(0, max)) {
       out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", f.severity.padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample ? " (sample)" : ""}`);
-      out.push(`      ${paint(c, "2", `${f.rule.id} · ${safe(where(f))}${f.evidenceCount > 1 ? ` (+${f.evidenceCount - 1} more)` : ""}`)}`);
+      out.push(`      ${paint(c, "2", `${safe(ruleLabel(f))} · ${safe(where(f))}${f.evidenceCount > 1 ? ` (+${f.evidenceCount - 1})` : ""}`)}`);
     }
-    if (fs.length > max) out.push(`    … and ${fs.length - max} more findings (--format json for all)`);
+    if (fs.length > max) out.push(`    ${t(lang, "scan.more", { count: fs.length - max })}`);
   }
 
   const loose = result.findings.filter((f) => !inIncident.has(f.id));
   if (loose.length) {
     out.push("");
-    out.push(paint(c, "1", `${loose.length} finding(s) not in any incident (weak signals alone)`));
+    out.push(paint(c, "1", t(lang, "scan.loose", { count: loose.length })));
     for (const f of loose.slice(0, opts.verbose ? loose.length : max)) {
       out.push(`  - ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}  ${paint(c, "2", safe(where(f)))}`);
     }
-    if (!opts.verbose && loose.length > max) out.push(`  … and ${loose.length - max} more`);
+    if (!opts.verbose && loose.length > max) out.push(`  ${t(lang, "scan.looseMore", { count: loose.length - max })}`);
   }
 
   out.push("");
-  const secs = result.durationMs / 1000;
   const readFiles = result.files.filter((f) => !f.error).length;
-  out.push(paint(c, "2", `Read ${readFiles} of ${result.files.length} file(s), ${result.events} event(s)${result.skipped ? ` (+${result.skipped} skipped by prefilter)` : ""} in ${secs.toFixed(2)} s.`));
+  out.push(paint(c, "2", t(lang, "scan.read", { read: readFiles, files: result.files.length, events: result.events, seconds: (result.durationMs / 1000).toFixed(2) })));
+  if (result.skipped) out.push(paint(c, "2", t(lang, "scan.skipped", { count: result.skipped })));
   if (result.issuesTotal > 0) {
-    out.push(paint(c, "33", `${result.issuesTotal} input problem(s):`));
-    for (const i of result.issues.slice(0, opts.verbose ? 200 : 10)) {
+    out.push(paint(c, "33", t(lang, "scan.problems", { count: result.issuesTotal })));
+    const shown = opts.verbose ? 200 : 10;
+    for (const i of result.issues.slice(0, shown)) {
       const pos = i.line !== undefined ? `:${i.line}` : i.offset !== undefined ? ` @${i.offset}` : "";
       out.push(`  ${safe(i.file)}${pos}: ${safe(i.message)}`);
     }
-    if (result.issuesTotal > (opts.verbose ? 200 : 10)) out.push(`  … (--format json lists up to 1000; -v shows more)`);
+    if (result.issuesTotal > shown) out.push(`  ${t(lang, "scan.problemsMore")}`);
   }
   return out.join("\n") + "\n";
 }
