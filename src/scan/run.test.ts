@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../test-helpers/index.js";
+import { REPO_ROOT, sharedFixture } from "../test-helpers/index.js";
 import { runScan } from "./run.js";
 
 /**
@@ -48,4 +48,21 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   assert.ok(ml.length > 0 && ml.every((f) => !inIncidents.has(f.id) && f.confidence < 0.4));
   assert.ok(!findings.some((f) => f.entities.hosts?.includes("batch-etl-02")), "a 12-minute batch spike is not sustained");
   assert.ok(!findings.some((f) => f.observables.some((o) => o.value.includes("ntp.org"))), "pool.ntp.org is not a pool");
+});
+
+test("the real provider findings (GuardDuty, Defender, Cloud Logging) each open an incident; samples are marked", async (t) => {
+  const dir = sharedFixture(t, "cloud-findings");
+  if (!dir) return;
+  const { incidents, result } = await runScan({ paths: [dir] });
+  assert.equal(result.issuesTotal, 0, JSON.stringify(result.issues));
+  assert.equal(incidents.length, 3, incidents.map((i) => i.title).join("\n"));
+  const providers = incidents.map((i) => i.entities.providers?.[0]).sort();
+  assert.deepEqual(providers, ["aws", "azure", "gcp"]);
+  for (const i of incidents.filter((x) => x.entities.providers?.[0] !== "gcp")) {
+    assert.equal(i.sample, true, `${i.title} is a provider sample`);
+    assert.equal(i.severity, "informational", "a sample does not page anyone");
+  }
+  const gcp = incidents.find((i) => i.entities.providers?.[0] === "gcp")!;
+  assert.equal(gcp.sample, undefined);
+  assert.deepEqual(gcp.entities.instances, ["715447017152936528"]);
 });

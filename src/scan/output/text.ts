@@ -76,7 +76,7 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
     const fs = inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined)
       .sort((a, b) => b.confidence - a.confidence);
     for (const f of fs.slice(0, max)) {
-      out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", f.severity.padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample ? " (sample)" : ""}`);
+      out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", f.severity.padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample && !f.title.includes("(sample)") ? " (sample)" : ""}`);
       out.push(`      ${paint(c, "2", `${safe(ruleLabel(f))} · ${safe(where(f))}${f.evidenceCount > 1 ? ` (+${f.evidenceCount - 1})` : ""}`)}`);
     }
     if (fs.length > max) out.push(`    ${t(lang, "scan.more", { count: fs.length - max })}`);
