@@ -94,3 +94,22 @@ test("an EKS node seen only by its EC2 host name counts as cloud", () => {
   const [inc] = correlate([finding("falco-miner", 0.85, { hosts: ["ip-172-31-40-12.ec2.internal"] }, { trigger: "container" })], opts);
   assert.equal(inc!.environment, "cloud");
 });
+
+test("incidents kept apart are linked as related by a shared wallet or pool, never merged", async () => {
+  const { relateIncidents } = await import("./related.js");
+  const wallet = "4" + "A".repeat(94);
+  const a = finding("miner-process", 0.9, { hosts: ["db01"], pools: ["pool.supportxmr.com"] });
+  a.observables.push({ type: "wallet", value: wallet });
+  const b = finding("k8s-workload", 0.9, { images: ["metal3d/xmrig"] }, { trigger: "container" });
+  b.observables.push({ type: "wallet", value: wallet });
+  const c = finding("cloud-alert", 0.85, { accounts: ["1"], providers: ["aws"], pools: ["pool.supportxmr.com"] }, { trigger: "cloud-alert" });
+  const d = finding("miner-process", 0.9, { hosts: ["other"] });
+  const drafts = correlate([a, b, c, d], opts);
+  assert.equal(drafts.length, 4);
+  const links = relateIncidents(drafts);
+  const idOf = (f: Finding) => drafts.find((x) => x.findings.includes(f))!.id;
+  const ofA = links.get(idOf(a))!;
+  assert.deepEqual(ofA.map((l) => l.id).sort(), [idOf(b), idOf(c)].sort());
+  assert.match(ofA.find((l) => l.id === idOf(b))!.reasons[0]!, /same wallet/);
+  assert.equal(links.get(idOf(d)), undefined);
+});

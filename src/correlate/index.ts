@@ -4,6 +4,7 @@ import { draftIncident, type IncidentDraft } from "./draft.js";
 
 export { groupFindings, joinKeys, type GroupOptions } from "./group.js";
 export { draftIncident, combinedConfidence, titleOf, type IncidentDraft } from "./draft.js";
+export { relateIncidents, type Related } from "./related.js";
 
 /** Findings → incident drafts (weak-only groups never become incidents). */
 export function correlate(findings: readonly Finding[], opts: GroupOptions): IncidentDraft[] {

@@ -200,6 +200,7 @@ export const en = {
 
   "pdf.noChromium": "PDF needs Chromium at {path}; install it with: apt-get install -y chromium fonts-thai-tlwg",
 
+  "scan.related": "Related:",
   "scan.noIncident": "No cryptomining incident found.",
   "scan.nothingRead": "Nothing could be read: see the input problems below.",
   "scan.incidents": "{count} incident(s)",

@@ -42,6 +42,10 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   assert.ok(k8s, "an incident for the Kubernetes miner");
   assert.ok(k8s.entities.namespaces?.includes("kube-system"));
 
+  // Kept apart, but linked: the container miner uses the database server's wallet, the cloud miners its pool.
+  assert.ok(onprem.related?.some((r) => r.id === k8s.id && r.reasons.some((x) => x.startsWith("same wallet"))));
+  assert.ok(onprem.related?.some((r) => r.id === cloud.id && r.reasons.some((x) => x.includes("pool.supportxmr.com"))));
+
   // Traps: the ML job and the port-only flow stay weak findings outside incidents.
   const inIncidents = new Set(incidents.flatMap((i) => i.findingIds));
   const ml = findings.filter((f) => f.entities.hosts?.includes("ml-train-01"));

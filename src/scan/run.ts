@@ -8,7 +8,7 @@ import { builtinDetectors } from "../detect/detectors/index.js";
 import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../detect/sigma/index.js";
 import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
-import { correlate } from "../correlate/index.js";
+import { correlate, relateIncidents } from "../correlate/index.js";
 import { assessDraft, loadPlaybook } from "./incident.js";
 import { scan, type ScanProgress, type ScanResult } from "./scan.js";
 import { loadConfig } from "./config.js";
@@ -73,6 +73,12 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   });
   const playbook = loadPlaybook("PB-31");
   const drafts = correlate(result.findings, { accountWindowHours: config.correlationWindowHours });
-  const incidents = drafts.map((d) => assessDraft(d, playbook, config));
+  const related = relateIncidents(drafts);
+  const incidents = drafts.map((d) => {
+    const incident = assessDraft(d, playbook, config);
+    const links = related.get(d.id);
+    if (links) incident.related = links;
+    return incident;
+  });
   return { result, incidents, findings: result.findings, config, intel, rules };
 }

@@ -71,6 +71,7 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
       for (const r of inc.decision.reasons.slice(0, 4)) out.push(`         · ${safe(pick(r, lang))}`);
     }
     for (const e of inc.escalations) out.push(`  ${paint(c, "1;35", t(lang, "scan.escalate"))} → ${safe(pick(e.target, lang))}: ${safe(pick(e.reason, lang))}`);
+    for (const r of inc.related ?? []) out.push(`  ${t(lang, "scan.related")} ${r.id}: ${safe(r.reasons.join("; "))}`);
     const done = inc.checklist.filter((i) => i.done).length;
     if (inc.checklist.length) out.push(`  ${t(lang, "scan.checklist", { done, total: inc.checklist.length })}`);
     const fs = inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined)

@@ -3,7 +3,7 @@ import { provenance, SEVERITIES, str, strs } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, entitiesOf, obs, timeOf } from "../common.js";
 import { FindingGroups } from "./finding-groups.js";
-import { describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
+import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
 
 /**
  * Falco alerts. Falco's own miner rules ("Detect crypto miners using the Stratum protocol", "Detect
@@ -97,6 +97,7 @@ export const falcoMiner: Detector = {
         : `Falco "${clip(rule, 80)}" on a miner process in ${where}: ${clip(describeSigns(signs), 100)}`;
       const severity: Severity = minerRule ? givenSeverity(event) ?? "high" : "low";
       const host = str(event, "host.name") ?? "";
+      const named = commandLineIndicators([str(event, "process.command_line") ?? ""], ctx.intel);
       groups.add([rule, host, container ?? "", process, (str(event, "process.command_line") ?? "").slice(0, 1024)].join("\0"), {
         rule: { id: falcoMiner.id, name: falcoMiner.title, kind: "detector" },
         title,
@@ -106,8 +107,8 @@ export const falcoMiner: Detector = {
         confidence: minerRule ? MINER_RULE_CONFIDENCE : SUPPORTING_CONFIDENCE,
         firstSeen: timeOf(event),
         lastSeen: timeOf(event),
-        entities: entities(event),
-        observables: observables(event, signs),
+        entities: { ...entities(event), ...(named.pools.length ? { pools: named.pools } : {}) },
+        observables: [...observables(event, signs), ...named.observables],
         evidence: [{ ...provenance(event), summary: `${clip(rule, 80)}: ${clip(str(event, "process.command_line") ?? str(event, "message") ?? process, 120)}` }],
         facts: { "falco.rule": rule, "falco.miner_rule": minerRule, ...(signs.length ? { "miner.signs": clip(describeSigns(signs), 200) } : {}) },
         tags: ["falco", ...(minerRule ? [] : ["supporting"])],

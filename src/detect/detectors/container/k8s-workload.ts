@@ -3,7 +3,7 @@ import { num, provenance, str, strs } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, entitiesOf, mergeEntities, obs, timeOf } from "../common.js";
 import { FindingGroups } from "./finding-groups.js";
-import { describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
+import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
 
 /**
  * Kubernetes workloads that run miners, from the API server's audit log: a create, update or patch of
@@ -81,7 +81,9 @@ export const k8sWorkload: Detector = {
       const what = [...minerImages.map((i) => `image ${i}`), ...(signs.length ? [describeSigns(signs)] : [])].join(", ");
       const kind = resource.replace(/s$/, "");
 
+      const named = commandLineIndicators(minerCommands, ctx.intel);
       const observables: Observable[] = [
+        ...named.observables,
         ...minerImages.flatMap((i) => obs("image", i)),
         ...minerCommands.flatMap((c) => obs("command-line", c)),
         ...obs("user", str(event, "user.name")),
@@ -100,7 +102,7 @@ export const k8sWorkload: Detector = {
         confidence,
         firstSeen: timeOf(event),
         lastSeen: timeOf(event),
-        entities: mergeEntities(entitiesOf(event), name ? { pods: [name] } : {}),
+        entities: mergeEntities(entitiesOf(event), name ? { pods: [name] } : {}, { pools: named.pools }),
         observables,
         evidence: [{ ...provenance(event), summary: `${verb} ${resource} ${clip(namespace ? `${namespace}/${name}` : name, 100)} by ${clip(user, 80)}${failed ? " (refused)" : ""}: ${clip(what, 120)}` }],
         facts: {

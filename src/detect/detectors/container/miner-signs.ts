@@ -1,4 +1,6 @@
 import type { Intel } from "../../../intel/types.js";
+import type { Observable } from "../../../model/index.js";
+import { analyseCommandLine } from "../host/command-line.js";
 
 /**
  * What in a process or a container command says "miner", by intel only: a known miner name (the
@@ -72,4 +74,25 @@ export function minerSigns(intel: Intel, p: ProcessText, allowedProcesses: reado
 
 export function describeSigns(signs: readonly MinerSign[]): string {
   return signs.map((s) => (s.kind === "miner-name" ? `miner ${s.value}` : s.kind === "campaign-name" ? `campaign name ${s.value}` : s.value)).join(", ");
+}
+
+/**
+ * Wallets and pool endpoints a workload's command lines name, as observables and as pool entities, so a
+ * container incident can be linked to others that use the same wallet or pool.
+ */
+export function commandLineIndicators(commandLines: readonly string[], intel: Intel): { observables: Observable[]; pools: string[] } {
+  const observables: Observable[] = [];
+  const pools = new Set<string>();
+  for (const line of commandLines.slice(0, 50)) {
+    const a = analyseCommandLine(line, intel);
+    for (const w of a.wallets) observables.push({ type: "wallet", value: w.wallet });
+    for (const e of a.endpoints) {
+      const poolLike = e.scheme !== undefined || e.domainMatch !== undefined || e.ipMatch !== undefined;
+      if (!poolLike) continue;
+      const endpoint = e.port !== undefined ? `${e.host}:${e.port}` : e.host;
+      pools.add(e.isIp ? endpoint : e.host.toLowerCase());
+      observables.push({ type: e.isIp ? "ip" : "domain", value: e.host });
+    }
+  }
+  return { observables, pools: [...pools] };
 }
