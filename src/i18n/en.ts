@@ -200,6 +200,9 @@ export const en = {
 
   "pdf.noChromium": "PDF needs Chromium at {path}; install it with: apt-get install -y chromium fonts-thai-tlwg",
 
+  "section.related": "Related incidents",
+  "related.incident": "Incident",
+  "related.why": "What they share",
   "scan.related": "Related:",
   "scan.noIncident": "No cryptomining incident found.",
   "scan.nothingRead": "Nothing could be read: see the input problems below.",

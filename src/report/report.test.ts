@@ -172,3 +172,12 @@ test("big incidents stay bounded: the timeline, evidence and answered-by lists a
   assert.match(section(text, "Evidence"), /1000 of 1200 shown\./);
   assert.match(section(text, "Playbook checklist"), /\| Host\/instance doing the mining \| [^|]+ \| ☑ \| evidence: (f-\d+, ){7}f-\d+ \(\+592\) \|/);
 });
+
+test("related incidents get their own section, in both languages, only when there are any", async () => {
+  assert.ok(!(await md("en")).includes("## Related incidents"));
+  const linked = { ...incident, related: [{ id: "inc-0123456789ab", reasons: ["same wallet 4AdUndXH…684Rge"] }] };
+  const en = section(await md("en", linked), "Related incidents");
+  assert.match(en, /inc-0123456789ab/);
+  assert.match(en, /same wallet/);
+  assert.match(await md("th", linked), /## เหตุการณ์ที่เกี่ยวข้อง/);
+});

@@ -53,6 +53,7 @@ export function buildReportView(incident: Incident, findings: readonly Finding[]
     entities(incident, lang),
     decision(incident, playbook, lang),
     escalations(incident, lang),
+    ...related(incident, lang),
     billing(incident, sorted, lang),
     timeline(sorted, lang),
     evidence(sorted, lang),
@@ -146,6 +147,21 @@ function escalations(incident: Incident, lang: Lang): Section {
       rows: incident.escalations.map((e) => [pick(e.target, lang), pick(e.reason, lang), e.playbook ?? t(lang, "common.none")]),
     }],
   };
+}
+
+/** Incidents of the same scan that share a wallet or a pool with this one (only when there are any). */
+function related(incident: Incident, lang: Lang): Section[] {
+  if (!incident.related?.length) return [];
+  return [{
+    id: "related",
+    title: t(lang, "section.related"),
+    blocks: [{
+      kind: "table",
+      headers: [t(lang, "related.incident"), t(lang, "related.why")],
+      rows: incident.related.map((r) => [r.id, r.reasons.join("; ")]),
+      code: [0],
+    }],
+  }];
 }
 
 function billing(incident: Incident, findings: readonly Finding[], lang: Lang): Section {
