@@ -52,7 +52,7 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
     ip(address: string): boolean {
       if (ips === null || learned.has(address)) return true;
       for (const i of ips) if (address.includes(i)) return true;
-      return !isPrivateIp(address) && intel.matchIp(address) !== undefined;
+      return intel.matchIp(address) !== undefined && !isPrivateIp(address);
     },
     learnIp(address: string): void {
       // Copy the text: a source's fast path may hand over a slice of a whole 1 MiB chunk, which a Set would keep alive.

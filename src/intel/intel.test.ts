@@ -112,3 +112,12 @@ test("imported lists saved as JSON are loaded from the import folder, and a brok
   writeFileSync(join(dir, "zz.json"), "{\"name\": 1}");
   assert.throws(() => loadIntel({ importDirs: [dir] }), /zz\.json: not an imported list/);
 });
+
+test("IPv4 parsing is strict: no leading zeros, four parts, each 0-255", async () => {
+  const { parseV4 } = await import("./ips.js");
+  assert.equal(parseV4("141.94.96.144"), ((141 * 256 + 94) * 256 + 96) * 256 + 144);
+  assert.equal(parseV4("0.0.0.0"), 0);
+  for (const bad of ["1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "1.2.3.4 ", "a.b.c.d", "", "1.2.3.1000"]) {
+    assert.equal(parseV4(bad), undefined, bad);
+  }
+});

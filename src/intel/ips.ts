@@ -42,8 +42,8 @@ export class IpTable<T> {
   }
 
   lookup(address: string): { prefix: string; value: T } | undefined {
-    const family = isIP(address);
-    if (family === 4) {
+    if (this.count === 0) return undefined;
+    if (!address.includes(":")) {
       const n = parseV4(address);
       if (n === undefined) return undefined;
       for (const len of this.v4Lengths) {
@@ -52,15 +52,14 @@ export class IpTable<T> {
       }
       return undefined;
     }
-    if (family === 6) {
-      const n = parseV6(address);
-      if (n === undefined) return undefined;
-      const mapped = v4Mapped(n);
-      if (mapped !== undefined) return this.lookup(formatV4(mapped));
-      for (const len of this.v6Lengths) {
-        const v = this.v6.get(len)!.get(maskV6(n, len));
-        if (v !== undefined) return { prefix: `${address}/${len}`, value: v };
-      }
+    if (isIP(address) !== 6) return undefined;
+    const n = parseV6(address);
+    if (n === undefined) return undefined;
+    const mapped = v4Mapped(n);
+    if (mapped !== undefined) return this.lookup(formatV4(mapped));
+    for (const len of this.v6Lengths) {
+      const v = this.v6.get(len)!.get(maskV6(n, len));
+      if (v !== undefined) return { prefix: `${address}/${len}`, value: v };
     }
     return undefined;
   }
@@ -70,16 +69,31 @@ export class IpTable<T> {
   }
 }
 
+/** Dotted-quad IPv4 to a number, without allocating (this runs once per flow record). */
 export function parseV4(addr: string): number | undefined {
-  const parts = addr.split(".");
-  if (parts.length !== 4) return undefined;
   let n = 0;
-  for (const p of parts) {
-    const b = Number(p);
-    if (!Number.isInteger(b) || b < 0 || b > 255 || p === "") return undefined;
-    n = n * 256 + b;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < addr.length; i++) {
+    const c = addr.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits === 3 || (digits > 0 && part === 0)) return undefined; // four digits, or a leading zero
+      part = part * 10 + (c - 0x30);
+      digits++;
+      if (part > 255) return undefined;
+    } else if (c === 0x2e) {
+      if (digits === 0 || dots === 3) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return undefined;
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0) return undefined;
+  return n * 256 + part;
 }
 
 function maskV4(n: number, len: number): number {
