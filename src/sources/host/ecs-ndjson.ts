@@ -17,6 +17,7 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
+import { LineScanner, scanInput, type RawLine } from "../network/line-scanner.js";
 import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import { toIsoUtc } from "../metrics/time.js";
@@ -68,27 +69,34 @@ export const ecsNdjsonSource: Source = {
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
     const prefilter = ctx.prefilter;
-    for await (const { text, line } of input.lines()) {
-      if (text.length === 0 || text.trim() === "") continue;
-      // Cheap path first: the keyword scan on the raw line decides whether parsing is worth it.
-      if (prefilter && !prefilter.text(text)) {
+    // Lines are found in whole chunks read as latin1 text (no per-line UTF-8 decoding); the keyword
+    // scan runs on that raw text, and only the lines it keeps are decoded and JSON-parsed.
+    const scanner = new LineScanner(ctx);
+    const out: Event[] = [];
+    const visit = (raw: RawLine): void => {
+      let s = raw.start;
+      while (s < raw.end && (raw.text.charCodeAt(s) === 0x20 || raw.text.charCodeAt(s) === 0x09)) s++;
+      if (s === raw.end) return; // blank line
+      if (prefilter && !prefilter.text(raw.text.slice(s, raw.end))) {
         ctx.skipped();
-        continue;
+        return;
       }
+      const text = scanner.decode(raw, s);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch (err) {
-        ctx.issue(line, `not valid JSON (${(err as Error).message.slice(0, 120)}); expected one ECS JSON object per line`);
-        continue;
+        ctx.issue(raw.line, `not valid JSON (${(err as Error).message.slice(0, 120)}); expected one ECS JSON object per line`);
+        return;
       }
       const doc = documentOf(parsed);
       if (!doc) {
-        ctx.issue(line, "expected a JSON object (one ECS document per line)");
-        continue;
+        ctx.issue(raw.line, "expected a JSON object (one ECS document per line)");
+        return;
       }
-      yield toEvent(input.path, line, doc, ctx);
-    }
+      out.push(toEvent(input.path, raw.line, doc, ctx));
+    };
+    yield* scanInput(input, scanner, out, visit);
   },
 };
 
