@@ -300,6 +300,12 @@ function renderShow(ctx: Context, inc: Incident, findings: Finding[], notes: Not
   if (inc.escalations.length === 0) out(`  ${label("escalation.none")}`);
   for (const e of inc.escalations) out(`  - ${pick(e.target, lang)}${e.playbook ? ` (${e.playbook})` : ""}: ${pick(e.reason, lang)}`);
 
+  if (inc.related?.length) {
+    out();
+    out(label("section.related"));
+    for (const r of inc.related) out(`  - ${r.id}: ${r.reasons.join("; ")}`);
+  }
+
   out();
   out(m(lang, "incident.findings", { count: findings.length }));
   for (const f of findings) {

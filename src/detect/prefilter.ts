@@ -18,6 +18,7 @@ export interface LearningPrefilter extends Prefilter {
 }
 
 const MAX_LEARNED_IPS = 100_000;
+const DOWNLOAD_AND_RUN_KEYWORDS = ["| sh", "|sh", "| bash", "|bash", "base64 -d", "$(curl", "$(wget", "`curl", "`wget"];
 
 /**
  * What other detectors (the Sigma rules) need kept, in the same terms: substrings of names, IPs and raw
@@ -98,6 +99,8 @@ function buildKeywords(intel: Intel, extra: readonly string[]): string[] {
   // A renamed miner with no telltale flag still names its pool: "-o pool.supportxmr.com:3333".
   for (const d of intel.curatedPoolDomains) set.add(d);
   for (const port of intel.minerPorts) set.add(`:${port}`);
+  // Download-and-run, the dropper's signature (persistence and entry-vector detectors read it).
+  for (const k of DOWNLOAD_AND_RUN_KEYWORDS) set.add(k);
   for (const e of extra) set.add(e.toLowerCase());
   set.delete("");
   return [...set];

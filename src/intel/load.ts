@@ -141,6 +141,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
     },
     campaignProcessNames: [...campaign],
     dropPaths: hosts.drop_paths,
+    servicePrograms: hosts.service_programs.map((n) => n.toLowerCase()),
     cloudFindingTypes: cloud.finding_types,
     cloudFindingType(provider, type) {
       return cloudTypes.get(`${provider}\0${type.trim().toLowerCase()}`);

@@ -55,6 +55,7 @@ export const HostsFileSchema = z.object({
   masquerade_names: z.array(z.string()),
   campaign_process_names: z.array(z.string()),
   drop_paths: z.array(z.string()),
+  service_programs: z.array(z.string()),
 }).strict();
 
 /** A list saved by `minerhunt intel import`. */

@@ -84,6 +84,8 @@ export interface Intel {
   isMasqueradeName(name: string): boolean;
   /** Names that are miners in disguise in known campaigns (kdevtmpfsi, kinsing, sysupdate...). */
   readonly campaignProcessNames: readonly string[];
+  /** Network services whose compromise lets miners in (postgres, redis-server, java, httpd ...), lower case. */
+  readonly servicePrograms: readonly string[];
   /** Directories miners are dropped in ("/tmp/", "/dev/shm/", "/var/tmp/", "/.X11-unix/"). */
   readonly dropPaths: readonly string[];
   readonly cloudFindingTypes: readonly CloudFindingType[];

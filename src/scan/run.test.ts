@@ -22,8 +22,10 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   assert.deepEqual(onprem.decision?.path, ["Alert", "Env", "OnPrem", "Scope", "Single"]);
   assert.equal(onprem.priority, "P1");
   assert.equal(onprem.hostType, "production");
+  // PB-31 1.3 "Entry vector": the database that ran `curl … | sh` answers it.
+  assert.ok(onprem.checklist.find((c) => c.id === "analysis.entry-vector")?.done, "entry vector answered by evidence");
   const onpremRules = new Set(findings.filter((f) => onprem.findingIds.includes(f.id)).map((f) => f.rule.id));
-  for (const r of ["minerhunt.host.miner-process", "minerhunt.host.persistence", "minerhunt.host.miner-config", "minerhunt.network.pool-dns", "minerhunt.network.pool-connection"]) {
+  for (const r of ["minerhunt.host.miner-process", "minerhunt.host.persistence", "minerhunt.host.miner-config", "minerhunt.network.pool-dns", "minerhunt.network.pool-connection", "minerhunt.host.entry-vector"]) {
     assert.ok(onpremRules.has(r), `on-premise incident has ${r}: ${[...onpremRules].join(", ")}`);
   }
 

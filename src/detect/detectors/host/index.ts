@@ -5,6 +5,7 @@ import { masqueradeDetector } from "./masquerade.js";
 import { minerConfigDetector } from "./miner-config.js";
 import { minerProcessDetector } from "./miner-process.js";
 import { persistenceDetector } from "./persistence.js";
+import { entryVectorDetector } from "./entry-vector.js";
 
 /** Host detectors: processes, metrics, collected files. Each is stateless until start() is called. */
 export const hostDetectors: Detector[] = [
@@ -14,6 +15,7 @@ export const hostDetectors: Detector[] = [
   gpuUnexpectedDetector,
   minerConfigDetector,
   persistenceDetector,
+  entryVectorDetector,
 ];
 
 export { createMinerProcessDetector, MINER_PROCESS_ID } from "./miner-process.js";
@@ -22,3 +24,4 @@ export { createHighCpuDetector, HIGH_CPU_ID } from "./high-cpu.js";
 export { createGpuUnexpectedDetector, GPU_UNEXPECTED_ID } from "./gpu-unexpected.js";
 export { createMinerConfigDetector, MINER_CONFIG_ID } from "./miner-config.js";
 export { createPersistenceDetector, PERSISTENCE_ID } from "./persistence.js";
+export { entryVectorDetector, ENTRY_VECTOR_ID } from "./entry-vector.js";
