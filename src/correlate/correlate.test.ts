@@ -93,6 +93,7 @@ test("a shared public pool does not join a cloud account and an on-premise host"
 test("an EKS node seen only by its EC2 host name counts as cloud", () => {
   const [inc] = correlate([finding("falco-miner", 0.85, { hosts: ["ip-172-31-40-12.ec2.internal"] }, { trigger: "container" })], opts);
   assert.equal(inc!.environment, "cloud");
+  assert.deepEqual(inc!.entities.providers, ["aws"]);
 });
 
 test("incidents kept apart are linked as related by a shared wallet or pool, never merged", async () => {

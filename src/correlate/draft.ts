@@ -23,13 +23,16 @@ export interface IncidentDraft {
   sample: boolean;
 }
 
-/** Host names the clouds give their instances (EKS/GKE nodes show up in Falco and audit logs so). */
-const CLOUD_HOST_SUFFIXES = [".ec2.internal", ".compute.internal", ".c.internal", ".internal.cloudapp.net"];
+/** Host names the clouds give their instances (EKS/GKE/AKS nodes show up in Falco and audit logs so), and whose cloud it is. */
+const CLOUD_HOST_SUFFIXES: readonly (readonly [string, string])[] = [
+  [".ec2.internal", "aws"], [".compute.internal", "aws"], [".c.internal", "gcp"], [".internal.cloudapp.net", "azure"],
+];
+const providerOfHost = (host: string): string | undefined => CLOUD_HOST_SUFFIXES.find(([suffix]) => host.endsWith(suffix))?.[1];
 
 const isCloudFinding = (f: Finding): boolean =>
   Boolean(f.entities.providers?.length || f.entities.instances?.length || f.entities.accounts?.length || f.entities.regions?.length) ||
   f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing" ||
-  (f.entities.hosts ?? []).some((h) => CLOUD_HOST_SUFFIXES.some((s) => h.endsWith(s)));
+  (f.entities.hosts ?? []).some((h) => providerOfHost(h) !== undefined);
 
 /**
  * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that
@@ -45,6 +48,11 @@ export function combinedConfidence(findings: readonly Finding[]): number {
 
 export function draftIncident(findings: Finding[]): IncidentDraft {
   const entities = mergeEntities(...findings.map((f) => f.entities));
+  // A node known only by its cloud host name still tells which cloud it runs in.
+  for (const h of entities.hosts ?? []) {
+    const provider = providerOfHost(h);
+    if (provider && !entities.providers?.includes(provider)) (entities.providers ??= []).push(provider);
+  }
   const cloud = findings.some(isCloudFinding);
   const onPrem = findings.some((f) => !isCloudFinding(f) && Boolean(f.entities.hosts?.length || f.entities.ips?.length));
   const environment: Environment = cloud && onPrem ? "hybrid" : cloud ? "cloud" : "on-premise";
