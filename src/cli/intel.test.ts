@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO_ROOT, sharedFixture } from "../test-helpers/index.js";
+
+function cli(args: string[], intelDir: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+    encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, MINERHUNT_INTEL_DIR: intelDir, NO_COLOR: "1" },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test("intel import keeps a real blocklist for later scans; lookup and scan use it", (t) => {
+  const list = sharedFixture(t, "poollists/maltrail/crypto_mining.txt");
+  if (!list) return;
+  const dir = mkdtempSync(join(tmpdir(), "mh-intel-cli-"));
+  const imported = cli(["intel", "import", list, "--name", "maltrail-mining"], dir);
+  assert.equal(imported.code, 0, imported.err);
+  assert.match(imported.out, /plain list "maltrail-mining": \d+ domains, \d+ IPs/);
+  assert.deepEqual(readdirSync(dir), ["maltrail-mining.json"]);
+  const lookup = cli(["intel", "lookup", "107.191.47.239", "pool.ntp.org", "xmrig"], dir);
+  assert.match(lookup.out, /107\.191\.47\.239: mining IP \(import:maltrail-mining; 107\.191\.47\.239\/32 ports 3333,7777\)/);
+  assert.match(lookup.out, /pool\.ntp\.org: allowlisted look-alike/);
+  assert.match(lookup.out, /xmrig: miner process/);
+});
+
+test("a bad list line is reported with its line number; a bad --confidence is a usage error", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mh-intel-cli-"));
+  const file = join(dir, "team.txt");
+  writeFileSync(file, "pool.team-blocklist.example\nnot a domain!\n");
+  const r = cli(["intel", "import", file, "--dir", dir], dir);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /team\.txt:2: not a domain/);
+  const bad = cli(["intel", "import", file, "--confidence", "7"], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--confidence must be a number from 0 to 1/);
+});
