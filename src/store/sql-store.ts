@@ -12,7 +12,7 @@ import type { SqlConn, SqlDriver, SqlValue } from "./sql.js";
 import { chunks, colNum, colText, placeholders } from "./sql.js";
 import type {
   ActorOptions, AuditInput, AuditRecord, AuditVerification, CloseOptions, IncidentStatus, ListIncidentsQuery, Note,
-  OpenStoreOptions, SaveScanOptions, SaveScanResult, ScanInput, ScanRecord, Store, TickOptions, TimelineEntry,
+  OpenStoreOptions, SaveScanOptions, SaveScanResult, ScanInput, ScanRecord, Store, TickOptions, TimelineEntry, TimelineKind, TimelineValue,
 } from "./types.js";
 import { StoreError } from "./types.js";
 
@@ -202,7 +202,7 @@ export class SqlStore implements Store {
       await updateIncident(conn, changed, at, inc);
       const data: Record<string, string> = { from: inc.status, to: status };
       if (options.reason) data["reason"] = requireText(options.reason, "the reason", MAX_SHORT_TEXT_CHARS);
-      await addTimeline(conn, inc.id, at, by, "status-changed", data);
+      await this.recordChange(conn, inc.id, at, by, "status-changed", data);
       return changed;
     });
   }
@@ -220,7 +220,7 @@ export class SqlStore implements Store {
       if (to === "") delete changed.assignee;
       else changed.assignee = to;
       await updateIncident(conn, changed, at, inc);
-      await addTimeline(conn, inc.id, at, by, "assigned", { from: inc.assignee ?? null, to: to === "" ? null : to });
+      await this.recordChange(conn, inc.id, at, by, "assigned", { from: inc.assignee ?? null, to: to === "" ? null : to });
       return changed;
     });
   }
@@ -234,7 +234,7 @@ export class SqlStore implements Store {
       const row = await conn.get("INSERT INTO notes (incident_id, at, author, body) VALUES (?, ?, ?, ?) RETURNING id", [inc.id, at, by, body]);
       if (!row) throw new Error("store: inserting the note returned no id");
       const id = colNum(row, "id");
-      await addTimeline(conn, inc.id, at, by, "note", { note: id, excerpt: body.slice(0, 200) });
+      await this.recordChange(conn, inc.id, at, by, "note", { note: id, excerpt: body.slice(0, 200) });
       return { id, incidentId: inc.id, at, author: by, text: body };
     });
   }
@@ -271,7 +271,7 @@ export class SqlStore implements Store {
       await updateIncident(conn, changed, at, inc);
       const data: Record<string, string> = { item };
       if (answer !== undefined) data["answer"] = answer;
-      await addTimeline(conn, inc.id, at, by, done ? "checklist-ticked" : "checklist-unticked", data);
+      await this.recordChange(conn, inc.id, at, by, done ? "checklist-ticked" : "checklist-unticked", data);
       return changed;
     });
   }
@@ -287,7 +287,7 @@ export class SqlStore implements Store {
       await updateIncident(conn, changed, at, inc);
       const data: Record<string, string> = { from: inc.status };
       if (reason !== undefined) data["reason"] = reason;
-      await addTimeline(conn, inc.id, at, by, "closed", data);
+      await this.recordChange(conn, inc.id, at, by, "closed", data);
       return changed;
     });
   }
@@ -295,33 +295,42 @@ export class SqlStore implements Store {
   // ---- audit -----------------------------------------------------------------------------------
 
   async appendAudit(input: AuditInput): Promise<AuditRecord> {
+    // One writer at a time (write()), so two records never chain onto the same head.
+    return this.write((conn) => this.appendAuditIn(conn, input));
+  }
+
+  /** Append to the hash chain inside the caller's transaction (analyst operations audit themselves so). */
+  private async appendAuditIn(conn: SqlConn, input: AuditInput): Promise<AuditRecord> {
     const actor = requireText(input.actor, "the audit actor", MAX_SHORT_TEXT_CHARS);
     const action = requireText(input.action, "the audit action", MAX_SHORT_TEXT_CHARS);
     const detailsJson = canonicalJson(input.details ?? {});
-    // One writer at a time (write()), so two records never chain onto the same head.
-    return this.write(async (conn) => {
-      const last = await conn.get("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-      const record: AuditRecord = {
-        seq: last ? colNum(last, "seq") + 1 : 1,
-        at: this.at(),
-        actor,
-        action,
-        details: JSON.parse(detailsJson) as Record<string, unknown>,
-        prevHash: last ? colText(last, "hash") : "",
-        hash: "",
-      };
-      if (input.target !== undefined) record.target = input.target;
-      if (input.incidentId !== undefined) record.incidentId = input.incidentId;
-      record.hash = auditHash({
-        seq: record.seq, at: record.at, actor, action, target: record.target ?? null,
-        incidentId: record.incidentId ?? null, detailsJson, prevHash: record.prevHash,
-      });
-      await conn.run(
-        `INSERT INTO audit (seq, at, actor, action, target, incident_id, details_json, prev_hash, hash) VALUES (${placeholders(9)})`,
-        [record.seq, record.at, actor, action, record.target ?? null, record.incidentId ?? null, detailsJson, record.prevHash, record.hash],
-      );
-      return record;
+    const last = await conn.get("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    const record: AuditRecord = {
+      seq: last ? colNum(last, "seq") + 1 : 1,
+      at: this.at(),
+      actor,
+      action,
+      details: JSON.parse(detailsJson) as Record<string, unknown>,
+      prevHash: last ? colText(last, "hash") : "",
+      hash: "",
+    };
+    if (input.target !== undefined) record.target = input.target;
+    if (input.incidentId !== undefined) record.incidentId = input.incidentId;
+    record.hash = auditHash({
+      seq: record.seq, at: record.at, actor, action, target: record.target ?? null,
+      incidentId: record.incidentId ?? null, detailsJson, prevHash: record.prevHash,
     });
+    await conn.run(
+      `INSERT INTO audit (seq, at, actor, action, target, incident_id, details_json, prev_hash, hash) VALUES (${placeholders(9)})`,
+      [record.seq, record.at, actor, action, record.target ?? null, record.incidentId ?? null, detailsJson, record.prevHash, record.hash],
+    );
+    return record;
+  }
+
+  /** An analyst's change: a timeline entry for the case and a record in the hash-chained audit log, in one transaction. */
+  private async recordChange(conn: SqlConn, incidentId: string, at: string, by: string, kind: TimelineKind, data: Record<string, TimelineValue>): Promise<void> {
+    await addTimeline(conn, incidentId, at, by, kind, data);
+    await this.appendAuditIn(conn, { actor: by, action: `incident.${kind}`, target: incidentId, incidentId, details: data });
   }
 
   auditRecords(fromSeq = 1, limit = AUDIT_PAGE): Promise<AuditRecord[]> {

@@ -327,6 +327,22 @@ for (const backend of backends) {
       assert.equal(broken.ok === false && broken.brokenAt, 2);
     });
 
+    it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {
+      const { store } = await freshStore();
+      const f = minerProcessFinding("web-07", 1);
+      await store.saveScan({ findings: [f], incidents: [incidentOf("inc-a1", [f])] });
+      await store.assign("inc-a1", "alice", { by: "lead" });
+      await store.tickChecklist("inc-a1", "analysis.binary-hash", { by: "alice", answer: "xmrig 6.21, sha256 8c7e…" });
+      await store.addNote("inc-a1", "Killed the miner at 03:10", { by: "alice" });
+      await store.setStatus("inc-a1", "contained", { by: "alice" });
+      await store.closeIncident("inc-a1", { by: "lead", reason: "eradicated and patched" });
+      const audit = await store.auditRecords();
+      assert.deepEqual(audit.map((r) => r.action), ["incident.assigned", "incident.checklist-ticked", "incident.note", "incident.status-changed", "incident.closed"]);
+      assert.ok(audit.every((r) => r.incidentId === "inc-a1"));
+      assert.deepEqual(audit[1]!.details, { item: "analysis.binary-hash", answer: "xmrig 6.21, sha256 8c7e…" });
+      assert.equal((await store.verifyAuditChain()).ok, true);
+    });
+
     it("a process killed (SIGKILL) in the middle of saving a scan leaves the database as it was; the next save completes", { timeout: 180_000 }, async () => {
       const { store, db } = await freshStore();
       const seed = minerProcessFinding("web-01", 12);
