@@ -2,7 +2,8 @@
  * saveScan: one scan's findings and incidents, written in the caller's single transaction.
  *
  * Idempotent by construction:
- *   - findings are keyed by their stable id; a known id is left as it is;
+ *   - findings are keyed by their stable id; a known id keeps its first proof, and only a later last-seen
+ *     time or a larger evidence count (the log grew) refreshes it;
  *   - an incoming incident joins the oldest stored incident that is not closed and either has the same
  *     id, already holds one of its findings, or shares an entity with it (rules in merge.ts);
  *   - an incoming incident whose findings all belong to closed incidents already is not reopened:
@@ -96,6 +97,16 @@ async function insertFindings(
       ]),
     );
     for (const r of rows) inserted.add(colText(r, "id"));
+    // A finding seen again later (a log that grew since the last scan) keeps its id and first proof but
+    // widens its last-seen time and evidence count; the same file scanned twice matches no row here.
+    for (const f of batch) {
+      if (inserted.has(f.id)) continue;
+      await conn.run(
+        `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
+         WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
+        [isoTime(f.lastSeen), f.evidenceCount, JSON.stringify(f), f.id, isoTime(f.lastSeen), f.evidenceCount, isoTime(f.lastSeen), f.evidenceCount],
+      );
+    }
     const evidence = batch.filter((f) => inserted.has(f.id)).flatMap((f) => f.evidence.map((e, seq) => ({ f, e, seq })));
     for (const evBatch of chunks(evidence, 200)) {
       await conn.run(

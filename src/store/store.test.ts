@@ -327,6 +327,21 @@ for (const backend of backends) {
       assert.equal(broken.ok === false && broken.brokenAt, 2);
     });
 
+    it("a finding seen again in a grown log is refreshed (later last seen, more evidence), never rolled back", async () => {
+      const { store } = await freshStore();
+      const first = minerProcessFinding("web-09", 3);
+      await store.saveScan({ findings: [first], incidents: [incidentOf("inc-g1", [first])] });
+      const grown = { ...first, lastSeen: "2030-01-01T00:00:00.000Z", evidenceCount: first.evidenceCount + 5 };
+      const again = await store.saveScan({ findings: [grown], incidents: [] });
+      assert.equal(again.findings.inserted, 0);
+      const [stored] = await store.getFindings([first.id]);
+      assert.equal(stored!.lastSeen, "2030-01-01T00:00:00.000Z");
+      assert.equal(stored!.evidenceCount, first.evidenceCount + 5);
+      await store.saveScan({ findings: [first], incidents: [] }); // the old file scanned again
+      const [still] = await store.getFindings([first.id]);
+      assert.equal(still!.lastSeen, "2030-01-01T00:00:00.000Z");
+    });
+
     it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {
       const { store } = await freshStore();
       const f = minerProcessFinding("web-07", 1);
