@@ -34,6 +34,12 @@ export const DetectConfigSchema = z.strictObject({
     burstRegions: z.number().int().positive().default(2),
     burstWindowMinutes: z.number().positive().default(60),
   }).default({ burstRegions: 2, burstWindowMinutes: 60 }),
+  /**
+   * The organisation's own address ranges (CIDR). A cloud launch burst whose every call came from here, in a
+   * console session, is tagged so PB-31's insider escalation (CISO + HR) can fire when nothing says the
+   * credentials were stolen.
+   */
+  orgNetworks: z.array(z.string()).default([]),
   /** Correlation: findings about one account join if within this many hours. */
   correlationWindowHours: z.number().positive().default(24),
   /** Host type by name pattern (glob) for PB-31's priority table. First match wins. */

@@ -122,3 +122,23 @@ test("burstRegions from config", () => {
   ];
   assert.equal(runDetector(runInstancesBurst, events, { config: { cloudtrail: { burstRegions: 3, burstWindowMinutes: 60 } } }).length, 0);
 });
+
+test("launches by a person at the console from the organisation's network are tagged for PB-31's insider rule", async () => {
+  const { assess, loadPlaybook } = await import("../../../playbook/index.js");
+  const { defaultConfig } = await import("../../config.js");
+  const inside = { "source.ip": "10.20.5.12", "user_agent.original": "console.ec2.amazonaws.com" };
+  const events = [
+    runInstances("2026-11-20T03:14:07Z", "us-east-1", "p3.16xlarge", ["i-0a1b2c3d4e5f60718"], { arn: "arn:aws:sts::111122223333:assumed-role/Research/dave", extra: inside }),
+    runInstances("2026-11-20T03:19:07Z", "eu-west-1", "p3.16xlarge", ["i-0b1b2c3d4e5f60718"], { arn: "arn:aws:sts::111122223333:assumed-role/Research/dave", extra: inside }),
+  ];
+  const config = { ...defaultConfig(), orgNetworks: ["10.20.0.0/16"] };
+  const [f] = runDetector(runInstancesBurst, events, { config });
+  assert.ok(f!.tags?.includes("org-network") && f!.tags?.includes("console-session"), String(f!.tags));
+  const a = assess({ entities: f!.entities, scope: { hosts: 0, instances: 2, regions: 2, accounts: 1, clusters: 0 }, findings: [f!] }, config, loadPlaybook("PB-31"));
+  assert.ok(a.escalations.some((e) => e.id === "insider"), a.escalations.map((e) => e.id).join(","));
+  // Without the organisation's ranges configured, or from a script with a key, nothing says insider.
+  const [g] = runDetector(runInstancesBurst, events);
+  assert.ok(!g!.tags?.includes("org-network"));
+  const scripted = runDetector(runInstancesBurst, events.map((e) => ({ ...e, "user_agent.original": "aws-cli/2.15.30" })), { config });
+  assert.ok(!scripted[0]!.tags?.includes("console-session"));
+});

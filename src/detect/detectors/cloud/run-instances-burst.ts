@@ -1,4 +1,5 @@
 import type { Event, Observable } from "../../../model/index.js";
+import { IpTable } from "../../../intel/ips.js";
 import { str, strs } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
@@ -24,6 +25,15 @@ interface Launch extends TrailRecord {
   count: number;
   instanceIds: string[];
   sourceIp?: string;
+  /** The call was made from the AWS console (a person), not with an access key from a script. */
+  console: boolean;
+}
+
+/** User agents CloudTrail records for calls made from the AWS Management Console. */
+function isConsoleAgent(userAgent: string | undefined): boolean {
+  if (!userAgent) return false;
+  const ua = userAgent.toLowerCase();
+  return ua.startsWith("console.") || ua.includes(".console.") || ua === "signin.amazonaws.com" || ua === "aws internal";
 }
 
 export const runInstancesBurst: Detector = {
@@ -34,6 +44,8 @@ export const runInstancesBurst: Detector = {
     const { burstRegions, burstWindowMinutes } = ctx.config.cloudtrail;
     const windowMs = burstWindowMinutes * 60_000;
     const launches = new BoundedGroups<Launch>();
+    const orgNetworks = new IpTable<true>();
+    for (const cidr of ctx.config.orgNetworks) orgNetworks.add(cidr, true);
 
     function onEvent(event: Event): void {
       if (str(event, "event.action") !== "RunInstances" || !succeeded(event) || isServiceCall(event)) return;
@@ -50,6 +62,7 @@ export const runInstancesBurst: Detector = {
         instanceClass: instanceType ? ctx.intel.classifyInstanceType(instanceType) : undefined,
         count,
         instanceIds: strs(event, "cloud.instance.id"),
+        console: isConsoleAgent(str(event, "user_agent.original")),
       };
       const ip = str(event, "source.ip");
       if (ip) launch.sourceIp = ip;
@@ -114,7 +127,10 @@ export const runInstancesBurst: Detector = {
           "instances.gpu": gpuInstances,
           "instance.types": clip(typeText, 300),
         },
-        tags: ["cloudtrail", "resource-acquisition", ...(big.length > 0 ? ["large-instance-types"] : [])],
+        tags: ["cloudtrail", "resource-acquisition", ...(big.length > 0 ? ["large-instance-types"] : []),
+          // Read by PB-31's insider rule: every launch from the organisation's own network, by a person at the console.
+          ...(orgNetworks.size > 0 && burst.every((l) => l.sourceIp !== undefined && orgNetworks.lookup(l.sourceIp) !== undefined) ? ["org-network"] : []),
+          ...(burst.every((l) => l.console) ? ["console-session"] : [])],
         key: `${principal.key}\0${burst[0]!.timeMs}`,
       });
     }
