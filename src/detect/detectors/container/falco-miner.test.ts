@@ -133,3 +133,19 @@ test("the same rule firing on every exec of one miner is one finding with all it
   const otherPod = falco("Detect crypto miners using the Stratum protocol", { ...minerInPod, "container.id": "9a8b7c6d5e4f" });
   assert.equal(runDetector(falcoMiner, [...events, otherPod]).length, 2);
 });
+
+test("a miner that is the entrypoint of the organisation's own image is tagged miner-in-image (PB-32 supply chain)", async () => {
+  const { assess, loadPlaybook } = await import("../../../playbook/index.js");
+  const rule = "Detect crypto miners using the Stratum protocol";
+  // The container runtime started it: it was built into ghcr.io/acme/payments-api.
+  const [baked] = runDetector(falcoMiner, [falco(rule, minerInPod, { "process.parent.name": "containerd-shim" })]);
+  assert.ok(baked!.tags?.includes("miner-in-image"), String(baked!.tags));
+  assert.ok(baked!.mitre.includes("T1195.002"));
+  const a = assess({ entities: baked!.entities, scope: { hosts: 1, instances: 0, regions: 0, accounts: 0, clusters: 0 }, findings: [baked!] }, undefined, loadPlaybook("PB-31"));
+  assert.ok(a.escalations.some((e) => e.playbook === "PB-32"), a.escalations.map((e) => e.id).join(","));
+  // Started from a shell inside a running container, or a public miner image deployed by an attacker: not supply chain.
+  const [shell] = runDetector(falcoMiner, [falco(rule, minerInPod)]);
+  assert.ok(!shell!.tags?.includes("miner-in-image"));
+  const [publicMiner] = runDetector(falcoMiner, [falco(rule, minerInPod, { "process.parent.name": "containerd-shim", "container.image.name": "docker.io/metal3d/xmrig" })]);
+  assert.ok(!publicMiner!.tags?.includes("miner-in-image"));
+});

@@ -63,6 +63,21 @@ function observables(event: Event, signs: readonly MinerSign[]): Observable[] {
   ];
 }
 
+/** The processes a container runtime starts a container's entrypoint from. */
+const ENTRYPOINT_PARENTS = new Set(["containerd-shim", "containerd-shim-runc-v2", "runc", "docker-init", "tini", "dumb-init", "conmon", "crun"]);
+
+/**
+ * A miner that is the container's own entrypoint, in an image that is not a known miner image, was
+ * built into the image: a compromised image or dependency (PB-31 → PB-32 supply chain), not a miner
+ * an attacker started inside a running container or a public miner image deployed through the API.
+ */
+function builtIntoImage(event: Event, intel: { isMinerImage(image: string): boolean }): boolean {
+  const images = strs(event, "container.image.name");
+  if (images.length === 0 || images.some((i) => intel.isMinerImage(i))) return false;
+  const parent = str(event, "process.parent.name")?.toLowerCase();
+  return parent !== undefined && ENTRYPOINT_PARENTS.has(parent);
+}
+
 function givenSeverity(event: Event): Severity | undefined {
   const s = str(event, "minerhunt.alert.severity")?.toLowerCase();
   return (SEVERITIES as readonly string[]).includes(s ?? "") ? (s as Severity) : undefined;
@@ -98,6 +113,7 @@ export const falcoMiner: Detector = {
       const severity: Severity = minerRule ? givenSeverity(event) ?? "high" : "low";
       const host = str(event, "host.name") ?? "";
       const named = commandLineIndicators([str(event, "process.command_line") ?? ""], ctx.intel);
+      const inImage = (minerRule || signs.length > 0) && container !== undefined && builtIntoImage(event, ctx.intel);
       groups.add([rule, host, container ?? "", process, (str(event, "process.command_line") ?? "").slice(0, 1024)].join("\0"), {
         rule: { id: falcoMiner.id, name: falcoMiner.title, kind: "detector" },
         title,
@@ -111,7 +127,8 @@ export const falcoMiner: Detector = {
         observables: [...observables(event, signs), ...named.observables],
         evidence: [{ ...provenance(event), summary: `${clip(rule, 80)}: ${clip(str(event, "process.command_line") ?? str(event, "message") ?? process, 120)}` }],
         facts: { "falco.rule": rule, "falco.miner_rule": minerRule, ...(signs.length ? { "miner.signs": clip(describeSigns(signs), 200) } : {}) },
-        tags: ["falco", ...(minerRule ? [] : ["supporting"])],
+        tags: ["falco", ...(minerRule ? [] : ["supporting"]), ...(inImage ? ["miner-in-image"] : [])],
+        ...(inImage ? { mitre: ["T1496", "T1195.002"] } : {}),
         key: `${rule}\0${host}\0${container ?? ""}`,
       });
     }
