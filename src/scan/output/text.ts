@@ -40,6 +40,24 @@ function where(f: Finding): string {
   return `${e.file}${pos}`;
 }
 
+/**
+ * The strongest finding of each built-in detector first, then of each Sigma rule, then the rest: the first
+ * lines of an incident show every kind of evidence (process, config, DNS, persistence, entry vector ...)
+ * instead of eight of one kind, and the detectors' specific titles before the rules' generic ones.
+ */
+function overviewOrder(findings: Finding[]): Finding[] {
+  const byConfidence = [...findings].sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+  const seen = new Set<string>();
+  const first: Finding[] = [];
+  const rest: Finding[] = [];
+  for (const f of byConfidence) {
+    if (seen.has(f.rule.id)) rest.push(f);
+    else { seen.add(f.rule.id); first.push(f); }
+  }
+  const builtIn = first.filter((f) => f.rule.kind === "detector");
+  return [...builtIn, ...first.filter((f) => f.rule.kind !== "detector"), ...rest];
+}
+
 const SEV_COLOR: Record<string, string> = { critical: "1;31", high: "31", medium: "33", low: "36", informational: "2" };
 
 export function formatText(result: ScanResult, incidents: readonly Incident[], opts: TextOptions): string {
@@ -74,8 +92,7 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
     for (const r of inc.related ?? []) out.push(`  ${t(lang, "scan.related")} ${r.id}: ${safe(r.reasons.join("; "))}`);
     const done = inc.checklist.filter((i) => i.done).length;
     if (inc.checklist.length) out.push(`  ${t(lang, "scan.checklist", { done, total: inc.checklist.length })}`);
-    const fs = inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined)
-      .sort((a, b) => b.confidence - a.confidence);
+    const fs = overviewOrder(inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined));
     for (const f of fs.slice(0, max)) {
       out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", f.severity.padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample && !f.title.includes("(sample)") ? " (sample)" : ""}`);
       out.push(`      ${paint(c, "2", `${safe(ruleLabel(f))} · ${safe(where(f))}${f.evidenceCount > 1 ? ` (+${f.evidenceCount - 1})` : ""}`)}`);
