@@ -39,7 +39,7 @@ export const en = {
   "field.findings": "Findings",
   "field.billing": "Billing impact",
 
-  "scope.summary": "{hosts} hosts, {instances} instances, {regions} regions, {accounts} accounts, {clusters} clusters",
+  "scope.summary": "{hosts} host(s), {instances} instance(s), {regions} region(s), {accounts} account(s), {clusters} cluster(s)",
 
   "severity.informational": "Informational",
   "severity.low": "Low",

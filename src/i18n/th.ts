@@ -41,7 +41,7 @@ export const th: Record<MessageKey, string> = {
   "field.findings": "จำนวน findings",
   "field.billing": "ผลกระทบด้านค่าใช้จ่าย",
 
-  "scope.summary": "{hosts} hosts, {instances} instances, {regions} regions, {accounts} accounts, {clusters} clusters",
+  "scope.summary": "{hosts} host, {instances} instance, {regions} region, {accounts} account, {clusters} cluster",
 
   "severity.informational": "ข้อมูล",
   "severity.low": "ต่ำ",

@@ -36,7 +36,7 @@ test("Markdown (en): summary, decision path with the mermaid diagram, escalation
   assert.match(summary, /\| \*\*Severity\*\* \| High \|/);
   assert.match(summary, /\| \*\*Priority\*\* \| P1 \|/);
   assert.match(summary, /\| \*\*Environment\*\* \| Hybrid \(cloud and on-premise\) \|/);
-  assert.match(summary, /1 hosts, 4 instances, 3 regions, 1 accounts, 0 clusters/);
+  assert.match(summary, /1 host\(s\), 4 instance\(s\), 3 region\(s\), 1 account\(s\), 0 cluster\(s\)/);
   const decision = section(text, "Decision path");
   assert.match(decision, /🚨 Cryptomining Alert → ☁️ Environment\? → 💰 Check billing \+ regions → 📊 How many instances\? → 🔴 IAM Compromise → 🔑 Check the IAM credentials/);
   assert.match(decision, /```mermaid\nflowchart TD\n/);
