@@ -113,4 +113,12 @@ test("incidents kept apart are linked as related by a shared wallet or pool, nev
   assert.deepEqual(ofA.map((l) => l.id).sort(), [idOf(b), idOf(c)].sort());
   assert.match(ofA.find((l) => l.id === idOf(b))!.reasons[0]!, /same wallet/);
   assert.equal(links.get(idOf(d)), undefined);
+  // A private address (the victims' own network) links nothing; a public one does.
+  const p1 = finding("k8s-workload", 0.9, { images: ["x/a"] }, { trigger: "container" });
+  p1.observables.push({ type: "ip", value: "10.0.0.5" }, { type: "ip", value: "45.137.21.9" });
+  const p2 = finding("run-instances-burst", 0.7, { accounts: ["2"], providers: ["aws"] }, { trigger: "cloud-activity" });
+  p2.observables.push({ type: "ip", value: "10.0.0.5" }, { type: "ip", value: "45.137.21.9" });
+  const two = correlate([p1, p2], opts);
+  const reasons = relateIncidents(two).get(two[0]!.id)![0]!.reasons;
+  assert.deepEqual(reasons, ["same address 45.137.21.9"]);
 });

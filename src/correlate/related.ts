@@ -1,9 +1,10 @@
 import type { IncidentDraft } from "./draft.js";
+import { isPrivateIp } from "../intel/ips.js";
 
 /**
  * Links between incidents that correlation kept apart but that point at one actor: the same wallet
- * (strong: a wallet is the attacker's own) or the same pool endpoint (weaker: pools are shared, so
- * this is a hint to look, never a merge).
+ * (strong: a wallet is the attacker's own), the same public address (an API caller, a download host or a
+ * pool), or the same pool endpoint (weaker: pools are shared). A hint to look, never a merge.
  */
 export interface Related {
   id: string;
@@ -15,7 +16,10 @@ const MAX_LINKS = 20;
 function marks(d: IncidentDraft): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of d.findings) {
-    for (const o of f.observables) if (o.type === "wallet") out.set(`wallet:${o.value}`, `same wallet ${shorten(o.value)}`);
+    for (const o of f.observables) {
+      if (o.type === "wallet") out.set(`wallet:${o.value}`, `same wallet ${shorten(o.value)}`);
+      else if (o.type === "ip" && !isPrivateIp(o.value)) out.set(`ip:${o.value}`, `same address ${o.value}`);
+    }
     for (const p of f.entities.pools ?? []) out.set(`pool:${p.toLowerCase()}`, `same pool ${p.toLowerCase()}`);
   }
   return out;

@@ -47,6 +47,8 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   // Kept apart, but linked: the container miner uses the database server's wallet, the cloud miners its pool.
   assert.ok(onprem.related?.some((r) => r.id === k8s.id && r.reasons.some((x) => x.startsWith("same wallet"))));
   assert.ok(onprem.related?.some((r) => r.id === cloud.id && r.reasons.some((x) => x.includes("pool.supportxmr.com"))));
+  // The stolen key and the Kubernetes service account were used from one address.
+  assert.ok(cloud.related?.some((r) => r.id === k8s.id && r.reasons.includes("same address 45.137.21.9")));
 
   // Traps: the ML job and the port-only flow stay weak findings outside incidents.
   const inIncidents = new Set(incidents.flatMap((i) => i.findingIds));
