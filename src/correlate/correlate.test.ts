@@ -122,3 +122,14 @@ test("incidents kept apart are linked as related by a shared wallet or pool, nev
   const reasons = relateIncidents(two).get(two[0]!.id)![0]!.reasons;
   assert.deepEqual(reasons, ["same address 45.137.21.9"]);
 });
+
+test("a machine seen only in network logs is named and counted by its address", () => {
+  const [one] = correlate([finding("stratum", 0.95, { ips: ["147.229.13.222"] }, { trigger: "network" })], opts);
+  assert.equal(one!.scope.hosts, 1);
+  assert.match(one!.title, /host 147\.229\.13\.222/);
+  const [two] = correlate([
+    finding("stratum", 0.95, { ips: ["10.0.0.1"], pools: ["p:1"] }, { trigger: "network" }),
+    finding("pool-dns", 0.9, { ips: ["10.0.0.1", "10.0.0.2"] }, { trigger: "network" }),
+  ], opts);
+  assert.equal(two!.scope.hosts, 2);
+});

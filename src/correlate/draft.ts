@@ -68,8 +68,10 @@ export function draftIncident(findings: Finding[]): IncidentDraft {
   const findingSeverity = findings.reduce<Severity>((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), SEVERITIES[0]);
   const strongest = [...findings].filter((f) => f.confidence >= WEAK_CONFIDENCE).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id))[0] ?? findings[0]!;
   const id = `inc-${createHash("sha256").update(strongest.id).digest("hex").slice(0, 12)}`;
+  // On-premise machines seen only in network logs are known by their address: each counts as a host.
+  const hostCount = entities.hosts?.length || (environment === "on-premise" ? entities.ips?.length ?? 0 : 0);
   const scope: Scope = {
-    hosts: entities.hosts?.length ?? 0,
+    hosts: hostCount,
     instances: entities.instances?.length ?? 0,
     regions: entities.regions?.length ?? 0,
     accounts: entities.accounts?.length ?? 0,
@@ -104,7 +106,9 @@ export function titleOf(d: IncidentDraft): string {
   }
   if (d.environment !== "cloud" || (d.entities.hosts?.length && !parts.length)) {
     const hosts = d.entities.hosts ?? [];
-    parts.push(hosts.length === 1 ? `host ${hosts[0]}` : hosts.length > 1 ? `${hosts.length} hosts` : `${d.entities.ips?.length ?? 0} IP(s)`);
+    const ips = d.entities.ips ?? [];
+    parts.push(hosts.length === 1 ? `host ${hosts[0]}` : hosts.length > 1 ? `${hosts.length} hosts`
+      : ips.length === 1 ? `host ${ips[0]}` : `${ips.length} hosts (by address)`);
   }
   return `Cryptomining${miner ? ` (${miner})` : ""} — ${parts.join("; ")}${d.sample ? " [sample]" : ""}`;
 }
