@@ -75,3 +75,13 @@ test("the real provider findings (GuardDuty, Defender, Cloud Logging) each open 
   assert.equal(gcp.sample, undefined);
   assert.deepEqual(gcp.entities.instances, ["715447017152936528"]);
 });
+
+test("progress: bytes grow to the total across files and never pass it", async () => {
+  const seen: { bytesDone: number; bytesTotal: number; filesDone: number }[] = [];
+  await runScan({ paths: [join(REPO_ROOT, "examples/network")], onProgress: (p) => seen.push(p) });
+  assert.ok(seen.length >= 2);
+  const last = seen.at(-1)!;
+  assert.equal(last.filesDone, 2);
+  assert.equal(last.bytesDone, last.bytesTotal);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.bytesDone >= seen[i - 1]!.bytesDone && seen[i]!.bytesDone <= seen[i]!.bytesTotal);
+});

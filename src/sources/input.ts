@@ -171,9 +171,13 @@ function describeReadError(err: unknown): string {
 }
 
 function makeInput(path: string, factory: ChunkFactory, onIssue: ReadIssueSink, limits: InputLimits): Input {
+  let read = 0;
   async function* chunks(): AsyncIterable<Buffer> {
     try {
-      for await (const c of factory()) yield c;
+      for await (const c of factory()) {
+        read += c.length;
+        yield c;
+      }
     } catch (err) {
       if (err instanceof InputError) throw err;
       onIssue(undefined, describeReadError(err));
@@ -181,6 +185,7 @@ function makeInput(path: string, factory: ChunkFactory, onIssue: ReadIssueSink, 
   }
   return {
     path,
+    bytesRead: () => read,
     lines: () => splitLines(chunks(), onIssue, limits.maxLineBytes),
     stream: chunks,
     async bytes() {

@@ -34,6 +34,8 @@ export interface Input {
   bytes(): Promise<Uint8Array>;
   /** A byte stream, for binary formats that can be read incrementally. */
   stream(): AsyncIterable<Uint8Array>;
+  /** Bytes read so far (after gunzip), for progress bars. */
+  bytesRead?(): number;
 }
 
 /**
