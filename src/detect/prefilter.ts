@@ -41,7 +41,12 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
   const longestHint = Math.max(0, ...hints.map((h) => h.length));
   // One automaton pass per record, whatever the number of keywords (a loop of includes() was the hot spot).
   const keywords = needs.text === null ? null : containsAny(buildKeywords(intel, needs.text ?? []));
+  // Answers are judged only when there are listed IPs to find (imported lists such as Maltrail's).
+  const answer = (intel.stats()["ips"] ?? 0) > 0
+    ? (address: string): boolean => intel.matchIp(address) !== undefined && !isPrivateIp(address)
+    : undefined;
   return {
+    ...(answer ? { answer } : {}),
     domain(name: string): boolean {
       if (names === null || intel.matchDomain(name)) return true;
       if (names !== undefined && names(name)) return true;

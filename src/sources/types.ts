@@ -52,6 +52,12 @@ export interface Prefilter {
   port(port: number): boolean;
   /** Could this raw text (a command line, a whole record) matter? Case-insensitive keyword scan. */
   text(raw: string): boolean;
+  /**
+   * Could a DNS answer address matter (a listed mining IP)? Absent when no IP intel is loaded: then DNS
+   * records are judged by their names alone. When present, sources keep DNS records whose answers it
+   * accepts (or, when answers cannot be read cheaply, keep DNS records for the parser to judge).
+   */
+  answer?(address: string): boolean;
 }
 
 export interface ParseContext {

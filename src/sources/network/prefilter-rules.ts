@@ -18,3 +18,8 @@ export function endpointMatters(pf: Prefilter, ip: string | undefined, port: num
   if (ip === undefined && port === undefined) return true;
   return (ip !== undefined && pf.ip(ip)) || (port !== undefined && pf.port(port));
 }
+
+/** A DNS record's answers matter when the prefilter judges answers and accepts one of them. */
+export function answersMatter(pf: Prefilter, answers: readonly string[]): boolean {
+  return pf.answer !== undefined && answers.some((a) => pf.answer!(a));
+}

@@ -45,6 +45,23 @@ interface State {
   counts: Record<Channel, number>;
   resolved: Set<string>;
   responseCodes: Set<string>;
+  /** Set when the name is known only because it resolved to this listed mining IP. */
+  answerIp?: string;
+}
+
+/** Cap for a pool known only from a DNS answer: the list speaks for the address, not for the name. */
+const ANSWER_CONFIDENCE_CAP = 0.75;
+
+/** The first DNS answer that an intel list names as a mining IP, as a match for the question's name. */
+function listedAnswer(event: Event, intel: Intel): { ip: string; match: DomainMatch } | undefined {
+  for (const ip of strs(event, "dns.resolved_ip")) {
+    const m = intel.matchIp(ip);
+    if (!m) continue;
+    const match: DomainMatch = { listed: m.listed, list: m.list, confidence: Math.min(m.confidence, ANSWER_CONFIDENCE_CAP) };
+    if (m.label) match.label = m.label;
+    return { ip, match };
+  }
+  return undefined;
 }
 
 /** The names an event contacts, each with the channel it came through. */
@@ -91,12 +108,17 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
           const client = sides.local ?? (str(event, "host.name") ?? "").toLowerCase();
           for (const { name, channel } of names) {
             if (site.domain(name)) continue;
-            const match = ctx.intel.matchDomain(name);
+            let match = ctx.intel.matchDomain(name);
+            // A name no list knows that resolves to a listed mining IP (a pool behind a fresh domain or a CNAME).
+            const answerIp = !match && channel === "dns" ? listedAnswer(event, ctx.intel) : undefined;
+            if (answerIp) match = answerIp.match;
             if (!match && !hasPoolLabelHint(name, ctx.intel)) continue;
             const key = `${client}\0${name}`;
             let state: State;
             if (match) {
-              state = matched.getOrCreate(key, () => newState(name, client, match));
+              const found = match;
+              state = matched.getOrCreate(key, () => newState(name, client, found));
+              if (answerIp && !state.answerIp) state.answerIp = answerIp.ip;
             } else {
               const existing = hinted.peek(key);
               if (!existing && hinted.size >= hinted.maxSize) { droppedHints++; continue; }
@@ -144,6 +166,17 @@ function toDraft(s: State, droppedHints: number) {
     facts["domain.list"] = s.match.list;
     facts["domain.listed"] = s.match.listed;
     if (s.match.label) facts["pool.label"] = s.match.label;
+    if (s.answerIp) {
+      facts["dns.answer_listed"] = s.answerIp;
+      return draftFromAggregate({ id: POOL_DNS_ID, title: TITLE }, s.agg, {
+        title: `${clip(s.name, 120)} resolves to known mining IP ${s.answerIp}${from}`,
+        description: `PB-31 §1.2: the DNS answer ${s.answerIp} for "${s.name}" is on the ${s.match.list} list (as ${s.match.listed}).`,
+        trigger: "network",
+        confidence: s.match.confidence,
+        facts,
+        tags: ["pb-31:1.2:dns", "dns-answer"],
+      });
+    }
     const what = s.match.list === "donation" ? "XMRig donation host" : s.match.list === "browser-miners" ? "browser-miner domain" : "mining pool domain";
     return draftFromAggregate({ id: POOL_DNS_ID, title: TITLE }, s.agg, {
       title: `Contact with ${what} ${clip(s.name, 120)}${s.match.label ? ` (${s.match.label})` : ""}${from}`,

@@ -28,7 +28,8 @@ export function eveRecordMatters(rec: Record<string, unknown>, pf: Prefilter): b
   switch (type) {
     case "dns": {
       const names = dnsNames(asObject(rec.dns));
-      return names.length === 0 || names.some((n) => nameMatters(pf, n));
+      // Answers are not read here: with IP intel loaded every DNS record goes on to the detector.
+      return names.length === 0 || pf.answer !== undefined || names.some((n) => nameMatters(pf, n));
     }
     case "flow":
     case "netflow":
@@ -50,6 +51,7 @@ export function eveRecordMatters(rec: Record<string, unknown>, pf: Prefilter): b
 function fastSkip(line: RawLine, pf: Prefilter): boolean {
   const type = peekString(line, KEY_EVENT_TYPE);
   if (type === "dns") {
+    if (pf.answer) return false; // answers decide too: the parsed record is judged
     const names = peekAllStrings(line, KEY_RRNAME);
     if (names === null || names.length === 0) return false;
     return !names.some((n) => nameMatters(pf, n));

@@ -7,7 +7,7 @@ import type { Prefilter } from "../../types.js";
 import { getNumber, getString } from "../common.js";
 import { ABSENT, COMPLEX, JsonKey, hasKey, peekString, peekUint } from "../json-peek.js";
 import type { RawLine } from "../line-scanner.js";
-import { endpointMatters, nameMatters } from "../prefilter-rules.js";
+import { answersMatter, endpointMatters, nameMatters } from "../prefilter-rules.js";
 import { classifyRecord, isZeekLog, type ZeekLog } from "./records.js";
 import { tsvColumnSpan, type ZeekTsvHeader } from "./tsv.js";
 
@@ -24,7 +24,9 @@ export function recordMatters(log: ZeekLog, record: Record<string, unknown>, pf:
   switch (log) {
     case "dns": {
       const query = getString(record, "query");
-      return query === undefined ? true : nameMatters(pf, query);
+      if (query === undefined || nameMatters(pf, query)) return true;
+      const answers = record["answers"];
+      return Array.isArray(answers) && answersMatter(pf, answers.filter((a): a is string => typeof a === "string"));
     }
     case "conn":
       return endpointMatters(pf, respH, respP);
@@ -53,7 +55,9 @@ export function jsonFastDecision(line: RawLine, pf: Prefilter): FastDecision {
   const query = peekString(line, KEY_QUERY);
   if (query !== ABSENT) {
     if (query === COMPLEX) return "parse"; // escaped or non-ASCII value: the parser decides
-    return nameMatters(pf, query) ? "parse" : "skip";
+    if (nameMatters(pf, query)) return "parse";
+    // With IP intel loaded the answers decide too; the parser reads them (recordMatters).
+    return pf.answer ? "parse" : "skip";
   }
   if (hasKey(line, KEY_CONN_STATE) || hasKey(line, KEY_HISTORY)) {
     const ip = peekString(line, KEY_RESP_H);
@@ -100,7 +104,8 @@ export function tsvFastDecision(line: RawLine, cols: TsvFastColumns, header: Zee
   if (cols.log === "dns" && cols.query !== -1) {
     const query = column(line, cols.query, cols, header);
     if (query === undefined) return "parse";
-    return nameMatters(pf, query) ? "parse" : "skip";
+    if (nameMatters(pf, query)) return "parse";
+    return pf.answer ? "parse" : "skip";
   }
   if (cols.log === "conn" && cols.respH !== -1 && cols.respP !== -1) {
     const ip = column(line, cols.respH, cols, header);
