@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { SEVERITIES, WEAK_CONFIDENCE, severityRank, type Entities, type Finding, type Scope, type Severity, type Trigger, type Environment } from "../model/index.js";
+import { SEVERITIES, WEAK_CONFIDENCE, combinedConfidence, severityRank, type Entities, type Finding, type Scope, type Severity, type Trigger, type Environment } from "../model/index.js";
 import { mergeEntities } from "../detect/detectors/common.js";
 
 /**
@@ -33,18 +33,6 @@ const isCloudFinding = (f: Finding): boolean =>
   Boolean(f.entities.providers?.length || f.entities.instances?.length || f.entities.accounts?.length || f.entities.regions?.length) ||
   f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing" ||
   (f.entities.hosts ?? []).some((h) => providerOfHost(h) !== undefined);
-
-/**
- * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that
- * all of them are wrong is the product of their doubts. Many findings of one rule add nothing.
- */
-export function combinedConfidence(findings: readonly Finding[]): number {
-  const bestPerRule = new Map<string, number>();
-  for (const f of findings) bestPerRule.set(f.rule.id, Math.max(bestPerRule.get(f.rule.id) ?? 0, f.confidence));
-  let doubt = 1;
-  for (const c of bestPerRule.values()) doubt *= 1 - c;
-  return Math.min(0.99, Math.round((1 - doubt) * 1000) / 1000);
-}
 
 export function draftIncident(findings: Finding[]): IncidentDraft {
   const entities = mergeEntities(...findings.map((f) => f.entities));

@@ -3,7 +3,7 @@ import { groupFindings, type GroupOptions } from "./group.js";
 import { draftIncident, type IncidentDraft } from "./draft.js";
 
 export { groupFindings, joinKeys, type GroupOptions } from "./group.js";
-export { draftIncident, combinedConfidence, titleOf, type IncidentDraft } from "./draft.js";
+export { draftIncident, titleOf, type IncidentDraft } from "./draft.js";
 export { relateIncidents, type Related } from "./related.js";
 
 /** Findings → incident drafts (weak-only groups never become incidents). */

@@ -123,4 +123,16 @@ export function makeFinding(draft: FindingDraft): Finding {
   };
 }
 
+/**
+ * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that
+ * all of them are wrong is the product of their doubts. Many findings of one rule add nothing.
+ */
+export function combinedConfidence(findings: readonly Finding[]): number {
+  const bestPerRule = new Map<string, number>();
+  for (const f of findings) bestPerRule.set(f.rule.id, Math.max(bestPerRule.get(f.rule.id) ?? 0, f.confidence));
+  let doubt = 1;
+  for (const c of bestPerRule.values()) doubt *= 1 - c;
+  return Math.min(0.99, Math.round((1 - doubt) * 1000) / 1000);
+}
+
 export type { Evidence };

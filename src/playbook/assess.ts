@@ -4,6 +4,7 @@
  * gathers the facts the conditions read and assembles the answer.
  */
 import { defaultConfig } from "../detect/config.js";
+import { combinedConfidence } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import type {
   Bilingual, ChecklistItemState, Environment, Escalation, Finding, HostType, Priority, Severity, Trigger,
@@ -31,7 +32,7 @@ export function assess(input: AssessInput, config: DetectConfig = defaultConfig(
     scope: input.scope,
     environment,
     triggers,
-    facts: { billingUsd, confidence: combinedConfidence(findings), findingCount: findings.length },
+    facts: { billingUsd, confidence: findings.length ? combinedConfidence(findings) : undefined, findingCount: findings.length },
     actionsDone: new Set(input.actionsDone ?? []),
     config,
   };
@@ -98,11 +99,6 @@ function sumBilling(findings: readonly Finding[]): number | undefined {
 }
 
 /** Independent signals agreeing: 1 - Π(1 - confidence). */
-function combinedConfidence(findings: readonly Finding[]): number | undefined {
-  if (findings.length === 0) return undefined;
-  return 1 - findings.reduce((p, f) => p * (1 - f.confidence), 1);
-}
-
 function reasonParams(input: AssessInput, environment: Environment, billingUsd: number | undefined, config: DetectConfig): Params {
   const list = (l: readonly string[] | undefined) => (l && l.length > 0 ? l.join(", ") : "-");
   return {
