@@ -35,4 +35,3 @@ export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: De
   return incident;
 }
 
-export { loadPlaybook };

@@ -9,7 +9,8 @@ import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "
 import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
 import { correlate, relateIncidents } from "../correlate/index.js";
-import { assessDraft, loadPlaybook } from "./incident.js";
+import { loadPlaybook } from "../playbook/index.js";
+import { assessDraft } from "./incident.js";
 import { scan, type ScanProgress, type ScanResult } from "./scan.js";
 import { loadConfig } from "./config.js";
 

@@ -170,7 +170,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       const message = err instanceof InputError ? err.message : `stopped reading: ${(err as Error).message}`;
       p.summary.error = message;
       ctx.issue(undefined, message);
-      if (p.summary.events > 0) readSomething = true;
     }
     if (ticker) clearInterval(ticker);
     skipped += p.summary.skipped;
