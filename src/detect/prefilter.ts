@@ -33,7 +33,7 @@ export interface PrefilterNeeds {
 
 export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
   const learned = new Set<string>();
-  const names = needs.names === null ? null : (needs.names ?? []).length === 0 ? undefined : containsAny(needs.names ?? []);
+  const names = needs.names === null ? null : containsAny(needs.names ?? []);
   const ips = needs.ips === undefined ? [] : needs.ips;
   const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
   // PB-31's first-label hints ("pool.", "xmr." ...), compared in place: this runs for every DNS record.
@@ -49,7 +49,7 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
     ...(answer ? { answer } : {}),
     domain(name: string): boolean {
       if (names === null || intel.matchDomain(name)) return true;
-      if (names !== undefined && names(name)) return true;
+      if (names(name)) return true;
       const dot = name.indexOf(".");
       if (dot <= 0 || dot > longestHint) return false;
       for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return !intel.isAllowlisted(name);
