@@ -69,6 +69,25 @@ export interface ParseContext {
 }
 
 /**
+ * What one source emits: a dataset and the ECS categories its events carry. Logsource routing (Sigma),
+ * prefilter hints, detector routing and `minerhunt formats` read these declarations instead of
+ * repeating dataset names.
+ */
+export interface DatasetDeclaration {
+  /** `event.dataset` of the events ("zeek.dns", "windows.sysmon"). */
+  readonly dataset: string;
+  /** `event.category` values those events carry (["network", "dns"]). */
+  readonly categories: readonly string[];
+  /**
+   * Sigma logsources whose rules should see these events: taxonomy categories ("dns_query",
+   * "process_creation"), and product/service pairs ("zeek/dns", "aws/cloudtrail", "windows/sysmon").
+   */
+  readonly sigma?: readonly string[];
+  /** Which prefilter checks the source applies before building such events (so a rule that needs more can turn them off). */
+  readonly prefilter?: readonly ("domain" | "ip" | "port" | "text" | "answer")[];
+}
+
+/**
  * One module per input format. `sniff` scores a sample (0 = not mine, 1 = certainly mine); the
  * highest score wins, so a generic format (ECS NDJSON) scores lower than a specific one (Zeek JSON).
  */
@@ -77,6 +96,8 @@ export interface Source {
   readonly id: string;
   /** One line for `--help` and docs. */
   readonly title: string;
+  /** The datasets this source emits (see DatasetDeclaration). */
+  readonly emits?: readonly DatasetDeclaration[];
   sniff(sample: Sample): number;
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event>;
 }
