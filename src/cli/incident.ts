@@ -9,7 +9,7 @@ import { userInfo } from "node:os";
 import { Argument, Command, Option } from "commander";
 import { formatTime, formatUsd, pick, resolveLang, t, translate } from "../i18n/index.js";
 import type { Lang, MessageKey, Params } from "../i18n/index.js";
-import type { ChecklistItemState, Evidence, Finding, Incident } from "../model/index.js";
+import type { Campaign, ChecklistItemState, Evidence, Finding, Incident } from "../model/index.js";
 import { INCIDENT_STATUSES, SEVERITIES } from "../model/index.js";
 import { loadPlaybook } from "../playbook/index.js";
 import type { Playbook } from "../playbook/index.js";
@@ -261,7 +261,7 @@ function timelineText(lang: Lang, e: TimelineEntry): string {
   return text;
 }
 
-function renderShow(ctx: Context, inc: Incident, findings: Finding[], notes: Note[], timeline: TimelineEntry[], pb: Playbook | undefined): void {
+function renderShow(ctx: Context, inc: Incident, findings: Finding[], notes: Note[], timeline: TimelineEntry[], pb: Playbook | undefined, campaign?: Campaign): void {
   const { lang } = ctx;
   const out = (line = ""): void => ctx.out(terminalSafe(line));
   const label = (key: MessageKey): string => t(lang, key);
@@ -300,10 +300,12 @@ function renderShow(ctx: Context, inc: Incident, findings: Finding[], notes: Not
   if (inc.escalations.length === 0) out(`  ${label("escalation.none")}`);
   for (const e of inc.escalations) out(`  - ${pick(e.target, lang)}${e.playbook ? ` (${e.playbook})` : ""}: ${pick(e.reason, lang)}`);
 
-  if (inc.related?.length) {
+  if (campaign) {
     out();
-    out(label("section.related"));
-    for (const r of inc.related) out(`  - ${r.id}: ${r.reasons.join("; ")}`);
+    out(`${label("section.campaign")} ${campaign.id}`);
+    out(`  ${t(lang, "campaign.summary", { machines: campaign.scope.machines, incidents: campaign.scope.incidents,
+      scope: t(lang, "scope.summary", { hosts: campaign.scope.hosts, instances: campaign.scope.instances, regions: campaign.scope.regions, accounts: campaign.scope.accounts, clusters: campaign.scope.clusters }) })}`);
+    for (const l of campaign.links.slice(0, 8)) out(`  - ${l.kind} ${l.value} (${l.incidents})`);
   }
 
   out();
@@ -378,8 +380,9 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
       await withContext(cmd, async (ctx) => {
         const inc = await requireIncident(ctx.store, idOrPrefix);
         const [findings, notes, timeline] = [await ctx.store.listFindings(inc.id), await ctx.store.notes(inc.id), await ctx.store.timeline(inc.id)];
-        if (ctx.json) json(ctx, { incident: inc, findings, notes, timeline });
-        else renderShow(ctx, inc, findings, notes, timeline, playbookOf(inc.decision?.playbook ?? "PB-31"));
+        const campaign = inc.campaignId ? await ctx.store.getCampaign(inc.campaignId) : undefined;
+        if (ctx.json) json(ctx, { incident: inc, campaign, findings, notes, timeline });
+        else renderShow(ctx, inc, findings, notes, timeline, playbookOf(inc.decision?.playbook ?? "PB-31"), campaign);
       });
     });
 

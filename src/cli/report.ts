@@ -69,6 +69,7 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
     const incident = await store.getIncident(incidentId);
     if (!incident) throw new UsageError(t(lang, "cli.report.notFound", { id: incidentId, store: location }));
     const findings = await store.listFindings(incident.id);
+    const campaign = incident.campaignId && store.getCampaign ? await store.getCampaign(incident.campaignId) : undefined;
     const playbookId = incident.decision?.playbook ?? "PB-31";
     const playbook = opts.playbook ? loadPlaybookFile(opts.playbook) : (deps.playbook ?? ((id: string) => loadPlaybook(id)))(playbookId);
     const now = deps.now?.() ?? new Date();
@@ -76,7 +77,9 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
     const beside = format === "html" && opts.mermaidBeside === true && opts.output !== undefined && opts.output !== "-";
     const data = (EXPORT_FORMATS as readonly string[]).includes(format)
       ? exportIncident(format as ExportFormat, incident, findings, { lang, playbook, now })
-      : await renderReport(incident, findings, { lang, format: format as ReportFormat, playbook, now, mermaidScript: beside ? "external" : "inline" });
+      : await renderReport(incident, findings, {
+        lang, format: format as ReportFormat, playbook, now, mermaidScript: beside ? "external" : "inline", ...(campaign ? { campaign } : {}),
+      });
 
     if (opts.output === undefined || opts.output === "-") {
       (deps.write ?? ((d) => process.stdout.write(d)))(data);

@@ -58,7 +58,7 @@ Examples:
         ...(onProgress ? { onProgress } : {}),
       });
       if (bar && started) bar.stop();
-      const { result, incidents, findings } = run;
+      const { result, incidents, findings, campaigns } = run;
       for (const m of run.rules.messages) process.stderr.write(`minerhunt: rule refused: ${m}\n`);
 
       const out = opts.output ? createWriteStream(opts.output) : process.stdout;
@@ -69,13 +69,14 @@ Examples:
             tool: { name: "minerhunt", version: VERSION },
             summary: {
               files: result.files.length, events: result.events, skipped: result.skipped, findings: findings.length,
-              incidents: incidents.length, issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
+              incidents: incidents.length, campaigns: campaigns.length, issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
               rules: { loaded: run.rules.loaded, refused: run.rules.refused },
             },
-            incidents, findings, issues: result.issues, files: result.files,
+            incidents, campaigns, findings, issues: result.issues, files: result.files,
           }, null, 2) + "\n");
           break;
         case "ndjson":
+          for (const c of campaigns) write(JSON.stringify({ type: "campaign", ...c }) + "\n");
           for (const i of incidents) write(JSON.stringify({ type: "incident", ...i }) + "\n");
           for (const f of findings) write(JSON.stringify({ type: "finding", ...f }) + "\n");
           for (const i of result.issues) write(JSON.stringify({ type: "issue", ...i }) + "\n");
@@ -85,6 +86,7 @@ Examples:
           break;
         default:
           write(formatText(result, incidents, {
+            campaigns,
             color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
             verbose: opts.verbose === true,
             lang,

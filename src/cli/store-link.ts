@@ -1,5 +1,6 @@
 import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
 import type { RunScanResult } from "../scan/run.js";
+import { reassessor } from "../scan/incident.js";
 
 /** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
 export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
@@ -11,13 +12,15 @@ export async function saveToStore(location: string | undefined, run: RunScanResu
       files.push(await fingerprintFile(f.path));
     }
     const saved = await store.saveScan({
-      findings: run.findings, incidents: run.incidents, files,
+      findings: run.findings, incidents: run.incidents, campaigns: run.campaigns, files,
+      reassess: reassessor(run.config, run.playbook),
       counts: { events: run.result.events, findings: run.findings.length, incidents: run.incidents.length, issues: run.result.issuesTotal },
     });
     const i = saved.incidents;
     const again = saved.rescannedFiles.length ? `; ${saved.rescannedFiles.length} file(s) were scanned before` : "";
     return `stored scan #${saved.scanId}: ${saved.findings.inserted} new finding(s) (${saved.findings.known} known), ` +
-      `${i.created.length} incident(s) opened, ${i.merged.length} updated, ${i.unchanged.length} unchanged${again}`;
+      `${i.created.length} incident(s) opened, ${i.merged.length} updated, ${i.unchanged.length} unchanged` +
+      `${saved.campaigns.length ? `, ${saved.campaigns.length} campaign(s) saved` : ""}${again}`;
   } finally {
     await store.close();
   }

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeFinding, type Entities, type Finding, type Trigger } from "../model/index.js";
-import { correlate } from "./index.js";
+import { makeFinding, type Entities, type EvidenceKind, type Finding, type Trigger } from "../model/index.js";
+import { correlate, findCampaigns } from "./index.js";
 
 let n = 0;
-function finding(rule: string, confidence: number, entities: Entities, opts: { trigger?: Trigger; at?: string; usd?: number; sample?: boolean } = {}): Finding {
+function finding(rule: string, confidence: number, entities: Entities, opts: { trigger?: Trigger; at?: string; usd?: number; sample?: boolean; kind?: EvidenceKind } = {}): Finding {
   n++;
   const at = opts.at ?? "2026-11-20T03:00:00.000Z";
   return makeFinding({
@@ -12,14 +12,15 @@ function finding(rule: string, confidence: number, entities: Entities, opts: { t
     confidence, firstSeen: at, lastSeen: at, entities, observables: [], evidence: [{ file: "x.log", line: n }],
     ...(opts.usd !== undefined ? { facts: { "billing.usd": opts.usd } } : {}),
     ...(opts.sample ? { sample: true } : {}),
+    ...(opts.kind ? { kind: opts.kind } : {}),
   });
 }
 const opts = { accountWindowHours: 24 };
 
-test("findings sharing a host join one incident; confidence grows with independent rules", () => {
-  const a = finding("miner-process", 0.8, { hosts: ["db01"], ips: ["10.0.0.5"] });
-  const b = finding("pool-dns", 0.7, { ips: ["10.0.0.5"] }, { trigger: "network" });
-  const c = finding("persistence", 0.5, { hosts: ["DB01"] });
+test("findings sharing a host join one incident; confidence grows with independent kinds of evidence", () => {
+  const a = finding("miner-process", 0.8, { hosts: ["db01"], ips: ["10.0.0.5"] }, { kind: "process" });
+  const b = finding("pool-dns", 0.7, { ips: ["10.0.0.5"] }, { trigger: "network", kind: "dns" });
+  const c = finding("persistence", 0.5, { hosts: ["DB01"] }, { kind: "persistence" });
   const [inc, ...rest] = correlate([a, b, c], opts);
   assert.equal(rest.length, 0);
   assert.equal(inc!.findings.length, 3);
@@ -96,8 +97,7 @@ test("an EKS node seen only by its EC2 host name counts as cloud", () => {
   assert.deepEqual(inc!.entities.providers, ["aws"]);
 });
 
-test("incidents kept apart are linked as related by a shared wallet or pool, never merged", async () => {
-  const { relateIncidents } = await import("./related.js");
+test("campaigns: incidents kept apart are grouped by a shared wallet, attacker address or pool, never merged", () => {
   const wallet = "4" + "A".repeat(94);
   const a = finding("miner-process", 0.9, { hosts: ["db01"], pools: ["pool.supportxmr.com"] });
   a.observables.push({ type: "wallet", value: wallet });
@@ -106,21 +106,48 @@ test("incidents kept apart are linked as related by a shared wallet or pool, nev
   const c = finding("cloud-alert", 0.85, { accounts: ["1"], providers: ["aws"], pools: ["pool.supportxmr.com"] }, { trigger: "cloud-alert" });
   const d = finding("miner-process", 0.9, { hosts: ["other"] });
   const drafts = correlate([a, b, c, d], opts);
-  assert.equal(drafts.length, 4);
-  const links = relateIncidents(drafts);
+  assert.equal(drafts.length, 4, "nothing merged");
+  const campaigns = findCampaigns(drafts, { windowHours: 24 });
   const idOf = (f: Finding) => drafts.find((x) => x.findings.includes(f))!.id;
-  const ofA = links.get(idOf(a))!;
-  assert.deepEqual(ofA.map((l) => l.id).sort(), [idOf(b), idOf(c)].sort());
-  assert.match(ofA.find((l) => l.id === idOf(b))!.reasons[0]!, /same wallet/);
-  assert.equal(links.get(idOf(d)), undefined);
-  // A private address (the victims' own network) links nothing; a public one does.
+  assert.equal(campaigns.length, 1);
+  assert.deepEqual(campaigns[0]!.incidentIds, [idOf(a), idOf(b), idOf(c)].sort());
+  assert.deepEqual(campaigns[0]!.links.map((l) => l.kind), ["wallet", "pool"]);
+  assert.deepEqual(campaigns[0]!.environments.sort(), ["cloud", "on-premise"]);
+  // A private address (the victims' own network) links nothing; a public address of an actor does.
   const p1 = finding("k8s-workload", 0.9, { images: ["x/a"] }, { trigger: "container" });
   p1.observables.push({ type: "ip", value: "10.0.0.5" }, { type: "ip", value: "45.137.21.9" });
   const p2 = finding("run-instances-burst", 0.7, { accounts: ["2"], providers: ["aws"] }, { trigger: "cloud-activity" });
   p2.observables.push({ type: "ip", value: "10.0.0.5" }, { type: "ip", value: "45.137.21.9" });
-  const two = correlate([p1, p2], opts);
-  const reasons = relateIncidents(two).get(two[0]!.id)![0]!.reasons;
-  assert.deepEqual(reasons, ["same address 45.137.21.9"]);
+  const two = findCampaigns(correlate([p1, p2], opts), { windowHours: 24 });
+  assert.deepEqual(two[0]!.links.map((l) => `${l.kind} ${l.value}`), ["attacker-ip 45.137.21.9"]);
+});
+
+test("campaigns: a public pool links machines only within the window; a private pool (a proxy) links at any time", () => {
+  const at = (day: number) => `2026-11-${String(day).padStart(2, "0")}T03:00:00Z`;
+  const host = (name: string, day: number, pool: string) =>
+    finding("pool-connection", 0.8, { hosts: [name], pools: [pool] }, { trigger: "network", at: at(day) });
+  const near = [host("h1", 1, "pool.supportxmr.com:443"), host("h2", 1, "pool.supportxmr.com:443")];
+  const far = [host("h3", 20, "pool.supportxmr.com:443")];
+  const proxy = [host("h4", 1, "10.9.9.9:3333"), host("h5", 25, "10.9.9.9:3333")];
+  const campaigns = findCampaigns(correlate([...near, ...far, ...proxy], opts), { windowHours: 24 });
+  const sizes = campaigns.map((c) => [c.links[0]!.kind, c.incidentIds.length]);
+  assert.deepEqual(sizes.sort(), [["pool", 2], ["private-pool", 2]]);
+});
+
+test("campaigns are linear: an outbreak of 3,000 hosts to one pool is one campaign", () => {
+  const findings: Finding[] = [];
+  for (let i = 0; i < 3000; i++) {
+    findings.push(finding("pool-connection", 0.8, { hosts: [`ws-${i}`], ips: [`10.1.${i >> 8}.${i & 255}`], pools: ["xmr-eu1.nanopool.org:14444"] }, { trigger: "network" }));
+  }
+  const drafts = correlate(findings, opts);
+  assert.equal(drafts.length, 3000);
+  const started = process.cpuUsage();
+  const campaigns = findCampaigns(drafts, { windowHours: 24 });
+  const cpuMs = (process.cpuUsage(started).user + process.cpuUsage(started).system) / 1000;
+  assert.equal(campaigns.length, 1);
+  assert.equal(campaigns[0]!.scope.machines, 3000);
+  assert.equal(campaigns[0]!.links.length, 1);
+  assert.ok(cpuMs < 5000, `grouping took ${cpuMs} ms of CPU`);
 });
 
 test("a machine seen only in network logs is named and counted by its address", () => {

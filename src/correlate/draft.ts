@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
-import { SEVERITIES, WEAK_CONFIDENCE, combinedConfidence, severityRank, type Entities, type Finding, type Scope, type Severity, type Trigger, type Environment } from "../model/index.js";
-import { mergeEntities } from "../detect/detectors/common.js";
+import {
+  SEVERITIES, WEAK_CONFIDENCE, combinedConfidence, severityRank, unionEntities,
+  type Entities, type Finding, type Scope, type Severity, type Trigger, type Environment,
+} from "../model/index.js";
+import { environmentOf, providerOfHost } from "./environment.js";
+import { billingUsdOf } from "./money.js";
 
 /**
  * What correlation knows about a group of findings before the playbook speaks: entities, counted
@@ -23,39 +27,27 @@ export interface IncidentDraft {
   sample: boolean;
 }
 
-/** Host names the clouds give their instances (EKS/GKE/AKS nodes show up in Falco and audit logs so), and whose cloud it is. */
-const CLOUD_HOST_SUFFIXES: readonly (readonly [string, string])[] = [
-  [".ec2.internal", "aws"], [".compute.internal", "aws"], [".c.internal", "gcp"], [".internal.cloudapp.net", "azure"],
-];
-const providerOfHost = (host: string): string | undefined => CLOUD_HOST_SUFFIXES.find(([suffix]) => host.endsWith(suffix))?.[1];
-
-const isCloudFinding = (f: Finding): boolean =>
-  Boolean(f.entities.providers?.length || f.entities.instances?.length || f.entities.accounts?.length || f.entities.regions?.length) ||
-  f.trigger === "cloud-alert" || f.trigger === "cloud-activity" || f.trigger === "billing" ||
-  (f.entities.hosts ?? []).some((h) => providerOfHost(h) !== undefined);
-
 export function draftIncident(findings: Finding[]): IncidentDraft {
-  const entities = mergeEntities(...findings.map((f) => f.entities));
+  const entities = unionEntities(findings.map((f) => f.entities));
   // A node known only by its cloud host name still tells which cloud it runs in.
   for (const h of entities.hosts ?? []) {
     const provider = providerOfHost(h);
     if (provider && !entities.providers?.includes(provider)) (entities.providers ??= []).push(provider);
   }
-  const cloud = findings.some(isCloudFinding);
-  const onPrem = findings.some((f) => !isCloudFinding(f) && Boolean(f.entities.hosts?.length || f.entities.ips?.length));
-  const environment: Environment = cloud && onPrem ? "hybrid" : cloud ? "cloud" : "on-premise";
+  const environment = environmentOf(findings);
   const triggers = [...new Set(findings.map((f) => f.trigger))];
-  const firstSeen = findings.map((f) => f.firstSeen).filter(Boolean).sort()[0] ?? "";
-  const lastSeen = findings.map((f) => f.lastSeen).filter(Boolean).sort().at(-1) ?? firstSeen;
-  let billing = 0;
-  let hasBilling = false;
+  let firstSeen = "";
+  let lastSeen = "";
+  let findingSeverity: Severity = SEVERITIES[0];
+  let strongest: Finding | undefined;
   for (const f of findings) {
-    const usd = f.facts?.["billing.usd"];
-    if (typeof usd === "number") { billing += usd; hasBilling = true; }
+    if (f.firstSeen && (!firstSeen || f.firstSeen < firstSeen)) firstSeen = f.firstSeen;
+    if (f.lastSeen && f.lastSeen > lastSeen) lastSeen = f.lastSeen;
+    if (severityRank(f.severity) > severityRank(findingSeverity)) findingSeverity = f.severity;
+    if (f.confidence >= WEAK_CONFIDENCE && (!strongest || f.firstSeen < strongest.firstSeen || (f.firstSeen === strongest.firstSeen && f.id < strongest.id))) strongest = f;
   }
-  const findingSeverity = findings.reduce<Severity>((s, f) => (severityRank(f.severity) > severityRank(s) ? f.severity : s), SEVERITIES[0]);
-  const strongest = [...findings].filter((f) => f.confidence >= WEAK_CONFIDENCE).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id))[0] ?? findings[0]!;
-  const id = `inc-${createHash("sha256").update(strongest.id).digest("hex").slice(0, 12)}`;
+  lastSeen ||= firstSeen;
+  const id = `inc-${createHash("sha256").update((strongest ?? findings[0]!).id).digest("hex").slice(0, 12)}`;
   // On-premise machines seen only in network logs are known by their address: each counts as a host.
   const hostCount = entities.hosts?.length || (environment === "on-premise" ? entities.ips?.length ?? 0 : 0);
   const scope: Scope = {
@@ -70,7 +62,8 @@ export function draftIncident(findings: Finding[]): IncidentDraft {
     confidence: combinedConfidence(findings), firstSeen, lastSeen,
     sample: findings.every((f) => f.sample === true),
   };
-  if (hasBilling) draft.billingUsd = Math.round(billing * 100) / 100;
+  const billingUsd = billingUsdOf(findings);
+  if (billingUsd !== undefined) draft.billingUsd = billingUsd;
   draft.title = titleOf(draft);
   return draft;
 }
@@ -78,7 +71,11 @@ export function draftIncident(findings: Finding[]): IncidentDraft {
 /** A one-line English title; reports translate from the structured fields, not from this. */
 export function titleOf(d: IncidentDraft): string {
   const s = d.scope;
-  const miner = d.findings.flatMap((f) => f.observables).find((o) => o.type === "process")?.value;
+  let miner: string | undefined;
+  for (const f of d.findings) {
+    miner = f.observables.find((o) => o.type === "process")?.value;
+    if (miner) break;
+  }
   const parts: string[] = [];
   if (d.environment !== "on-premise" && (d.entities.providers?.length || d.entities.accounts?.length || s.instances || s.regions)) {
     const provider = (d.entities.providers?.[0] ?? "cloud").toUpperCase();

@@ -1,45 +1,19 @@
-import { WEAK_CONFIDENCE, type Entities, type Finding } from "../model/index.js";
+import { WEAK_CONFIDENCE, joinKeys, timeMs, type Finding } from "../model/index.js";
 
 /**
- * Group findings that share an entity. Strong findings (confidence >= WEAK_CONFIDENCE) are joined
- * with each other through shared hosts, IPs, instances, access keys, containers, pods, images and
- * pools, and through the same cloud account within a time window. Weak findings (a port, a CPU
+ * Group findings that share an entity, under the one join policy of model/entities.ts. Strong findings
+ * (confidence >= WEAK_CONFIDENCE) are joined with each other through a shared identity (host, IP,
+ * instance, access key, container, pod, image repository) and through the same cloud account within a
+ * time window. Weak findings (a port, a CPU
  * spike) never start or bridge a group: each joins the group it shares the most entities with.
  *
  * A shared pool or wallet does not join: thousands of unrelated miners use the same public pools,
  * and a cloud account and an on-premise host need different responses even when one actor is behind
- * both. Such incidents are linked as related instead (see relatedIncidents).
+ * both. Such incidents form a campaign instead (correlate/campaigns.ts).
  */
 export interface GroupOptions {
   /** Same-account findings join when their times are within this many hours. */
   accountWindowHours: number;
-}
-
-/** Entity keys that join findings. Users, namespaces and pools are too common to join on their own. */
-export function joinKeys(e: Entities): string[] {
-  const keys: string[] = [];
-  for (const h of e.hosts ?? []) keys.push(`host:${h.toLowerCase()}`);
-  for (const ip of e.ips ?? []) keys.push(`ip:${ip}`);
-  for (const i of e.instances ?? []) keys.push(`instance:${i}`);
-  for (const k of e.accessKeys ?? []) keys.push(`key:${k}`);
-  for (const c of e.containers ?? []) keys.push(`container:${c}`);
-  const cluster = e.clusters?.[0] ?? "";
-  for (const p of e.pods ?? []) keys.push(`pod:${cluster}/${p}`);
-  for (const img of e.images ?? []) keys.push(`image:${imageRepository(img)}`);
-  return keys;
-}
-
-/** "docker.io/library/nginx:1.25" and "nginx" are one image repository: registry, library/ and tag dropped. */
-export function imageRepository(image: string): string {
-  let i = image.trim().toLowerCase();
-  const at = i.indexOf("@");
-  if (at !== -1) i = i.slice(0, at);
-  const colon = i.lastIndexOf(":");
-  if (colon > i.lastIndexOf("/")) i = i.slice(0, colon);
-  const first = i.split("/", 1)[0]!;
-  if (i.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")) i = i.slice(first.length + 1);
-  if (i.startsWith("library/")) i = i.slice(8);
-  return i;
 }
 
 class UnionFind {
@@ -58,7 +32,7 @@ class UnionFind {
 }
 
 const ms = (iso: string): number => {
-  const t = Date.parse(iso);
+  const t = timeMs(iso);
   return Number.isNaN(t) ? 0 : t;
 };
 
@@ -81,7 +55,7 @@ export function groupFindings(findings: readonly Finding[], opts: GroupOptions):
   // Same account within the window: sort by time, chain neighbours that are close enough.
   const windowMs = opts.accountWindowHours * 3600_000;
   const byAccount = new Map<string, number[]>();
-  for (const i of strong) for (const a of findings[i]!.entities.accounts ?? []) {
+  for (const i of strong) for (const a of joinKeys(findings[i]!.entities, "window")) {
     const list = byAccount.get(a);
     if (list) list.push(i); else byAccount.set(a, [i]);
   }
@@ -115,7 +89,7 @@ export function groupFindings(findings: readonly Finding[], opts: GroupOptions):
       const r = keyToRoot.get(k);
       if (r !== undefined) votes.set(r, (votes.get(r) ?? 0) + 1);
     }
-    for (const a of f.entities.accounts ?? []) {
+    for (const a of joinKeys(f.entities, "window")) {
       for (const j of byAccount.get(a) ?? []) {
         const g = findings[j]!;
         const near = Math.abs(ms(g.firstSeen) - ms(f.firstSeen)) <= windowMs || Math.abs(ms(g.lastSeen) - ms(f.lastSeen)) <= windowMs;

@@ -47,12 +47,18 @@ export const DetectConfigSchema = z.strictObject({
     match: z.string(),
     type: z.enum(["production", "cloud-instance", "workstation", "dev-test"]),
   })).default([]),
-  /** Domains, IPs (or CIDRs) and process names that are never findings at this site. */
+  /**
+   * What is never a finding at this site (detect/allowlist.ts, applied after detection to every rule):
+   * domains (and names under them), IPs or CIDRs, process names, host names and image repositories
+   * (globs such as "ml-*").
+   */
   allowlist: z.strictObject({
     domains: z.array(z.string()).default([]),
     ips: z.array(z.string()).default([]),
     processes: z.array(z.string()).default([]),
-  }).default({ domains: [], ips: [], processes: [] }),
+    hosts: z.array(z.string()).default([]),
+    images: z.array(z.string()).default([]),
+  }).default({ domains: [], ips: [], processes: [], hosts: [], images: [] }),
 });
 export type DetectConfig = z.infer<typeof DetectConfigSchema>;
 

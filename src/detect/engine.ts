@@ -1,35 +1,74 @@
-import { makeFinding, type Event, type Finding } from "../model/index.js";
+import {
+  factKey, makeFinding, mergeFinding, type EvidenceKind, type Event, type Finding, type FindingDraft,
+} from "../model/index.js";
 import type { Intel } from "../intel/types.js";
 import type { DetectConfig } from "./config.js";
 import type { Detector, DetectorRun } from "./types.js";
+import { compileAllowlist, type Allowlist } from "./allowlist.js";
 
 /**
- * Runs detectors over a stream of events. Events are routed by dataset and category first, so a
- * detector never sees what it cannot use (the speed comes from not doing work). One engine is one
- * unit of state: several engines can run in parallel workers.
+ * Runs detectors over a stream of events, for a batch scan and a live stream alike.
+ *
+ * - Routing: events are routed by dataset and category first, so a detector never sees what it cannot use.
+ * - Aggregation: every draft is a fact (rule, subject, counterpart); repeats of a fact merge into one
+ *   finding (model/fact.ts), so memory and output grow with distinct facts, not with traffic.
+ * - The allowlist is applied here, after detection, to every detector alike (detect/allowlist.ts).
+ * - Time: the engine keeps a watermark (the latest event time seen, less the allowed lateness). `advance()`
+ *   lets detectors close windows older than it (`DetectorRun.flush`); `finish()` closes all of them.
+ * - `takeChanged()` hands over the findings that are new or grew since the last call, for correlation
+ *   that updates incidents as findings arrive.
+ *
+ * One engine is one unit of state with no globals: several engines can run in parallel workers,
+ * partitioned by host or account.
  */
+export interface EngineOptions {
+  /** How late (ms of event time) an event may arrive and still fall in its window. Default one hour. */
+  latenessMs?: number;
+  /** Evidence kind of each detector's findings (by detector id), when its drafts do not say. */
+  evidenceKinds?: Readonly<Record<string, EvidenceKind>>;
+}
+
+const DEFAULT_LATENESS_MS = 3_600_000;
+
 export class DetectionEngine {
   private readonly byDataset = new Map<string, DetectorRun[]>();
   private readonly byCategory = new Map<string, DetectorRun[]>();
   private readonly runs: DetectorRun[] = [];
   private readonly findings = new Map<string, Finding>();
+  private readonly changed = new Set<string>();
   private readonly routeCache = new Map<string, DetectorRun[]>();
+  private readonly allowlist: Allowlist;
+  private readonly latenessMs: number;
+  private maxEventMs = Number.NEGATIVE_INFINITY;
   events = 0;
+  /** Drafts the site allowlist silenced. */
+  allowlisted = 0;
 
-  constructor(detectors: readonly Detector[], intel: Intel, config: DetectConfig) {
+  constructor(detectors: readonly Detector[], intel: Intel, config: DetectConfig, opts: EngineOptions = {}) {
+    this.allowlist = compileAllowlist(config);
+    this.latenessMs = opts.latenessMs ?? DEFAULT_LATENESS_MS;
     for (const d of detectors) {
-      const run = d.start({
-        intel, config,
-        emit: (draft) => {
-          const f = makeFinding(draft);
-          const prev = this.findings.get(f.id);
-          if (!prev || prev.evidenceCount < f.evidenceCount) this.findings.set(f.id, f);
-        },
-      });
+      const kind = d.evidence ?? opts.evidenceKinds?.[d.id];
+      const run = d.start({ intel, config, emit: (draft) => this.accept(draft, kind) });
       this.runs.push(run);
       for (const ds of d.routes.datasets ?? []) push(this.byDataset, ds, run);
       for (const c of d.routes.categories ?? []) push(this.byCategory, c, run);
     }
+  }
+
+  /** One draft from a detector: allowlist, then merge into its fact. */
+  private accept(draft: FindingDraft, kind: EvidenceKind | undefined): void {
+    if (!this.allowlist.empty && this.allowlist.finding(draft)) {
+      this.allowlisted++;
+      return;
+    }
+    if (!draft.kind && kind) draft.kind = kind;
+    const key = factKey(draft);
+    const known = this.findings.get(key);
+    const finding = makeFinding(draft, key, known?.id);
+    if (known) mergeFinding(known, finding);
+    else this.findings.set(key, finding);
+    this.changed.add(key);
   }
 
   /** Detector runs for an event's dataset + categories, cached per distinct combination. */
@@ -50,16 +89,49 @@ export class DetectionEngine {
 
   onEvent(event: Event): void {
     this.events++;
+    const t = event["@timestamp"];
+    if (typeof t === "string") {
+      const ms = Date.parse(t);
+      if (ms > this.maxEventMs) this.maxEventMs = ms;
+    }
     const runs = this.route(event);
     for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(event);
   }
 
-  /** End of input: flush windows and return every finding (deduplicated by id). */
+  /** Event time up to which windows may close: the latest event time seen, less the allowed lateness. */
+  watermark(): number {
+    return this.maxEventMs - this.latenessMs;
+  }
+
+  /** Let detectors close the windows that ended before the watermark (a stream calls this now and then). */
+  advance(): void {
+    const w = this.watermark();
+    if (!Number.isFinite(w)) return;
+    for (const r of this.runs) r.flush?.(w);
+  }
+
+  /** Findings that are new or grew since the last call, in a stable order. */
+  takeChanged(): Finding[] {
+    const out: Finding[] = [];
+    for (const key of this.changed) out.push(this.findings.get(key)!);
+    this.changed.clear();
+    return out.sort(byTime);
+  }
+
+  /** Every finding so far. */
+  current(): Finding[] {
+    return [...this.findings.values()].sort(byTime);
+  }
+
+  /** End of input: close every window and return every finding. */
   finish(): Finding[] {
     for (const r of this.runs) r.finish();
-    return [...this.findings.values()].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id));
+    this.changed.clear();
+    return this.current();
   }
 }
+
+const byTime = (a: Finding, b: Finding): number => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);

@@ -200,10 +200,13 @@ export const en = {
 
   "pdf.noChromium": "PDF needs Chromium at {path}; install it with: apt-get install -y chromium fonts-thai-tlwg",
 
-  "section.related": "Related incidents",
-  "related.incident": "Incident",
-  "related.why": "What they share",
-  "scan.related": "Related:",
+  "scan.campaign": "Campaign {id}: {machines} machine(s) in {incidents} incident(s)",
+  "scan.campaignHead": "Campaign {id}: {machines} machine(s) in {incidents} incident(s), one actor",
+  "scan.campaignLinks": "linked by",
+  "section.campaign": "Campaign",
+  "campaign.summary": "{machines} machine(s) in {incidents} incident(s); {scope}",
+  "campaign.link": "Link",
+  "campaign.incidents": "Incidents",
   "scan.noIncident": "No cryptomining incident found.",
   "scan.nothingRead": "Nothing could be read: see the input problems below.",
   "scan.incidents": "{count} incident(s)",

@@ -202,10 +202,13 @@ export const th: Record<MessageKey, string> = {
 
   "pdf.noChromium": "การสร้าง PDF ต้องใช้ Chromium ที่ {path}; ติดตั้งด้วย: apt-get install -y chromium fonts-thai-tlwg",
 
-  "section.related": "เหตุการณ์ที่เกี่ยวข้อง",
-  "related.incident": "เหตุการณ์",
-  "related.why": "สิ่งที่มีร่วมกัน",
-  "scan.related": "เกี่ยวข้องกับ:",
+  "scan.campaign": "Campaign {id}: {machines} เครื่อง ใน {incidents} incident",
+  "scan.campaignHead": "Campaign {id}: {machines} เครื่อง ใน {incidents} incident จากผู้โจมตีรายเดียว",
+  "scan.campaignLinks": "เชื่อมโยงด้วย",
+  "section.campaign": "Campaign (การโจมตีชุดเดียวกัน)",
+  "campaign.summary": "{machines} เครื่อง ใน {incidents} incident; {scope}",
+  "campaign.link": "สิ่งที่เชื่อมโยง",
+  "campaign.incidents": "จำนวน incident",
   "scan.noIncident": "ไม่พบเหตุการณ์การขุดเหรียญดิจิทัล",
   "scan.nothingRead": "อ่านข้อมูลไม่ได้เลย: ดูปัญหาของข้อมูลนำเข้าด้านล่าง",
   "scan.incidents": "พบ {count} เหตุการณ์",

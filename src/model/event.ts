@@ -68,6 +68,8 @@ export function provenance(event: Event): Evidence {
   if (offset !== undefined) ev.offset = offset;
   const packet = num(event, "minerhunt.packet");
   if (packet !== undefined) ev.packet = packet;
+  const time = event["@timestamp"];
+  if (typeof time === "string" && time !== "") ev.time = time;
   return ev;
 }
 
@@ -77,6 +79,8 @@ export interface Evidence {
   line?: number;
   offset?: number;
   packet?: number;
+  /** When the record says it happened (ISO 8601), for ordering the sample. */
+  time?: string;
   /** One short, human-readable line saying what this record shows (attacker text, escape when rendering). */
   summary?: string;
 }

@@ -51,11 +51,23 @@ export const ObservableSchema = z.object({
 });
 export type Observable = z.infer<typeof ObservableSchema>;
 
+/**
+ * Kinds of evidence. An incident's confidence combines kinds, not rules: a DNS lookup, a flow, a payload,
+ * a process and a provider alert are independent ways of seeing mining; a built-in detector and a Sigma
+ * rule reading the same DNS record are one kind seen twice (docs/confidence.md).
+ */
+export const EVIDENCE_KINDS = [
+  "dns", "flow", "payload", "process", "file", "persistence", "metric", "billing",
+  "cloud-alert", "cloud-activity", "container-alert", "workload", "sensor-alert",
+] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
 export const EvidenceSchema = z.object({
   file: z.string(),
   line: z.number().int().optional(),
   offset: z.number().int().optional(),
   packet: z.number().int().optional(),
+  time: z.string().optional(),
   summary: z.string().optional(),
 });
 
@@ -71,6 +83,8 @@ export const FindingSchema = z.object({
   title: z.string(),
   description: z.string().optional(),
   trigger: z.enum(TRIGGERS),
+  /** What kind of evidence this is (the engine fills it from the detector or the Sigma rule's logsource). */
+  kind: z.enum(EVIDENCE_KINDS).optional(),
   severity: z.enum(SEVERITIES),
   /** 0..1: how sure this one signal is that mining happens. Below WEAK_CONFIDENCE it cannot open an incident alone. */
   confidence: z.number().min(0).max(1),
@@ -78,9 +92,15 @@ export const FindingSchema = z.object({
   lastSeen: z.string(),
   entities: EntitiesSchema,
   observables: z.array(ObservableSchema),
-  /** Up to MAX_EVIDENCE pointers at the records that prove it; evidenceCount says how many there were. */
+  /**
+   * A bounded sample of pointers at the records that prove it (the earliest few and the latest);
+   * evidenceCount says how many records back this fact in all.
+   */
   evidence: z.array(EvidenceSchema),
   evidenceCount: z.number().int(),
+  /** Bytes and packets of the traffic behind it, where the records say. */
+  bytes: z.number().optional(),
+  packets: z.number().optional(),
   mitre: z.array(z.string()),
   /** Provider sample findings (GuardDuty "sample": true, Defender "SIMULATED_") are marked, never hidden. */
   sample: z.boolean().optional(),
@@ -92,6 +112,7 @@ export type Finding = z.infer<typeof FindingSchema>;
 
 /** Below this a finding is a weak signal (a port alone, a CPU spike alone): it joins incidents but never opens one. */
 export const WEAK_CONFIDENCE = 0.4;
+/** The most pointers a detector collects for one draft before the engine samples them. */
 export const MAX_EVIDENCE = 20;
 
 /** What a detector hands over; id and evidenceCount are filled in by makeFinding. */
@@ -102,37 +123,97 @@ export type FindingDraft = Omit<Finding, "id" | "evidenceCount" | "mitre"> & {
   key?: string;
 };
 
-/** Turn a draft into a Finding with a stable id and bounded evidence. */
-export function makeFinding(draft: FindingDraft): Finding {
-  const { key, ...rest } = draft;
-  const evidence = draft.evidence.slice(0, MAX_EVIDENCE);
-  const first = draft.evidence[0];
-  const hash = createHash("sha256")
-    .update(draft.rule.id).update("\0")
-    .update(key ?? "").update("\0")
-    .update(first ? `${first.file}:${first.line ?? ""}:${first.offset ?? ""}:${first.packet ?? ""}` : "")
-    .update("\0")
-    .update(draft.observables.map((o) => `${o.type}=${o.value}`).sort().join("\n"))
-    .digest("hex");
-  return {
+/**
+ * A finding is one fact: one rule, one subject (its entities), one counterpart (its observables), plus the
+ * detector's own `key` where one rule states several facts about the same pair (a billing spike per day).
+ * The id is a hash of that and nothing else, so the same fact seen in a thousand records, in any order,
+ * in any file, is one finding (model/fact.ts merges the repeats).
+ */
+export function factKey(draft: FindingDraft): string {
+  const parts: string[] = [draft.rule.id, draft.key ?? ""];
+  for (const [kind, values] of Object.entries(draft.entities)) {
+    if (values && values.length) parts.push(`${kind}=${[...values].sort().join(",")}`);
+  }
+  parts.push(draft.observables.map((o) => `${o.type}=${o.value}`).sort().join("\n"));
+  return parts.join("\0");
+}
+
+export function findingId(factKeyText: string): string {
+  return `f-${createHash("sha256").update(factKeyText).digest("hex").slice(0, 20)}`;
+}
+
+/** Turn a draft into a Finding with a stable id and a bounded evidence sample. */
+export function makeFinding(draft: FindingDraft, key: string = factKey(draft), id: string = findingId(key)): Finding {
+  const { key: _key, ...rest } = draft;
+  const finding: Finding = {
     ...rest,
-    id: `f-${hash.slice(0, 20)}`,
-    evidence,
+    id,
+    evidence: sampleEvidence(draft.evidence),
     evidenceCount: draft.evidenceCount ?? draft.evidence.length,
     mitre: draft.mitre ?? ["T1496"],
   };
+  return finding;
+}
+
+/** How many of a fact's records are kept as pointers: the earliest few, then the latest one. */
+export const EVIDENCE_FIRST = 5;
+
+/** Instants, not strings: "…07Z" is before "…07.500Z". Records without a time sort first. */
+function compareTimes(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  const x = a ? Date.parse(a) : Number.NEGATIVE_INFINITY, y = b ? Date.parse(b) : Number.NEGATIVE_INFINITY;
+  if (Number.isNaN(x) || Number.isNaN(y)) return (a ?? "").localeCompare(b ?? "");
+  return x - y || (a ?? "").localeCompare(b ?? "");
+}
+
+/** Order evidence by time, then file and position, so a sample does not depend on reading order. */
+export function compareEvidence(a: Evidence, b: Evidence): number {
+  return compareTimes(a.time, b.time) || a.file.localeCompare(b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) || (a.offset ?? 0) - (b.offset ?? 0) || (a.packet ?? 0) - (b.packet ?? 0);
+}
+
+const sameRecord = (a: Evidence, b: Evidence): boolean =>
+  a.file === b.file && a.line === b.line && a.offset === b.offset && a.packet === b.packet && a.time === b.time;
+
+/** The earliest EVIDENCE_FIRST pointers and the latest one, each record once. */
+export function sampleEvidence(evidence: readonly Evidence[]): Evidence[] {
+  if (evidence.length <= 1) return [...evidence];
+  const sorted = [...evidence].sort(compareEvidence);
+  const unique: Evidence[] = [];
+  for (const e of sorted) if (!unique.length || !sameRecord(unique[unique.length - 1]!, e)) unique.push(e);
+  if (unique.length <= EVIDENCE_FIRST + 1) return unique;
+  return [...unique.slice(0, EVIDENCE_FIRST), unique[unique.length - 1]!];
+}
+
+/** Whether every pointer of `more` is already in `sample` (the same record handed over twice adds nothing). */
+export function alreadySampled(sample: readonly Evidence[], more: readonly Evidence[]): boolean {
+  return more.length > 0 && more.every((e) => sample.some((s) => sameRecord(s, e)));
 }
 
 /**
- * Independent signals agreeing: the strongest finding of each rule counts once, and the chance that
- * all of them are wrong is the product of their doubts. Many findings of one rule add nothing.
+ * Independent evidence agreeing: the strongest finding of each kind of evidence counts once, and the
+ * chance that all of them are wrong is the product of their doubts. Many findings of one kind (a
+ * built-in detector and a Sigma rule on one DNS record, two lookups of one pool) add nothing.
  */
 export function combinedConfidence(findings: readonly Finding[]): number {
-  const bestPerRule = new Map<string, number>();
-  for (const f of findings) bestPerRule.set(f.rule.id, Math.max(bestPerRule.get(f.rule.id) ?? 0, f.confidence));
+  const bestPerKind = new Map<string, number>();
+  for (const f of findings) {
+    const kind = evidenceKindOf(f);
+    bestPerKind.set(kind, Math.max(bestPerKind.get(kind) ?? 0, f.confidence));
+  }
   let doubt = 1;
-  for (const c of bestPerRule.values()) doubt *= 1 - c;
+  for (const c of bestPerKind.values()) doubt *= 1 - c;
   return Math.min(0.99, Math.round((1 - doubt) * 1000) / 1000);
+}
+
+const KIND_BY_TRIGGER: Readonly<Record<Trigger, EvidenceKind>> = {
+  host: "process", network: "flow", billing: "billing", "cloud-alert": "cloud-alert",
+  "cloud-activity": "cloud-activity", container: "container-alert",
+};
+
+/** A finding's kind of evidence; findings stored before kinds existed fall back on their trigger. */
+export function evidenceKindOf(f: Pick<Finding, "kind" | "trigger">): EvidenceKind {
+  return f.kind ?? KIND_BY_TRIGGER[f.trigger];
 }
 
 export type { Evidence };

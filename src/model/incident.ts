@@ -88,10 +88,7 @@ export const IncidentSchema = z.object({
   /** True when every finding in it is a provider sample. */
   sample: z.boolean().optional(),
   assignee: z.string().optional(),
-  /**
-   * Other incidents of the same scan that look like the same actor: the same wallet, or the same pool.
-   * Related incidents stay separate (their PB-31 paths differ); the link tells the analyst to look.
-   */
-  related: z.array(z.object({ id: z.string(), reasons: z.array(z.string()) })).optional(),
+  /** The campaign this incident belongs to (model/campaign.ts), when it shares attacker-side marks with others. */
+  campaignId: z.string().optional(),
 });
 export type Incident = z.infer<typeof IncidentSchema>;

@@ -4,7 +4,8 @@ import { DetectConfigSchema } from "../detect/config.js";
 import { makeFinding } from "../model/index.js";
 import type { Entities, Finding, FindingDraft, Scope } from "../model/index.js";
 import { realisticFindings, incidentFrom, ONPREM_HOST } from "../report/test-helpers/incident.js";
-import { assess, deriveEnvironment, mergeChecklist } from "./assess.js";
+import { assess, mergeChecklist } from "./assess.js";
+import { environmentOf } from "../correlate/index.js";
 import type { AssessInput } from "./types.js";
 
 let seq = 0;
@@ -79,7 +80,7 @@ test("decision: one on-premise host → OnPrem → Single; two hosts → Multi",
 
 test("decision: a hybrid incident takes the cloud branch; a given environment wins over the derived one", () => {
   const hybrid = input([guardDuty(), xmrig(ONPREM_HOST)]);
-  assert.equal(deriveEnvironment(hybrid), "hybrid");
+  assert.equal(environmentOf(hybrid.findings), "hybrid");
   assert.deepEqual(assess(hybrid).decision.path.slice(0, 3), ["Alert", "Env", "Cloud"]);
   const forced = assess(input([xmrig("build-01")], { environment: "cloud" }));
   assert.deepEqual(forced.decision.path.slice(0, 3), ["Alert", "Env", "Cloud"]);
@@ -87,9 +88,9 @@ test("decision: a hybrid incident takes the cloud branch; a given environment wi
 
 test("environment: a host named in a cloud finding is not an on-premise host", () => {
   const gdWithHost = f({ trigger: "cloud-alert", entities: { hosts: ["ip-10-0-1-5.ec2.internal"], instances: ["i-1"], providers: ["aws"] } });
-  assert.equal(deriveEnvironment(input([gdWithHost])), "cloud");
-  assert.equal(deriveEnvironment(input([xmrig("build-01")])), "on-premise");
-  assert.equal(deriveEnvironment(input([f({ trigger: "billing", entities: { accounts: ["1"] } })])), "cloud");
+  assert.equal(environmentOf([gdWithHost]), "cloud");
+  assert.equal(environmentOf([xmrig("build-01")]), "on-premise");
+  assert.equal(environmentOf([f({ trigger: "billing", entities: { accounts: ["1"] } })]), "cloud");
 });
 
 // ---------------------------------------------------------------------------------------- escalations

@@ -7,11 +7,12 @@ import { defaultConfig } from "../detect/config.js";
 import { combinedConfidence } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import type {
-  Bilingual, ChecklistItemState, Environment, Escalation, Finding, HostType, Priority, Severity, Trigger,
+  Bilingual, ChecklistItemState, Environment, Escalation, HostType, Priority, Severity,
 } from "../model/index.js";
 import { formatUsd, t } from "../i18n/index.js";
 import type { Lang, MessageKey, Params } from "../i18n/index.js";
 import { interpolate } from "../i18n/index.js";
+import { billingUsdOf, environmentOf } from "../correlate/index.js";
 import { walkDecision } from "./decision.js";
 import { evaluate } from "./evaluate.js";
 import type { EvalContext } from "./evaluate.js";
@@ -22,14 +23,15 @@ import type { AssessInput, Assessment, HostClassification } from "./types.js";
 
 export function assess(input: AssessInput, config: DetectConfig = defaultConfig(), playbook: Playbook = loadPlaybook("PB-31")): Assessment {
   const findings = input.findings;
-  const environment = input.environment ?? deriveEnvironment(input);
+  const environment = input.environment ?? environmentOf(findings);
   const triggers = input.triggers ?? unique(findings.map((f) => f.trigger));
-  const billingUsd = input.billingUsd ?? sumBilling(findings);
+  const billingUsd = input.billingUsd ?? billingUsdOf(findings);
   const sample = findings.length > 0 && findings.every((f) => f.sample === true);
 
   const ctx: EvalContext = {
     findings,
     scope: input.scope,
+    ...(input.campaign ? { campaign: input.campaign } : {}),
     environment,
     triggers,
     facts: { billingUsd, confidence: findings.length ? combinedConfidence(findings) : undefined, findingCount: findings.length },
@@ -63,42 +65,21 @@ export function assess(input: AssessInput, config: DetectConfig = defaultConfig(
 }
 
 /**
- * Keep what analysts ticked by hand when the evidence is assessed again; evidence may tick more
- * items, never untick an analyst's answer.
+ * Keep what analysts answered when the evidence is assessed again: a person's tick or untick is never
+ * overridden by a scan; the evidence decides every other item afresh.
  */
 export function mergeChecklist(previous: readonly ChecklistItemState[], fresh: readonly ChecklistItemState[]): ChecklistItemState[] {
   const byId = new Map(previous.map((i) => [i.id, i]));
-  return fresh.map((item) => {
+  const out = fresh.map((item) => {
     const old = byId.get(item.id);
-    return old && old.answeredBy === "analyst" && !item.done ? old : item;
+    return old && old.answeredBy === "analyst" ? old : item;
   });
+  // An analyst's answer to an item the playbook no longer lists is kept too: a person's work is never lost.
+  const listed = new Set(fresh.map((i) => i.id));
+  for (const old of previous) if (old.answeredBy === "analyst" && !listed.has(old.id)) out.push(old);
+  return out;
 }
 
-/** Cloud when anything in the evidence is cloud; hybrid when some hosts are not tied to the cloud too. */
-export function deriveEnvironment(input: Pick<AssessInput, "entities" | "findings">): Environment {
-  const e = input.entities;
-  const cloudTriggers: readonly Trigger[] = ["billing", "cloud-alert", "cloud-activity"];
-  const cloud = [e.providers, e.accounts, e.instances, e.regions].some((l) => (l?.length ?? 0) > 0) ||
-    input.findings.some((f) => cloudTriggers.includes(f.trigger));
-  if (!cloud) return "on-premise";
-  const instances = new Set(e.instances ?? []);
-  const onPremHost = (e.hosts ?? []).some((h) => !instances.has(h) && !input.findings.some((f) =>
-    f.entities.hosts?.includes(h) &&
-    ((f.entities.instances?.length ?? 0) > 0 || (f.entities.providers?.length ?? 0) > 0 || (f.entities.accounts?.length ?? 0) > 0)));
-  return onPremHost ? "hybrid" : "cloud";
-}
-
-function sumBilling(findings: readonly Finding[]): number | undefined {
-  let total: number | undefined;
-  for (const f of findings) {
-    const v = f.facts?.["billing.usd"];
-    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : Number.NaN;
-    if (Number.isFinite(n)) total = (total ?? 0) + n;
-  }
-  return total;
-}
-
-/** Independent signals agreeing: 1 - Π(1 - confidence). */
 function reasonParams(input: AssessInput, environment: Environment, billingUsd: number | undefined, config: DetectConfig): Params {
   const list = (l: readonly string[] | undefined) => (l && l.length > 0 ? l.join(", ") : "-");
   return {
@@ -110,6 +91,8 @@ function reasonParams(input: AssessInput, environment: Environment, billingUsd: 
     accounts: input.scope.accounts,
     clusters: input.scope.clusters,
     billingUsd: billingUsd === undefined ? "-" : formatUsd(billingUsd),
+    campaignMachines: input.campaign?.machines ?? 0,
+    campaignIncidents: input.campaign?.incidents ?? 0,
     threshold: formatUsd(config.billing.escalateUsd),
   };
 }

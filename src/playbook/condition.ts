@@ -6,7 +6,7 @@
  *   {finding: M}        some finding matches M
  *   {allFindings: M}    there are findings and every one matches M
  *   {fact: NAME, gt|gte|lt|lte|eq: V}  or  {fact: NAME, exists: true|false}
- *   {scope: hosts|instances|regions|accounts|clusters, gt|gte|lt|lte|eq: V}
+ *   {scope: hosts|instances|regions|accounts|clusters|campaignMachines|campaignIncidents, gt|gte|lt|lte|eq: V}
  *   {environment: cloud|on-premise|hybrid or a list}
  *   {trigger: TRIGGER or a list}       the incident has one of these triggers
  *   {action: NAME or a list}           the response engine reports one of these actions done
@@ -16,10 +16,14 @@
  */
 import { z } from "zod";
 import { defaultConfig } from "../detect/config.js";
-import { ENVIRONMENTS, OBSERVABLE_TYPES, TRIGGERS } from "../model/index.js";
+import { ENVIRONMENTS, OBSERVABLE_TYPES, TRIGGERS, isKnownTag } from "../model/index.js";
 import type { EntityKind, Environment, Trigger } from "../model/index.js";
 
-export const SCOPE_KINDS = ["hosts", "instances", "regions", "accounts", "clusters"] as const;
+/**
+ * Counted scope. The incident's own: hosts, instances, regions, accounts, clusters. Its campaign's
+ * (correlate/campaigns.ts; 0 when it is in none): campaignMachines, campaignIncidents.
+ */
+export const SCOPE_KINDS = ["hosts", "instances", "regions", "accounts", "clusters", "campaignMachines", "campaignIncidents"] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 const ENTITY_KINDS = [
@@ -49,7 +53,10 @@ export interface Comparison { op: Comparator; value: Comparand }
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
 
-const TAG = z.string().min(1);
+/** A tag some detector or Sigma namespace emits (model/tags.ts): a typo or an orphan tag is a load error. */
+const TAG = z.string().min(1).refine(isKnownTag, {
+  message: "a tag that no detector emits (model/tags.ts lists the built-in tags; Sigma tags are attack.*, cve.*, detection.*, car.*, tlp.*)",
+});
 const TECHNIQUE = z.string().regex(/^T\d{4}(\.\d{3})?$/, "a MITRE technique id like T1053 or T1053.007");
 const ACTION_NAME = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a response action name in kebab-case");
 

@@ -3,12 +3,14 @@
  * ids of the findings that made it true, so a ticked checklist item carries its proof.
  */
 import type { DetectConfig } from "../detect/config.js";
-import type { Environment, Finding, Scope, Trigger } from "../model/index.js";
+import type { CampaignScope, Environment, Finding, Scope, Trigger } from "../model/index.js";
 import type { Comparand, Comparison, Condition, FindingMatch, ScopeKind } from "./condition.js";
 
 export interface EvalContext {
   findings: readonly Finding[];
   scope: Scope;
+  /** The scope of the incident's campaign, when it is in one. */
+  campaign?: CampaignScope;
   environment: Environment;
   triggers: readonly Trigger[];
   /** Incident facts: billingUsd, confidence, findingCount (undefined when unknown). */
@@ -45,7 +47,7 @@ export function evaluate(c: Condition, ctx: EvalContext): EvalResult {
   }
   if ("fact" in c) return evaluateFact(c, ctx);
   if ("scope" in c) {
-    const ok = compare(ctx.scope[c.scope], c.compare, ctx.config);
+    const ok = compare(scopeValue(ctx, c.scope), c.compare, ctx.config);
     return ok ? { value: true, findings: findingsNaming(ctx.findings, c.scope) } : FALSE;
   }
   if ("environment" in c) return { value: c.environment.includes(ctx.environment), findings: [] };
@@ -122,7 +124,14 @@ export function resolveComparand(v: Comparand, config: DetectConfig): number {
 
 const SCOPE_ENTITY: Record<ScopeKind, "hosts" | "instances" | "regions" | "accounts" | "clusters"> = {
   hosts: "hosts", instances: "instances", regions: "regions", accounts: "accounts", clusters: "clusters",
+  campaignMachines: "hosts", campaignIncidents: "hosts",
 };
+
+function scopeValue(ctx: EvalContext, kind: ScopeKind): number {
+  if (kind === "campaignMachines") return ctx.campaign?.machines ?? 0;
+  if (kind === "campaignIncidents") return ctx.campaign?.incidents ?? 0;
+  return ctx.scope[kind];
+}
 
 function findingsNaming(findings: readonly Finding[], kind: ScopeKind): string[] {
   const entity = SCOPE_ENTITY[kind];

@@ -1,5 +1,5 @@
 /** The playbook module's public face: load playbooks, evaluate conditions, assess incidents, draw graphs. */
-export { assess, deriveEnvironment, mergeChecklist } from "./assess.js";
+export { assess, mergeChecklist } from "./assess.js";
 export { parseCondition, ConditionSchema, OPERATORS, CONFIG_REFS, INCIDENT_FACTS, SCOPE_KINDS } from "./condition.js";
 export type { Condition, FindingMatch, Comparison } from "./condition.js";
 export { evaluate, matchesFinding } from "./evaluate.js";

@@ -1,6 +1,6 @@
 import type {
   Bilingual, ChecklistItemState, Decision, Entities, Environment, Escalation, Finding, HostType, Priority,
-  Scope, Severity, Trigger,
+  CampaignScope, Scope, Severity, Trigger,
 } from "../model/index.js";
 
 /** An incident-to-be, as correlation has put it together; what assess() reads. */
@@ -12,6 +12,8 @@ export interface AssessInput {
   /** Derived from the findings when absent. */
   triggers?: Trigger[];
   findings: Finding[];
+  /** The scope of the incident's campaign (correlate/campaigns.ts), when it is in one. */
+  campaign?: CampaignScope;
   /** Billing impact in USD; when absent, the sum of the findings' "billing.usd" facts. */
   billingUsd?: number;
   /** Host types known from elsewhere (CMDB, an analyst), by host name or instance id. They win over guesses. */

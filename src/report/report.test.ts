@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Campaign } from "../model/index.js";
 import { loadPlaybook } from "../playbook/index.js";
 import { escapeHtml, escapeMarkdown } from "./escape.js";
 import { renderReport } from "./render.js";
@@ -173,11 +174,16 @@ test("big incidents stay bounded: the timeline, evidence and answered-by lists a
   assert.match(section(text, "Playbook checklist"), /\| Host\/instance doing the mining \| [^|]+ \| ☑ \| evidence: (f-\d+, ){7}f-\d+ \(\+592\) \|/);
 });
 
-test("related incidents get their own section, in both languages, only when there are any", async () => {
-  assert.ok(!(await md("en")).includes("## Related incidents"));
-  const linked = { ...incident, related: [{ id: "inc-0123456789ab", reasons: ["same wallet 4AdUndXH…684Rge"] }] };
-  const en = section(await md("en", linked), "Related incidents");
-  assert.match(en, /inc-0123456789ab/);
-  assert.match(en, /same wallet/);
-  assert.match(await md("th", linked), /## เหตุการณ์ที่เกี่ยวข้อง/);
+test("the incident's campaign gets its own section, in both languages, only when there is one", async () => {
+  assert.ok(!(await md("en")).includes("## Campaign"));
+  const campaign: Campaign = {
+    id: "camp-0123456789ab", title: "Campaign: 9 machines in 3 incidents", incidentIds: [incident.id, "inc-b", "inc-c"],
+    links: [{ kind: "wallet", value: "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge", incidents: 2 }],
+    scope: { hosts: 1, instances: 7, regions: 3, accounts: 1, clusters: 1, incidents: 3, machines: 9 },
+    environments: ["cloud", "on-premise"], firstSeen: "2026-11-20T01:00:00Z", lastSeen: "2026-11-20T05:00:00Z",
+  };
+  const en = section(await md("en", { ...incident, campaignId: campaign.id }, findings, { campaign }), "Campaign camp-0123456789ab");
+  assert.match(en, /9 machine\(s\) in 3 incident\(s\)/);
+  assert.match(en, /wallet 4AdUndXH/);
+  assert.match(await md("th", incident, findings, { campaign }), /## Campaign \(การโจมตีชุดเดียวกัน\) camp-0123456789ab/);
 });

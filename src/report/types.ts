@@ -2,7 +2,7 @@
  * What the report module needs from outside, as interfaces the lead wires up: the store another
  * module implements (src/store), and the response engine's records (src/respond, later).
  */
-import type { Finding, Incident } from "../model/index.js";
+import type { Campaign, Finding, Incident } from "../model/index.js";
 import type { Lang } from "../i18n/index.js";
 import type { Playbook } from "../playbook/index.js";
 
@@ -13,6 +13,8 @@ import type { Playbook } from "../playbook/index.js";
 export interface IncidentStore {
   getIncident(id: string): Promise<Incident | undefined | null> | Incident | undefined | null;
   listFindings(incidentId: string): Promise<Finding[]> | Finding[];
+  /** The incident's campaign, when the store keeps campaigns. */
+  getCampaign?(id: string): Promise<Campaign | undefined> | Campaign | undefined;
   close?(): Promise<void> | void;
 }
 

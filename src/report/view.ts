@@ -3,7 +3,7 @@
  * string already in the chosen language and none of it escaped. The Markdown and HTML renderers
  * only lay it out and escape it, so both show the same report.
  */
-import type { Finding, Incident } from "../model/index.js";
+import type { Campaign, Finding, Incident } from "../model/index.js";
 import { formatTime, formatUsd, pick, t } from "../i18n/index.js";
 import type { Lang, MessageKey } from "../i18n/index.js";
 import { decisionGraph, toMermaid } from "../playbook/index.js";
@@ -35,6 +35,8 @@ export interface ViewOptions {
   playbook: Playbook;
   now?: Date;
   actions?: readonly ActionRecord[];
+  /** The incident's campaign, when it is in one. */
+  campaign?: Campaign;
 }
 
 export const DONE_MARK = "☑";
@@ -53,7 +55,7 @@ export function buildReportView(incident: Incident, findings: readonly Finding[]
     entities(incident, lang),
     decision(incident, playbook, lang),
     escalations(incident, lang),
-    ...related(incident, lang),
+    ...campaignSection(opts.campaign, lang),
     billing(incident, sorted, lang),
     timeline(sorted, lang),
     evidence(sorted, lang),
@@ -149,18 +151,23 @@ function escalations(incident: Incident, lang: Lang): Section {
   };
 }
 
-/** Incidents of the same scan that share a wallet or a pool with this one (only when there are any). */
-function related(incident: Incident, lang: Lang): Section[] {
-  if (!incident.related?.length) return [];
+/** The campaign this incident belongs to: its scope and what links its incidents (only when there is one). */
+function campaignSection(campaign: Campaign | undefined, lang: Lang): Section[] {
+  if (!campaign) return [];
+  const s = campaign.scope;
   return [{
-    id: "related",
-    title: t(lang, "section.related"),
-    blocks: [{
-      kind: "table",
-      headers: [t(lang, "related.incident"), t(lang, "related.why")],
-      rows: incident.related.map((r) => [r.id, r.reasons.join("; ")]),
-      code: [0],
-    }],
+    id: "campaign",
+    title: `${t(lang, "section.campaign")} ${campaign.id}`,
+    blocks: [
+      { kind: "paragraph", text: t(lang, "campaign.summary", { machines: s.machines, incidents: s.incidents,
+        scope: t(lang, "scope.summary", { hosts: s.hosts, instances: s.instances, regions: s.regions, accounts: s.accounts, clusters: s.clusters }) }) },
+      {
+        kind: "table",
+        headers: [t(lang, "campaign.link"), t(lang, "campaign.incidents")],
+        rows: campaign.links.map((l) => [`${l.kind} ${l.value}`, String(l.incidents)]),
+        code: [0],
+      },
+    ],
   }];
 }
 

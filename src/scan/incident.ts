@@ -1,15 +1,14 @@
-import type { Incident } from "../model/index.js";
+import type { Campaign, CampaignScope, Finding, Incident, Reassess } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
-import type { IncidentDraft } from "../correlate/index.js";
-import { assess, loadPlaybook } from "../playbook/index.js";
-
-type Playbook = ReturnType<typeof loadPlaybook>;
+import { correlate, draftIncident, findCampaigns, type IncidentDraft } from "../correlate/index.js";
+import { assess, mergeChecklist, type Playbook } from "../playbook/index.js";
 
 /** Correlation's draft + the playbook's assessment = an Incident as the model and the store know it. */
-export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: DetectConfig): Incident {
+export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: DetectConfig, campaign?: Pick<Campaign, "id" | "scope">): Incident {
   const a = assess({
     entities: draft.entities, scope: draft.scope, environment: draft.environment, triggers: draft.triggers,
     findings: draft.findings, ...(draft.billingUsd !== undefined ? { billingUsd: draft.billingUsd } : {}),
+    ...(campaign ? { campaign: campaign.scope satisfies CampaignScope } : {}),
   }, config, playbook);
   const incident: Incident = {
     id: draft.id,
@@ -32,6 +31,44 @@ export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: De
   };
   if (a.billingUsd !== undefined) incident.billingUsd = a.billingUsd;
   if (a.sample) incident.sample = true;
+  if (campaign) incident.campaignId = campaign.id;
   return incident;
 }
 
+export interface Assessed {
+  incidents: Incident[];
+  campaigns: Campaign[];
+}
+
+/**
+ * Findings → incidents and campaigns, each incident walked through the playbook with its campaign's
+ * scope. The one function a batch scan, a stream snapshot and the store's re-assessment share.
+ */
+export function assessFindings(findings: readonly Finding[], config: DetectConfig, playbook: Playbook): Assessed {
+  const drafts = correlate(findings, { accountWindowHours: config.correlationWindowHours });
+  const campaigns = findCampaigns(drafts, { windowHours: config.correlationWindowHours });
+  const campaignOf = new Map<string, Campaign>();
+  for (const c of campaigns) for (const id of c.incidentIds) campaignOf.set(id, c);
+  const incidents = drafts.map((d) => assessDraft(d, playbook, config, campaignOf.get(d.id)));
+  return { incidents, campaigns };
+}
+
+/**
+ * What the store calls after joining findings to a stored incident: the playbook over the union, the
+ * stored identity, status, assignee and analysts' answers kept.
+ */
+export function reassessor(config: DetectConfig, playbook: Playbook): Reassess {
+  return (findings, stored, campaign) => {
+    const fresh = assessDraft(draftIncident(findings), playbook, config, campaign);
+    const out: Incident = {
+      ...fresh,
+      id: stored.id,
+      status: stored.status,
+      checklist: mergeChecklist(stored.checklist, fresh.checklist),
+    };
+    if (stored.assignee !== undefined) out.assignee = stored.assignee;
+    const campaignId = campaign?.id ?? stored.campaignId;
+    if (campaignId !== undefined) out.campaignId = campaignId;
+    return out;
+  };
+}

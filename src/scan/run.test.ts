@@ -11,7 +11,7 @@ import { runScan } from "./run.js";
 const examples = join(REPO_ROOT, "examples");
 
 test("the example story: on-premise host, cloud account in three regions, Kubernetes miner", async () => {
-  const { incidents, findings, result } = await runScan({ paths: [examples] });
+  const { incidents, campaigns, findings, result } = await runScan({ paths: [examples] });
   assert.equal(result.files.filter((f) => f.error).length, 0, JSON.stringify(result.files.filter((f) => f.error)));
   assert.equal(result.issuesTotal, 0, JSON.stringify(result.issues));
   assert.equal(incidents.length, 3, incidents.map((i) => i.title).join("\n"));
@@ -19,7 +19,9 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   const onprem = incidents.find((i) => i.entities.hosts?.includes("db-prod-01"));
   assert.ok(onprem, "an incident for db-prod-01");
   assert.equal(onprem.environment, "on-premise");
-  assert.deepEqual(onprem.decision?.path, ["Alert", "Env", "OnPrem", "Scope", "Single"]);
+  // One actor behind all three (a shared wallet, pool and attacker address): the server's incident keeps its
+  // on-premise branch but answers "one machine or many?" with the campaign's machines.
+  assert.deepEqual(onprem.decision?.path, ["Alert", "Env", "OnPrem", "Scope", "Multi", "IAM"]);
   assert.equal(onprem.priority, "P1");
   assert.equal(onprem.hostType, "production");
   // PB-31 1.3 "Entry vector": the database that ran `curl … | sh` answers it.
@@ -44,11 +46,17 @@ test("the example story: on-premise host, cloud account in three regions, Kubern
   assert.ok(k8s, "an incident for the Kubernetes miner");
   assert.ok(k8s.entities.namespaces?.includes("kube-system"));
 
-  // Kept apart, but linked: the container miner uses the database server's wallet, the cloud miners its pool.
-  assert.ok(onprem.related?.some((r) => r.id === k8s.id && r.reasons.some((x) => x.startsWith("same wallet"))));
-  assert.ok(onprem.related?.some((r) => r.id === cloud.id && r.reasons.some((x) => x.includes("pool.supportxmr.com"))));
-  // The stolen key and the Kubernetes service account were used from one address.
-  assert.ok(cloud.related?.some((r) => r.id === k8s.id && r.reasons.includes("same address 45.137.21.9")));
+  // Kept apart, but one campaign: the container miner uses the database server's wallet, the cloud miners its
+  // pool, and the stolen key and the Kubernetes service account were used from one address.
+  assert.equal(campaigns.length, 1);
+  const campaign = campaigns[0]!;
+  assert.deepEqual([...campaign.incidentIds].sort(), [onprem.id, cloud.id, k8s.id].sort());
+  for (const inc of [onprem, cloud, k8s]) assert.equal(inc.campaignId, campaign.id);
+  assert.ok(campaign.links.some((l) => l.kind === "wallet"), JSON.stringify(campaign.links));
+  assert.ok(campaign.links.some((l) => l.kind === "attacker-ip" && l.value === "45.137.21.9"), JSON.stringify(campaign.links));
+  assert.ok(campaign.links.some((l) => l.kind === "pool" && l.value.includes("supportxmr")), JSON.stringify(campaign.links));
+  assert.deepEqual(campaign.environments, ["cloud", "on-premise"]);
+  assert.equal(campaign.scope.machines, 9, "1 server + 7 instances + 1 cluster workload");
 
   // Traps: the ML job and the port-only flow stay weak findings outside incidents.
   const inIncidents = new Set(incidents.flatMap((i) => i.findingIds));

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { Finding, Incident } from "../model/index.js";
+import type { Campaign, Finding, Incident } from "../model/index.js";
 import { loadIntel, importList, type Intel, type ImportedFile } from "../intel/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
@@ -8,9 +8,8 @@ import { builtinDetectors } from "../detect/detectors/index.js";
 import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../detect/sigma/index.js";
 import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
-import { correlate, relateIncidents } from "../correlate/index.js";
-import { loadPlaybook } from "../playbook/index.js";
-import { assessDraft } from "./incident.js";
+import { loadPlaybook, loadPlaybookFile, type Playbook } from "../playbook/index.js";
+import { assessFindings } from "./incident.js";
 import { scan, type ScanProgress, type ScanResult } from "./scan.js";
 import { loadConfig } from "./config.js";
 
@@ -27,11 +26,15 @@ export interface RunScanOptions {
   prefilter?: boolean;
   stdin?: AsyncIterable<Buffer | string>;
   onProgress?: (p: ScanProgress) => void;
+  /** The playbook incidents walk through: an id of playbooks/ ("PB-31", the default) or a YAML file. */
+  playbook?: string;
 }
 
 export interface RunScanResult {
   result: ScanResult;
   incidents: Incident[];
+  campaigns: Campaign[];
+  playbook: Playbook;
   findings: Finding[];
   config: DetectConfig;
   intel: Intel;
@@ -72,14 +75,12 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
     ...(o.stdin ? { stdin: o.stdin } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const playbook = loadPlaybook("PB-31");
-  const drafts = correlate(result.findings, { accountWindowHours: config.correlationWindowHours });
-  const related = relateIncidents(drafts);
-  const incidents = drafts.map((d) => {
-    const incident = assessDraft(d, playbook, config);
-    const links = related.get(d.id);
-    if (links) incident.related = links;
-    return incident;
-  });
-  return { result, incidents, findings: result.findings, config, intel, rules };
+  const playbook = choosePlaybook(o.playbook);
+  const { incidents, campaigns } = assessFindings(result.findings, config, playbook);
+  return { result, incidents, campaigns, playbook, findings: result.findings, config, intel, rules };
+}
+
+/** A playbook by id ("PB-31") or by path to a YAML file. */
+export function choosePlaybook(idOrPath = "PB-31"): Playbook {
+  return /\.ya?ml$/i.test(idOrPath) ? loadPlaybookFile(idOrPath) : loadPlaybook(idOrPath);
 }

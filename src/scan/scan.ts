@@ -126,7 +126,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       addIssue({ file: path, severity: "error", message: summary.error });
     }
   }
-  planned.sort((a, b) => readOrder(a.source) - readOrder(b.source));
+  // A canonical order (DNS first, then by path) so results never depend on the order paths were given in.
+  planned.sort((a, b) => readOrder(a.source) - readOrder(b.source) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   // 2. Parse and detect.
   const engine = new DetectionEngine(opts.detectors, opts.intel, opts.config);

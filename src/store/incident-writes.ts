@@ -4,7 +4,7 @@
  */
 import type { Incident } from "../model/index.js";
 import { severityRank } from "../model/index.js";
-import { entityPairs } from "./merge.js";
+import { entityPairs } from "../model/index.js";
 import type { Row, SqlConn, SqlValue } from "./sql.js";
 import { chunks, placeholders } from "./sql.js";
 import { incidentFromRow } from "./rows.js";

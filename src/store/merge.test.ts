@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mergeIncident, sharesMergeEntity, withinWindow } from "./merge.js";
-import { guardDutyFinding, incidentOf, minerProcessFinding, poolDnsFinding } from "./test-helpers/fixtures.js";
+import { sharesMergeEntity, withinWindow } from "./merge.js";
+import { guardDutyFinding, incidentOf, minerProcessFinding } from "./test-helpers/fixtures.js";
 
 describe("withinWindow", () => {
   const day1 = { firstSeen: "2024-05-01T00:00:00Z", lastSeen: "2024-05-01T06:00:00Z" };
@@ -37,47 +37,3 @@ describe("sharesMergeEntity", () => {
     assert.equal(sharesMergeEntity(stored, { regions: ["us-east-1"], providers: ["aws"] }, undefined, 24), false);
   });
 });
-
-describe("mergeIncident", () => {
-  const a = minerProcessFinding("web-01", 1, "2024-05-01T10:00:00Z");
-  const b = poolDnsFinding("web-02", 2, "2024-05-01T08:00:00Z");
-  it("unions, widens and takes the graver values, keeping identity and status", () => {
-    const stored = { ...incidentOf("inc-1", [a], { severity: "medium", priority: "P2" }), status: "contained" as const, assignee: "alice" };
-    const incoming = incidentOf("inc-2", [b], { severity: "high", priority: "P1", title: "other title" });
-    incoming.decision = { ...incoming.decision!, outcome: "multi", path: ["Alert", "Env", "OnPrem", "Scope", "Multi", "IAM"] };
-    const m = mergeIncident(stored, incoming);
-    assert.equal(m.id, "inc-1");
-    assert.equal(m.title, stored.title);
-    assert.equal(m.status, "contained");
-    assert.equal(m.assignee, "alice");
-    assert.equal(m.severity, "high");
-    assert.equal(m.priority, "P1");
-    assert.equal(m.firstSeen, "2024-05-01T08:00:00Z");
-    assert.equal(m.lastSeen, "2024-05-01T10:00:00Z");
-    assert.deepEqual(m.entities.hosts, ["web-01", "web-02"]);
-    assert.equal(m.scope.hosts, 2);
-    assert.equal(m.decision?.outcome, "multi", "the wider decision wins");
-    assert.deepEqual(m.findingIds, [a.id, b.id]);
-  });
-  it("keeps an analyst's checklist answer and takes evidence for items not yet done", () => {
-    const stored = incidentOf("inc-1", [a]);
-    stored.checklist = [
-      { id: "analysis.binary-hash", phase: "analysis", done: false, answeredBy: "analyst", by: "alice", at: "2024-05-02T00:00:00Z" },
-      { id: "analysis.pool", phase: "analysis", done: false },
-    ];
-    const incoming = incidentOf("inc-2", [b]);
-    incoming.checklist = [
-      { id: "analysis.binary-hash", phase: "analysis", done: true, answeredBy: "evidence", findings: [b.id] },
-      { id: "analysis.pool", phase: "analysis", done: true, answeredBy: "evidence", findings: [b.id] },
-    ];
-    const m = mergeIncident(stored, incoming);
-    assert.equal(m.checklist[0]?.done, false, "a person's decision stands");
-    assert.deepEqual(m.checklist[1], { id: "analysis.pool", phase: "analysis", done: true, answeredBy: "evidence", findings: [b.id] });
-  });
-  it("is sample only when both were", () => {
-    const s = { ...incidentOf("inc-1", [a]), sample: true };
-    assert.equal(mergeIncident(s, { ...incidentOf("inc-2", [b]), sample: true }).sample, true);
-    assert.equal(mergeIncident(s, incidentOf("inc-2", [b])).sample, undefined);
-  });
-});
-

@@ -225,8 +225,25 @@ FOR EACH STATEMENT EXECUTE FUNCTION minerhunt_audit_append_only();
 `;
 }
 
+/** Campaigns (correlate/campaigns.ts): incidents one actor is behind, and which incidents each holds. */
+const campaignsSchema = (): string => `
+CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE campaign_incidents (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id),
+  incident_id TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, incident_id)
+);
+CREATE INDEX campaign_incidents_by_incident ON campaign_incidents (incident_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema: findings, incidents, timeline, checklist, scans, actions, approvals, users, audit", sql: initialSchema },
+  { version: 2, name: "campaigns", sql: campaignsSchema },
 ];
 
 /** Any number will do as long as it is the same for every minerhunt process. */

@@ -10,10 +10,10 @@
  *     the analyst has dealt with that proof;
  *   - otherwise it opens a new incident (with a fresh id if its id belongs to a closed one).
  */
-import { FindingSchema, IncidentSchema, severityRank } from "../model/index.js";
-import type { Finding, Incident } from "../model/index.js";
-import { billingFromFindings, mergeIncident, mergeablePairs, sharesMergeEntity } from "./merge.js";
-import type { Seen } from "./merge.js";
+import { CampaignSchema, FindingSchema, IncidentSchema, severityRank } from "../model/index.js";
+import type { Campaign, Finding, Incident } from "../model/index.js";
+import { mergeablePairs, sharesMergeEntity } from "./merge.js";
+import type { Reassess, Seen } from "./merge.js";
 import type { Row, SqlConn } from "./sql.js";
 import { chunks, colText, placeholders } from "./sql.js";
 import { findingFromRow, incidentFromRow } from "./rows.js";
@@ -26,13 +26,49 @@ import { StoreError } from "./types.js";
 export interface SaveContext {
   at: string;
   windowHours: number;
+  /** The playbook re-run over a merged incident's findings (the store keeps no domain rule). */
+  reassess?: Reassess;
 }
 
 const FINDINGS_PER_STATEMENT = 100;
+
+/**
+ * A scan's campaigns, stored: each names the stored incidents its scan incidents became. A campaign that
+ * shares an incident with a stored one joins it (the stored id stays), and its members carry its id.
+ * Written only when something changed.
+ */
+async function saveCampaigns(conn: SqlConn, campaigns: readonly Campaign[], storedIdOf: ReadonlyMap<string, string>, ctx: SaveContext): Promise<string[]> {
+  const saved: string[] = [];
+  for (const c of campaigns) {
+    const members = [...new Set(c.incidentIds.map((id) => storedIdOf.get(id)).filter((id): id is string => id !== undefined))].sort();
+    if (members.length < 2) continue;
+    const known = await conn.get(
+      `SELECT c.id, c.json FROM campaign_incidents m JOIN campaigns c ON c.id = m.campaign_id
+       WHERE m.incident_id IN (${placeholders(members.length)}) ORDER BY c.created_at, c.id LIMIT 1`, members);
+    const previous = known ? CampaignSchema.parse(JSON.parse(colText(known, "json"))) : undefined;
+    const id = previous?.id ?? c.id;
+    const incidentIds = [...new Set([...(previous?.incidentIds ?? []), ...members])].sort();
+    const campaign: Campaign = { ...c, id, incidentIds, scope: { ...c.scope, incidents: Math.max(c.scope.incidents, incidentIds.length) } };
+    const json = JSON.stringify(campaign);
+    if (previous && JSON.stringify(previous) === json) continue;
+    if (previous) await conn.run("UPDATE campaigns SET json = ?, updated_at = ? WHERE id = ?", [json, ctx.at, id]);
+    else await conn.run("INSERT INTO campaigns (id, json, created_at, updated_at) VALUES (?, ?, ?, ?)", [id, json, ctx.at, ctx.at]);
+    for (const incidentId of incidentIds) {
+      await conn.run("INSERT INTO campaign_incidents (campaign_id, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [id, incidentId]);
+      const row = await conn.get("SELECT id, json FROM incidents WHERE id = ?", [incidentId]);
+      if (!row) continue;
+      const inc = incidentFromRow(row);
+      if (inc.campaignId === id) continue;
+      await updateIncident(conn, { ...inc, campaignId: id }, ctx.at, inc);
+    }
+    saved.push(id);
+  }
+  return saved;
+}
 /** Timeline entries list at most this many of the finding ids that joined (the links table has them all). */
 const TIMELINE_ID_LIMIT = 50;
 
-function validate(scan: ScanInput): { findings: Finding[]; incidents: Incident[] } {
+function validate(scan: ScanInput): { findings: Finding[]; incidents: Incident[]; campaigns: Campaign[] } {
   const findings = scan.findings.map((f, i) => {
     const r = FindingSchema.safeParse(f);
     if (!r.success) throw new StoreError("invalid", `finding #${i + 1} (${String(f.id)}) does not match the Finding schema: ${r.error.message}`);
@@ -43,7 +79,12 @@ function validate(scan: ScanInput): { findings: Finding[]; incidents: Incident[]
     if (!r.success) throw new StoreError("invalid", `incident #${i + 1} (${String(inc.id)}) does not match the Incident schema: ${r.error.message}`);
     return r.data;
   });
-  return { findings, incidents };
+  const campaigns = (scan.campaigns ?? []).map((c, i) => {
+    const r = CampaignSchema.safeParse(c);
+    if (!r.success) throw new StoreError("invalid", `campaign #${i + 1} (${String(c.id)}) does not match the Campaign schema: ${r.error.message}`);
+    return r.data;
+  });
+  return { findings, incidents, campaigns };
 }
 
 async function insertScanRow(conn: SqlConn, scan: ScanInput, ctx: SaveContext): Promise<number> {
@@ -79,11 +120,16 @@ async function recordFiles(conn: SqlConn, scanId: number, scan: ScanInput): Prom
   return rescanned;
 }
 
-/** Insert the findings not stored yet; returns the ids that were new. */
+/**
+ * Insert the findings not stored yet; returns the ids that were new, and the known ones that were seen again
+ * later than stored (a fact is one finding for ever: a miner back on a host after its incident was closed is
+ * the same fact, seen again).
+ */
 async function insertFindings(
   conn: SqlConn, findings: Finding[], scanId: number, ctx: SaveContext, onProgress: SaveScanOptions["onProgress"],
-): Promise<Set<string>> {
+): Promise<{ inserted: Set<string>; seenLater: Set<string> }> {
   const inserted = new Set<string>();
+  const seenLater = new Set<string>();
   let done = 0;
   for (const batch of chunks(findings, FINDINGS_PER_STATEMENT)) {
     const rows = await conn.all(
@@ -101,6 +147,8 @@ async function insertFindings(
     // widens its last-seen time and evidence count; the same file scanned twice matches no row here.
     for (const f of batch) {
       if (inserted.has(f.id)) continue;
+      const before = await conn.get("SELECT last_seen FROM findings WHERE id = ?", [f.id]);
+      if (before && isoTime(f.lastSeen) > colText(before, "last_seen")) seenLater.add(f.id);
       await conn.run(
         `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
          WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
@@ -118,7 +166,7 @@ async function insertFindings(
     done += batch.length;
     onProgress?.({ phase: "findings", done, total: findings.length });
   }
-  return inserted;
+  return { inserted, seenLater };
 }
 
 /** Which of these finding ids are stored (this scan's are already inserted). */
@@ -212,35 +260,34 @@ async function alreadyLinked(conn: SqlConn, incidentId: string, ids: readonly st
   return linked;
 }
 
-/** Billing impact carried by these findings' "billing.usd" facts; undefined when none has one. */
-async function billingOf(conn: SqlConn, ids: readonly string[]): Promise<number | undefined> {
-  const facts: (Finding["facts"])[] = [];
-  for (const batch of chunks(ids, 500)) {
+/** The stored findings with these ids, in id order. */
+async function loadFindings(conn: SqlConn, ids: readonly string[]): Promise<Finding[]> {
+  const out: Finding[] = [];
+  for (const batch of chunks([...new Set(ids)], 500)) {
     const rows = await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(batch.length)})`, batch);
-    for (const r of rows) facts.push(findingFromRow(r).facts);
+    for (const r of rows) out.push(findingFromRow(r));
   }
-  return billingFromFindings(facts);
+  return out.sort((x, y) => (x.id < y.id ? -1 : 1));
 }
 
+/**
+ * Join the incoming incident's new findings to a stored one and let the playbook assess the union again.
+ * Nothing new, nothing written: a re-scan leaves the stored incident byte for byte as it was.
+ */
 async function mergeInto(
-  conn: SqlConn, target: Incident, incoming: Incident, stored: Set<string>, scanId: number, ctx: SaveContext,
+  conn: SqlConn, target: Incident, incoming: Incident, stored: Set<string>, scanId: number, ctx: SaveContext, campaign: Campaign | undefined,
 ): Promise<"merged" | "unchanged"> {
   const linked = await alreadyLinked(conn, target.id, incoming.findingIds);
   const joined = [...new Set(incoming.findingIds.filter((id) => stored.has(id) && !linked.has(id)))];
-  const merged = mergeIncident(target, incoming);
-  merged.findingIds = [...target.findingIds, ...joined];
-  // Billing grows by what the joining findings show (the stored total already counts the others);
-  // without billing facts, the larger of the two incidents' own figures stands (mergeIncident).
-  const joinedBilling = joined.length > 0 ? await billingOf(conn, joined) : undefined;
-  if (joinedBilling !== undefined) merged.billingUsd = (target.billingUsd ?? 0) + joinedBilling;
-  if (joined.length === 0 && JSON.stringify(merged) === JSON.stringify(target)) return "unchanged";
+  if (joined.length === 0) return "unchanged";
+  const findingIds = [...target.findingIds, ...joined];
+  const merged = ctx.reassess ? ctx.reassess(await loadFindings(conn, findingIds), target, campaign) : { ...target };
+  merged.findingIds = findingIds;
   await updateIncident(conn, merged, ctx.at, target);
   await linkFindings(conn, target.id, joined, ctx.at, scanId);
-  if (joined.length > 0) {
-    await addTimeline(conn, target.id, ctx.at, "minerhunt", "findings-joined",
-      { count: joined.length, findings: joined.slice(0, TIMELINE_ID_LIMIT), scan: scanId, from: incoming.id });
-  }
-  return joined.length > 0 ? "merged" : "unchanged";
+  await addTimeline(conn, target.id, ctx.at, "minerhunt", "findings-joined",
+    { count: joined.length, findings: joined.slice(0, TIMELINE_ID_LIMIT), scan: scanId, from: incoming.id });
+  return "merged";
 }
 
 async function openNew(conn: SqlConn, incoming: Incident, stored: Set<string>, scanId: number, ctx: SaveContext): Promise<string> {
@@ -253,31 +300,39 @@ async function openNew(conn: SqlConn, incoming: Incident, stored: Set<string>, s
   return id;
 }
 
-export async function saveScanIn(conn: SqlConn, scan: ScanInput, ctx: SaveContext, options: SaveScanOptions = {}): Promise<SaveScanResult> {
-  const { findings: all, incidents } = validate(scan);
+export async function saveScanIn(conn: SqlConn, scan: ScanInput, base: SaveContext, options: SaveScanOptions = {}): Promise<SaveScanResult> {
+  const ctx: SaveContext = scan.reassess ? { ...base, reassess: scan.reassess } : base;
+  const { findings: all, incidents, campaigns } = validate(scan);
+  const campaignOf = new Map<string, Campaign>();
+  for (const c of campaigns) for (const id of c.incidentIds) campaignOf.set(id, c);
+  const storedIdOf = new Map<string, string>();
   const unique = [...new Map(all.map((f) => [f.id, f])).values()];
   const scanId = await insertScanRow(conn, scan, ctx);
   const rescannedFiles = await recordFiles(conn, scanId, scan);
-  const inserted = await insertFindings(conn, unique, scanId, ctx, options.onProgress);
+  const { inserted, seenLater } = await insertFindings(conn, unique, scanId, ctx, options.onProgress);
   const stored = await storedFindingIds(conn, incidents.flatMap((i) => i.findingIds));
 
   const result: SaveScanResult = {
     scanId,
     findings: { received: all.length, inserted: inserted.size, known: unique.length - inserted.size },
     incidents: { created: [], merged: [], unchanged: [], alreadyClosed: [] },
+    campaigns: [],
     rescannedFiles,
   };
   let done = 0;
   for (const incoming of incidents) {
     const target = await findTarget(conn, incoming, ctx);
     if (target) {
-      const outcome = await mergeInto(conn, target, incoming, stored, scanId, ctx);
+      const outcome = await mergeInto(conn, target, incoming, stored, scanId, ctx, campaignOf.get(incoming.id));
       const list = outcome === "merged" ? result.incidents.merged : result.incidents.unchanged;
       if (!list.includes(target.id)) list.push(target.id);
-    } else if (await allLinkedToClosed(conn, incoming.findingIds.filter((f) => stored.has(f)))) {
+      storedIdOf.set(incoming.id, target.id);
+    } else if (!incoming.findingIds.some((f) => seenLater.has(f)) && await allLinkedToClosed(conn, incoming.findingIds.filter((f) => stored.has(f)))) {
       result.incidents.alreadyClosed.push(incoming.id);
     } else {
-      result.incidents.created.push(await openNew(conn, incoming, stored, scanId, ctx));
+      const id = await openNew(conn, incoming, stored, scanId, ctx);
+      result.incidents.created.push(id);
+      storedIdOf.set(incoming.id, id);
     }
     options.onProgress?.({ phase: "incidents", done: ++done, total: incidents.length });
   }
@@ -286,6 +341,8 @@ export async function saveScanIn(conn: SqlConn, scan: ScanInput, ctx: SaveContex
   const created = new Set(result.incidents.created);
   result.incidents.merged = result.incidents.merged.filter((id) => !created.has(id));
   result.incidents.unchanged = result.incidents.unchanged.filter((id) => !created.has(id) && !result.incidents.merged.includes(id));
+
+  result.campaigns = await saveCampaigns(conn, campaigns, storedIdOf, ctx);
 
   const counts = {
     ...(scan.counts ?? {}),

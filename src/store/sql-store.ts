@@ -1,8 +1,8 @@
 /**
  * The Store, written once over the small SQL layer in sql.ts; the backends differ only in their driver.
  */
-import type { ChecklistItemState, Entities, Finding, Incident } from "../model/index.js";
-import { SEVERITIES, severityRank } from "../model/index.js";
+import type { Campaign, ChecklistItemState, Entities, Finding, Incident } from "../model/index.js";
+import { CampaignSchema, SEVERITIES, severityRank } from "../model/index.js";
 import { auditHash, canonicalJson, ChainVerifier } from "./audit.js";
 import { addTimeline, loadIncident, updateIncident } from "./incident-writes.js";
 import { migrate } from "./migrations.js";
@@ -148,6 +148,13 @@ export class SqlStore implements Store {
     return this.driver.withConnection(async (conn) => {
       const id = await this.resolveId(conn, idOrPrefix);
       return id === undefined ? undefined : loadIncident(conn, id);
+    });
+  }
+
+  getCampaign(id: string): Promise<Campaign | undefined> {
+    return this.driver.withConnection(async (conn) => {
+      const row = await conn.get("SELECT json FROM campaigns WHERE id = ?", [id]);
+      return row ? CampaignSchema.parse(JSON.parse(colText(row, "json"))) : undefined;
     });
   }
 

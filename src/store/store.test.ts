@@ -8,6 +8,9 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openStore, StoreError } from "./index.js";
+import { reassessor } from "../scan/incident.js";
+import { defaultConfig } from "../detect/config.js";
+import { loadPlaybook } from "../playbook/index.js";
 import type { Store } from "./index.js";
 import type { Backend, TestDatabase } from "./test-helpers/backends.js";
 import { postgresBackend, sqliteBackend } from "./test-helpers/backends.js";
@@ -16,6 +19,8 @@ import {
 } from "./test-helpers/fixtures.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+/** The playbook the CLI hands the store for re-assessing a merged incident (the store keeps no domain rule). */
+const reassess = reassessor(defaultConfig(), loadPlaybook("PB-31"));
 const REPO_ROOT = join(HERE, "..", "..");
 
 /** A clock that moves one second per reading, from a fixed start. */
@@ -80,7 +85,7 @@ for (const backend of backends) {
       const { store } = await freshStore();
       const a = minerProcessFinding("db-01", 1);
       const b = guardDutyFinding("i-0a1b2c3d4e5f60718", "eu-west-1");
-      await store.saveScan({ findings: [a, b], incidents: [incidentOf("inc-aa01", [a]), incidentOf("inc-aa02", [b])] });
+      await store.saveScan({ reassess, findings: [a, b], incidents: [incidentOf("inc-aa01", [a]), incidentOf("inc-aa02", [b])] });
       await assert.rejects(store.getIncident("inc-aa"), (err: unknown) =>
         err instanceof StoreError && err.code === "ambiguous" && err.candidates.includes("inc-aa01") && err.candidates.includes("inc-aa02"));
     });
@@ -109,13 +114,13 @@ for (const backend of backends) {
     it("a new incident sharing a host with an open one merges into it", async () => {
       const { store } = await freshStore();
       const f1 = minerProcessFinding("web-01", 12, "2024-05-01T10:00:00Z");
-      await store.saveScan({ findings: [f1], incidents: [incidentOf("inc-first", [f1])] });
+      await store.saveScan({ reassess, findings: [f1], incidents: [incidentOf("inc-first", [f1])] });
       // A later scan: the pool lookup came earlier, from the same host written in upper case.
       const f2 = poolDnsFinding("WEB-01", 340, "2024-05-01T09:00:00Z");
       const g = guardDutyFinding("i-0a1b2c3d4e5f60718", "us-east-1", "2024-05-01T11:00:00Z");
       const incoming = incidentOf("inc-second", [f2, g], { severity: "critical", priority: "P1" });
       incoming.entities.hosts = ["WEB-01"];
-      const res = await store.saveScan({ findings: [f2, g], incidents: [incoming] });
+      const res = await store.saveScan({ reassess, findings: [f2, g], incidents: [incoming] });
       assert.deepEqual(res.incidents.merged, ["inc-first"]);
       assert.deepEqual(res.incidents.created, []);
 
@@ -124,7 +129,8 @@ for (const backend of backends) {
       assert.deepEqual(merged.findingIds, [f1.id, f2.id, g.id]);
       assert.equal(merged.firstSeen, "2024-05-01T09:00:00Z", "first seen widened");
       assert.equal(merged.lastSeen, "2024-05-01T11:00:00Z", "last seen widened");
-      assert.equal(merged.severity, "critical");
+      // The store re-runs the playbook over the union: severity is the evidence's, not the incoming draft's.
+      assert.equal(merged.severity, "high");
       assert.deepEqual(merged.entities.hosts, ["web-01"], "hosts compared without case");
       assert.deepEqual(merged.entities.instances, ["i-0a1b2c3d4e5f60718"]);
       assert.equal(merged.environment, "hybrid");
@@ -141,23 +147,23 @@ for (const backend of backends) {
     it("sharing only a region never merges; an account merges only within the window", async () => {
       const { store } = await freshStore();
       const a = guardDutyFinding("i-0aaaaaaaaaaaaaaa1", "us-east-1", "2024-05-01T00:00:00Z");
-      await store.saveScan({ findings: [a], incidents: [incidentOf("inc-a", [a])] });
+      await store.saveScan({ reassess, findings: [a], incidents: [incidentOf("inc-a", [a])] });
 
       // Same region, different account and instance: a different incident.
       const other = guardDutyFinding("i-0bbbbbbbbbbbbbbb2", "us-east-1", "2024-05-01T01:00:00Z");
       const otherInc = incidentOf("inc-b", [other]);
       otherInc.entities.accounts = ["210987654321"];
-      const r1 = await store.saveScan({ findings: [other], incidents: [otherInc] });
+      const r1 = await store.saveScan({ reassess, findings: [other], incidents: [otherInc] });
       assert.deepEqual(r1.incidents.created, ["inc-b"]);
 
       // Same account as inc-a (and nothing else shared), a month later: outside the 24 h window.
       const late = billingFinding(1450, "2024-06-02");
-      const r2 = await store.saveScan({ findings: [late], incidents: [incidentOf("inc-c", [late])] });
+      const r2 = await store.saveScan({ reassess, findings: [late], incidents: [incidentOf("inc-c", [late])] });
       assert.deepEqual(r2.incidents.created, ["inc-c"]);
 
       // Same account, the same day as inc-a: joins it (and its billing impact is counted).
       const near = billingFinding(1450, "2024-05-01");
-      const r3 = await store.saveScan({ findings: [near], incidents: [incidentOf("inc-d", [near])] });
+      const r3 = await store.saveScan({ reassess, findings: [near], incidents: [incidentOf("inc-d", [near])] });
       assert.deepEqual(r3.incidents.merged.sort(), ["inc-a"]);
       assert.equal((await store.getIncident("inc-a"))?.billingUsd, 1450);
       assert.equal((await store.findOpenIncidentsByEntities({ regions: ["us-east-1"] })).length, 0, "regions alone match nothing");
@@ -166,7 +172,7 @@ for (const backend of backends) {
     it("closed incidents are not merged into: a new one opens; re-saving closed proof opens nothing", async () => {
       const { store } = await freshStore();
       const f1 = minerProcessFinding("web-01", 12);
-      const scan1 = { findings: [f1], incidents: [incidentOf("inc-x", [f1])] };
+      const scan1 = { reassess, findings: [f1], incidents: [incidentOf("inc-x", [f1])] };
       await store.saveScan(scan1);
       const closed = await store.close("inc-x", { by: "alice", reason: "miner removed, host rebuilt" });
       assert.equal(closed.status, "closed");
@@ -175,7 +181,7 @@ for (const backend of backends) {
       assert.deepEqual(again.incidents, { created: [], merged: [], unchanged: [], alreadyClosed: ["inc-x"] });
 
       const f2 = minerProcessFinding("web-01", 99, "2024-05-04T10:00:00Z");
-      const res = await store.saveScan({ findings: [f2], incidents: [incidentOf("inc-x", [f2])] });
+      const res = await store.saveScan({ reassess, findings: [f2], incidents: [incidentOf("inc-x", [f2])] });
       assert.deepEqual(res.incidents.created, ["inc-x-2"], "the closed incident keeps its id; the new one gets a fresh one");
       assert.equal((await store.getIncident("inc-x"))?.findingIds.length, 1);
       assert.deepEqual((await store.getIncident("inc-x-2"))?.findingIds, [f2.id]);
@@ -190,8 +196,8 @@ for (const backend of backends) {
       const f1 = minerProcessFinding("web-07", 12);
       const f2 = poolDnsFinding("web-07", 80);
       const [r1, r2] = await Promise.all([
-        store.saveScan({ findings: [f1], incidents: [incidentOf("inc-p", [f1])] }),
-        other.saveScan({ findings: [f2], incidents: [incidentOf("inc-q", [f2])] }),
+        store.saveScan({ reassess, findings: [f1], incidents: [incidentOf("inc-p", [f1])] }),
+        other.saveScan({ reassess, findings: [f2], incidents: [incidentOf("inc-q", [f2])] }),
       ]);
       assert.equal(r1.incidents.created.length + r2.incidents.created.length, 1);
       assert.equal(r1.incidents.merged.length + r2.incidents.merged.length, 1);
@@ -203,7 +209,7 @@ for (const backend of backends) {
     it("checklist ticks are recorded with who and when, undone, and survive later scans", async () => {
       const { store } = await freshStore();
       const f1 = minerProcessFinding("web-01", 12);
-      await store.saveScan({ findings: [f1], incidents: [incidentOf("inc-c1", [f1])] });
+      await store.saveScan({ reassess, findings: [f1], incidents: [incidentOf("inc-c1", [f1])] });
 
       const ticked = await store.tickChecklist("inc-c1", "analysis.binary-hash", {
         by: "alice", answer: "sha256 3f1a... of /tmp/.x/xmrig (EDR process list)",
@@ -224,7 +230,7 @@ for (const backend of backends) {
 
       // A later scan whose assessment says the item is not done does not undo the analyst's tick.
       const f2 = poolDnsFinding("web-01", 500);
-      await store.saveScan({ findings: [f2], incidents: [incidentOf("inc-c2", [f2])] });
+      await store.saveScan({ reassess, findings: [f2], incidents: [incidentOf("inc-c2", [f2])] });
       const later = await store.getIncident("inc-c1");
       assert.equal(later?.checklist.find((c) => c.id === "analysis.binary-hash")?.done, true);
       assert.equal(later?.checklist.find((c) => c.id === "recovery.monitor")?.phase, "recovery");
@@ -249,7 +255,7 @@ for (const backend of backends) {
     it("status, assignment, notes and closing each leave a timeline entry", async () => {
       const { store } = await freshStore();
       const f1 = minerProcessFinding("web-01", 12);
-      await store.saveScan({ findings: [f1], incidents: [incidentOf("inc-s", [f1])] });
+      await store.saveScan({ reassess, findings: [f1], incidents: [incidentOf("inc-s", [f1])] });
       assert.equal((await store.setStatus("inc-s", "contained", { by: "alice", reason: "xmrig killed" })).status, "contained");
       assert.equal((await store.assign("inc-s", "bob", { by: "alice" })).assignee, "bob");
       const note = await store.addNote("inc-s", "Entry vector: exposed Redis on 6379 <script>alert(1)</script>", { by: "bob" });
@@ -278,7 +284,7 @@ for (const backend of backends) {
         incidentOf("inc-high", [f[2]!], { severity: "high", priority: "P2" }),
       ];
       for (const i of incs) delete i.entities.pools;
-      await store.saveScan({ findings: f, incidents: incs });
+      await store.saveScan({ reassess, findings: f, incidents: incs });
       assert.deepEqual((await store.listIncidents()).map((i) => i.id), ["inc-crit", "inc-high", "inc-low"]);
       assert.deepEqual((await store.listIncidents({ severity: "high" })).map((i) => i.id), ["inc-crit", "inc-high"]);
       assert.deepEqual((await store.listIncidents({ limit: 1 })).map((i) => i.id), ["inc-crit"]);
@@ -290,7 +296,7 @@ for (const backend of backends) {
       const { store } = await freshStore();
       const f1 = minerProcessFinding("web-01", 12);
       // Fails after its findings are written, inside the transaction:
-      await assert.rejects(store.saveScan({ findings: [f1], incidents: [incidentOf("inc-1", [f1])] }, {
+      await assert.rejects(store.saveScan({ reassess, findings: [f1], incidents: [incidentOf("inc-1", [f1])] }, {
         onProgress: (p) => { if (p.phase === "incidents") throw new Error("disk on fire"); },
       }), /disk on fire/);
       assert.deepEqual(await store.getFindings([f1.id]), []);
@@ -298,7 +304,7 @@ for (const backend of backends) {
       // Fails validation before anything is written:
       const bad = { ...incidentOf("inc-bad", [f1]), priority: "P9" } as unknown as ReturnType<typeof incidentOf>;
       const good = incidentOf("inc-good", [f1]);
-      await assert.rejects(store.saveScan({ findings: [f1], incidents: [good, bad] }), (err: unknown) =>
+      await assert.rejects(store.saveScan({ reassess, findings: [f1], incidents: [good, bad] }), (err: unknown) =>
         err instanceof StoreError && err.code === "invalid" && err.message.includes("inc-bad"));
       assert.deepEqual(await store.getFindings([f1.id]), []);
       assert.deepEqual(await store.listScans(), []);
@@ -330,14 +336,14 @@ for (const backend of backends) {
     it("a finding seen again in a grown log is refreshed (later last seen, more evidence), never rolled back", async () => {
       const { store } = await freshStore();
       const first = minerProcessFinding("web-09", 3);
-      await store.saveScan({ findings: [first], incidents: [incidentOf("inc-g1", [first])] });
+      await store.saveScan({ reassess, findings: [first], incidents: [incidentOf("inc-g1", [first])] });
       const grown = { ...first, lastSeen: "2030-01-01T00:00:00.000Z", evidenceCount: first.evidenceCount + 5 };
-      const again = await store.saveScan({ findings: [grown], incidents: [] });
+      const again = await store.saveScan({ reassess, findings: [grown], incidents: [] });
       assert.equal(again.findings.inserted, 0);
       const [stored] = await store.getFindings([first.id]);
       assert.equal(stored!.lastSeen, "2030-01-01T00:00:00.000Z");
       assert.equal(stored!.evidenceCount, first.evidenceCount + 5);
-      await store.saveScan({ findings: [first], incidents: [] }); // the old file scanned again
+      await store.saveScan({ reassess, findings: [first], incidents: [] }); // the old file scanned again
       const [still] = await store.getFindings([first.id]);
       assert.equal(still!.lastSeen, "2030-01-01T00:00:00.000Z");
     });
@@ -345,7 +351,7 @@ for (const backend of backends) {
     it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {
       const { store } = await freshStore();
       const f = minerProcessFinding("web-07", 1);
-      await store.saveScan({ findings: [f], incidents: [incidentOf("inc-a1", [f])] });
+      await store.saveScan({ reassess, findings: [f], incidents: [incidentOf("inc-a1", [f])] });
       await store.assign("inc-a1", "alice", { by: "lead" });
       await store.tickChecklist("inc-a1", "analysis.binary-hash", { by: "alice", answer: "xmrig 6.21, sha256 8c7e…" });
       await store.addNote("inc-a1", "Killed the miner at 03:10", { by: "alice" });
@@ -361,7 +367,7 @@ for (const backend of backends) {
     it("a process killed (SIGKILL) in the middle of saving a scan leaves the database as it was; the next save completes", { timeout: 180_000 }, async () => {
       const { store, db } = await freshStore();
       const seed = minerProcessFinding("web-01", 12);
-      await store.saveScan({ findings: [seed], incidents: [incidentOf("inc-before", [seed])] });
+      await store.saveScan({ reassess, findings: [seed], incidents: [incidentOf("inc-before", [seed])] });
       await store.close();
 
       const count = backend.name === "sqlite" ? 20_000 : 4_000;

@@ -4,7 +4,8 @@
  * Everything here is async because PostgreSQL is; the SQLite backend resolves at once.
  * Every write that belongs to one scan happens in one transaction (see saveScan).
  */
-import type { Entities, Finding, Incident, Severity } from "../model/index.js";
+import type { Campaign, Entities, Finding, Incident, Severity } from "../model/index.js";
+import type { Reassess } from "./merge.js";
 
 export type IncidentStatus = Incident["status"];
 
@@ -22,6 +23,13 @@ export interface ScannedFile {
 export interface ScanInput {
   findings: Finding[];
   incidents: Incident[];
+  /** The scan's campaigns (their incident ids are the scan's; the store maps them to stored incidents). */
+  campaigns?: Campaign[];
+  /**
+   * The playbook re-run over a merged incident's findings (scan/incident.ts makes one). Without it a merge
+   * only links the joining findings and leaves the stored assessment as it was.
+   */
+  reassess?: Reassess;
   /** The files the scan read (empty for stdin or API ingest). */
   files?: ScannedFile[];
   /** Counters the scan wants remembered ("events", "issues", ...). */
@@ -65,6 +73,8 @@ export interface SaveScanResult {
     /** Incoming incidents dropped because every finding in them already belongs to a closed incident. */
     alreadyClosed: string[];
   };
+  /** Campaigns created or grown by this scan (stored ids). */
+  campaigns: string[];
   rescannedFiles: RescannedFile[];
 }
 
@@ -181,6 +191,8 @@ export interface Store {
   listIncidents(query?: ListIncidentsQuery): Promise<Incident[]>;
   /** By full id or by a unique prefix of it; undefined when nothing matches; StoreError "ambiguous" when several do. */
   getIncident(idOrPrefix: string): Promise<Incident | undefined>;
+  /** A stored campaign by id (Incident.campaignId). */
+  getCampaign(id: string): Promise<Campaign | undefined>;
   listFindings(incidentId: string): Promise<Finding[]>;
   getFindings(ids: readonly string[]): Promise<Finding[]>;
   timeline(incidentId: string): Promise<TimelineEntry[]>;

@@ -8,6 +8,7 @@ import type { TestContext } from "node:test";
 import type { Event, ParseIssue } from "../model/index.js";
 import { openBuffer, openFile } from "../sources/input.js";
 import type { ParseContext, Prefilter, Source } from "../sources/types.js";
+import { DetectionEngine } from "../detect/engine.js";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -73,7 +74,7 @@ export async function sniffWith(source: Source, data: string | Uint8Array, path 
   return source.sniff(sample);
 }
 
-import { makeFinding, type Finding } from "../model/index.js";
+import { type Finding } from "../model/index.js";
 import type { Detector } from "../detect/types.js";
 import { loadIntel } from "../intel/index.js";
 import type { Intel } from "../intel/index.js";
@@ -86,19 +87,10 @@ export function testIntel(): Intel {
   return cachedIntel;
 }
 
-/** Run one detector over events (routing applied as the pipeline does) and return its findings. */
+/** Run one detector through the engine (routing, aggregation and allowlist as the pipeline does) and return its findings. */
 export function runDetector(detector: Detector, events: Event[], opts: { intel?: Intel; config?: Partial<DetectConfig> } = {}): Finding[] {
-  const findings: Finding[] = [];
   const config = { ...defaultConfig(), ...opts.config } as DetectConfig;
-  const run = detector.start({ intel: opts.intel ?? testIntel(), config, emit: (d) => findings.push(makeFinding(d)) });
-  const datasets = new Set(detector.routes.datasets ?? []);
-  const categories = detector.routes.categories ?? [];
-  for (const e of events) {
-    const ds = e["event.dataset"];
-    const cats = e["event.category"];
-    const catList = typeof cats === "string" ? [cats] : Array.isArray(cats) ? (cats as string[]) : [];
-    if ((typeof ds === "string" && datasets.has(ds)) || categories.some((c) => catList.includes(c))) run.onEvent(e);
-  }
-  run.finish();
-  return findings;
+  const engine = new DetectionEngine([detector], opts.intel ?? testIntel(), config);
+  for (const e of events) engine.onEvent(e);
+  return engine.finish();
 }

@@ -8,6 +8,7 @@ import {
   type Severity, type Trigger,
 } from "../../model/index.js";
 import { MAX_EVIDENCE } from "../../model/index.js";
+import { evidenceKindOfEvent } from "../evidence-kind.js";
 import { isPrivateIp } from "../../intel/ips.js";
 import type { CorrelationHit, CorrelationRecord } from "./correlation-run.js";
 import { valueStrings } from "./event-view.js";
@@ -221,11 +222,7 @@ export function detectionDraft(rule: CompiledDetectionRule, event: Event): Findi
     tags: rule.meta.tags,
   };
   if (rule.meta.description) draft.description = rule.meta.description.slice(0, 2000);
-  // Without a line or offset the evidence pointer alone cannot tell two records apart.
-  if (evidence.line === undefined && evidence.offset === undefined && evidence.packet === undefined) {
-    const id = event["event.id"];
-    draft.key = `${when}|${typeof id === "string" ? id : ""}`;
-  }
+  draft.kind = evidenceKindOfEvent(event);
   return draft;
 }
 

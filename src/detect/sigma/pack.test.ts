@@ -8,6 +8,7 @@ import type { Event, FindingDraft } from "../../model/index.js";
 import { FindingSchema, makeFinding, WEAK_CONFIDENCE } from "../../model/index.js";
 import { defaultConfig } from "../config.js";
 import type { Intel } from "../../intel/types.js";
+import { DetectionEngine } from "../engine.js";
 import { defaultRuleDirs, loadRules, runRuleTests, sigmaDetector } from "./index.js";
 import type { CompiledRule, LoadResult } from "./types.js";
 
@@ -129,14 +130,20 @@ describe("PB-31 rule pack", () => {
     assert.deepEqual(pod[0]!.entities.images, ["docker.io/metal3d/xmrig:latest"]);
   });
 
-  it("honours the site allowlist of the run's config: domains (with subdomains), IPs/CIDRs, process names", () => {
+  it("the engine's site allowlist silences Sigma findings as it does built-ins: domains (with subdomains), IPs/CIDRs, process globs", () => {
     const config = defaultConfig();
-    config.allowlist = { domains: ["nanopool.org"], ips: ["51.15.0.0/16"], processes: ["xmrig"] };
-    assert.equal(detect(pack.rules, [dns("xmr-eu1.nanopool.org")], config).length, 0);
-    assert.ok(detect(pack.rules, [dns("pool.supportxmr.com")], config).length > 0);
-    assert.equal(detect(pack.rules, [flow(3333, "51.15.67.17")], config).length, 0);
-    assert.equal(detect(pack.rules, [flow(3333, "52.15.67.17")], config).length, 1);
-    assert.equal(detect(pack.rules, [proc("./xmrig --donate-level 1", "/opt/lab/xmrig")], config).length, 0);
+    config.allowlist = { domains: ["nanopool.org"], ips: ["51.15.0.0/16"], processes: ["xmr*"], hosts: [], images: [] };
+    const viaEngine = (events: Event[]) => {
+      const engine = new DetectionEngine([sigmaDetector(pack.rules)], {} as Intel, config);
+      for (const e of events) engine.onEvent(e);
+      return engine.finish();
+    };
+    assert.ok(detect(pack.rules, [dns("xmr-eu1.nanopool.org")], config).length > 0, "the rule itself still matches");
+    assert.equal(viaEngine([dns("xmr-eu1.nanopool.org")]).length, 0);
+    assert.ok(viaEngine([dns("pool.supportxmr.com")]).length > 0);
+    assert.equal(viaEngine([flow(3333, "51.15.67.17")]).length, 0);
+    assert.equal(viaEngine([flow(3333, "52.15.67.17")]).length, 1);
+    assert.equal(viaEngine([proc("./xmrig --donate-level 1", "/opt/lab/xmrig")]).length, 0);
   });
 
   it("reports the multi-region GPU correlation and keeps the single launches (generate: true)", () => {

@@ -9,7 +9,8 @@ function finding(rule: string, kind: "detector" | "sigma", confidence: number, t
   return makeFinding({
     rule: { id: rule, name: rule, kind }, title, trigger: "host", severity: "high", confidence,
     firstSeen: "2026-11-18T21:41:00Z", lastSeen: "2026-11-18T21:41:00Z", entities: { hosts: ["db01"] },
-    observables: [], evidence: [{ file: "x.log", line: ++line }],
+    // A finding is one fact: two findings of one rule differ in what they are about.
+    observables: [{ type: "process", value: title }], evidence: [{ file: "x.log", line: ++line }],
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Finding, Incident } from "../../model/index.js";
+import type { Campaign, Finding, Incident } from "../../model/index.js";
 import type { ScanResult } from "../scan.js";
 import { formatUsd, pick, t, type Lang } from "../../i18n/index.js";
 
@@ -15,6 +15,8 @@ export interface TextOptions {
   /** Findings listed per incident before "... and N more". */
   maxFindings?: number;
   verbose?: boolean;
+  /** The scan's campaigns, shown before the incidents and named on each member. */
+  campaigns?: readonly Campaign[];
 }
 
 const ESC = "\u001b[";
@@ -66,11 +68,20 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
   const max = opts.maxFindings ?? 8;
   const out: string[] = [];
   const byId = new Map(result.findings.map((f) => [f.id, f]));
-  const inIncident = new Set(incidents.flatMap((i) => i.findingIds));
+  const inIncident = new Set<string>();
+  for (const i of incidents) for (const id of i.findingIds) inIncident.add(id);
+  const campaigns = opts.campaigns ?? [];
+  const campaignById = new Map(campaigns.map((c) => [c.id, c]));
 
   if (!result.readSomething) out.push(paint(c, "31", t(lang, "scan.nothingRead")));
   else if (incidents.length === 0) out.push(paint(c, "32", t(lang, "scan.noIncident")));
   else out.push(paint(c, "1", t(lang, "scan.incidents", { count: incidents.length })));
+  for (const camp of campaigns) {
+    out.push("");
+    out.push(paint(c, "1;35", t(lang, "scan.campaignHead", { id: camp.id, machines: camp.scope.machines, incidents: camp.scope.incidents })));
+    out.push(`  ${t(lang, "scope.summary", { hosts: camp.scope.hosts, instances: camp.scope.instances, regions: camp.scope.regions, accounts: camp.scope.accounts, clusters: camp.scope.clusters })}; ${camp.environments.map((e) => t(lang, `environment.${e}`)).join(", ")}`);
+    out.push(`  ${t(lang, "scan.campaignLinks")} ${safe(camp.links.slice(0, 4).map((l) => `${l.kind} ${l.value} (${l.incidents})`).join("; "))}`);
+  }
   for (const inc of incidents) {
     out.push("");
     const sev = paint(c, SEV_COLOR[inc.severity] ?? "0", t(lang, `severity.${inc.severity}`).toUpperCase());
@@ -89,7 +100,8 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
       for (const r of inc.decision.reasons.slice(0, 4)) out.push(`         · ${safe(pick(r, lang))}`);
     }
     for (const e of inc.escalations) out.push(`  ${paint(c, "1;35", t(lang, "scan.escalate"))} → ${safe(pick(e.target, lang))}: ${safe(pick(e.reason, lang))}`);
-    for (const r of inc.related ?? []) out.push(`  ${t(lang, "scan.related")} ${r.id}: ${safe(r.reasons.join("; "))}`);
+    const campaign = inc.campaignId ? campaignById.get(inc.campaignId) : undefined;
+    if (campaign) out.push(`  ${t(lang, "scan.campaign", { id: campaign.id, machines: campaign.scope.machines, incidents: campaign.scope.incidents })}`);
     const done = inc.checklist.filter((i) => i.done).length;
     if (inc.checklist.length) out.push(`  ${t(lang, "scan.checklist", { done, total: inc.checklist.length })}`);
     const fs = overviewOrder(inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined));

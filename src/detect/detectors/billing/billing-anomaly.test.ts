@@ -91,8 +91,8 @@ test("GPU usage appearing in an existing region: a strong spike with its USD imp
   assert.equal(f.firstSeen, `${day(20)}T00:00:00Z`);
   assert.equal(f.lastSeen, `${day(23)}`, "the period end of the last spike day");
   // Evidence: the costliest records of the spike days, pointing at file and line.
-  assert.equal(f.evidence[0]!.file, "ce-daily.json");
-  assert.match(f.evidence[0]!.summary!, /BoxUsage:p3\.16xlarge \$2350\.08 in us-east-1/);
+  assert.ok(f.evidence.every((e) => e.file === "ce-daily.json"));
+  assert.ok(f.evidence.some((e) => /BoxUsage:p3\.16xlarge \$2350\.08 in us-east-1/.test(e.summary ?? "")), "the costliest record is in the sample");
   assert.equal(f.evidenceCount, 6);
 });
 

@@ -152,7 +152,7 @@ export const billingAnomaly: Detector = {
           "billing.gpu": gpuTypes.length > 0,
           "billing.new_regions": clip(newRegions.join(", "), 300),
         },
-        tags: ["billing", ...(gpuTypes.length ? ["gpu"] : []), ...(newRegions.length ? ["new-region"] : [])],
+        tags: ["billing", ...(gpuTypes.length ? ["gpu" as const] : []), ...(newRegions.length ? ["new-region" as const] : [])],
         key: [first.provider, first.account, first.service, days[0]].join("\0"),
       });
     }

@@ -120,7 +120,8 @@ export const cloudAlert: Detector = {
         evidence: [{ ...provenance(event), summary: clip(`${rawType}: ${message ?? type.title}`, 240) }],
         ...(sample ? { sample: true } : {}),
         facts: { "alert.type": type.type, "alert.mining": type.mining, ...(alertId ? { "alert.id": alertId } : {}) },
-        tags: ["provider-alert", provider, ...(type.mining ? [] : ["supporting"]), ...(sample ? ["sample"] : [])],
+        tags: ["provider-alert", provider, ...(type.mining ? [] : ["supporting" as const]), ...(sample ? ["sample" as const] : []),
+          ...credentialTags(type.type)],
         ...(alertId ? { key: alertId } : {}),
       });
     }
@@ -128,3 +129,14 @@ export const cloudAlert: Detector = {
     return { onEvent, finish: () => undefined };
   },
 };
+
+/**
+ * Provider alerts that say credentials were stolen: GuardDuty's instance-credential exfiltration
+ * (used from outside the instance, or outside AWS) and its CredentialAccess family. PB-31 hands these
+ * to PB-16 (Cloud IAM).
+ */
+function credentialTags(type: string): ("credential-theft" | "key-used-externally")[] {
+  if (type.includes("InstanceCredentialExfiltration")) return ["credential-theft", "key-used-externally"];
+  if (type.startsWith("CredentialAccess:")) return ["credential-theft"];
+  return [];
+}

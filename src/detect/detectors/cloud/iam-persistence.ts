@@ -120,7 +120,7 @@ export const iamPersistence: Detector = {
         },
         // new-iam-user / new-access-key are what PB-31's "IAM credentials stolen → PB-16" rule reads.
         tags: ["cloudtrail", "iam-persistence", "iam-credentials",
-          ...(newUsers.length ? ["new-iam-user"] : []), ...(newKeys.length ? ["new-access-key"] : [])],
+          ...(newUsers.length ? ["new-iam-user" as const] : []), ...(newKeys.length ? ["new-access-key" as const] : [])],
         mitre: ["T1496", "T1098", "T1136.003"],
         key: `${principal.key}\0${burst[0]!.timeMs}`,
       });

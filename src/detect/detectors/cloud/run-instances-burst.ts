@@ -127,10 +127,10 @@ export const runInstancesBurst: Detector = {
           "instances.gpu": gpuInstances,
           "instance.types": clip(typeText, 300),
         },
-        tags: ["cloudtrail", "resource-acquisition", ...(big.length > 0 ? ["large-instance-types"] : []),
+        tags: ["cloudtrail", "resource-acquisition", ...(big.length > 0 ? ["large-instance-types" as const] : []),
           // Read by PB-31's insider rule: every launch from the organisation's own network, by a person at the console.
-          ...(orgNetworks.size > 0 && burst.every((l) => l.sourceIp !== undefined && orgNetworks.lookup(l.sourceIp) !== undefined) ? ["org-network"] : []),
-          ...(burst.every((l) => l.console) ? ["console-session"] : [])],
+          ...(orgNetworks.size > 0 && burst.every((l) => l.sourceIp !== undefined && orgNetworks.lookup(l.sourceIp) !== undefined) ? ["org-network" as const] : []),
+          ...(burst.every((l) => l.console) ? ["console-session" as const] : [])],
         key: `${principal.key}\0${burst[0]!.timeMs}`,
       });
     }

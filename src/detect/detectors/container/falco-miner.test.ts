@@ -119,7 +119,7 @@ test("traps: related rules without a miner, look-alike names, the allowlist", ()
   assert.deepEqual(nothing.map((f) => f.title), []);
 
   const allowed = runDetector(falcoMiner, [falco("Drop and execute new binary in container", { "process.name": "xmrig", "process.command_line": "xmrig --bench=1M" })],
-    { config: { allowlist: { domains: [], ips: [], processes: ["xmrig"] } } });
+    { config: { allowlist: { domains: [], ips: [], processes: ["xmrig"], hosts: [], images: [] } } });
   assert.equal(allowed.length, 0, "a site that allowlists a benchmark binary");
 });
 

@@ -98,7 +98,7 @@ export const falcoMiner: Detector = {
         processName: str(event, "process.name"),
         executable: str(event, "process.executable"),
         commandLine: str(event, "process.command_line"),
-      }, ctx.config.allowlist.processes);
+      });
       const minerRule = isMinerRule(rule, tags);
       if (!minerRule && signs.length === 0) return;
 
@@ -127,7 +127,7 @@ export const falcoMiner: Detector = {
         observables: [...observables(event, signs), ...named.observables],
         evidence: [{ ...provenance(event), summary: `${clip(rule, 80)}: ${clip(str(event, "process.command_line") ?? str(event, "message") ?? process, 120)}` }],
         facts: { "falco.rule": rule, "falco.miner_rule": minerRule, ...(signs.length ? { "miner.signs": clip(describeSigns(signs), 200) } : {}) },
-        tags: ["falco", ...(minerRule ? [] : ["supporting"]), ...(inImage ? ["miner-in-image"] : [])],
+        tags: ["falco", ...(minerRule ? [] : ["supporting" as const]), ...(inImage ? ["miner-in-image" as const] : [])],
         ...(inImage ? { mitre: ["T1496", "T1195.002"] } : {}),
         key: `${rule}\0${host}\0${container ?? ""}`,
       });

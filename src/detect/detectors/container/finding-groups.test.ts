@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { FindingDraft } from "../../../model/index.js";
+import type { DetectorDraft } from "../../types.js";
 import { MAX_EVIDENCE } from "../../../model/index.js";
 import { FindingGroups } from "./finding-groups.js";
 
-function draft(n: number, confidence = 0.5): FindingDraft {
+function draft(n: number, confidence = 0.5): DetectorDraft {
   return {
     rule: { id: "t", name: "t", kind: "detector" }, title: `t${n}`, trigger: "container", severity: "low", confidence,
     firstSeen: `2026-11-20T03:${String(n % 60).padStart(2, "0")}:00Z`, lastSeen: `2026-11-20T03:${String(n % 60).padStart(2, "0")}:00Z`,
@@ -14,7 +14,7 @@ function draft(n: number, confidence = 0.5): FindingDraft {
 }
 
 test("records with one key fold: evidence bounded and counted, entities merged, span widened", () => {
-  const out: FindingDraft[] = [];
+  const out: DetectorDraft[] = [];
   const g = new FindingGroups((d) => out.push(d));
   for (let n = 30; n > 0; n--) g.add("k", draft(n, n === 7 ? 0.9 : 0.5));
   assert.equal(out.length, 0, "nothing before flush");
@@ -32,7 +32,7 @@ test("records with one key fold: evidence bounded and counted, entities merged, 
 });
 
 test("past the group cap new keys are emitted at once, never lost", () => {
-  const out: FindingDraft[] = [];
+  const out: DetectorDraft[] = [];
   const g = new FindingGroups((d) => out.push(d), 2);
   g.add("a", draft(1));
   g.add("b", draft(2));

@@ -1,4 +1,5 @@
-import type { Entities, Evidence, FindingDraft } from "../../../model/index.js";
+import type { Entities, Evidence } from "../../../model/index.js";
+import type { DetectorDraft } from "../../types.js";
 import { MAX_EVIDENCE } from "../../../model/index.js";
 import { mergeEntities } from "../common.js";
 
@@ -14,16 +15,16 @@ export const MAX_GROUPS = 10_000;
 export const MAX_ENTITY_VALUES = 200;
 
 export class FindingGroups {
-  private readonly groups = new Map<string, { draft: FindingDraft; strength: number }>();
+  private readonly groups = new Map<string, { draft: DetectorDraft; strength: number }>();
 
-  constructor(private readonly emit: (draft: FindingDraft) => void, private readonly maxGroups = MAX_GROUPS) {}
+  constructor(private readonly emit: (draft: DetectorDraft) => void, private readonly maxGroups = MAX_GROUPS) {}
 
   /**
    * Add one record's draft (with exactly one evidence). When the key exists, the stronger draft's
    * title, severity, confidence and facts win (strength defaults to confidence; ties keep the
    * first), and the rest is merged.
    */
-  add(key: string, draft: FindingDraft, strength = draft.confidence): void {
+  add(key: string, draft: DetectorDraft, strength = draft.confidence): void {
     const group = this.groups.get(key);
     if (!group) {
       if (this.groups.size >= this.maxGroups) { this.emit(draft); return; }
@@ -36,7 +37,7 @@ export class FindingGroups {
     const base = stronger ? draft : existing;
     const observables = [...existing.observables];
     for (const o of draft.observables) if (!observables.some((x) => x.type === o.type && x.value === o.value)) observables.push(o);
-    const merged: FindingDraft = {
+    const merged: DetectorDraft = {
       ...base,
       // The finding id hashes the first evidence: keep the first record's, so the id does not depend on which was stronger.
       ...(existing.key !== undefined ? { key: existing.key } : {}),

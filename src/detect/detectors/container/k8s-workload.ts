@@ -61,7 +61,7 @@ export const k8sWorkload: Detector = {
       const signs: MinerSign[] = [];
       const minerCommands: string[] = [];
       for (const command of strs(event, "process.command_line")) {
-        const found = minerSigns(ctx.intel, { commandLine: command }, ctx.config.allowlist.processes);
+        const found = minerSigns(ctx.intel, { commandLine: command });
         if (found.length === 0) continue;
         minerCommands.push(command);
         for (const s of found) if (!signs.some((x) => x.kind === s.kind && x.value === s.value)) signs.push(s);
@@ -114,7 +114,7 @@ export const k8sWorkload: Detector = {
           ...(minerImages.length ? { "miner.images": clip(minerImages.join(", "), 300) } : {}),
           ...(signs.length ? { "miner.signs": clip(describeSigns(signs), 300) } : {}),
         },
-        tags: ["kubernetes", ...(persistent ? ["persistence"] : []), ...(privileged || hostRoot ? ["node-escape"] : [])],
+        tags: ["kubernetes", ...(persistent ? ["persistence" as const] : []), ...(privileged || hostRoot ? ["node-escape" as const] : [])],
         key,
       }, confidence * 100 + (RESOURCE_RANK[resource] ?? 0));
     }

@@ -40,9 +40,8 @@ export function commandWords(commandLine: string): string[] {
   return commandLine.slice(0, MAX_COMMAND_CHARS).split(/[\s;|&()`'"=<>]+/).filter((w) => w !== "").slice(0, MAX_WORDS);
 }
 
-export function minerSigns(intel: Intel, p: ProcessText, allowedProcesses: readonly string[] = []): MinerSign[] {
+export function minerSigns(intel: Intel, p: ProcessText): MinerSign[] {
   const signs: MinerSign[] = [];
-  const allowed = new Set(allowedProcesses.map((n) => n.toLowerCase()));
   const campaign = new Set(intel.campaignProcessNames.map((n) => n.toLowerCase()));
   const seen = new Set<string>();
   const add = (s: MinerSign): void => {
@@ -59,7 +58,7 @@ export function minerSigns(intel: Intel, p: ProcessText, allowedProcesses: reado
   for (const w of commandWords(command)) names.push(baseName(w));
   for (const raw of names) {
     const name = raw.toLowerCase();
-    if (name === "" || allowed.has(name)) continue;
+    if (name === "") continue;
     const miner = intel.minerByProcessName(name);
     if (miner) add({ kind: "miner-name", value: name, miner: miner.name });
     else if (campaign.has(name)) add({ kind: "campaign-name", value: name });

@@ -1,5 +1,6 @@
-import type { Entities, Event, Evidence, FindingDraft, Observable, Severity } from "../../../model/index.js";
-import { MAX_EVIDENCE, provenance } from "../../../model/index.js";
+import type { Entities, Event, Evidence, Observable, Severity } from "../../../model/index.js";
+import type { DetectorDraft } from "../../types.js";
+import { MAX_EVIDENCE, provenance, sampleEvidence, type FindingTag } from "../../../model/index.js";
 import { mergeEntities, timeOf } from "../common.js";
 
 /**
@@ -70,6 +71,13 @@ export class BoundedMap<K, V> {
     return this.map.values();
   }
 
+  /** Remove the entries `idle` says are done, handing each to `visit` (used by flush() on a stream). */
+  drainWhere(idle: (value: V) => boolean, visit: (key: K, value: V) => void): void {
+    const done: [K, V][] = [];
+    for (const entry of this.map.entries()) if (idle(entry[1])) done.push(entry);
+    for (const [k, v] of done) { this.map.delete(k); visit(k, v); }
+  }
+
   /** Remove every entry, handing each to `visit` (used by finish()). */
   drain(visit: (key: K, value: V) => void): void {
     const all = [...this.map.entries()];
@@ -99,7 +107,8 @@ export class Aggregate {
   lastSeen = "";
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
-  readonly evidence: Evidence[] = [];
+  /** Pointers at the records, compacted to the earliest few and the latest whenever it grows past MAX_EVIDENCE. */
+  evidence: Evidence[] = [];
   entities: Entities = {};
   readonly observables: Observable[] = [];
   private readonly observableKeys = new Set<string>();
@@ -108,7 +117,9 @@ export class Aggregate {
   add(event: Event, summary: string, entities: Entities): void {
     this.count++;
     this.noteTime(timeOf(event));
-    if (this.evidence.length < MAX_EVIDENCE) this.evidence.push({ ...provenance(event), summary });
+    this.evidence.push({ ...provenance(event), summary });
+    // The same sample whatever order the records came in (model/finding.ts sampleEvidence).
+    if (this.evidence.length > MAX_EVIDENCE) this.evidence = sampleEvidence(this.evidence);
     // Entities are merged only while evidence is still being kept: the first records name the
     // machine; later ones of the same key name the same machine, and merging forever would let one
     // key collect unbounded lists.
@@ -136,6 +147,16 @@ export class Aggregate {
       this.observableKeys.add(key);
       this.observables.push(o);
     }
+  }
+
+  /** Event time of the latest record (ms), -Infinity when none had a readable time. */
+  get lastTimeMs(): number {
+    return this.lastMs;
+  }
+
+  /** Whether the latest record is older than the watermark: the window of this aggregate can close. */
+  idleBefore(watermarkMs: number): boolean {
+    return Number.isFinite(this.lastMs) && this.lastMs < watermarkMs;
   }
 
   /** Milliseconds between the first and last record with a readable time (0 when fewer than two). */
@@ -171,20 +192,25 @@ export function addEntity(entities: Entities, kind: keyof Entities, value: strin
 export interface DraftFields {
   title: string;
   description?: string;
-  trigger: FindingDraft["trigger"];
+  trigger: DetectorDraft["trigger"];
   confidence: number;
   facts?: Record<string, string | number | boolean>;
-  tags?: string[];
+  tags?: FindingTag[];
   /** ATT&CK techniques (default T1496 alone). */
   mitre?: string[];
   /** Makes the finding id unique when one record proves several things for one rule. */
   key?: string;
+  /** The kind of evidence, when it differs from the detector's own. */
+  kind?: DetectorDraft["kind"];
+  /** Traffic behind it, where the records say. */
+  bytes?: number;
+  packets?: number;
 }
 
 /** A finding draft from an aggregate: true count, first/last seen, capped evidence, merged entities. */
-export function draftFromAggregate(rule: { id: string; title: string }, agg: Aggregate, fields: DraftFields): FindingDraft {
+export function draftFromAggregate(rule: { id: string; title: string }, agg: Aggregate, fields: DraftFields): DetectorDraft {
   const confidence = roundConfidence(fields.confidence);
-  const draft: FindingDraft = {
+  const draft: DetectorDraft = {
     rule: { id: rule.id, name: rule.title, kind: "detector" },
     title: fields.title,
     trigger: fields.trigger,
@@ -197,6 +223,9 @@ export function draftFromAggregate(rule: { id: string; title: string }, agg: Agg
     evidence: agg.evidence,
     evidenceCount: agg.count,
   };
+  if (fields.kind) draft.kind = fields.kind;
+  if (fields.bytes !== undefined) draft.bytes = fields.bytes;
+  if (fields.packets !== undefined) draft.packets = fields.packets;
   if (fields.description) draft.description = fields.description;
   if (fields.facts) draft.facts = fields.facts;
   if (fields.tags) draft.tags = fields.tags;

@@ -36,7 +36,7 @@ test("CPU over 80% for 45 minutes: one weak finding with the playbook's facts", 
   assert.equal(f.firstSeen, "2026-11-20T00:25:00.000Z");
   assert.equal(f.lastSeen, "2026-11-20T01:10:00.000Z");
   assert.equal(f.evidenceCount, 10);
-  assert.deepEqual(f.evidence[0], { file: "/cases/cpu.csv", line: 27, summary: "CPU 97% on web-01" });
+  assert.deepEqual(f.evidence[0], { file: "/cases/cpu.csv", line: 27, time: "2026-11-20T00:25:00.000Z", summary: "CPU 97% on web-01" });
   assert.deepEqual(f.entities.hosts, ["web-01"]);
 });
 

@@ -3,7 +3,6 @@ import { num, provenance, str } from "../../../model/index.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { clip, entitiesOf, obs, timeOf } from "../common.js";
 import { baseName, commandLineOf } from "./command-line.js";
-import { matchesAny } from "./glob.js";
 import { SeriesTable, hostKeyOf, runDraft, type SeriesInfo } from "./metric-series.js";
 
 /**
@@ -63,8 +62,6 @@ export function createHighCpuDetector(limits: HighCpuLimits = { maxSeries: 4096 
             return;
           }
           const name = str(event, "process.name") ?? baseName(str(event, "process.executable") ?? "");
-          const allow = ctx.config.allowlist.processes;
-          if (matchesAny(allow, name)) return;
           const pid = str(event, "process.pid") ?? "";
           const key = `proc\0${host}\0${pid}\0${name}`;
           // Idle processes never get a series: a snapshot holds hundreds of them. A series starts at the

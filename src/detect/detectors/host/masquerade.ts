@@ -5,7 +5,6 @@ import type { Detector, DetectorContext } from "../../types.js";
 import { clip, entitiesOf, obs } from "../common.js";
 import { Aggregate, BoundedMap, draftFromAggregate } from "./aggregate.js";
 import { analyseCommandLine, baseName, commandLineOf } from "./command-line.js";
-import { matchesAny } from "./glob.js";
 
 /**
  * Miners hide behind system names. Three signals, all named in intel:
@@ -116,8 +115,6 @@ export function createMasqueradeDetector(limits: MasqueradeLimits = { maxKeys: 1
           if (str(event, "event.dataset") === "falco.alerts") return;
           const name = str(event, "process.name") ?? "";
           const executable = str(event, "process.executable") ?? "";
-          const allow = ctx.config.allowlist.processes;
-          if (matchesAny(allow, name) || (executable && matchesAny(allow, baseName(executable)))) return;
           const signals = masqueradeSignals(event, ctx.intel);
           const confidence = scoreMasquerade(signals);
           if (confidence === undefined) return;
@@ -134,6 +131,9 @@ export function createMasqueradeDetector(limits: MasqueradeLimits = { maxKeys: 1
           state.agg.observe([
             ...obs("process", name), ...obs("file", executable), ...obs("hash", str(event, "process.hash.sha256")), ...obs("command-line", cmd),
           ]);
+        },
+        flush(watermarkMs) {
+          byProcess.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
         },
         finish() {
           byProcess.drain((_k, s) => emit(s));

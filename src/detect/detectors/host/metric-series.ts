@@ -1,4 +1,6 @@
-import type { Entities, Evidence, FindingDraft, Observable } from "../../../model/index.js";
+import type { Entities, Evidence, Observable } from "../../../model/index.js";
+import type { DetectorDraft } from "../../types.js";
+import type { FindingTag } from "../../../model/index.js";
 import { BoundedMap, roundConfidence, severityFor } from "./aggregate.js";
 import { SustainedSeries, type SustainOptions, type SustainedRun } from "./sustained.js";
 
@@ -41,8 +43,8 @@ export class SeriesTable {
 
 /** A finding draft for one sustained run. */
 export function runDraft(rule: { id: string; title: string }, info: SeriesInfo, run: SustainedRun, fields: {
-  title: string; description: string; confidence: number; facts: Record<string, string | number | boolean>; tags: string[];
-}): FindingDraft {
+  title: string; description: string; confidence: number; facts: Record<string, string | number | boolean>; tags: FindingTag[];
+}): DetectorDraft {
   const confidence = roundConfidence(fields.confidence);
   return {
     rule: { id: rule.id, name: rule.title, kind: "detector" },

@@ -5,7 +5,6 @@ import type { Detector, DetectorContext } from "../../types.js";
 import { clip, entitiesOf, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "./aggregate.js";
 import { analyseCommandLine, baseName, commandLineOf, type CommandLineAnalysis } from "./command-line.js";
-import { matchesAny } from "./glob.js";
 
 /**
  * A process that is a miner: by its name or executable (intel.minerByProcessName), by miner flags
@@ -103,8 +102,6 @@ export function createMinerProcessDetector(limits: MinerProcessLimits = { maxKey
           const name = str(event, "process.name") ?? "";
           const executable = str(event, "process.executable") ?? "";
           const exeName = executable ? baseName(executable) : "";
-          const allow = ctx.config.allowlist.processes;
-          if (matchesAny(allow, name) || matchesAny(allow, exeName)) return;
           const cmd = commandLineOf(event);
           const analysis = analyseCommandLine(cmd, ctx.intel);
           if (analysis.onlyTextTools) return;
@@ -131,6 +128,9 @@ export function createMinerProcessDetector(limits: MinerProcessLimits = { maxKey
           }
           state.agg.add(event, `${state.name || "process"}${pid ? ` (pid ${pid})` : ""}: ${clip(cmd || executable)} [${hit.indicators.join("; ")}]`, entities);
           state.agg.observe(observablesOf(event, name, executable, cmd, analysis));
+        },
+        flush(watermarkMs) {
+          byProcess.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
         },
         finish() {
           byProcess.drain((_k, s) => emit(s));

@@ -111,7 +111,7 @@ test("traps: private destinations, ordinary ports, site-allowed IPs; the return 
     conn(2, "10.0.0.5", "192.168.1.20", 14444),
     conn(3, "10.0.0.5", "93.184.216.34", 443, stratumShape),
     conn(4, "10.0.0.5", "203.0.113.50", 3333),
-  ], { config: { allowlist: { domains: [], ips: ["203.0.113.0/24"], processes: [] } } });
+  ], { config: { allowlist: { domains: [], ips: ["203.0.113.0/24"], processes: [], hosts: [], images: [] } } });
   assert.deepEqual(none.map((f) => f.title), []);
   const both = runDetector(poolConnectionDetector, [
     conn(1, "10.0.0.5", "198.51.100.20", 4444),

@@ -5,7 +5,7 @@ import { isPrivateIp, normaliseDomain } from "../../../intel/index.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
-import { endpointText, flowSides, localEntities, siteAllowlist } from "./site.js";
+import { endpointText, flowSides, localEntities } from "./site.js";
 
 /**
  * Connections to mining pools in flow records (Zeek conn, Suricata flow, VPC flow logs, pcap flows).
@@ -91,7 +91,6 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
     title: TITLE,
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
-      const site = siteAllowlist(ctx.config);
       let droppedPortOnly = 0;
       const emit = (s: State) => ctx.emit(toDraft(s, droppedPortOnly));
       const strong = new BoundedMap<string, State>(limits.maxStrong, (_k, s) => emit(s));
@@ -101,7 +100,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
         const name = raw ? normaliseDomain(raw) : undefined;
-        if (!name || site.domain(name)) return;
+        if (!name) return;
         const match = ctx.intel.matchDomain(name);
         if (!match) return;
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
@@ -115,7 +114,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
           if (hasCategory(event, "dns") || event["dns.question.name"] !== undefined) { learnFromDns(event); return; }
           const sides = flowSides(event);
           const remote = sides.remote;
-          if (!remote || isPrivateIp(remote) || site.ip(remote)) return;
+          if (!remote || isPrivateIp(remote)) return;
           const port = sides.remotePort;
           const ipMatch = ctx.intel.matchIp(remote);
           const learnedPool = learned.peek(remote);
@@ -148,6 +147,10 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
             `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
             `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`, entities);
           state.agg.observe([...obs("ip", remote), ...obs("port", port), ...obs("domain", state.learned?.domain)]);
+        },
+        flush(watermarkMs) {
+          strong.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
+          portOnly.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
         },
         finish() {
           strong.drain((_k, s) => emit(s));
@@ -218,6 +221,8 @@ function toDraft(s: State, droppedPortOnly: number) {
     confidence,
     facts,
     tags: strongOne ? ["pb-31:1.2:pool"] : ["pb-31:1.2:port", "hint"],
+    ...(s.haveBytes ? { bytes: s.bytesOut + s.bytesIn } : {}),
+    ...(s.havePackets ? { packets: s.packetsOut + s.packetsIn } : {}),
   });
 }
 

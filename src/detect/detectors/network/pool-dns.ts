@@ -5,7 +5,7 @@ import { normaliseDomain } from "../../../intel/index.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { clip, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
-import { flowSides, localEntities, siteAllowlist } from "./site.js";
+import { flowSides, localEntities } from "./site.js";
 
 /**
  * Names of mining pools a machine looks up or talks to: DNS questions (dns.question.name), TLS SNI
@@ -93,7 +93,6 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
     title: TITLE,
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
-      const site = siteAllowlist(ctx.config);
       const emit = (s: State) => ctx.emit(toDraft(s, droppedHints));
       const matched = new BoundedMap<string, State>(limits.maxMatched, (_k, s) => emit(s));
       const hinted = new BoundedMap<string, State>(limits.maxHinted);
@@ -107,7 +106,6 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
           const sides = flowSides(event);
           const client = sides.local ?? (str(event, "host.name") ?? "").toLowerCase();
           for (const { name, channel } of names) {
-            if (site.domain(name)) continue;
             let match = ctx.intel.matchDomain(name);
             // A name no list knows that resolves to a listed mining IP (a pool behind a fresh domain or a CNAME).
             const answerIp = !match && channel === "dns" ? listedAnswer(event, ctx.intel) : undefined;
@@ -139,6 +137,10 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
             if (channel === "http") observables.push(...obs("url", str(event, "url.original")), ...obs("user-agent", str(event, "user_agent.original")));
             state.agg.observe(observables);
           }
+        },
+        flush(watermarkMs) {
+          matched.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
+          hinted.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
         },
         finish() {
           matched.drain((_k, s) => emit(s));

@@ -1,44 +1,12 @@
 import type { Entities, Event } from "../../../model/index.js";
 import { num, str } from "../../../model/index.js";
-import { isPrivateIp, normaliseDomain } from "../../../intel/index.js";
-import { IpTable } from "../../../intel/ips.js";
-import type { DetectConfig } from "../../config.js";
+import { isPrivateIp } from "../../../intel/index.js";
 import { entitiesOf } from "../common.js";
 import { addEntity } from "../host/aggregate.js";
 
 /**
  * Site knowledge and flow orientation for the network detectors.
  */
-
-/** The site allowlist from --config, compiled once per run. */
-export interface SiteAllowlist {
-  domain(name: string): boolean;
-  ip(address: string): boolean;
-}
-
-export function siteAllowlist(config: DetectConfig): SiteAllowlist {
-  const domains = new Set(config.allowlist.domains.map((d) => normaliseDomain(d)).filter((d): d is string => d !== undefined));
-  const ips = new IpTable<true>();
-  for (const ip of config.allowlist.ips) ips.add(ip, true);
-  return {
-    /** "example.com" allows example.com and every name under it (whole labels). */
-    domain(name) {
-      if (domains.size === 0) return false;
-      const n = normaliseDomain(name);
-      if (!n) return false;
-      let at = 0;
-      for (;;) {
-        if (domains.has(at === 0 ? n : n.slice(at))) return true;
-        const dot = n.indexOf(".", at);
-        if (dot === -1) return false;
-        at = dot + 1;
-      }
-    },
-    ip(address) {
-      return ips.size > 0 && ips.lookup(address) !== undefined;
-    },
-  };
-}
 
 /** Which end of a network record is this site's machine and which the far end. */
 export interface FlowSides {

@@ -201,6 +201,9 @@ export function createStratumDetector(limits: StratumLimits = { maxKeys: 10_000 
             ...(sides.remote ? obs("ip", sides.remote) : []), ...obs("port", port), ...obs("domain", domain?.toLowerCase()), ...reading.observables,
           ]);
         },
+        flush(watermarkMs) {
+          streams.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
+        },
         finish() {
           streams.drain((_k, s) => emit(s));
         },
@@ -228,6 +231,7 @@ function toDraft(s: State) {
     confidence: r.confidence,
     facts,
     tags: ["pb-31:1.2:stratum"],
+    kind: r.kind === "ids" ? "sensor-alert" : "payload",
   });
 }
 

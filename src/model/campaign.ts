@@ -1,0 +1,48 @@
+import { z } from "zod";
+import type { Finding } from "./finding.js";
+import { ENVIRONMENTS, ScopeSchema, type Incident } from "./incident.js";
+
+/**
+ * A campaign: incidents that one actor is behind, found through attacker-side entities (a wallet, the
+ * attacker's address or download host, a private pool or proxy, or one public pool used by machines of
+ * the organisation within the correlation window). Incidents stay separate (each keeps its own
+ * environment and PB-31 branch); the campaign counts the scope PB-31's "one machine or many?" asks about.
+ */
+export const CAMPAIGN_LINK_KINDS = ["wallet", "attacker-ip", "download-host", "private-pool", "pool"] as const;
+export type CampaignLinkKind = (typeof CAMPAIGN_LINK_KINDS)[number];
+
+export const CampaignLinkSchema = z.object({
+  kind: z.enum(CAMPAIGN_LINK_KINDS),
+  value: z.string(),
+  /** How many of the campaign's incidents carry it. */
+  incidents: z.number().int(),
+});
+export type CampaignLink = z.infer<typeof CampaignLinkSchema>;
+
+export const CampaignScopeSchema = ScopeSchema.extend({
+  incidents: z.number().int(),
+  /** Machines across the campaign: each incident's hosts or instances, whichever is more. */
+  machines: z.number().int(),
+});
+export type CampaignScope = z.infer<typeof CampaignScopeSchema>;
+
+export const CampaignSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  incidentIds: z.array(z.string()),
+  /** The shared marks, strongest kind first, bounded. */
+  links: z.array(CampaignLinkSchema),
+  scope: CampaignScopeSchema,
+  environments: z.array(z.enum(ENVIRONMENTS)),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+});
+export type Campaign = z.infer<typeof CampaignSchema>;
+
+/**
+ * The incident a stored one becomes once `findings` (its own and the joining ones) are assessed again:
+ * identity, status, assignee and analysts' checklist answers kept from `stored`, everything the evidence
+ * decides (scope, environment, PB-31 path, priority, escalations) decided afresh. The store calls it after
+ * a merge; scan/incident.ts makes it from the playbook.
+ */
+export type Reassess = (findings: Finding[], stored: Incident, campaign?: Pick<Campaign, "id" | "scope">) => Incident;
