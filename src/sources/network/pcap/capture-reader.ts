@@ -88,8 +88,6 @@ function unitsFromTsresol(v: number): number {
 /** recordLength answers: not enough bytes yet to know the length, or the read must stop. */
 const NEED_MORE = -1;
 const STOP = -2;
-/** The most bytes recordLength looks at to decide a length (the classic pcap file header). */
-const PEEK_BYTES = 24;
 
 export class CaptureParser {
   private state: "start" | "pcap" | "pcapng" = "start";
@@ -122,7 +120,8 @@ export class CaptureParser {
     while (this.carryLen > 0) {
       const n = this.recordLength(this.carry, 0, this.carryLen);
       if (n === STOP) return;
-      const want = n === NEED_MORE ? Math.min(PEEK_BYTES, this.carryLen + chunk.length - at) : n;
+      // Without a length yet, take just the header that gives it: never bytes of the next record.
+      const want = n === NEED_MORE ? this.headerBytes() : n;
       const take = Math.min(want - this.carryLen, chunk.length - at);
       if (take > 0) this.appendCarry(chunk, at, take);
       at += take;
@@ -162,6 +161,11 @@ export class CaptureParser {
       : n === NEED_MORE ? "a block header"
       : this.isPacketBlock(this.u32(this.carry, 0)) ? `packet ${this.number + 1}` : "a block";
     this.issue(`the capture ends in the middle of ${what} at offset ${this.consumed} (${this.carryLen} bytes left): the file is truncated`, this.consumed);
+  }
+
+  /** How many bytes recordLength needs to know a record's length in the current state. */
+  private headerBytes(): number {
+    return this.state === "pcap" ? 16 : 12;
   }
 
   private kindOfCarry(): CaptureKind | undefined {

@@ -160,7 +160,7 @@ export function inspectFlow(path: string, flow: Flow, out: Event[]): void {
 /** The events of a finished flow: its Stratum event (if any) and its one flow event. */
 export function flowEvents(path: string, flow: Flow, ctx: ParseContext, out: Event[]): void {
   if (flow.streams && !flow.inspected) inspectFlow(path, flow, out);
-  else if (!flow.streams && (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT)) flow.app.protocol = "dns";
+  else if (flow.transport === "udp" && (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT)) flow.app.protocol = "dns";
   const stratum = flow.app.stratum;
   if (stratum) out.push(stratumEvent(path, flow, stratum));
   const pf = ctx.prefilter;

@@ -67,8 +67,8 @@ export class Flow {
   readonly packets: [number, number] = [0, 0];
   /** IP bytes, [client→server, server→client]. */
   readonly bytes: [number, number] = [0, 0];
-  /** TCP only: [client→server, server→client]. */
-  readonly streams?: [DirectionStream, DirectionStream];
+  /** TCP only, from the first payload on: [client→server, server→client]. */
+  streams?: [DirectionStream, DirectionStream];
   /** A FIN or RST was seen. */
   closed = false;
   synSeq?: number;
@@ -87,6 +87,9 @@ export class Flow {
   /** @internal */ next: Flow | undefined = undefined;
   /** @internal */ lastPacket: number;
   /** @internal */ finSeen = 0;
+  /** @internal Sequence numbers of SYNs seen before the streams exist, per direction (NaN: none). */
+  isn0 = NaN;
+  /** @internal */ isn1 = NaN;
 
   constructor(p: PacketView, clientIsSrc: boolean, hash: number, ref: PacketRef) {
     this.transport = p.protocol === 6 ? "tcp" : "udp";
@@ -106,8 +109,7 @@ export class Flow {
     this.first = ref;
     this.lastTimeMs = ref.timeMs;
     this.lastPacket = ref.packet;
-    if (p.protocol === 6) this.streams = [new DirectionStream(), new DirectionStream()];
-    else this.list = LIST_UDP;
+    if (p.protocol !== 6) this.list = LIST_UDP;
   }
 }
 
@@ -143,6 +145,13 @@ function sameFlow(f: Flow, p: PacketView, hash: number): boolean {
 function clientIsSource(p: PacketView): boolean {
   if (p.protocol === 6 && (p.flags & TCP_SYN) !== 0) return (p.flags & TCP_ACK) === 0;
   return p.srcPort >= p.dstPort;
+}
+
+function newStreams(flow: Flow): [DirectionStream, DirectionStream] {
+  const streams: [DirectionStream, DirectionStream] = [new DirectionStream(), new DirectionStream()];
+  if (!Number.isNaN(flow.isn0)) streams[0].onSyn(flow.isn0);
+  if (!Number.isNaN(flow.isn1)) streams[1].onSyn(flow.isn1);
+  return streams;
 }
 
 /** An intrusive doubly linked list of flows, least recently active first. */
@@ -219,7 +228,7 @@ export class FlowTable {
     flow.bytes[direction] += p.ipLength;
     flow.lastPacket = packet;
     if (Number.isFinite(timeMs)) flow.lastTimeMs = Number.isFinite(flow.lastTimeMs) ? Math.max(flow.lastTimeMs, timeMs) : timeMs;
-    if (flow.streams) this.tcpSegment(flow, direction, p, packet, offset, timeMs);
+    if (tcp) this.tcpSegment(flow, direction, p, packet, offset, timeMs);
     this.lists[flow.list]!.append(flow);
     this.enforceLimits(flow);
   }
@@ -242,10 +251,13 @@ export class FlowTable {
   }
 
   private tcpSegment(flow: Flow, direction: 0 | 1, p: PacketView, packet: number, offset: number, timeMs: number): void {
-    const stream = flow.streams![direction];
     const flags = p.flags;
     if ((flags & TCP_SYN) !== 0) {
-      stream.onSyn(p.seq);
+      // Streams are made at the first payload (most connections of a scan carry none): until then
+      // the initial sequence numbers wait on the flow.
+      if (flow.streams) flow.streams[direction].onSyn(p.seq);
+      else if (direction === 0) { if (Number.isNaN(flow.isn0)) flow.isn0 = p.seq; } // the first SYN fixes it, as onSyn does
+      else if (Number.isNaN(flow.isn1)) flow.isn1 = p.seq;
       if ((flags & TCP_ACK) === 0) flow.synSeq = p.seq;
     }
     if ((flags & (TCP_FIN | TCP_RST)) !== 0) {
@@ -254,6 +266,8 @@ export class FlowTable {
       if ((flags & TCP_RST) !== 0 || flow.finSeen === 3) flow.list = LIST_CLOSED;
     }
     if (p.payloadEnd > p.payloadStart) {
+      if (!flow.streams) flow.streams = newStreams(flow);
+      const stream = flow.streams[direction];
       const seq = (flags & TCP_SYN) !== 0 ? (p.seq + 1) >>> 0 : p.seq;
       this.buffered += stream.onSegment(seq, p.buf, p.payloadStart, p.payloadEnd, packet, offset, timeMs);
       if (stream.full && !flow.inspected && this.onInspect) this.inspect(flow);

@@ -14,6 +14,9 @@ export const KEEP_BYTES = 16 * 1024;
 /** Segments held while waiting for a gap to fill; beyond these they are dropped. */
 const MAX_PENDING_SEGMENTS = 64;
 const FIRST_CAPACITY = 2048;
+const EMPTY = Buffer.alloc(0);
+/** Shared while nothing is held out of order (most streams never hold anything): replaced on first use. */
+const NO_PENDING: PendingSegment[] = [];
 
 /** Where a byte of a stream came from: packet number, file offset and time of its segment. */
 export interface PacketRef {
@@ -42,7 +45,7 @@ export class DirectionStream {
   /** Stored bytes are store[0, stored). Grown by doubling up to KEEP_BYTES. */
   private store: Buffer | undefined;
   private marks: Mark[] = [];
-  private pending: PendingSegment[] = [];
+  private pending: PendingSegment[] = NO_PENDING;
   private pendingBytes = 0;
   private nextSeq: number | undefined;
   /** Bytes stored (at most KEEP_BYTES). */
@@ -91,6 +94,7 @@ export class DirectionStream {
     if (d > 0) {
       // Held only while it could still land inside the kept window.
       if (this.pending.length < MAX_PENDING_SEGMENTS && this.stored + this.pendingBytes + length <= KEEP_BYTES) {
+        if (this.pending === NO_PENDING) this.pending = [];
         this.pending.push({ seq, payload: Buffer.from(b.subarray(start, end)), ref: { packet, offset, timeMs } });
         this.pendingBytes += length;
       }
@@ -106,7 +110,7 @@ export class DirectionStream {
     if (this.pending.length === 0) return;
     this.pending.sort((a, b) => seqDiff(a.seq, b.seq));
     const held = this.pending;
-    this.pending = [];
+    this.pending = NO_PENDING;
     this.pendingBytes = 0;
     for (const p of held) {
       const d = seqDiff(p.seq, this.nextSeq!);
@@ -121,7 +125,7 @@ export class DirectionStream {
     const freed = this.memory;
     this.store = undefined;
     this.marks = [];
-    this.pending = [];
+    this.pending = NO_PENDING;
     this.pendingBytes = 0;
     this.stored = 0;
     this.released = true;
@@ -130,7 +134,7 @@ export class DirectionStream {
 
   /** The stored bytes, in order (a view: valid until more data is stored). */
   bytes(): Buffer {
-    return this.store ? this.store.subarray(0, this.stored) : Buffer.alloc(0);
+    return this.store ? this.store.subarray(0, this.stored) : EMPTY;
   }
 
   /** The packet that carried stream byte `at`. */
