@@ -18,7 +18,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
-import { IssueReporter } from "../common.js";
+import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter } from "../common.js";
 import { CaptureParser, captureKind } from "./capture-reader.js";
 import { PacketView, decodeInto } from "./decode.js";
 import { DNS_PORT, FORMAT, dnsEvent, flowEvents, inspectFlow } from "./events.js";
@@ -57,6 +57,16 @@ export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowL
 export const pcapSource: Source = {
   id: FORMAT,
   title: "Packet captures (pcap, pcapng): flows, Stratum, HTTP, TLS SNI and DNS",
+  // Prefilter: flows without Stratum are skipped unless their server's address or port could matter
+  // (events.ts flowEvents); DNS messages unless their question name could (events.ts dnsEvent).
+  // Stratum, HTTP and TLS events are always built.
+  emits: [
+    { dataset: "pcap.flow", categories: CATEGORY_NETWORK, sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"] },
+    { dataset: "pcap.stratum", categories: CATEGORY_NETWORK, sigma: ["stratum"] },
+    { dataset: "pcap.http", categories: CATEGORY_NETWORK, sigma: ["proxy", "webserver"] },
+    { dataset: "pcap.tls", categories: CATEGORY_NETWORK, sigma: ["tls"] },
+    { dataset: "pcap.dns", categories: CATEGORY_DNS, sigma: ["dns_query", "dns"], prefilter: ["domain"] },
+  ],
   sniff: (sample: Sample) => (captureKind(sample.bytes) ? 0.99 : 0),
   parse: (input, ctx) => parsePcap(input, ctx),
 };
