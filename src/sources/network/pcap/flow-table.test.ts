@@ -112,3 +112,14 @@ test("with an inspector, streams are read once a direction is full and at the by
   assert.equal(big.streams![0].delivered, 20 * 1024 + 1);
   assert.equal(inspected.filter((s) => s.startsWith("10.0.1.1 ")).length, 1, "a flow is read once");
 });
+
+test("many flows that differ in one address word or port each stay a flow of their own", () => {
+  const done: Flow[] = [];
+  const t = new FlowTable((f) => done.push(f), { maxFlows: 100_000, maxBufferedBytes: 1 << 20 });
+  let n = 0;
+  for (let a = 0; a < 50; a++) for (let port = 1000; port < 1200; port++) t.add(udp(`10.1.${a}.7`, port, "10.0.0.1", 53), at(++n, 0));
+  for (let a = 0; a < 50; a++) for (let port = 1000; port < 1200; port++) t.add(udp("10.0.0.1", 53, `10.1.${a}.7`, port), at(++n, 1));
+  assert.equal(t.size, 10_000);
+  t.finishAll();
+  assert.ok(done.every((f) => f.packets[0] === 1 && f.packets[1] === 1 && f.server.port === 53));
+});

@@ -14,10 +14,11 @@
  * byte budget, those of the least recently active flows first; the flow itself goes on counting.
  * Without one (tests reading streams whole), the byte budget finishes flows early instead.
  *
- * Speed: flows are found by a hash of the address words and ports in a fixed bucket array and
+ * Speed: flows are found by a seeded hash of the address words and ports in a fixed bucket array and
  * kept in intrusive least-recently-active lists (one per timeout), so a packet costs no
  * allocation and no string: address text is made once, when a flow starts.
  */
+import { randomInt } from "node:crypto";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, viewOf, type DecodedPacket, type PacketView } from "./decode.js";
 import type { StratumSummary } from "./stratum.js";
 import { DirectionStream, type PacketRef } from "./tcp-stream.js";
@@ -113,14 +114,33 @@ export class Flow {
   }
 }
 
-/** Order-independent hash of a packet's two endpoints and protocol. */
-function tupleHash(p: PacketView): number {
-  const a = Math.imul(p.s0 ^ Math.imul(p.s1, 0x9e3779b1) ^ Math.imul(p.s2, 0x85ebca6b) ^ Math.imul(p.s3, 0xc2b2ae35) ^ p.srcPort, 0x27d4eb2f);
-  const b = Math.imul(p.d0 ^ Math.imul(p.d1, 0x9e3779b1) ^ Math.imul(p.d2, 0x85ebca6b) ^ Math.imul(p.d3, 0xc2b2ae35) ^ p.dstPort, 0x27d4eb2f);
-  let h = (a + b + p.protocol) | 0;
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  return h ^ (h >>> 12);
+/** One murmur3 (32-bit) round: mix word `k` into hash `h`. */
+function mixWord(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** murmur3's finaliser: every input bit moves every output bit. */
+function finalMix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * Order-independent hash of a packet's two endpoints and protocol, seeded per table: addresses
+ * and ports in a capture are chosen by whoever sent the packets, and a fixed hash would let them
+ * pile every flow into one bucket (each packet then walks the whole chain).
+ */
+function tupleHash(p: PacketView, seed: number): number {
+  const a = finalMix(mixWord(mixWord(mixWord(mixWord(mixWord(seed, p.s0), p.s1), p.s2), p.s3), p.srcPort));
+  const b = finalMix(mixWord(mixWord(mixWord(mixWord(mixWord(seed, p.d0), p.d1), p.d2), p.d3), p.dstPort));
+  return finalMix((a + b + p.protocol) | 0);
 }
 
 function srcIsClient(f: Flow, p: PacketView): boolean {
@@ -177,6 +197,7 @@ export class FlowTable {
   private readonly mask: number;
   private readonly lists = [new FlowList(), new FlowList(), new FlowList()];
   private readonly timeouts: number[];
+  private readonly seed = randomInt(0x7fffffff);
   private count = 0;
   private buffered = 0;
   /** Latest capture time seen: the clock idle flows are judged by. */
@@ -204,7 +225,7 @@ export class FlowTable {
 
   /** Account one decoded packet. */
   addView(p: PacketView, packet: number, offset: number, timeMs: number): void {
-    const hash = tupleHash(p);
+    const hash = tupleHash(p, this.seed);
     const slot = hash & this.mask;
     let flow = this.buckets[slot];
     while (flow && !sameFlow(flow, p, hash)) flow = flow.bucketNext;
