@@ -353,3 +353,20 @@ test("the source declares every dataset it emits, with the categories its events
   }
   assert.deepEqual([...seen].sort(), ["pcap.dns", "pcap.flow", "pcap.stratum", "pcap.tls"]);
 });
+
+test("hostile bytes: 300 seeded corruptions of a real capture never throw, and each ends quickly", async (t) => {
+  const pcap = fixture(t, "nesfit-zec-eu1.nanopool.org", "pcapng");
+  if (!pcap) return;
+  const original = readFileSync(pcap);
+  let seed = 12345;
+  const random = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
+  const started = Date.now();
+  for (let round = 0; round < 300; round++) {
+    const data = Buffer.from(original);
+    // Past the section and interface headers most of the time, so packets and their headers get hit.
+    for (let i = 0, n = 1 + random(8); i < n; i++) data[random(4) === 0 ? random(64) : 64 + random(data.length - 64)] = random(256);
+    const { issues } = await parseWith(pcapSource, data, `fuzz-${round}.pcapng`);
+    assert.ok(issues.length <= 201, `round ${round}: ${issues.length} issues`);
+  }
+  assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
+});
