@@ -13,21 +13,17 @@
 export const KEEP_BYTES = 16 * 1024;
 /** Segments held while waiting for a gap to fill; beyond these they are dropped. */
 const MAX_PENDING_SEGMENTS = 64;
-const FIRST_CAPACITY = 2048;
+const FIRST_CAPACITY = 512;
 const EMPTY = Buffer.alloc(0);
 /** Shared while nothing is held out of order (most streams never hold anything): replaced on first use. */
 const NO_PENDING: PendingSegment[] = [];
+const NO_MARKS = new Float64Array(0);
 
 /** Where a byte of a stream came from: packet number, file offset and time of its segment. */
 export interface PacketRef {
   packet: number;
   offset: number;
   timeMs: number;
-}
-
-interface Mark extends PacketRef {
-  /** Stream position of the segment's first stored byte. */
-  at: number;
 }
 
 interface PendingSegment {
@@ -44,7 +40,13 @@ export function seqDiff(a: number, b: number): number {
 export class DirectionStream {
   /** Stored bytes are store[0, stored). Grown by doubling up to KEEP_BYTES. */
   private store: Buffer | undefined;
-  private marks: Mark[] = [];
+  /**
+   * Where each stored segment starts and which packet carried it, packed four numbers a segment
+   * (stream position, packet, file offset, time) in one array: an object per segment was most of
+   * a busy flow's memory.
+   */
+  private marks: Float64Array = NO_MARKS;
+  private markCount = 0;
   private pending: PendingSegment[] = NO_PENDING;
   private pendingBytes = 0;
   private nextSeq: number | undefined;
@@ -124,7 +126,8 @@ export class DirectionStream {
   release(): number {
     const freed = this.memory;
     this.store = undefined;
-    this.marks = [];
+    this.marks = NO_MARKS;
+    this.markCount = 0;
     this.pending = NO_PENDING;
     this.pendingBytes = 0;
     this.stored = 0;
@@ -139,15 +142,15 @@ export class DirectionStream {
 
   /** The packet that carried stream byte `at`. */
   refAt(at: number): PacketRef | undefined {
+    const m = this.marks;
     let lo = 0;
-    let hi = this.marks.length - 1;
-    let found: Mark | undefined;
+    let hi = this.markCount - 1;
+    let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const m = this.marks[mid]!;
-      if (m.at <= at) { found = m; lo = mid + 1; } else hi = mid - 1;
+      if (m[mid * 4]! <= at) { found = mid; lo = mid + 1; } else hi = mid - 1;
     }
-    return found ? { packet: found.packet, offset: found.offset, timeMs: found.timeMs } : undefined;
+    return found < 0 ? undefined : { packet: m[found * 4 + 1]!, offset: m[found * 4 + 2]!, timeMs: m[found * 4 + 3]! };
   }
 
   /** Append b[start, end) to the stream (in order); store what fits in the kept window. */
@@ -160,11 +163,24 @@ export class DirectionStream {
       this.reserve(this.stored + take);
       // A copy: the capture's read buffer is reused for the next chunk.
       b.copy(this.store!, this.stored, start, start + take);
-      this.marks.push({ at: this.stored, packet, offset, timeMs });
+      this.mark(this.stored, packet, offset, timeMs);
       this.stored += take;
     }
     this.delivered += length;
     this.nextSeq = (this.nextSeq! + length) >>> 0;
+  }
+
+  private mark(at: number, packet: number, offset: number, timeMs: number): void {
+    if ((this.markCount + 1) * 4 > this.marks.length) {
+      const grown = new Float64Array(Math.max(16, this.marks.length * 2));
+      grown.set(this.marks);
+      this.marks = grown;
+    }
+    const i = this.markCount++ * 4;
+    this.marks[i] = at;
+    this.marks[i + 1] = packet;
+    this.marks[i + 2] = offset;
+    this.marks[i + 3] = timeMs;
   }
 
   private reserve(size: number): void {
@@ -172,7 +188,9 @@ export class DirectionStream {
     if (size <= have) return;
     let capacity = Math.max(have * 2, FIRST_CAPACITY);
     while (capacity < size) capacity *= 2;
-    const grown = Buffer.allocUnsafe(Math.min(capacity, KEEP_BYTES));
+    // Not from Node's shared pool: a small pooled slice would keep its whole 8 KiB slab alive as
+    // long as the flow lives.
+    const grown = Buffer.allocUnsafeSlow(Math.min(capacity, KEEP_BYTES));
     if (this.store) this.store.copy(grown, 0, 0, this.stored);
     this.store = grown;
   }
