@@ -17,7 +17,7 @@ const FIRST_CAPACITY = 512;
 const EMPTY = Buffer.alloc(0);
 /** Shared while nothing is held out of order (most streams never hold anything): replaced on first use. */
 const NO_PENDING: PendingSegment[] = [];
-const NO_MARKS = new Float64Array(0);
+const NO_MARKS: number[] = [];
 
 /** Where a byte of a stream came from: packet number, file offset and time of its segment. */
 export interface PacketRef {
@@ -42,10 +42,11 @@ export class DirectionStream {
   private store: Buffer | undefined;
   /**
    * Where each stored segment starts and which packet carried it, packed four numbers a segment
-   * (stream position, packet, file offset, time) in one array: an object per segment was most of
-   * a busy flow's memory.
+   * (stream position, packet, file offset, time) in one array of doubles: an object per segment
+   * was most of a busy flow's memory (a typed array would be one more off-heap buffer per stream,
+   * which makes the garbage collector run more often).
    */
-  private marks: Float64Array = NO_MARKS;
+  private marks: number[] = NO_MARKS;
   private markCount = 0;
   private pending: PendingSegment[] = NO_PENDING;
   private pendingBytes = 0;
@@ -171,16 +172,9 @@ export class DirectionStream {
   }
 
   private mark(at: number, packet: number, offset: number, timeMs: number): void {
-    if ((this.markCount + 1) * 4 > this.marks.length) {
-      const grown = new Float64Array(Math.max(16, this.marks.length * 2));
-      grown.set(this.marks);
-      this.marks = grown;
-    }
-    const i = this.markCount++ * 4;
-    this.marks[i] = at;
-    this.marks[i + 1] = packet;
-    this.marks[i + 2] = offset;
-    this.marks[i + 3] = timeMs;
+    if (this.marks === NO_MARKS) this.marks = [];
+    this.marks.push(at, packet, offset, timeMs);
+    this.markCount++;
   }
 
   private reserve(size: number): void {
