@@ -346,16 +346,6 @@ export class CaptureParser {
   }
 }
 
-/** Read every packet of an input through `onPacket`; issues go to `issue` with their file offset. */
-export async function scanCapture(input: Input, onPacket: (p: PacketRecord) => void, issue: CaptureIssue): Promise<void> {
-  const parser = new CaptureParser(onPacket, issue);
-  for await (const c of input.stream()) {
-    parser.push(Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
-    if (parser.done) return;
-  }
-  parser.end();
-}
-
 /**
  * Packets as objects, one at a time (tests and tools; the source uses CaptureParser directly).
  * The generator ends at the end of input or at the first unrecoverable corruption.
