@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openBuffer } from "../../input.js";
-import { captureKind, readCapture, type CapturedPacket } from "./capture-reader.js";
+import { CaptureParser, captureKind, readCapture, type CapturedPacket } from "./capture-reader.js";
 import { pcapFile, pcapngFile, tcpFrame, udpFrame, SYN } from "../test-helpers/packets.js";
 
 async function read(data: Buffer): Promise<{ packets: CapturedPacket[]; issues: { message: string; offset: number }[] }> {
@@ -119,4 +119,48 @@ test("bytes that are no capture are one issue, not a crash", async () => {
   assert.equal(r.issues.length, 1);
   assert.match(r.issues[0]!.message, /not a pcap or pcapng file/);
   assert.equal(captureKind(Buffer.from("#separator \\x09\n")), undefined);
+});
+
+/** Every packet (number, offset, time, bytes) and issue of a capture fed in chunks of `size` bytes. */
+function parseInChunks(file: Buffer, size: number): { packets: string[]; issues: string[] } {
+  const packets: string[] = [];
+  const issues: string[] = [];
+  const parser = new CaptureParser(
+    (p) => packets.push(`${p.number}@${p.offset} t=${p.timeMs} link=${p.linkType} ${p.buf.toString("hex", p.start, p.end)}`),
+    (message, offset) => issues.push(`${offset}: ${message}`),
+  );
+  for (let at = 0; at < file.length && !parser.done; at += size) parser.push(file.subarray(at, at + size));
+  parser.end();
+  return { packets, issues };
+}
+
+test("records cut by chunk boundaries anywhere (headers, bodies, file header) read the same as whole", () => {
+  const frames = [frameA, frameB, frameA, frameB];
+  const pcap = pcapFile(frames.map((frame, i) => ({ frame, time: 1700000000 + i })), { bigEndian: true });
+  const ng = pcapngFile([{ linkType: 1 }, { linkType: 1, tsresol: 9 }], frames.map((frame, i) => ({ iface: i % 2, frame, time: 1700000000 + i })));
+  for (const file of [pcap, ng]) {
+    const whole = parseInChunks(file, file.length);
+    assert.equal(whole.packets.length, 4);
+    assert.deepEqual(whole.issues, []);
+    for (let size = 1; size <= 70; size++) assert.deepEqual(parseInChunks(file, size), whole, `chunks of ${size} bytes`);
+    // Cut anywhere inside the last record: the packets before it and one "truncated" issue, whatever the chunking.
+    const cut = file.subarray(0, file.length - 5);
+    for (const size of [1, 7, 64, cut.length]) {
+      const r = parseInChunks(cut, size);
+      assert.equal(r.packets.length, 3, `chunks of ${size}`);
+      assert.deepEqual(r.packets, whole.packets.slice(0, 3));
+      assert.equal(r.issues.length, 1);
+      assert.match(r.issues[0]!, /middle of packet 4 .*truncated/);
+    }
+  }
+});
+
+test("a corrupt length seen in a later chunk stops the parser; later chunks are ignored", () => {
+  const file = pcapFile([{ frame: frameA, time: 1 }, { frame: frameB, time: 2 }, { frame: frameA, time: 3 }]);
+  const second = 24 + 16 + frameA.length;
+  file.writeUInt32LE(0x7ffffff0, second + 8);
+  const r = parseInChunks(file, 10);
+  assert.equal(r.packets.length, 1);
+  assert.equal(r.issues.length, 1);
+  assert.match(r.issues[0]!, new RegExp(`^${second}: packet 2 at offset ${second} claims`));
 });

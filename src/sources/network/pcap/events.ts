@@ -100,71 +100,79 @@ function stratumEvent(path: string, flow: Flow, s: StratumSummary): Event {
   return ev;
 }
 
-/** JSON-RPC bodies of HTTP messages (getwork rides on HTTP POST) as messages for the Stratum summary. */
-function httpJsonMessages(flow: Flow, messages: HttpMessage[], direction: 0 | 1): JsonMessage[] {
-  const out: JsonMessage[] = [];
+/** JSON-RPC bodies of HTTP messages (getwork rides on HTTP POST), added to `into` as messages for the Stratum summary. */
+function httpJsonMessages(flow: Flow, messages: HttpMessage[], direction: 0 | 1, into: JsonMessage[]): void {
   for (const m of messages) {
     const text = m.body.toString("utf8").trim();
     if (!text.startsWith("{")) continue;
     const obj = parseObject(text);
-    if (obj) out.push({ obj, direction, ref: flow.streams![direction].refAt(m.at), at: m.at });
+    if (obj) into.push({ obj, direction, ref: flow.streams![direction].refAt(m.at), at: m.at });
   }
-  return out;
 }
 
-/** All events of a finished flow. */
-export function flowEvents(path: string, flow: Flow, ctx: ParseContext, out: Event[]): void {
+/**
+ * Read the first bytes of a TCP flow: a TLS ClientHello, HTTP messages or mining JSON-RPC.
+ * The HTTP and TLS events go to `out` now (they stand for a moment of the flow, not its whole);
+ * the protocol and the Stratum summary stay on `flow.app` for the flow's finish, whose events
+ * carry the whole flow's counters. Called once per flow: when a direction's kept bytes are full,
+ * when the flow table needs the memory back, or at the flow's finish.
+ */
+export function inspectFlow(path: string, flow: Flow, out: Event[]): void {
+  if (!flow.streams) return;
+  const [c2s, s2c] = flow.streams;
+  const clientBytes = c2s.bytes();
+  const messages: JsonMessage[] = [];
   let protocol: string | undefined;
-  let stratum: StratumSummary | undefined;
-  const appEvents: Event[] = [];
-  if (flow.streams) {
-    const [c2s, s2c] = flow.streams;
-    const clientBytes = c2s.bytes();
-    const messages: JsonMessage[] = [];
-    if (looksLikeTlsHandshake(clientBytes)) {
-      protocol = "tls";
-      const hello = parseClientHello(clientBytes);
-      if (hello) {
-        const ev = eventFor(path, "pcap.tls", flow);
-        stamp(ev, c2s.firstData);
-        ev["network.protocol"] = "tls";
-        if (hello.serverName) {
-          ev["tls.client.server_name"] = hello.serverName;
-          if (!isIpAddress(hello.serverName)) ev["destination.domain"] = hello.serverName;
-        }
-        put(ev, "minerhunt.tls.alpn", hello.alpn);
-        put(ev, "minerhunt.tls.client_max_version", hello.version);
-        appEvents.push(ev);
+  if (looksLikeTlsHandshake(clientBytes)) {
+    protocol = "tls";
+    const hello = parseClientHello(clientBytes);
+    if (hello) {
+      const ev = eventFor(path, "pcap.tls", flow);
+      stamp(ev, c2s.firstData);
+      ev["network.protocol"] = "tls";
+      if (hello.serverName) {
+        ev["tls.client.server_name"] = hello.serverName;
+        if (!isIpAddress(hello.serverName)) ev["destination.domain"] = hello.serverName;
       }
-    } else if (looksLikeHttpRequest(clientBytes)) {
-      protocol = "http";
-      const requests = parseHttpMessages(clientBytes, "request");
-      const responses = parseHttpMessages(s2c.bytes(), "response", requests.map((r) => r.method ?? ""));
-      requests.forEach((req, i) => appEvents.push(httpEvent(path, flow, req, responses[i])));
-      messages.push(...httpJsonMessages(flow, requests, 0), ...httpJsonMessages(flow, responses, 1));
-    } else {
-      messages.push(...jsonLines(c2s, 0), ...jsonLines(s2c, 1));
+      put(ev, "minerhunt.tls.alpn", hello.alpn);
+      put(ev, "minerhunt.tls.client_max_version", hello.version);
+      out.push(ev);
     }
-    stratum = summariseStratum(messages);
-    if (stratum) {
-      protocol ??= "stratum";
-      appEvents.unshift(stratumEvent(path, flow, stratum));
-    }
-  } else if (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT) {
-    protocol = "dns";
+  } else if (looksLikeHttpRequest(clientBytes)) {
+    protocol = "http";
+    const requests = parseHttpMessages(clientBytes, "request");
+    const responses = parseHttpMessages(s2c.bytes(), "response", requests.map((r) => r.method ?? ""));
+    requests.forEach((req, i) => out.push(httpEvent(path, flow, req, responses[i])));
+    httpJsonMessages(flow, requests, 0, messages);
+    httpJsonMessages(flow, responses, 1, messages);
+  } else {
+    jsonLines(c2s, 0, messages);
+    jsonLines(s2c, 1, messages);
   }
+  const stratum = summariseStratum(messages);
+  if (stratum) {
+    flow.app.stratum = stratum;
+    protocol ??= "stratum";
+  }
+  if (protocol) flow.app.protocol = protocol;
+}
 
+/** The events of a finished flow: its Stratum event (if any) and its one flow event. */
+export function flowEvents(path: string, flow: Flow, ctx: ParseContext, out: Event[]): void {
+  if (flow.streams && !flow.inspected) inspectFlow(path, flow, out);
+  else if (flow.transport === "udp" && (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT)) flow.app.protocol = "dns";
+  const stratum = flow.app.stratum;
+  if (stratum) out.push(stratumEvent(path, flow, stratum));
   const pf = ctx.prefilter;
   if (pf && !stratum && !endpointMatters(pf, flow.server.ip, flow.server.port)) {
     ctx.skipped();
-  } else {
-    const ev = eventFor(path, "pcap.flow", flow);
-    stamp(ev, flow.first);
-    flowCounters(ev, flow);
-    put(ev, "network.protocol", protocol);
-    out.push(ev);
+    return;
   }
-  out.push(...appEvents);
+  const ev = eventFor(path, "pcap.flow", flow);
+  stamp(ev, flow.first);
+  flowCounters(ev, flow);
+  put(ev, "network.protocol", flow.app.protocol);
+  out.push(ev);
 }
 
 /** A pcap.dns event for a DNS message in a UDP packet; issues for malformed ones. */

@@ -303,3 +303,70 @@ test("HTTP bodies that are not JSON are counted, not copied", async () => {
   assert.equal(http["http.request.body.bytes"], form.length);
   assert.equal(events.filter((e) => e["event.dataset"] === "pcap.stratum").length, 0);
 });
+
+test("a long mining connection is one flow event and one Stratum event, whatever its length", async () => {
+  const login = '{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge","pass":"x","agent":"XMRig/6.21.0"}}\n';
+  const job = (i: number) => `{"jsonrpc":"2.0","method":"job","params":{"blob":"${"0e".repeat(38)}${i.toString(16).padStart(8, "0")}","job_id":"${i}","target":"b88d0600"}}\n`;
+  const submit = (i: number) => `{"id":${i + 2},"jsonrpc":"2.0","method":"submit","params":{"id":"s1","job_id":"${i}","nonce":"00000000","result":"${"ab".repeat(32)}"}}\n`;
+  const exchanges: { from: "client" | "server"; data: string }[] = [{ from: "client", data: login }];
+  for (let i = 0; i < 2000; i++) exchanges.push({ from: "server", data: job(i) }, { from: "client", data: submit(i) });
+  const frames = tcpConversation({ ip: "10.0.0.9", port: 50200 }, { ip: "185.71.66.20", port: 14444 }, exchanges);
+  const { events, issues } = await parseWith(pcapSource, pcapFile(frames), "long.pcap");
+  assert.deepEqual(issues, []);
+  assert.deepEqual(events.map((e) => e["event.dataset"]).sort(), ["pcap.flow", "pcap.stratum"]);
+  const flow = events.find((e) => e["event.dataset"] === "pcap.flow")!;
+  assert.equal(flow["source.packets"], 2 + 1 + 2000 + 2, "SYN, ACK, login, submits, FIN, last ACK");
+  assert.equal(flow["destination.packets"], 1 + 2000 + 1, "SYN-ACK, jobs, FIN");
+  assert.equal(flow["network.protocol"], "stratum");
+  const s = events.find((e) => e["event.dataset"] === "pcap.stratum")!;
+  assert.deepEqual(s["minerhunt.stratum.methods"], ["login", "job", "submit"]);
+  assert.equal(s["minerhunt.stratum.agent"], "XMRig/6.21.0");
+  assert.equal(s["source.packets"], flow["source.packets"], "the Stratum event carries the whole flow's counters");
+  assert.equal(s["minerhunt.packet"], 4);
+});
+
+test("an HTTP download longer than the kept bytes: one request event, read as soon as the kept bytes were full", async () => {
+  const body = "z".repeat(200_000);
+  const frames = tcpConversation({ ip: "10.0.0.9", port: 50300 }, { ip: "198.51.100.9", port: 80 }, [
+    { from: "client", data: "GET /xmrig.tar.gz HTTP/1.1\r\nHost: downloads.example\r\nUser-Agent: curl/8.5.0\r\n\r\n" },
+    ...Array.from({ length: 100 }, (_, i) => ({ from: "server" as const, data: (i === 0 ? `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n` : "") + body.slice(i * 2000, (i + 1) * 2000) })),
+  ]);
+  const { events } = await parseWith(pcapSource, pcapFile(frames), "download.pcap");
+  assert.deepEqual(events.map((e) => e["event.dataset"]), ["pcap.http", "pcap.flow"], "the request event comes before the flow ends");
+  assert.equal(events[0]!["url.original"], "/xmrig.tar.gz");
+  assert.equal(events[0]!["http.response.status_code"], 200);
+  assert.equal(events[1]!["network.protocol"], "http");
+  assert.equal(events[1]!["destination.packets"], 1 + 100 + 1);
+});
+
+test("the source declares every dataset it emits, with the categories its events carry", async (t) => {
+  const declared = new Map((pcapSource.emits ?? []).map((d) => [d.dataset, d.categories]));
+  assert.deepEqual([...declared.keys()].sort(), ["pcap.dns", "pcap.flow", "pcap.http", "pcap.stratum", "pcap.tls"]);
+  const pcap = fixture(t, "nesfit-cgminer.s0", "pcapng");
+  if (!pcap) return;
+  const { events } = await parseFileWith(pcapSource, pcap);
+  const seen = new Set<string>();
+  for (const e of events) {
+    const dataset = String(e["event.dataset"]);
+    seen.add(dataset);
+    assert.deepEqual(e["event.category"], declared.get(dataset), dataset);
+  }
+  assert.deepEqual([...seen].sort(), ["pcap.dns", "pcap.flow", "pcap.stratum", "pcap.tls"]);
+});
+
+test("hostile bytes: 300 seeded corruptions of a real capture never throw, and each ends quickly", async (t) => {
+  const pcap = fixture(t, "nesfit-zec-eu1.nanopool.org", "pcapng");
+  if (!pcap) return;
+  const original = readFileSync(pcap);
+  let seed = 12345;
+  const random = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % n; };
+  const started = Date.now();
+  for (let round = 0; round < 300; round++) {
+    const data = Buffer.from(original);
+    // Past the section and interface headers most of the time, so packets and their headers get hit.
+    for (let i = 0, n = 1 + random(8); i < n; i++) data[random(4) === 0 ? random(64) : 64 + random(data.length - 64)] = random(256);
+    const { issues } = await parseWith(pcapSource, data, `fuzz-${round}.pcapng`);
+    assert.ok(issues.length <= 201, `round ${round}: ${issues.length} issues`);
+  }
+  assert.ok(Date.now() - started < 20_000, `${Date.now() - started} ms`);
+});

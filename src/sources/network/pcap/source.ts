@@ -8,42 +8,65 @@
  * Evidence is `minerhunt.packet` (first packet of the message or flow) and `minerhunt.offset`
  * (byte offset of that packet's record in the file).
  *
- * Flow events come out when a flow is finished: at the end of the capture, or earlier when the
- * flow table's bounds make it give up the least recently active flow (see flow-table.ts).
+ * A flow's events come out when it ends (FIN/RST, idle timeout, port reuse, the end of the
+ * capture, or the flow table's bounds; see flow-table.ts); HTTP and TLS events as soon as the
+ * flow's first bytes were read. One flow event per flow, whatever its length.
+ *
+ * The file is streamed: chunks of the input are walked in place (capture-reader.ts), each packet
+ * decoded into one reused view (decode.ts) and accounted to its flow without allocating; events
+ * are handed on after each chunk.
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
-import { IssueReporter } from "../common.js";
-import { captureKind, readCapture } from "./capture-reader.js";
-import { decodeFrame } from "./decode.js";
-import { DNS_PORT, FORMAT, dnsEvent, flowEvents } from "./events.js";
+import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter } from "../common.js";
+import { CaptureParser, captureKind } from "./capture-reader.js";
+import { PacketView, decodeInto } from "./decode.js";
+import { DNS_PORT, FORMAT, dnsEvent, flowEvents, inspectFlow } from "./events.js";
 import { FlowTable, type FlowLimits } from "./flow-table.js";
-import type { PacketRef } from "./tcp-stream.js";
 
 export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowLimits): AsyncGenerator<Event> {
   const path = input.path;
   const issues = new IssueReporter(ctx);
-  const out: Event[] = [];
-  const table = new FlowTable((flow) => flowEvents(path, flow, ctx, out), limits);
-  for await (const packet of readCapture(input, (message, offset) => issues.report(undefined, message, offset))) {
-    const decoded = decodeFrame(packet.linkType, packet.data);
-    if (!decoded) continue;
-    const ref: PacketRef = { packet: packet.number, offset: packet.offset, timeMs: packet.timeMs };
-    table.add(decoded, ref);
-    if (decoded.protocol === 17 && (decoded.srcPort === DNS_PORT || decoded.dstPort === DNS_PORT)) {
-      const ev = dnsEvent(path, decoded, ref, ctx, issues);
+  let out: Event[] = [];
+  const table = new FlowTable((flow) => flowEvents(path, flow, ctx, out), limits, (flow) => inspectFlow(path, flow, out));
+  const view = new PacketView();
+  const parser = new CaptureParser((r) => {
+    if (!decodeInto(view, r.linkType, r.buf, r.start, r.end)) return;
+    table.addView(view, r.number, r.offset, r.timeMs);
+    // DNS is decoded only on its port; everything else is counted by the flow table alone.
+    if (view.protocol === 17 && (view.srcPort === DNS_PORT || view.dstPort === DNS_PORT)) {
+      const ev = dnsEvent(path, view, { packet: r.number, offset: r.offset, timeMs: r.timeMs }, ctx, issues);
       if (ev) out.push(ev);
     }
-    if (out.length > 0) for (const ev of out.splice(0, out.length)) yield ev;
+  }, (message, offset) => issues.report(undefined, message, offset));
+  for await (const chunk of input.stream()) {
+    parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    if (out.length > 0) {
+      const ready = out;
+      out = [];
+      for (const ev of ready) yield ev;
+    }
+    if (parser.done) break;
   }
+  parser.end();
   table.finishAll();
-  for (const ev of out.splice(0, out.length)) yield ev;
+  for (const ev of out) yield ev;
   issues.finish();
 }
 
 export const pcapSource: Source = {
   id: FORMAT,
   title: "Packet captures (pcap, pcapng): flows, Stratum, HTTP, TLS SNI and DNS",
+  // Prefilter: flows without Stratum are skipped unless their server's address or port could matter
+  // (events.ts flowEvents); DNS messages unless their question name could (events.ts dnsEvent).
+  // Stratum, HTTP and TLS events are always built.
+  emits: [
+    { dataset: "pcap.flow", categories: CATEGORY_NETWORK, sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"] },
+    { dataset: "pcap.stratum", categories: CATEGORY_NETWORK, sigma: ["stratum"] },
+    { dataset: "pcap.http", categories: CATEGORY_NETWORK, sigma: ["proxy", "webserver"] },
+    { dataset: "pcap.tls", categories: CATEGORY_NETWORK, sigma: ["tls"] },
+    { dataset: "pcap.dns", categories: CATEGORY_DNS, sigma: ["dns_query", "dns"], prefilter: ["domain"] },
+  ],
   sniff: (sample: Sample) => (captureKind(sample.bytes) ? 0.99 : 0),
   parse: (input, ctx) => parsePcap(input, ctx),
 };

@@ -45,30 +45,33 @@ export interface StratumSummary {
 
 const MAX_MESSAGES_PER_DIRECTION = 4096;
 
-/** Every line of the stream that parses as a JSON object. */
-export function jsonLines(stream: DirectionStream, direction: 0 | 1): JsonMessage[] {
+/** Every line of the stream that parses as a JSON object, added to `into`. */
+export function jsonLines(stream: DirectionStream, direction: 0 | 1, into: JsonMessage[] = []): JsonMessage[] {
   const bytes = stream.bytes();
-  const out: JsonMessage[] = [];
+  let found = 0;
   let start = 0;
-  while (start < bytes.length && out.length < MAX_MESSAGES_PER_DIRECTION) {
+  while (start < bytes.length && found < MAX_MESSAGES_PER_DIRECTION) {
     let end = bytes.indexOf(0x0a, start);
     if (end === -1) end = bytes.length;
     let s = start;
     while (s < end && (bytes[s] === 0x20 || bytes[s] === 0x09 || bytes[s] === 0x0d)) s++;
     if (bytes[s] === 0x7b) {
       const obj = parseObject(bytes.toString("utf8", s, end));
-      if (obj) out.push({ obj, direction, ref: stream.refAt(s), at: s });
+      if (obj) {
+        into.push({ obj, direction, ref: stream.refAt(s), at: s });
+        found++;
+      }
     }
     start = end + 1;
   }
-  return out;
+  return into;
 }
 
 export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     return asObject(JSON.parse(text));
   } catch {
-    return undefined; // a line cut by the 64 KiB bound, or not JSON at all
+    return undefined; // a line cut by the keep bound (tcp-stream.ts), or not JSON at all
   }
 }
 
