@@ -4,6 +4,7 @@
  */
 import type { Source } from "../types.js";
 import { vpcFlowSource } from "./aws/vpcflow.js";
+import { route53ResolverSource } from "./cloud-dns/route53-resolver.js";
 import { pcapSource } from "./pcap/source.js";
 import { suricataEveSource } from "./suricata/source.js";
 import { zeekConnSource, zeekDnsSource, zeekHttpSource, zeekSslSource } from "./zeek/source.js";
@@ -15,6 +16,7 @@ export const networkSources: Source[] = [
   zeekHttpSource,
   suricataEveSource,
   vpcFlowSource,
+  route53ResolverSource,
   pcapSource,
 ];
 
