@@ -4,6 +4,7 @@
  */
 import type { Source } from "../types.js";
 import { vpcFlowSource } from "./aws/vpcflow.js";
+import { gcpDnsSource } from "./cloud-dns/gcp-dns.js";
 import { route53ResolverSource } from "./cloud-dns/route53-resolver.js";
 import { pcapSource } from "./pcap/source.js";
 import { suricataEveSource } from "./suricata/source.js";
@@ -17,6 +18,7 @@ export const networkSources: Source[] = [
   suricataEveSource,
   vpcFlowSource,
   route53ResolverSource,
+  gcpDnsSource,
   pcapSource,
 ];
 
