@@ -4,6 +4,7 @@
  */
 import type { Source } from "../types.js";
 import { vpcFlowSource } from "./aws/vpcflow.js";
+import { azureDnsSource } from "./cloud-dns/azure-dns.js";
 import { gcpDnsSource } from "./cloud-dns/gcp-dns.js";
 import { route53ResolverSource } from "./cloud-dns/route53-resolver.js";
 import { pcapSource } from "./pcap/source.js";
@@ -19,6 +20,7 @@ export const networkSources: Source[] = [
   vpcFlowSource,
   route53ResolverSource,
   gcpDnsSource,
+  azureDnsSource,
   pcapSource,
 ];
 
