@@ -35,7 +35,8 @@ test("built-in files and imported lists, with counts, source and time; a broken 
 
 test("remove drops one imported list; an unknown name lists the valid ones", () => {
   const dir = importDir();
-  assert.throws(() => removeImportedList("pools.yaml", dir), (err: unknown) => err instanceof UnknownListError && /imported lists: broken, team/.test(err.message));
+  assert.throws(() => removeImportedList("tema", dir), (err: unknown) => err instanceof UnknownListError && /no imported list named "tema"; imported lists: broken, team/.test(err.message));
+  assert.throws(() => removeImportedList("pools", dir), /"pools" is built-in data \(.*pools\.yaml\), not an imported list; imported lists: broken, team/);
   const removed = removeImportedList("team", dir);
   assert.equal(removed.name, "team");
   assert.equal(existsSync(join(dir, "team.json")), false);

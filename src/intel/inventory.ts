@@ -87,10 +87,11 @@ export function listIntelSources(opts: InventoryOptions = {}): IntelSourceInfo[]
 }
 
 export class UnknownListError extends Error {
-  constructor(readonly listName: string, readonly known: string[]) {
+  constructor(readonly listName: string, readonly known: string[], builtInFile?: string) {
+    const what = builtInFile ? `"${listName}" is built-in data (${builtInFile}), not an imported list` : `no imported list named "${listName}"`;
     super(known.length
-      ? `no imported list named "${listName}"; imported lists: ${known.join(", ")}`
-      : `no imported list named "${listName}"; nothing has been imported (minerhunt intel import LIST)`);
+      ? `${what}; imported lists: ${known.join(", ")}`
+      : `${what}; nothing has been imported (minerhunt intel import LIST)`);
   }
 }
 
@@ -98,10 +99,14 @@ export class UnknownListError extends Error {
  * Delete the imported list NAME from `dir`: the file whose saved name is NAME (or, for a broken file
  * that has no readable name, whose file name is NAME.json). Built-in files cannot be removed.
  */
-export function removeImportedList(name: string, dir = userIntelDir()): IntelSourceInfo {
+export function removeImportedList(name: string, dir = userIntelDir(), dataDir = defaultIntelDir()): IntelSourceInfo {
   const lists = imported(dir);
   const hit = lists.find((l) => l.name === name);
-  if (!hit) throw new UnknownListError(name, lists.map((l) => l.name));
+  if (!hit) {
+    const builtInFile = builtIn(dataDir).find((b) => b.name === name || b.name === `${name}.yaml`);
+    if (builtInFile) throw new UnknownListError(name, lists.map((l) => l.name), builtInFile.file);
+    throw new UnknownListError(name, lists.map((l) => l.name));
+  }
   if (!statSync(hit.file).isFile()) throw new UnknownListError(name, lists.map((l) => l.name));
   unlinkSync(hit.file);
   return hit;
