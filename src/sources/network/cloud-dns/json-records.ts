@@ -12,7 +12,7 @@
  * Bad records are reported with their line through ctx.issue (bounded) and skipped.
  */
 import type { ParseContext, Input } from "../../types.js";
-import { readJsonNodes, type JsonNode } from "../../cloud/json-doc.js";
+import { readJsonNodes, skipValue, skipWs, type JsonNode } from "../../cloud/json-doc.js";
 import { IssueReporter, asObject, getString, parseJsonObject } from "../common.js";
 import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { firstSignificantByte, peekInput } from "../peek-input.js";
@@ -34,7 +34,12 @@ export interface JsonRecordOptions {
 // CloudWatch Logs export tasks write "<ISO time> <message>" per line.
 const EXPORT_PREFIX = /^\d{4}-\d{2}-\d{2}T[0-9:.]+Z $/;
 
-/** Whether the head reads as one JSON record per line (possibly with the export time prefix). */
+/**
+ * Whether the head reads as one JSON record per line (possibly with the export time prefix): its first
+ * line holds a whole object. A pretty-printed document starts with a lone "{" or with "[". A first line
+ * that is broken but shaped like a record ("{...}") still means lines, so one bad record does not turn
+ * the file into one unreadable document.
+ */
 export function isLineDelimited(head: Buffer): boolean {
   const first = firstSignificantByte(head);
   if (first !== 0x7b && !(first >= 0x30 && first <= 0x39)) return false;
@@ -44,7 +49,27 @@ export function isLineDelimited(head: Buffer): boolean {
   const line = (nl === -1 ? text : text.slice(0, nl)).trim();
   const body = stripExportPrefix(line);
   if (!body.startsWith("{")) return false;
-  return !("error" in parseJsonObject(body));
+  if (!("error" in parseJsonObject(body))) return true;
+  if (body.endsWith("}")) return true;
+  // A cut first record: lines if the next non-empty line is a whole record.
+  const next = text.slice(nl + 1).split("\n", 4).map((l) => stripExportPrefix(l.trim())).find((l) => l !== "");
+  return nl !== -1 && next !== undefined && next.startsWith("{") && !("error" in parseJsonObject(next));
+}
+
+/** Objects written one after another on one line (`{...}{...}`, Firehose without newlines), or undefined. */
+function concatenated(body: string): Record<string, unknown>[] | undefined {
+  const out: Record<string, unknown>[] = [];
+  let i = skipWs(body, 0);
+  while (i < body.length) {
+    if (body.charCodeAt(i) !== 0x7b) return undefined;
+    const end = skipValue(body, i);
+    if (end === -1) return undefined;
+    const parsed = parseJsonObject(body.slice(i, end));
+    if ("error" in parsed) return undefined;
+    out.push(parsed.value);
+    i = skipWs(body, end);
+  }
+  return out.length > 1 ? out : undefined;
 }
 
 /** The JSON part of a line: without the CloudWatch export time prefix when there is one. */
@@ -73,7 +98,12 @@ async function* fromLines(input: Input, ctx: ParseContext, opts: JsonRecordOptio
     if (opts.fastSkip && opts.fastSkip(raw)) { ctx.skipped(); return; }
     const body = stripExportPrefix(scanner.decode(raw, s));
     const parsed = parseJsonObject(body);
-    if ("error" in parsed) { issues.report(raw.line, `${parsed.error}; expected ${opts.what} per line`, raw.offset); return; }
+    if ("error" in parsed) {
+      const several = body.includes("}{") ? concatenated(body) : undefined;
+      if (!several) { issues.report(raw.line, `${parsed.error}; expected ${opts.what} per line`, raw.offset); return; }
+      for (const obj of several) for (const rec of unwrap(obj, opts, raw.line, issues)) out.push({ rec, line: raw.line });
+      return;
+    }
     for (const rec of unwrap(parsed.value, opts, raw.line, issues)) out.push({ rec, line: raw.line });
   };
   yield* scanInput(input, scanner, out, visit);

@@ -95,6 +95,14 @@ test("bad records are reported with file line and the rest is read", async () =>
   assert.match(issues[1]!.message, /not a Route 53 Resolver query log record/);
 });
 
+test("a cut first record does not hide the lines after it; objects run together on one line (Firehose) are split", async () => {
+  const text = `{"version":"1.100000","query_name":\n${poolQuery}\n${benign}${fromEndpoint}\n`;
+  const { events, issues } = await parseWith(route53ResolverSource, text, "firehose.log");
+  assert.deepEqual(events.map((e) => [e["minerhunt.line"], e["dns.question.name"]]),
+    [[2, "gulf.moneroocean.stream"], [3, "s3.eu-west-1.amazonaws.com"], [3, "xmr.nanopool.org"]]);
+  assert.deepEqual(issues.map((i) => i.line), [1]);
+});
+
 test("prefilter: names that cannot matter are skipped before parsing; a CNAME to a pool is kept", async () => {
   const pf: Prefilter = {
     domain: (n) => /(^|\.)(moneroocean\.stream|supportxmr\.com|nanopool\.org)$/.test(n),
