@@ -13,6 +13,9 @@
  *  3. DNS security policy / Private Resolver query logs, table `DNSQueryLogs`: QueryName, QueryType,
  *     QueryClass, SourceIpAddress, SourcePort, ResponseCode, Answer (array), ResolverPolicyRuleAction.
  *     No public sample was found; read from the documented column names only.
+ *  4. DNS Analytics (`DnsEvents`, Windows DNS servers through the Log Analytics agent): rows of SubType
+ *     "LookupQuery" with Name, QueryType, ClientIP, IPAddresses (comma-separated), ResultCode (a number),
+ *     Computer (the DNS server). Other subtypes (registrations, configuration) are not lookups.
  *
  * None of them names a VM: the client is an address (source.ip), joined to a machine by other logs.
  */
@@ -22,6 +25,7 @@ import { MAX_ANSWERS, cloudDnsEvent, putAnswers, putQuestion, type DnsAnswer, ty
 
 export const AZURE_FIREWALL_DNS_DATASET = "azure.firewall_dns";
 export const AZURE_DNS_QUERY_LOGS_DATASET = "azure.dns_query_logs";
+export const AZURE_DNS_ANALYTICS_DATASET = "azure.dns_analytics";
 
 const FIREWALL_CATEGORIES = new Set(["azurefirewalldnsproxy", "azfwdnsquery"]);
 
@@ -38,7 +42,7 @@ function messageOf(rec: Record<string, unknown>): string | undefined {
   return getString(asObject(rec.properties), "msg") ?? getString(rec, "msg_s") ?? getString(rec, "msg");
 }
 
-export type AzureDnsKind = "proxy-text" | "azfw" | "query-logs";
+export type AzureDnsKind = "proxy-text" | "azfw" | "query-logs" | "dns-analytics" | "not-a-lookup";
 
 /** Which Azure DNS record this is, or undefined. */
 export function azureDnsKind(rec: Record<string, unknown>): AzureDnsKind | undefined {
@@ -46,6 +50,9 @@ export function azureDnsKind(rec: Record<string, unknown>): AzureDnsKind | undef
   const msg = messageOf(rec);
   if (msg !== undefined && (category === "azurefirewalldnsproxy" || /^\s*(DNS Request:|Error:)/.test(msg))) return "proxy-text";
   const f = fieldsOf(rec);
+  if (category === "dnsevents" || (typeof f.Name === "string" && typeof f.ClientIP === "string" && typeof f.SubType === "string")) {
+    return f.SubType === undefined || f.SubType === "LookupQuery" ? "dns-analytics" : "not-a-lookup";
+  }
   if (category === "dnsquerylogs" || (typeof f.QueryName === "string" && typeof f.SourceIpAddress === "string")) return "query-logs";
   if (FIREWALL_CATEGORIES.has(category) || (typeof f.QueryName === "string" && typeof f.SourceIp === "string")) return "azfw";
   return undefined;
@@ -53,6 +60,7 @@ export function azureDnsKind(rec: Record<string, unknown>): AzureDnsKind | undef
 
 /** The query name of a record (for the prefilter), without building an event. */
 export function azureQueryName(rec: Record<string, unknown>, kind: AzureDnsKind): string | undefined {
+  if (kind === "dns-analytics") return getString(fieldsOf(rec), "Name");
   if (kind !== "proxy-text") return getString(fieldsOf(rec), "QueryName");
   const msg = messageOf(rec);
   return msg === undefined ? undefined : parseProxyMessage(msg)?.name;
@@ -60,8 +68,18 @@ export function azureQueryName(rec: Record<string, unknown>, kind: AzureDnsKind)
 
 /** The answers a record carries (only DNS query logs have them), for the prefilter. */
 export function azureAnswers(rec: Record<string, unknown>, kind: AzureDnsKind): DnsAnswer[] {
+  if (kind === "dns-analytics") return analyticsAnswers(fieldsOf(rec).IPAddresses);
   return kind === "query-logs" ? queryLogAnswers(fieldsOf(rec).Answer) : [];
 }
+
+/** DnsEvents IPAddresses: "10.0.0.1, 10.0.0.2". */
+function analyticsAnswers(v: unknown): DnsAnswer[] {
+  if (typeof v !== "string") return [];
+  return v.split(",", MAX_ANSWERS).map((a) => a.trim()).filter((a) => isIpAddress(a)).map((data) => ({ data }));
+}
+
+/** DNS RCODE numbers (RFC 1035, 6895) to the names other logs write. */
+const RCODES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"];
 
 export interface ProxyMessage {
   client?: string;
@@ -166,7 +184,7 @@ function putResource(ev: Event, rec: Record<string, unknown>): void {
 }
 
 export function azureDnsEvent(rec: Record<string, unknown>, kind: AzureDnsKind, origin: DnsOrigin): Event {
-  const dataset = kind === "query-logs" ? AZURE_DNS_QUERY_LOGS_DATASET : AZURE_FIREWALL_DNS_DATASET;
+  const dataset = kind === "query-logs" ? AZURE_DNS_QUERY_LOGS_DATASET : kind === "dns-analytics" ? AZURE_DNS_ANALYTICS_DATASET : AZURE_FIREWALL_DNS_DATASET;
   const ev = cloudDnsEvent(origin, dataset, "azure");
   const f = fieldsOf(rec);
   const time = getString(rec, "time") ?? getString(rec, "TimeGenerated") ?? getString(f, "TimeGenerated") ?? getString(rec, "EventTime");
@@ -186,6 +204,17 @@ export function azureDnsEvent(rec: Record<string, unknown>, kind: AzureDnsKind, 
     if (m.durationSecs !== undefined) put(ev, "event.duration", Math.round(m.durationSecs * 1e9));
     if (m.error !== undefined) put(ev, "error.message", m.error);
     put(ev, "error.code", m.errorNumber !== undefined ? String(m.errorNumber) : undefined);
+    return ev;
+  }
+  if (kind === "dns-analytics") {
+    putQuestion(ev, getString(f, "Name"), getString(f, "QueryType"));
+    const client = getString(f, "ClientIP");
+    if (client !== undefined && isIpAddress(client)) put(ev, "source.ip", client);
+    const code = getNumber(f, "ResultCode");
+    put(ev, "dns.response_code", code !== undefined ? RCODES[code] ?? String(code) : undefined);
+    put(ev, "observer.name", getString(f, "Computer"));
+    const answers = analyticsAnswers(f.IPAddresses);
+    if (answers.length > 0) putAnswers(ev, answers);
     return ev;
   }
   putQuestion(ev, getString(f, "QueryName"), getString(f, "QueryType"), getString(f, "QueryClass"));

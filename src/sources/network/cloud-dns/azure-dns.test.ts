@@ -131,3 +131,28 @@ test("a record of no known kind is reported with its line; other sources' JSON i
   assert.deepEqual(issues.map((i) => i.line), [2]);
   assert.notEqual(await sniffedId('{"Records":[{"eventName":"RunInstances","eventSource":"ec2.amazonaws.com","eventTime":"2026-11-20T03:14:07Z"}]}'), "azure.dns");
 });
+
+test("DNS Analytics (DnsEvents) lookups: client, answers, result code by name; other subtypes pass quietly", async () => {
+  const rows = [
+    { TimeGenerated: "2026-11-20T03:14:07Z", Computer: "dc01.corp.example", EventId: 256, SubType: "LookupQuery", Name: "xmr-eu1.nanopool.org",
+      QueryType: "A", ClientIP: "10.3.0.15", IPAddresses: "51.15.65.182, 51.15.58.224", Result: "Success", ResultCode: 0, Type: "DnsEvents" },
+    { TimeGenerated: "2026-11-20T03:14:08Z", Computer: "dc01.corp.example", SubType: "LookupQuery", Name: "nope.example", QueryType: "A",
+      ClientIP: "10.3.0.15", IPAddresses: "", Result: "Failure", ResultCode: 3, Type: "DnsEvents" },
+    { TimeGenerated: "2026-11-20T03:15:00Z", Computer: "dc01.corp.example", SubType: "Dynamic Registration", Name: "ws-17.corp.example",
+      ClientIP: "10.3.0.17", IPAddresses: "10.3.0.17", Type: "DnsEvents" },
+  ];
+  const text = JSON.stringify(rows);
+  assert.equal(await sniffedId(text), "azure.dns");
+  const { events, issues } = await parseWith(azureDnsSource, text, "dnsevents.json");
+  assert.deepEqual(issues, []);
+  assert.equal(events.length, 2);
+  const [hit, miss] = events;
+  assert.equal(hit!["event.dataset"], "azure.dns_analytics");
+  assert.equal(hit!["dns.question.name"], "xmr-eu1.nanopool.org");
+  assert.equal(hit!["source.ip"], "10.3.0.15");
+  assert.deepEqual(hit!["dns.resolved_ip"], ["51.15.65.182", "51.15.58.224"]);
+  assert.equal(hit!["dns.response_code"], "NOERROR");
+  assert.equal(hit!["observer.name"], "dc01.corp.example", "Computer is the DNS server, not the client");
+  assert.equal(hit!["host.name"], undefined);
+  assert.equal(miss!["dns.response_code"], "NXDOMAIN");
+});

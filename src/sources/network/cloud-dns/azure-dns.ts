@@ -1,6 +1,7 @@
 /**
  * Azure DNS logs: Azure Firewall DNS proxy logs (legacy `AzureFirewallDnsProxy` text records and the
- * resource-specific `AZFWDnsQuery` table) and DNS security policy query logs (`DNSQueryLogs`), as
+ * resource-specific `AZFWDnsQuery` table), DNS security policy query logs (`DNSQueryLogs`) and DNS
+ * Analytics lookups (`DnsEvents`), as
  * diagnostic settings write them to a storage account or Event Hub (`{"records":[...]}`), one JSON
  * record per line, or as Log Analytics returns them (an array of rows, or the query API's
  * `{"tables":[{"columns":[...],"rows":[[...]]}]}`). See azure-dns-record.ts for the fields.
@@ -9,7 +10,7 @@ import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { asObject, getString } from "../common.js";
 import { dnsRecordMatters } from "./dns-event.js";
-import { AZURE_DNS_QUERY_LOGS_DATASET, AZURE_FIREWALL_DNS_DATASET, azureAnswers, azureDnsEvent, azureDnsKind, azureQueryName } from "./azure-dns-record.js";
+import { AZURE_DNS_ANALYTICS_DATASET, AZURE_DNS_QUERY_LOGS_DATASET, AZURE_FIREWALL_DNS_DATASET, azureAnswers, azureDnsEvent, azureDnsKind, azureQueryName } from "./azure-dns-record.js";
 import { readJsonRecords } from "./json-records.js";
 
 export const AZURE_DNS_FORMAT = "azure.dns";
@@ -39,6 +40,7 @@ async function* parseAzureDns(input: Input, ctx: ParseContext): AsyncGenerator<E
   for await (const { rec: top, line } of readJsonRecords(input, ctx, { what, wrappers: ["records", "value"] })) {
     for (const rec of rowsOf(top)) {
       const kind = azureDnsKind(rec);
+      if (kind === "not-a-lookup") continue; // DNS Analytics registrations and configuration events
       if (!kind) {
         // Other firewall categories (network and application rules) share the same exports: not DNS, not an error.
         const category = getString(rec, "category") ?? getString(rec, "Category") ?? getString(rec, "Type");
@@ -55,16 +57,18 @@ function sniff(sample: Sample): number {
   const t = sample.text.replace(/^\uFEFF/, "").trimStart();
   if (!t.startsWith("{") && !t.startsWith("[")) return 0;
   if (t.includes('"AzureFirewallDnsProxy"') || t.includes('"AZFWDnsQuery"') || t.includes('"DNSQueryLogs"')) return 0.95;
+  if (t.includes('"DnsEvents"') && t.includes('"ClientIP"')) return 0.95;
   if (t.includes('"DNS Request: ')) return 0.9;
   return 0;
 }
 
 export const azureDnsSource: Source = {
   id: AZURE_DNS_FORMAT,
-  title: "Azure DNS logs: Azure Firewall DNS proxy (AzureFirewallDnsProxy, AZFWDnsQuery) and DNS security policy query logs (DNSQueryLogs)",
+  title: "Azure DNS logs: Azure Firewall DNS proxy (AzureFirewallDnsProxy, AZFWDnsQuery), DNS security policy query logs (DNSQueryLogs), DNS Analytics (DnsEvents)",
   emits: [
     { dataset: AZURE_FIREWALL_DNS_DATASET, categories: ["network", "dns"], sigma: ["dns_query", "dns", "azure/firewall_dns"], prefilter: ["domain"] },
     { dataset: AZURE_DNS_QUERY_LOGS_DATASET, categories: ["network", "dns"], sigma: ["dns_query", "dns", "azure/dns_query_logs"], prefilter: ["domain", "answer"] },
+    { dataset: AZURE_DNS_ANALYTICS_DATASET, categories: ["network", "dns"], sigma: ["dns_query", "dns", "azure/dns_analytics"], prefilter: ["domain", "answer"] },
   ],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseAzureDns(input, ctx),
