@@ -38,3 +38,25 @@ test("a bad list line is reported with its line number; a bad --confidence is a 
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--confidence must be a number from 0 to 1/);
 });
+
+test("intel list shows built-in and imported intel (text and JSON); intel remove drops a list, an unknown name exits 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mh-intel-cli-"));
+  const file = join(dir, "team.txt");
+  writeFileSync(file, "pool.team-blocklist.example\n203.0.113.50:3333\n");
+  assert.equal(cli(["intel", "import", file, "--name", "team"], dir).code, 0);
+  const text = cli(["intel", "list"], dir);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /Built-in \(6 file\(s\)\):/);
+  assert.match(text.out, /campaigns\.yaml +\d+ campaigns/);
+  assert.match(text.out, /team +1 domains, 1 ips; confidence 0\.6; from .*team\.txt; imported \d{4}-\d\d-\d\dT/);
+  const json = JSON.parse(cli(["intel", "list", "--format", "json"], dir).out) as { name: string; kind: string; counts: Record<string, number> }[];
+  assert.deepEqual(json.find((s) => s.name === "team")?.counts, { domains: 1, ips: 1 });
+  const unknown = cli(["intel", "remove", "tema"], dir);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /no imported list named "tema"; imported lists: team/);
+  const removed = cli(["intel", "remove", "team"], dir);
+  assert.equal(removed.code, 0, removed.err);
+  assert.deepEqual(readdirSync(dir), ["team.txt"]);
+  assert.match(cli(["intel", "list"], dir).out, /Imported \(0 list\(s\)\):\n {2}none/);
+  assert.match(cli(["intel", "lookup", "setup_c3pool_miner.sh"], dir).out, /campaign Miner installer abuse \(C3Pool, MoneroOcean\)/);
+});

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { Command, Option } from "commander";
-import { importList, loadIntel, userIntelDir, type ImportedFile } from "../intel/index.js";
+import { importList, listIntelSources, loadIntel, removeImportedList, userIntelDir, type ImportedFile } from "../intel/index.js";
 import { UsageError } from "./errors.js";
+import { formatIntelSources } from "./intel-list.js";
 
 export function registerIntelCommand(program: Command): void {
   const intel = program.command("intel").description("Indicators: miners, pools, Stratum, cloud finding types; import blocklists");
@@ -39,6 +40,31 @@ export function registerIntelCommand(program: Command): void {
     });
 
   intel
+    .command("list")
+    .description("Show what intel is loaded: the built-in data files and the imported lists, with counts, where from and when imported")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--dir <dir>", "where imported lists are kept (default MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel)")
+    .action((opts: { format: "text" | "json"; dir?: string }) => {
+      const sources = listIntelSources({ importDirs: [opts.dir ?? userIntelDir()] });
+      process.stdout.write(opts.format === "json" ? `${JSON.stringify(sources, null, 2)}\n` : formatIntelSources(sources));
+    });
+
+  intel
+    .command("remove")
+    .description("Drop an imported list (built-in data cannot be removed)")
+    .argument("<name>", "the list's name, as `intel list` shows it")
+    .option("--dir <dir>", "where imported lists are kept (default MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel)")
+    .action((name: string, opts: { dir?: string }) => {
+      let removed;
+      try {
+        removed = removeImportedList(name, opts.dir ?? userIntelDir());
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      process.stdout.write(`removed imported list "${removed.name}" (${removed.file})\n`);
+    });
+
+  intel
     .command("stats")
     .description("Show how many indicators are loaded")
     .action(() => {
@@ -62,6 +88,7 @@ export function registerIntelCommand(program: Command): void {
         if (ip) parts.push(`mining IP (${ip.list}; ${ip.listed}${ip.ports ? ` ports ${ip.ports.join(",")}` : ""})`);
         if (m) parts.push(`miner process (${m.name}, ${m.kind})`);
         if (intel.isMasqueradeName(v)) parts.push("kernel-thread name miners hide behind");
+        for (const c of intel.campaignsOf(v)) parts.push(`campaign ${c.name} (${c.references[0]}${c.references.length > 1 ? ` and ${c.references.length - 1} more` : ""})`);
         process.stdout.write(`${v}: ${parts.length ? parts.join("; ") : "not known"}\n`);
       }
     });

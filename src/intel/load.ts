@@ -6,7 +6,8 @@ import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { DomainTable } from "./domains.js";
 import { IpTable } from "./ips.js";
-import { CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, type ImportedFile } from "./schema.js";
+import { campaignLookup, toCampaigns } from "./campaigns.js";
+import { CampaignsFileSchema, CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, type ImportedFile } from "./schema.js";
 import type { CloudFindingType, DomainMatch, Intel, IpMatch, MinerInfo } from "./types.js";
 
 /** data/intel beside the package, found from src/ or dist/ alike. */
@@ -21,7 +22,7 @@ export function userIntelDir(): string {
 
 export class IntelError extends Error {}
 
-function readYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+export function readYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 50 });
@@ -50,6 +51,8 @@ export interface LoadIntelOptions {
 const CURATED_POOL_CONFIDENCE = 0.85;
 const DONATION_CONFIDENCE = 0.9;
 const BROWSER_MINER_CONFIDENCE = 0.6;
+/** A campaign's own hosts (downloads, C2): as strong as a curated pool, since the reports name them. */
+const CAMPAIGN_DOMAIN_CONFIDENCE = 0.8;
 
 export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   const dir = opts.dataDir ?? defaultIntelDir();
@@ -58,6 +61,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   const pools = readYaml(join(dir, "pools.yaml"), PoolsFileSchema);
   const cloud = readYaml(join(dir, "cloud.yaml"), CloudFileSchema);
   const hosts = readYaml(join(dir, "hosts.yaml"), HostsFileSchema);
+  const campaigns = toCampaigns(readYaml(join(dir, "campaigns.yaml"), CampaignsFileSchema));
 
   const domains = new DomainTable<Omit<DomainMatch, "listed">>();
   for (const a of pools.allowlist) domains.allow(a);
@@ -65,6 +69,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   for (const d of pools.donation) domains.add(d, { list: "donation", label: "XMRig developer fee", confidence: DONATION_CONFIDENCE });
   for (const p of pools.pools) domains.add(p.domain, { list: "pools", label: p.label, confidence: CURATED_POOL_CONFIDENCE });
   for (const d of pools.browser_miners) domains.add(d, { list: "browser-miners", confidence: BROWSER_MINER_CONFIDENCE });
+  for (const c of campaigns) for (const d of c.domains) domains.add(d, { list: `campaign:${c.name}`, label: c.name, confidence: CAMPAIGN_DOMAIN_CONFIDENCE });
 
   const ips = new IpTable<Omit<IpMatch, "listed">>();
   const imported: ImportedFile[] = [...(opts.extraLists ?? [])];
@@ -93,7 +98,11 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   for (const m of minerInfos) for (const n of m.processNames) minerByName.set(n, m);
 
   const masquerade = hosts.masquerade_names.map((n) => n.toLowerCase());
-  const campaign = new Set(hosts.campaign_process_names.map((n) => n.toLowerCase()));
+  const campaign = new Set([...hosts.campaign_process_names, ...campaigns.flatMap((c) => c.processNames)].map((n) => n.toLowerCase()));
+  const dropPaths = [...new Set([...hosts.drop_paths, ...campaigns.flatMap((c) => c.dropPaths)])];
+  const minerArgs = [...new Set([...miners.miner_args, ...campaigns.flatMap((c) => [...c.commandFragments, ...c.killScripts])].map((a) => a.toLowerCase()))];
+  const rivalMinerNames = [...new Set(campaigns.flatMap((c) => c.killTargets))];
+  const campaignsOf = campaignLookup(campaigns);
   const cloudTypes = new Map<string, CloudFindingType>();
   for (const t of cloud.finding_types) cloudTypes.set(`${t.provider}\0${t.type.toLowerCase()}`, t);
   const images = new Set(miners.miner_images.map((i) => i.toLowerCase()));
@@ -113,7 +122,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       if (n.endsWith(".exe")) n = n.slice(0, -4);
       return minerByName.get(n);
     },
-    minerArgs: miners.miner_args.map((a) => a.toLowerCase()),
+    minerArgs,
     stratum: { schemes: stratum.schemes, methods: stratum.methods, httpHeaders: stratum.http_headers },
     playbookPorts: new Set(pools.ports.playbook),
     minerPorts: new Set([...pools.ports.playbook, ...pools.ports.known]),
@@ -140,7 +149,10 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       return masquerade.includes(base);
     },
     campaignProcessNames: [...campaign],
-    dropPaths: hosts.drop_paths,
+    dropPaths,
+    campaigns,
+    campaignsOf,
+    rivalMinerNames,
     servicePrograms: hosts.service_programs.map((n) => n.toLowerCase()),
     cloudFindingTypes: cloud.finding_types,
     cloudFindingType(provider, type) {
@@ -192,7 +204,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       return {
         miners: minerInfos.length, minerProcessNames: minerByName.size, domains: domains.size, ips: ips.size,
         importedLists: imported.length, cloudFindingTypes: cloud.finding_types.length, minerPorts: intel.minerPorts.size,
-        minerImages: images.size,
+        minerImages: images.size, campaigns: campaigns.length,
       };
     },
   };

@@ -58,6 +58,21 @@ export const HostsFileSchema = z.object({
   service_programs: z.array(z.string()),
 }).strict();
 
+/** data/intel/campaigns.yaml: indicators of named campaigns, each with the reports they come from. */
+export const CampaignsFileSchema = z.object({
+  campaigns: z.array(z.object({
+    name: z.string().min(1),
+    references: z.array(z.string().min(1)).min(1),
+    checked: z.enum(["src", "common"]),
+    process_names: z.array(z.string().min(1)),
+    drop_paths: z.array(z.string().min(2)),
+    command_fragments: z.array(z.string().min(4)),
+    domains: z.array(z.string().min(3)),
+    kill_targets: z.array(z.string().min(2)),
+    kill_scripts: z.array(z.string().min(4)),
+  }).strict()),
+}).strict();
+
 /** A list saved by `minerhunt intel import`. */
 export const ImportedFileSchema = z.object({
   name: z.string(),

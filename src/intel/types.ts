@@ -49,6 +49,20 @@ export interface CloudFindingType {
   mining: boolean;
 }
 
+/** A named cryptojacking campaign and the public reports its indicators come from (data/intel/campaigns.yaml). */
+export interface CampaignInfo {
+  name: string;
+  references: string[];
+  /** "src": checked in the cited source; "common": widely reported, not re-read. */
+  checked: "src" | "common";
+  processNames: string[];
+  dropPaths: string[];
+  commandFragments: string[];
+  domains: string[];
+  killTargets: string[];
+  killScripts: string[];
+}
+
 export interface StratumInfo {
   /** URL schemes: "stratum+tcp://", ... */
   schemes: string[];
@@ -62,7 +76,10 @@ export interface Intel {
   readonly miners: readonly MinerInfo[];
   /** The miner a process name belongs to (case-insensitive, ".exe" ignored), if any. */
   minerByProcessName(name: string): MinerInfo | undefined;
-  /** Command-line fragments that mark a miner whatever its name (lower case): "--donate-level", "stratum+tcp://", "rx/0". */
+  /**
+   * Command-line fragments that mark a miner, or its installer or dropper, whatever its name (lower case):
+   * "--donate-level", "rx/0", and the campaigns' fragments ("setup_c3pool_miner.sh", "dota3.tar.gz").
+   */
   readonly minerArgs: readonly string[];
   readonly stratum: StratumInfo;
   /** PB-31 §1.2 destination ports (3333, 4444, 5555, 8333, 14444). */
@@ -88,6 +105,15 @@ export interface Intel {
   readonly servicePrograms: readonly string[];
   /** Directories miners are dropped in ("/tmp/", "/dev/shm/", "/var/tmp/", "/.X11-unix/"). */
   readonly dropPaths: readonly string[];
+  /** Named campaigns with their references (data/intel/campaigns.yaml). */
+  readonly campaigns: readonly CampaignInfo[];
+  /**
+   * The campaigns an indicator belongs to: a process name, a drop path, a command-line fragment, a domain
+   * (or a name under it), or a kill-list target. Case-insensitive.
+   */
+  campaignsOf(indicator: string): CampaignInfo[];
+  /** Names and pool strings rival-miner kill scripts go after (lower case): a script naming several is a dropper. */
+  readonly rivalMinerNames: readonly string[];
   readonly cloudFindingTypes: readonly CloudFindingType[];
   /** Look up a provider finding type; Defender "SIMULATED_" prefixes are stripped by the caller. */
   cloudFindingType(provider: CloudFindingType["provider"], type: string): CloudFindingType | undefined;

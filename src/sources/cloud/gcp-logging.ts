@@ -11,6 +11,8 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
+import { dnsRecordMatters } from "../network/cloud-dns/dns-event.js";
+import { gcpDnsEvent, gcpRdataAnswers, isGcpDnsEntry } from "../network/cloud-dns/gcp-dns-record.js";
 import { newEvent, setList, setStr } from "./event.js";
 import { parseGcpResourceName, regionOfZone, setGcpResource } from "./gcp-resource.js";
 import { type JsonNode, readJsonNodes } from "./json-doc.js";
@@ -25,7 +27,12 @@ const MAX_MESSAGE_CHARS = 8 * 1024;
 
 export const gcpLoggingSource: Source = {
   id: GCP_LOGGING_ID,
-  title: "Google Cloud Logging entries (custom detector logs, audit logs; SCC findings exported to logging)",
+  title: "Google Cloud Logging entries (custom detector logs, audit logs, Cloud DNS query logs; SCC findings exported to logging)",
+  emits: [
+    { dataset: "gcp.logging", categories: ["host", "configuration", "iam"], sigma: ["gcp/logging"] },
+    { dataset: "gcp.scc", categories: ["intrusion_detection"], sigma: ["gcp/scc"] },
+    { dataset: "gcp.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns", "gcp/dns"], prefilter: ["domain", "answer"] },
+  ],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;
@@ -37,7 +44,8 @@ export const gcpLoggingSource: Source = {
   },
 };
 
-async function* parseGcpLogging(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
+/** Cloud Logging entries; `format` is the id of the source reading them (gcp.logging or gcp.dns). */
+export async function* parseGcpLogging(input: Input, ctx: ParseContext, format = GCP_LOGGING_ID): AsyncGenerator<Event> {
   for await (const top of readJsonNodes(input, ctx)) {
     for (const ref of entries(top, 0)) {
       const entry = parseObject(ref, ctx, "a Cloud Logging entry");
@@ -46,7 +54,14 @@ async function* parseGcpLogging(input: Input, ctx: ParseContext): AsyncGenerator
         ctx.issue(ref.line, `${ref.label}: not a Cloud Logging entry: "logName" is missing`);
         continue;
       }
-      const origin = { path: input.path, line: ref.line, format: GCP_LOGGING_ID };
+      const origin = { path: input.path, line: ref.line, format };
+      // Cloud DNS query logs are DNS events (gcp.dns), judged by the prefilter like other DNS logs.
+      if (isGcpDnsEntry(entry)) {
+        const p = asObject(entry.jsonPayload);
+        if (ctx.prefilter && !dnsRecordMatters(ctx.prefilter, asString(p?.queryName), gcpRdataAnswers(asString(p?.rdata)).answers)) ctx.skipped();
+        else yield gcpDnsEvent(entry, origin);
+        continue;
+      }
       const finding = asObject(dig(entry, "jsonPayload", "finding"));
       if (finding && asString(finding.category)) {
         const e = sccFindingEvent(finding, asObject(dig(entry, "jsonPayload", "resource")), origin);

@@ -4,6 +4,9 @@
  */
 import type { Source } from "../types.js";
 import { vpcFlowSource } from "./aws/vpcflow.js";
+import { azureDnsSource } from "./cloud-dns/azure-dns.js";
+import { gcpDnsSource } from "./cloud-dns/gcp-dns.js";
+import { route53ResolverSource } from "./cloud-dns/route53-resolver.js";
 import { pcapSource } from "./pcap/source.js";
 import { suricataEveSource } from "./suricata/source.js";
 import { zeekConnSource, zeekDnsSource, zeekHttpSource, zeekSslSource } from "./zeek/source.js";
@@ -15,6 +18,9 @@ export const networkSources: Source[] = [
   zeekHttpSource,
   suricataEveSource,
   vpcFlowSource,
+  route53ResolverSource,
+  gcpDnsSource,
+  azureDnsSource,
   pcapSource,
 ];
 

@@ -6,6 +6,7 @@ import { minerConfigDetector } from "./miner-config.js";
 import { minerProcessDetector } from "./miner-process.js";
 import { persistenceDetector } from "./persistence.js";
 import { entryVectorDetector } from "./entry-vector.js";
+import { rivalMinerKillDetector } from "./rival-miner-kill.js";
 
 /** Host detectors: processes, metrics, collected files. Each is stateless until start() is called. */
 export const hostDetectors: Detector[] = [
@@ -16,6 +17,7 @@ export const hostDetectors: Detector[] = [
   minerConfigDetector,
   persistenceDetector,
   entryVectorDetector,
+  rivalMinerKillDetector,
 ];
 
 export { createMinerProcessDetector, MINER_PROCESS_ID } from "./miner-process.js";
@@ -25,3 +27,4 @@ export { createGpuUnexpectedDetector, GPU_UNEXPECTED_ID } from "./gpu-unexpected
 export { createMinerConfigDetector, MINER_CONFIG_ID } from "./miner-config.js";
 export { createPersistenceDetector, PERSISTENCE_ID } from "./persistence.js";
 export { entryVectorDetector, ENTRY_VECTOR_ID } from "./entry-vector.js";
+export { rivalMinerKillDetector, RIVAL_MINER_KILL_ID } from "./rival-miner-kill.js";

@@ -179,7 +179,8 @@ function toDraft(s: State, droppedHints: number) {
         tags: ["pb-31:1.2:dns", "dns-answer"],
       });
     }
-    const what = s.match.list === "donation" ? "XMRig donation host" : s.match.list === "browser-miners" ? "browser-miner domain" : "mining pool domain";
+    const what = s.match.list === "donation" ? "XMRig donation host" : s.match.list === "browser-miners" ? "browser-miner domain"
+      : s.match.list.startsWith("campaign:") ? "cryptojacking campaign host" : "mining pool domain";
     return draftFromAggregate({ id: POOL_DNS_ID, title: TITLE }, s.agg, {
       title: `Contact with ${what} ${clip(s.name, 120)}${s.match.label ? ` (${s.match.label})` : ""}${from}`,
       description: `PB-31 §1.2: "${s.name}" is on the ${s.match.list} list (as ${s.match.listed}).`,

@@ -12,7 +12,9 @@ import type { Input, ParseContext, Prefilter, Sample, Source } from "../../types
 import { IssueReporter, asObject, getNumber, getString, parseJsonObject } from "../common.js";
 import { JsonKey, peekAllStrings, peekString, peekUint } from "../json-peek.js";
 import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
+import { firstSignificantByte, peekInput } from "../peek-input.js";
 import { endpointMatters, nameMatters } from "../prefilter-rules.js";
+import { firstDocumentRecord, parseEveArray } from "./eve-array.js";
 import { FORMAT, READ_EVENT_TYPES, dnsNames, eveEvent } from "./records.js";
 
 const KEY_EVENT_TYPE = new JsonKey("event_type");
@@ -65,9 +67,16 @@ function fastSkip(line: RawLine, pf: Prefilter): boolean {
   return false;
 }
 
-export async function* parseEve(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
-  const path = input.path;
+export async function* parseEve(original: Input, ctx: ParseContext): AsyncGenerator<Event> {
   const pf = ctx.prefilter;
+  // EVE saved as one JSON array (an export, `jq -s`) or pretty-printed (`jq .`): read as a document,
+  // records keep the lines they start on.
+  const { head, input } = await peekInput(original);
+  if (isDocument(head)) {
+    yield* parseEveArray(input, ctx, pf ? (rec) => eveRecordMatters(rec, pf) : undefined);
+    return;
+  }
+  const path = input.path;
   const issues = new IssueReporter(ctx);
   const scanner = new LineScanner(ctx);
   const out: Event[] = [];
@@ -96,6 +105,16 @@ export async function* parseEve(input: Input, ctx: ParseContext): AsyncGenerator
   issues.finish();
 }
 
+/** A JSON array, or objects pretty-printed over several lines (the first line is a lone "{"). */
+function isDocument(head: Buffer): boolean {
+  const first = firstSignificantByte(head);
+  if (first === 0x5b) return true;
+  if (first !== 0x7b) return false;
+  const start = head.indexOf(0x7b);
+  const nl = head.indexOf(0x0a, start);
+  return nl !== -1 && head.subarray(start + 1, nl).toString("latin1").trim() === "";
+}
+
 /** EVE records have event_type and timestamp; most also the flow tuple or flow_id. */
 export function looksLikeEve(obj: Record<string, unknown>): boolean {
   return typeof obj.event_type === "string" && typeof obj.timestamp === "string"
@@ -103,6 +122,11 @@ export function looksLikeEve(obj: Record<string, unknown>): boolean {
 }
 
 function sniff(sample: Sample): number {
+  const t = sample.text.trimStart();
+  if (t.startsWith("[") || /^\{[ \t\r]*\n/.test(t)) {
+    const first = firstDocumentRecord(t);
+    return first && looksLikeEve(first) ? 0.95 : 0;
+  }
   let eve = 0;
   let other = 0;
   for (const line of sample.lines) {
@@ -119,7 +143,14 @@ function sniff(sample: Sample): number {
 
 export const suricataEveSource: Source = {
   id: FORMAT,
-  title: "Suricata EVE JSON: dns, flow, netflow, tls, http and alert records",
+  title: "Suricata EVE JSON: dns, flow, netflow, tls, http and alert records (one per line, or one JSON array)",
+  emits: [
+    { dataset: "suricata.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns", "suricata/dns"], prefilter: ["domain", "answer"] },
+    { dataset: "suricata.flow", categories: ["network"], sigma: ["network_connection", "firewall", "suricata/flow"], prefilter: ["ip", "port"] },
+    { dataset: "suricata.tls", categories: ["network"], sigma: ["tls", "suricata/tls"], prefilter: ["domain", "ip", "port"] },
+    { dataset: "suricata.http", categories: ["network"], sigma: ["proxy", "webserver", "suricata/http"] },
+    { dataset: "suricata.alert", categories: ["network", "intrusion_detection"], sigma: ["suricata/alert"] },
+  ],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseEve(input, ctx),
 };
