@@ -11,6 +11,7 @@ import { osqueryProcessesSource } from "./osquery-processes.js";
 import { psSource } from "./ps.js";
 import { systemdUnitSource } from "./systemd-unit.js";
 import { hostnameSource } from "./hostname.js";
+import { auditdSource } from "./auditd/source.js";
 
 export const hostSources: Source[] = [
   psSource,
@@ -21,8 +22,9 @@ export const hostSources: Source[] = [
   ldSoPreloadSource,
   minerConfigSource,
   hostnameSource,
+  auditdSource,
 ];
 
-export { hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
+export { auditdSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
 export { flattenEcs, DEFAULT_FLATTEN_LIMITS, type FlattenLimits, type FlattenOptions } from "./flatten-ecs.js";
 export { CollectedHostNames, collectedHostNames } from "./collected-host.js";
