@@ -12,6 +12,7 @@ import { psSource } from "./ps.js";
 import { systemdUnitSource } from "./systemd-unit.js";
 import { hostnameSource } from "./hostname.js";
 import { auditdSource } from "./auditd/source.js";
+import { topSource } from "./top/source.js";
 
 export const hostSources: Source[] = [
   psSource,
@@ -23,8 +24,9 @@ export const hostSources: Source[] = [
   minerConfigSource,
   hostnameSource,
   auditdSource,
+  topSource,
 ];
 
-export { auditdSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
+export { auditdSource, topSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
 export { flattenEcs, DEFAULT_FLATTEN_LIMITS, type FlattenLimits, type FlattenOptions } from "./flatten-ecs.js";
 export { CollectedHostNames, collectedHostNames } from "./collected-host.js";
