@@ -1,6 +1,7 @@
 /**
- * Host sources: process listings (ps, osquery, ECS NDJSON) and files collected from a host (crontabs,
- * systemd units, ld.so.preload, miner configs). flattenEcs is exported for other ECS-reading sources.
+ * Host sources: process listings (ps, top, osquery, ECS NDJSON), audit trails (auditd, shell history, the
+ * Cowrie honeypot's log) and files collected from a host (crontabs, systemd units, ld.so.preload, miner
+ * configs). flattenEcs is exported for other ECS-reading sources.
  */
 import type { Source } from "../types.js";
 import { crontabSource } from "./crontab.js";
@@ -13,6 +14,8 @@ import { systemdUnitSource } from "./systemd-unit.js";
 import { hostnameSource } from "./hostname.js";
 import { auditdSource } from "./auditd/source.js";
 import { topSource } from "./top/source.js";
+import { shellHistorySource } from "./shell/history.js";
+import { cowrieSource } from "./shell/cowrie.js";
 
 export const hostSources: Source[] = [
   psSource,
@@ -25,8 +28,10 @@ export const hostSources: Source[] = [
   hostnameSource,
   auditdSource,
   topSource,
+  shellHistorySource,
+  cowrieSource,
 ];
 
-export { auditdSource, topSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
+export { auditdSource, topSource, shellHistorySource, cowrieSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
 export { flattenEcs, DEFAULT_FLATTEN_LIMITS, type FlattenLimits, type FlattenOptions } from "./flatten-ecs.js";
 export { CollectedHostNames, collectedHostNames } from "./collected-host.js";
