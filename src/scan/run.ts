@@ -8,6 +8,7 @@ import { builtinDetectors } from "../detect/detectors/index.js";
 import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../detect/sigma/index.js";
 import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
+import type { MetricHint } from "../sources/types.js";
 import { correlate, relateIncidents } from "../correlate/index.js";
 import { loadPlaybook } from "../playbook/index.js";
 import { assessDraft } from "./incident.js";
@@ -17,6 +18,8 @@ import { loadConfig } from "./config.js";
 export interface RunScanOptions {
   paths: string[];
   inputFormat?: string;
+  /** What unnamed metric series measure (--metric). */
+  metric?: MetricHint;
   configPath?: string;
   /** Extra Sigma rule folders (--rules). */
   ruleDirs?: string[];
@@ -68,6 +71,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   const result = await scan({
     paths: o.paths, sources: allSources, detectors, intel, config, prefilterNeeds,
     ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
+    ...(o.metric ? { metric: o.metric } : {}),
     ...(o.prefilter === false ? { prefilter: false } : {}),
     ...(o.stdin ? { stdin: o.stdin } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
