@@ -37,8 +37,11 @@ export interface AuditRecord {
 
 export type ParseResult = { record: AuditRecord } | { error: string };
 
-/** Parse one line, or say why it is not a whole audit record. */
-export function parseAuditLine(text: string, line: number): ParseResult {
+/**
+ * Parse one line, or say why it is not a whole audit record. `wantFields(type)` false skips reading the
+ * fields of a record type the caller passes over (the stamp is still checked).
+ */
+export function parseAuditLine(text: string, line: number, wantFields: (type: string) => boolean = () => true): ParseResult {
   let rest = text;
   let node: string | undefined;
   if (rest.startsWith("node=")) {
@@ -61,6 +64,11 @@ export function parseAuditLine(text: string, line: number): ParseResult {
   const serial = colon === -1 ? "" : stamp.slice(colon + 1);
   if (!isDecimal(time, true) || !isDecimal(serial, false)) return { error: `bad msg=audit(${clipForIssue(stamp)}) stamp: expected SECONDS.MILLIS:SERIAL` };
   // Most records follow the stamp with ": "; a few daemon records use " " (DAEMON_CONFIG).
+  if (!wantFields(type)) {
+    const bare: AuditRecord = { type, time, serial, fields: new Map(), enriched: new Map(), line };
+    if (node !== undefined) bare.node = node;
+    return { record: bare };
+  }
   let body = rest.slice(close + 1);
   if (body.startsWith(":")) body = body.slice(1);
 

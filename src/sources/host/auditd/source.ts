@@ -27,6 +27,8 @@ const MAX_EOE_ISSUES = 20;
 /** The record types an event is built from; others are not held in the table. */
 const KEPT_TYPES = new Set(["SYSCALL", "EXECVE", "CWD", "PROCTITLE", "SOCKADDR"]);
 
+const wantFields = (type: string): boolean => KEPT_TYPES.has(type);
+
 const LINE_SHAPE = /^(?:node=\S+ )?type=[A-Z_0-9[\]]+ msg=audit\(\d+\.\d+:\d+\)/;
 
 export const AUDITD_EMITS: readonly DatasetDeclaration[] = [
@@ -82,7 +84,7 @@ async function* parseAudit(input: Input, ctx: ParseContext): AsyncGenerator<Even
 
   for await (const { text, line } of input.lines()) {
     if (text === "" || text.startsWith("#")) continue;
-    const parsed = parseAuditLine(text, line);
+    const parsed = parseAuditLine(text, line, wantFields);
     if ("error" in parsed) {
       ctx.issue(line, `${parsed.error}; line skipped`);
       continue;
