@@ -95,7 +95,7 @@ async function generateLog(records: number): Promise<string> {
     }
     if (r() < 0.05) lines.push(`type=USER_CMD msg=audit(${ts}:${serial + 2}): pid=811 uid=0 auid=1000 ses=3 msg='cwd="/root" cmd=6C73 exe="/usr/bin/sudo" terminal=pts/0 res=success'`);
     const chunk = `${lines.join("\n")}\n`;
-    if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => { out.once("drain", () => resolve()); });
     written += lines.length;
     serial += 3;
     if (serial % 30 === 0) t++;
