@@ -13,6 +13,7 @@ import { execArgs, proctitleText } from "./execve.js";
 import { type AuditRecord, auditTimeIso, bare, decodeText, numberField } from "./record.js";
 import { decodeSockaddr } from "./sockaddr.js";
 import { EXEC_CALLS, OUTBOUND_CALLS, syscallName } from "./syscalls.js";
+import type { ProcessTable } from "./process-table.js";
 
 export const AUDITD_ID = "auditd";
 export const AUDITD_DATASET = "auditd";
@@ -31,7 +32,29 @@ export interface GroupIssue {
   message: string;
 }
 
-export function groupEvents(path: string, group: AuditGroup, issue: (i: GroupIssue) => void): Event[] {
+/**
+ * The events of one audit event. `processes` is read for the parent's name and then told about this
+ * process (so later children can name it).
+ */
+export function groupEvents(path: string, group: AuditGroup, processes: ProcessTable, issue: (i: GroupIssue) => void): Event[] {
+  const events = buildEvents(path, group, issue);
+  const syscall = group.records.find((r) => r.type === "SYSCALL");
+  const pid = syscall ? numberField(syscall, "pid") : undefined;
+  if (syscall && pid !== undefined) {
+    const ppid = numberField(syscall, "ppid");
+    const parent = ppid !== undefined ? processes.lookup(group.node, ppid) : undefined;
+    for (const event of events) {
+      if (parent?.name !== undefined) event["process.parent.name"] = parent.name;
+      if (parent?.executable !== undefined) event["process.parent.executable"] = parent.executable;
+    }
+    const name = decodeText(syscall.fields.get("comm"));
+    const executable = decodeText(syscall.fields.get("exe"));
+    processes.remember(group.node, pid, { ...(name !== undefined ? { name } : {}), ...(executable !== undefined ? { executable } : {}) });
+  }
+  return events;
+}
+
+function buildEvents(path: string, group: AuditGroup, issue: (i: GroupIssue) => void): Event[] {
   const byType = (type: string) => group.records.filter((r) => r.type === type);
   const syscall = byType("SYSCALL")[0];
   const execRecords = byType("EXECVE");

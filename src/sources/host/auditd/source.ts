@@ -8,6 +8,9 @@
  * when the file does write EOE records (older kernels and some forwarders never do; then joining by serial
  * is all there is, and no per-event issue is raised).
  *
+ * An exec event names its parent (process.parent.name / executable) when the parent's own SYSCALL records
+ * came earlier in the log (process-table.ts).
+ *
  * Only record types that feed an event are kept; user-space records (USER_*, CRED_*, SERVICE_*, ...) have
  * their own serials and are passed over. A line that is not an audit record, or is cut short (no closing
  * quote, a stamp cut in the middle), is reported with its line number and skipped.
@@ -17,6 +20,7 @@ import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "..
 import { AUDITD_DATASET, AUDITD_ID, type AuditGroup, groupEvents } from "./events.js";
 import { type AuditRecord, parseAuditLine } from "./record.js";
 import { collectedHostNames } from "../collected-host.js";
+import { ProcessTable } from "./process-table.js";
 
 /** Events waiting for their EOE. auditd interleaves only a handful at a time; the rest is a lost EOE. */
 export const MAX_PENDING_EVENTS = 4096;
@@ -64,6 +68,7 @@ async function* parseAudit(input: Input, ctx: ParseContext): AsyncGenerator<Even
   const pending = new Map<string, AuditGroup & { overflow: boolean }>();
   let eoeSeen = false;
   let missingEoe = 0;
+  const processes = new ProcessTable();
   // Records name their machine only with node= (name_format in auditd.conf); an audit.log saved inside a
   // collected tree takes the tree's etc/hostname otherwise.
   const treeHost = await collectedHostNames.forFile(input.path);
@@ -77,7 +82,7 @@ async function* parseAudit(input: Input, ctx: ParseContext): AsyncGenerator<Even
       if (++missingEoe <= MAX_EOE_ISSUES) ctx.issue(first.line, `audit(${group.time}:${group.serial}) has no EOE record (${why}); read as it stands`);
     }
     if (group.overflow && first) ctx.issue(first.line, `audit(${group.time}:${group.serial}) has over ${MAX_RECORDS_PER_EVENT} records; the rest were skipped`);
-    const events = groupEvents(input.path, group, (i) => ctx.issue(i.line, i.message));
+    const events = groupEvents(input.path, group, processes, (i) => ctx.issue(i.line, i.message));
     if (treeHost !== undefined) for (const e of events) e["host.name"] ??= treeHost;
     return events;
   };
