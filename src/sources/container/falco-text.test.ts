@@ -68,6 +68,20 @@ test("Falco text: miner rules named from their output, key=value fields mapped a
   assert.equal(dropped!["minerhunt.alert.severity"], "medium");
 });
 
+test("Falco text: a clock-only alert takes its date from a kubectl --timestamps or RFC 3339 syslog prefix", async () => {
+  const lines = [
+    "2026-11-20T03:14:07.400112233Z 03:14:07.341081180: Critical Possible miner running (command=xmrig -o pool.minexmr.com:4444 pid=4711)",
+    "2026-11-20T03:14:08+00:00 node-7 falco[812]: 03:14:08.000000001: Notice Possible miner running (command=xmrig pid=4711)",
+  ].join("\n");
+  const { events, issues } = await parseWith(falcoTextSource, lines);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(events.map((e) => [e["@timestamp"], e["message"], e["host.name"]]), [
+    ["2026-11-20T03:14:07.400Z", "03:14:07.341081180: Critical Possible miner running (command=xmrig -o pool.minexmr.com:4444 pid=4711)", undefined],
+    ["2026-11-20T03:14:08.000Z", "03:14:08.000000001: Notice Possible miner running (command=xmrig pid=4711)", "node-7"],
+  ]);
+  assert.equal(events[0]!["process.command_line"], "xmrig -o pool.minexmr.com:4444");
+});
+
 test("Falco text: sniffed on its own lines, not on other text", async () => {
   assert.ok(await sniffWith(falcoTextSource, MINER_LINES.split("\n").slice(0, 3).join("\n")) >= 0.9);
   assert.equal(await sniffWith(falcoTextSource, "type=SYSCALL msg=audit(1.0:1): arch=c000003e\n"), 0);

@@ -4,6 +4,7 @@
  *   03:14:07.341081180: Critical Possible miner running (command=xmrig -o ... pid=4711 container=...)
  *   2016-08-04T16:17:57.881781397+0000: Warning An open was seen (command=cat /dev/null)   (time_format_iso_8601)
  *   Nov 20 03:14:07 node-1 falco[812]: 03:14:07.341081180: Critical ...                     (syslog / journald)
+ *   2026-11-20T03:14:07.400112233Z 03:14:07.341081180: Critical ...                         (kubectl logs --timestamps)
  *
  * Each line becomes the event the JSON source (falco.ts) makes of the same alert: the line is turned into
  * the JSON alert's shape (time, priority, output, output_fields) and given to falcoEvent. Text output has no
@@ -11,7 +12,8 @@
  * (falco-text-rules.ts); otherwise the output's leading sentence stands in for it. The `key=value` pairs of
  * the output become output_fields; Falco's field names (proc.cmdline, k8s.pod.name ...) are kept, and the
  * short names Falco's own rules print (command=, container_id=, k8s.pod= ...) are mapped to them.
- * A clock with no date ("03:14:07.341") gives no @timestamp.
+ * A clock with no date ("03:14:07.341") takes the date of a dated prefix (kubectl, RFC 3339 syslog); with none,
+ * it gives no @timestamp.
  */
 import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
@@ -22,10 +24,15 @@ import { ruleForOutput } from "./falco-text-rules.js";
 export const FALCO_TEXT_ID = "falco.text";
 
 const PRIORITIES = "Emergency|Alert|Critical|Error|Warning|Notice|Informational|Info|Debug";
-/** Optional syslog/journald prefix ending in "falco:" or "falco[pid]:", then Falco's time and priority. */
+const ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})";
+/**
+ * Optional prefix: syslog/journald ending in "falco:" or "falco[pid]:", or the RFC 3339 stamp of
+ * `kubectl logs --timestamps`; then Falco's time and priority.
+ */
 const LINE = new RegExp(
-  `^(?:(.{0,160}?)\\bfalco(?:\\[\\d{1,10}\\])?: )?(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?|\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?): (${PRIORITIES}) (.+)$`,
+  `^(?:(.{0,160}?)\\bfalco(?:\\[\\d{1,10}\\])?: |(${ISO}) )?(${ISO}|\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?|\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,9})?): (${PRIORITIES}) (.+)$`,
 );
+const LEADING_ISO = new RegExp(`^${ISO}$`);
 
 /** Short names Falco's rules print, as the output_fields names falcoEvent reads. */
 const ALIASES: Record<string, string> = {
@@ -81,20 +88,22 @@ async function* parseFalcoText(input: Input, ctx: ParseContext): AsyncGenerator<
 export function falcoTextAlert(text: string): JsonObject | undefined {
   const m = LINE.exec(text);
   if (!m) return undefined;
-  const [, prefix, time = "", priority = "", rendered = ""] = m;
+  const [, prefix, stamp, time = "", priority = "", rendered = ""] = m;
   const fields = outputFields(rendered);
   const known = ruleForOutput(rendered);
   const alert: JsonObject = {
     priority,
-    output: text.slice(text.indexOf(time)),
+    output: `${time}: ${priority} ${rendered}`,
     rule: known?.rule ?? leadingSentence(rendered),
     output_fields: fields,
     source: "syscall",
   };
   if (known) alert.tags = known.tags;
-  // Only a dated time is a timestamp; a bare clock is kept aside by the caller.
-  if (time.includes("T")) alert.time = time.replace(/([+-]\d{2})(\d{2})$/, "$1:$2");
-  else alert.time = time;
+  // Only a dated time is a timestamp; a bare clock takes the date of a dated prefix (kubectl --timestamps,
+  // RFC 3339 syslog) or is kept aside by the caller.
+  const prefixDate = stamp ?? prefix?.trim().split(/\s+/, 1)[0];
+  const dated = time.includes("T") ? time : prefixDate !== undefined && LEADING_ISO.test(prefixDate) ? prefixDate : undefined;
+  alert.time = dated !== undefined ? dated.replace(/([+-]\d{2})(\d{2})$/, "$1:$2") : time;
   const host = prefix ? syslogHost(prefix) : undefined;
   if (host !== undefined) alert.hostname = host;
   return alert;
