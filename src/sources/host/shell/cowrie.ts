@@ -5,6 +5,8 @@
  *   a miner run with pool flags);
  * - `cowrie.session.file_download` (`url`, `shasum`, `destfile`, `outfile`): the file the intruder fetched →
  *   a `["network","file"]` event with `url.*`, `destination.domain`/`destination.ip` and `file.hash.sha256`;
+ * - `cowrie.direct-tcpip.request` (`dst_ip`, `dst_port`): a TCP connection the intruder tunnels through the
+ *   sensor's SSH (a miner reaching its pool) → a `["network"]` event with the destination;
  * - `cowrie.login.success` (`username`): remembered per session, as `user.name` of that session's commands.
  * Every event keeps `source.ip` (the intruder), `host.name` (the `sensor`) and the session id. Other event
  * ids (connect, client version, key exchange, closed) carry nothing a miner hunt reads and are passed over.
@@ -24,6 +26,7 @@ const MAX_TEXT = 16 * 1024;
 export const COWRIE_EMITS: readonly DatasetDeclaration[] = [
   { dataset: COWRIE_ID, categories: ["process"], sigma: ["process_creation"] },
   { dataset: COWRIE_ID, categories: ["network", "file"] },
+  { dataset: COWRIE_ID, categories: ["network"] },
 ];
 
 export const cowrieSource: Source = {
@@ -76,6 +79,21 @@ async function* parseCowrie(input: Input, ctx: ParseContext): AsyncGenerator<Eve
       event["event.outcome"] = r.eventid === "cowrie.command.input" ? "success" : "failure";
       const user = session !== undefined ? users.get(session) : undefined;
       if (user !== undefined) event["user.name"] = user;
+      yield event;
+      continue;
+    }
+    if (r.eventid === "cowrie.direct-tcpip.request") {
+      // `ssh -L` / `-W` through the honeypot: the intruder asks the sensor to open a TCP connection for it, which
+      // is how a miner elsewhere reaches its pool through a stolen SSH account.
+      const host = text_(r.dst_ip);
+      const port = typeof r.dst_port === "number" ? r.dst_port : Number(text_(r.dst_port));
+      if (host === undefined) continue;
+      const event = common(input.path, line, r, ["network"]);
+      event["event.type"] = ["connection"];
+      if (isIP(host)) event["destination.ip"] = host;
+      else event["destination.domain"] = host.toLowerCase().replace(/\.$/, "");
+      if (Number.isInteger(port) && port > 0 && port < 65536) event["destination.port"] = port;
+      event["network.transport"] = "tcp";
       yield event;
       continue;
     }
