@@ -49,8 +49,8 @@ test("Cowrie: a file download carries the URL, its host and the file's SHA-256",
 
 test("Cowrie: a TCP connection tunnelled through the honeypot (direct-tcpip) names its destination", async () => {
   const lines = [
-    { eventid: "cowrie.direct-tcpip.request", dst_ip: "pool.supportxmr.com", dst_port: 3333, src_ip: "127.0.0.1", src_port: 0, message: "direct-tcp connection request to pool.supportxmr.com:3333 from 127.0.0.1:0", timestamp: "2026-11-20T03:15:00.000000Z", ...base },
-    { eventid: "cowrie.direct-tcpip.request", dst_ip: "141.94.96.144", dst_port: 443, src_ip: "127.0.0.1", src_port: 0, message: "direct-tcp connection request to 141.94.96.144:443 from 127.0.0.1:0", timestamp: "2026-11-20T03:15:01.000000Z", ...base },
+    { eventid: "cowrie.direct-tcpip.request", dst_ip: "pool.supportxmr.com", dst_port: 3333, src_port: 0, message: "direct-tcp connection request to pool.supportxmr.com:3333 from 127.0.0.1:0", timestamp: "2026-11-20T03:15:00.000000Z", ...base },
+    { eventid: "cowrie.direct-tcpip.request", dst_ip: "141.94.96.144", dst_port: 443, src_port: 0, message: "direct-tcp connection request to 141.94.96.144:443 from 127.0.0.1:0", timestamp: "2026-11-20T03:15:01.000000Z", ...base },
   ].map((r) => JSON.stringify(r)).join("\n");
   const { events, issues } = await parseWith(cowrieSource, lines);
   assert.deepEqual(issues, []);
