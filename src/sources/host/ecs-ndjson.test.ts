@@ -136,3 +136,19 @@ test("Auditbeat's auditd execve (documentation sample, one JSON per line as ship
   assert.equal(e["user.id"], "1001");
   assert.equal(e["user.audit.id"], "1001");
 });
+
+test("Auditbeat's auditd connect (connected-to) under the audit-rule category is a network event, as the raw connect is", async () => {
+  // Auditbeat 6.x/7.x auditd module shape for a connect() audit rule hit (auditd.summary, destination.*).
+  const line = `${JSON.stringify({
+    "@timestamp": "2026-11-20T03:14:08.000Z", agent: { type: "auditbeat" }, ecs: { version: "1.12.0" },
+    event: { action: "connected-to", category: "audit-rule", module: "auditd", outcome: "success" },
+    auditd: { data: { syscall: "connect", exit: "0" }, summary: { actor: { primary: "www-data" }, how: "/tmp/.x/kworker", object: { type: "socket", primary: "141.94.96.144", secondary: "3333" } } },
+    destination: { ip: "141.94.96.144", port: 3333 }, process: { pid: 4242, executable: "/tmp/.x/kworker", name: "kworker" },
+    host: { name: "web-07" },
+  })}\n`;
+  const { events } = await parseWith(ecsNdjsonSource, line);
+  assert.deepEqual(events[0]!["event.category"], ["audit-rule", "network"]);
+  assert.equal(events[0]!["destination.ip"], "141.94.96.144");
+  assert.equal(events[0]!["destination.port"], 3333);
+  assert.equal(events[0]!["event.dataset"], "auditbeat");
+});
