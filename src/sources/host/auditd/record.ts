@@ -87,8 +87,8 @@ export function parseAuditLine(text: string, line: number, wantFields: (type: st
   return { record };
 }
 
-/** key=value pairs separated by blanks; a value may be quoted with " or '. */
-function splitFieldList(text: string): { fields: Map<string, FieldValue> } | { error: string } {
+/** key=value pairs separated by blanks; a value may be quoted with " or '. Also reads a user-space msg='...'. */
+export function splitFieldList(text: string): { fields: Map<string, FieldValue> } | { error: string } {
   const fields = new Map<string, FieldValue>();
   let i = 0;
   const n = text.length;

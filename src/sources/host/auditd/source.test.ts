@@ -19,7 +19,7 @@ const MINER_LOG = [
   `type=PATH msg=audit(1795038072.120:9001): item=0 name="./kswapd0" inode=261214 dev=ca:03 mode=0100755 ouid=33 ogid=33 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0`,
   `type=PROCTITLE msg=audit(1795038072.120:9001): proctitle=${hex("./kswapd0\0-o pool.supportxmr.com:443\0-u\0" + WALLET)}`,
   "type=EOE msg=audit(1795038072.120:9001): ",
-  // A user-space record between the two kernel events: passed over.
+  // A user-space record between the two kernel events: sudo's USER_CMD, a process event of its own.
   "type=USER_CMD msg=audit(1795038072.900:9002): pid=812 uid=0 auid=1000 ses=4 msg='cwd=\"/root\" cmd=6C73 exe=\"/usr/bin/sudo\" terminal=pts/0 res=success'",
   `type=SYSCALL msg=audit(1795038073.500:9003): arch=c000003e syscall=42 success=no exit=-115 a0=7 a1=7ffd a2=10 a3=0 items=0 ppid=812 pid=4242 auid=4294967295 uid=33 gid=33 euid=33 suid=33 fsuid=33 egid=33 sgid=33 fsgid=33 tty=(none) ses=4294967295 comm="kswapd0" exe="/tmp/.X2-x-unix/.rsync/a/kswapd0" key="net"`,
   // AF_INET 141.94.96.144:3333
@@ -31,7 +31,7 @@ const MINER_LOG = [
 test("auditd: an exec event joins SYSCALL, EXECVE (hex argument), CWD and PROCTITLE into one process event", async () => {
   const { events, issues } = await parseWith(auditdSource, MINER_LOG, "var/log/audit/audit.log");
   assert.deepEqual(issues, []);
-  assert.equal(events.length, 2);
+  assert.equal(events.length, 3);
   const exec = events[0]!;
   assert.deepEqual(exec["event.category"], ["process"]);
   assert.equal(exec["event.dataset"], "auditd");
@@ -52,7 +52,10 @@ test("auditd: an exec event joins SYSCALL, EXECVE (hex argument), CWD and PROCTI
   assert.deepEqual(exec["tags"], ["exec"]);
   assert.deepEqual(exec["auditd.message_type"], ["SYSCALL", "EXECVE", "CWD", "PROCTITLE"]);
 
-  const net = events[1]!;
+  const sudo = events[1]!;
+  assert.deepEqual([sudo["minerhunt.line"], sudo["process.command_line"], sudo["process.parent.name"], sudo["process.working_directory"], sudo["user.audit.id"]],
+    [7, "ls", "sudo", "/root", "1000"]);
+  const net = events[2]!;
   assert.deepEqual(net["event.category"], ["network"]);
   assert.equal(net["event.action"], "connect");
   assert.equal(net["destination.ip"], "141.94.96.144");
@@ -101,7 +104,7 @@ test("auditd: a truncated record and a missing argument are reported with file a
     ...lines.slice(2),
   ].join("\n");
   const { events, issues } = await parseWith(auditdSource, log, "audit.log");
-  assert.equal(events.length, 2, "both events are still read");
+  assert.equal(events.length, 3, "both kernel events (and sudo's USER_CMD) are still read");
   assert.deepEqual(issues.map((i) => [i.file, i.line]), [["audit.log", 2], ["audit.log", 3]]);
   assert.match(issues[0]!.message, /a3 has no closing quote/);
   assert.match(issues[1]!.message, /cut short inside its msg=audit/);
@@ -217,6 +220,10 @@ test("auditd: go-libaudit's RHEL7 log: EXECVE arguments, hex CWD/exe and SOCKADD
     if ("error" in parsed || g === null) return;
     const r = parsed.record;
     if (g.record_type === "cwd") assert.equal(decodeText(r.fields.get("cwd")), g.data.cwd);
+    if (g.record_type === "user_cmd") {
+      const e = events.find((ev) => ev["auditd.sequence"] === g.sequence && ev["event.action"] === "sudo");
+      assert.deepEqual([e?.["process.command_line"], e?.["process.working_directory"], e?.["process.parent.pid"]], [g.data.cmd, g.data.cwd, Number(g.data.pid)]);
+    }
     if (g.record_type === "syscall") assert.equal(decodeText(r.fields.get("exe")), g.data.exe, `exe on line ${i + 1}`);
     if (g.record_type === "sockaddr") {
       const address = decodeSockaddr(r.fields.get("saddr")!.value);

@@ -11,8 +11,9 @@
  * An exec event names its parent (process.parent.name / executable) when the parent's own SYSCALL records
  * came earlier in the log (process-table.ts).
  *
- * Only record types that feed an event are kept; user-space records (USER_*, CRED_*, SERVICE_*, ...) have
- * their own serials and are passed over. A line that is not an audit record, or is cut short (no closing
+ * Only record types that feed an event are kept. User-space records have their own serials and stand
+ * alone: sudo's USER_CMD (on by default, so often the only command lines an audit trail holds) becomes a
+ * process event at once (user-cmd.ts); the others (USER_LOGIN, CRED_*, SERVICE_*, ...) are passed over. A line that is not an audit record, or is cut short (no closing
  * quote, a stamp cut in the middle), is reported with its line number and skipped.
  */
 import type { Event } from "../../../model/index.js";
@@ -21,6 +22,7 @@ import { AUDITD_DATASET, AUDITD_ID, type AuditGroup, groupEvents } from "./event
 import { type AuditRecord, parseAuditLine } from "./record.js";
 import { collectedHostNames } from "../collected-host.js";
 import { ProcessTable } from "./process-table.js";
+import { userCmdEvent } from "./user-cmd.js";
 
 /** Events waiting for their EOE. auditd interleaves only a handful at a time; the rest is a lost EOE. */
 export const MAX_PENDING_EVENTS = 4096;
@@ -31,7 +33,7 @@ const MAX_EOE_ISSUES = 20;
 /** The record types an event is built from; others are not held in the table. */
 const KEPT_TYPES = new Set(["SYSCALL", "EXECVE", "CWD", "PROCTITLE", "SOCKADDR"]);
 
-const wantFields = (type: string): boolean => KEPT_TYPES.has(type);
+const wantFields = (type: string): boolean => KEPT_TYPES.has(type) || type === "USER_CMD";
 
 const LINE_SHAPE = /^(?:node=\S+ )?type=[A-Z_0-9[\]]+ msg=audit\(\d+\.\d+:\d+\)/;
 
@@ -99,6 +101,16 @@ async function* parseAudit(input: Input, ctx: ParseContext): AsyncGenerator<Even
     if (record.type === "EOE") {
       eoeSeen = true;
       yield* flush(key, "eoe");
+      continue;
+    }
+    if (record.type === "USER_CMD") {
+      // A user-space record stands alone (no EOE): its event is built at once.
+      const built = userCmdEvent(input.path, record);
+      if (built && "error" in built) ctx.issue(line, `${built.error}; record skipped`);
+      else if (built) {
+        if (treeHost !== undefined) built["host.name"] ??= treeHost;
+        yield built;
+      }
       continue;
     }
     if (!KEPT_TYPES.has(record.type)) continue;
