@@ -9,6 +9,7 @@ import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
 import { VERSION } from "./version.js";
 import { saveToStore } from "./store-link.js";
 import { resolveLang } from "../i18n/index.js";
+import { METRIC_HINTS, type MetricHint } from "../sources/types.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -20,6 +21,8 @@ export function registerScanCommand(program: Command): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json", "ndjson", "ocsf"]).default("text"))
     .option("-o, --output <file>", "write the report to FILE instead of stdout")
     .option("--input-format <id>", "force one input format for every file (see `minerhunt formats`)")
+    .addOption(new Option("--metric <what>", "what metric series without a name measure (a Prometheus `avg by (instance)(...)` result): cpu or gpu in percent, cpu-ratio or gpu-ratio as 0-1")
+      .choices([...METRIC_HINTS]))
     .option("-c, --config <file>", "YAML/JSON config: thresholds, host types, allowlists (see docs/config.md)")
     .option("--rules <dir>", "also apply the Sigma rules in DIR (repeatable; a SigmaHQ checkout works)", collect, [])
     .option("--no-default-rules", "do not load the built-in PB-31 Sigma rule pack")
@@ -34,9 +37,10 @@ Exit status: 0 no incident found, 1 at least one incident found, 2 error (nothin
 Examples:
   minerhunt scan examples/
   minerhunt scan --format json -o out.json /var/log/zeek/
-  zcat dns.log.gz | minerhunt scan --input-format zeek.dns -`)
+  zcat dns.log.gz | minerhunt scan --input-format zeek.dns -
+  minerhunt scan --metric cpu-ratio avg-cpu-by-instance.json`)
     .action(async (paths: string[], opts: {
-      format: string; output?: string; inputFormat?: string; config?: string; rules: string[]; defaultRules: boolean;
+      format: string; output?: string; inputFormat?: string; metric?: MetricHint; config?: string; rules: string[]; defaultRules: boolean;
       intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean; lang?: string;
     }) => {
       const lang = resolveLang(opts.lang);
@@ -54,6 +58,7 @@ Examples:
       const run = await runScan({
         paths, defaultRules: opts.defaultRules, ruleDirs: opts.rules, intelFiles: opts.intel, prefilter: opts.prefilter,
         ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
+        ...(opts.metric ? { metric: opts.metric } : {}),
         ...(opts.config ? { configPath: opts.config } : {}),
         ...(onProgress ? { onProgress } : {}),
       });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { METRIC_HINTS } from "../sources/types.js";
 
 /**
  * Thresholds and site knowledge. Defaults are PB-31's own numbers ("High CPU sustained > 80% for
@@ -46,6 +47,14 @@ export const DetectConfigSchema = z.strictObject({
   hostTypes: z.array(z.strictObject({
     match: z.string(),
     type: z.enum(["production", "cloud-instance", "workstation", "dev-test"]),
+  })).default([]),
+  /**
+   * Hints per input file (glob on the file name, or on the whole path when the pattern has a "/"), first match
+   * wins: `metric` says what an unnamed metric series measures, as `scan --metric` does for every file.
+   */
+  inputs: z.array(z.strictObject({
+    match: z.string().min(1),
+    metric: z.enum(METRIC_HINTS).optional(),
   })).default([]),
   /**
    * What is never a finding at this site (detect/allowlist.ts, applied after detection to every rule):

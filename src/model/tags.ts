@@ -43,6 +43,7 @@ export const DETECTOR_TAGS = {
   falco: "read from Falco",
   "miner-in-image": "a miner that is the entrypoint of the image itself (supply chain, PB-32)",
   "entry-vector": "how the attacker got in (a service started a download-and-run command)",
+  "rival-miner-kill": "a script killing other miners (cryptojacking droppers clear the host for their own)",
 } as const;
 
 export type DetectorTag = keyof typeof DETECTOR_TAGS;

@@ -10,12 +10,15 @@ import type { PrefilterNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
 import { loadPlaybook, loadPlaybookFile, type Playbook } from "../playbook/index.js";
 import { assessFindings } from "./incident.js";
+import type { MetricHint } from "../sources/types.js";
 import { scan, type ScanProgress, type ScanResult } from "./scan.js";
 import { loadConfig } from "./config.js";
 
 export interface RunScanOptions {
   paths: string[];
   inputFormat?: string;
+  /** What unnamed metric series measure (--metric). */
+  metric?: MetricHint;
   configPath?: string;
   /** Extra Sigma rule folders (--rules). */
   ruleDirs?: string[];
@@ -71,6 +74,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   const result = await scan({
     paths: o.paths, sources: allSources, detectors, intel, config, prefilterNeeds,
     ...(o.inputFormat ? { inputFormat: o.inputFormat } : {}),
+    ...(o.metric ? { metric: o.metric } : {}),
     ...(o.prefilter === false ? { prefilter: false } : {}),
     ...(o.stdin ? { stdin: o.stdin } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),

@@ -9,7 +9,8 @@ import { buildPrefilter, type LearningPrefilter, type PrefilterNeeds } from "../
 import { openFile, openStream, InputError } from "../sources/input.js";
 import { chooseSource } from "../sources/sniff.js";
 import { walkPaths } from "../sources/walk.js";
-import type { Input, ParseContext, Source } from "../sources/types.js";
+import type { Input, MetricHint, ParseContext, Source } from "../sources/types.js";
+import { hintsFor } from "./input-hints.js";
 
 export interface ScanOptions {
   paths: string[];
@@ -19,6 +20,8 @@ export interface ScanOptions {
   config: DetectConfig;
   /** Force one format for every input (--input-format). */
   inputFormat?: string;
+  /** What unnamed metric series measure (--metric); the config's `inputs` may say so per file. */
+  metric?: MetricHint;
   /** Let sources skip records that cannot match (default on). Off when something needs every event. */
   prefilter?: boolean;
   /** What other detectors (Sigma rules) need the prefilter to keep. */
@@ -150,6 +153,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       skipped: (count = 1) => { p.summary.skipped += count; },
     };
     if (prefilter) ctx.prefilter = prefilter;
+    const hints = hintsFor(p.path, opts.metric, opts.config.inputs);
+    if (hints) ctx.hints = hints;
     const report = () => opts.onProgress?.({
       file: p.path, filesDone, filesTotal: planned.length,
       // Gzip inflates: bytes read can pass the file's size, so the bar is capped at the file.

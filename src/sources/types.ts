@@ -60,12 +60,26 @@ export interface Prefilter {
   answer?(address: string): boolean;
 }
 
+/**
+ * What an unnamed metric series measures, as the person scanning says (`scan --metric`, or `inputs` in the
+ * config): host CPU or GPU use, in percent (0-100) or as a ratio (0-1, Prometheus' `_ratio` convention).
+ */
+export const METRIC_HINTS = ["cpu", "gpu", "cpu-ratio", "gpu-ratio"] as const;
+export type MetricHint = (typeof METRIC_HINTS)[number];
+
+/** What the person scanning told minerhunt about one input, beyond its format. */
+export interface InputHints {
+  metric?: MetricHint;
+}
+
 export interface ParseContext {
   /** Report a record that could not be read; the source then skips it and goes on. */
   issue(line: number | undefined, message: string, offset?: number): void;
   /** Count records a prefilter let the source skip without building an event. */
   skipped(count?: number): void;
   prefilter?: Prefilter;
+  /** Hints for this input (absent: none given). */
+  hints?: InputHints;
 }
 
 /**

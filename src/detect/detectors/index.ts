@@ -17,6 +17,7 @@ const EVIDENCE_KIND: Readonly<Record<string, EvidenceKind>> = {
   "minerhunt.host.masquerade": "process",
   "minerhunt.host.miner-process": "process",
   "minerhunt.host.entry-vector": "process",
+  "minerhunt.host.rival-miner-kill": "process",
   "minerhunt.host.gpu-unexpected": "metric",
   "minerhunt.host.high-cpu": "metric",
   "minerhunt.host.persistence": "persistence",

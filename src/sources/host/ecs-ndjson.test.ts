@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseWith, sniffWith } from "../../test-helpers/index.js";
+import { readFileSync } from "node:fs";
+import { parseWith, sharedFixture, sniffWith } from "../../test-helpers/index.js";
 import type { Prefilter } from "../types.js";
 import { ecsNdjsonSource } from "./ecs-ndjson.js";
 
@@ -113,4 +114,41 @@ test("sniff: ECS process NDJSON scores high; Elastic Defend and Auditbeat higher
   const generic = JSON.stringify({ "@timestamp": "2026-11-20T03:14:07Z", ecs: { version: "8.11.0" }, event: { category: ["network"] }, destination: { ip: "1.2.3.4" } });
   assert.equal(await sniffWith(ecsNdjsonSource, generic + "\n"), 0.6);
   assert.equal(await sniffWith(ecsNdjsonSource, '{"ts":1700000000.1,"uid":"C1","id.orig_h":"10.0.0.5"}\n'), 0, "Zeek JSON is not ECS");
+});
+
+test("Auditbeat's auditd execve (documentation sample, one JSON per line as shipped) reads as the raw audit.log execve does", async (t) => {
+  const path = sharedFixture(t, "auditd/beats-auditbeat-meta-execve.json");
+  if (!path) return;
+  // The _meta sample omits @timestamp, which every shipped document carries.
+  const doc = { "@timestamp": "2017-12-07T03:19:53.511Z", ...(JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) };
+  const line = `${JSON.stringify(doc)}\n`;
+  assert.ok(await sniffWith(ecsNdjsonSource, line) >= 0.85);
+  const { events, issues } = await parseWith(ecsNdjsonSource, line);
+  assert.deepEqual(issues, []);
+  const e = events[0]!;
+  assert.equal(e["event.dataset"], "auditbeat");
+  assert.ok((e["event.category"] as string[]).includes("process"), "audit-rule + executed is a process event");
+  assert.equal(e["process.command_line"], "uname -a");
+  assert.deepEqual(e["process.args"], ["uname", "-a"]);
+  assert.equal(e["process.executable"], "/bin/uname");
+  assert.equal(e["process.pid"], 10043);
+  assert.equal(e["process.parent.pid"], 10027);
+  assert.equal(e["user.id"], "1001");
+  assert.equal(e["user.audit.id"], "1001");
+});
+
+test("Auditbeat's auditd connect (connected-to) under the audit-rule category is a network event, as the raw connect is", async () => {
+  // Auditbeat 6.x/7.x auditd module shape for a connect() audit rule hit (auditd.summary, destination.*).
+  const line = `${JSON.stringify({
+    "@timestamp": "2026-11-20T03:14:08.000Z", agent: { type: "auditbeat" }, ecs: { version: "1.12.0" },
+    event: { action: "connected-to", category: "audit-rule", module: "auditd", outcome: "success" },
+    auditd: { data: { syscall: "connect", exit: "0" }, summary: { actor: { primary: "www-data" }, how: "/tmp/.x/kworker", object: { type: "socket", primary: "141.94.96.144", secondary: "3333" } } },
+    destination: { ip: "141.94.96.144", port: 3333 }, process: { pid: 4242, executable: "/tmp/.x/kworker", name: "kworker" },
+    host: { name: "web-07" },
+  })}\n`;
+  const { events } = await parseWith(ecsNdjsonSource, line);
+  assert.deepEqual(events[0]!["event.category"], ["audit-rule", "network"]);
+  assert.equal(events[0]!["destination.ip"], "141.94.96.144");
+  assert.equal(events[0]!["destination.port"], 3333);
+  assert.equal(events[0]!["event.dataset"], "auditbeat");
 });

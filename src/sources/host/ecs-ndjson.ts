@@ -4,7 +4,9 @@
  * Each record is flattened with flattenEcs and kept whole: process events are what this source is for,
  * and the network, file or DNS records of the same export are passed on with their own categories.
  *
- * - `event.dataset` is the record's own; Auditbeat records (agent.type "auditbeat") get "auditbeat".
+ * - `event.dataset` is the record's own; Auditbeat records (agent.type "auditbeat", or 6.x's auditd module
+ *   records with no dataset) get "auditbeat". Auditbeat auditd records get the categories and command line
+ *   the raw audit.log source gives the same execve or connect (auditbeat.ts).
  *   Without either, "ecs".
  * - `event.category` missing but process fields present: ["process"].
  * - `minerhunt.*` keys inside a record are dropped: that namespace is ours, and log text must not
@@ -22,6 +24,7 @@ import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import { toIsoUtc } from "../metrics/time.js";
 import { flattenEcs } from "./flatten-ecs.js";
+import { addAuditbeatCommandLine, auditbeatCategories, isAuditbeatAuditd } from "./auditbeat.js";
 
 const ID = "ecs.ndjson";
 
@@ -45,13 +48,19 @@ function ecsScore(flat: Record<string, unknown>): number {
   if (!ecsMarked || !keys.some((k) => k.startsWith("event.") || k.startsWith("process.") || k.startsWith("host."))) return 0;
   const dataset = flat["event.dataset"];
   const agent = flat["agent.type"];
-  if ((typeof dataset === "string" && dataset.startsWith("endpoint.events.")) || agent === "auditbeat" || agent === "endpoint") return 0.85;
+  if ((typeof dataset === "string" && dataset.startsWith("endpoint.events.")) || agent === "auditbeat" || agent === "endpoint"
+    || flat["event.module"] === "auditd") return 0.85;
   return 0.6;
 }
 
 export const ecsNdjsonSource: Source = {
   id: ID,
   title: "ECS NDJSON (Elastic Defend endpoint.events.process, Auditbeat, Elastic Agent, Beats)",
+  // A record keeps its own dataset and categories; these are the ones the source itself assigns.
+  emits: [
+    { dataset: "auditbeat", categories: ["process", "network"], sigma: ["process_creation", "network_connection"], prefilter: ["text"] },
+    { dataset: "ecs", categories: ["process"], sigma: ["process_creation"], prefilter: ["text"] },
+  ],
 
   sniff(sample: Sample): number {
     let best = 0;
@@ -116,10 +125,15 @@ function toEvent(path: string, line: number, doc: Record<string, unknown>, ctx: 
   let category = event["event.category"];
   if (typeof category === "string") category = [category];
   if (!Array.isArray(category)) category = hasProcessFields(event) ? ["process"] : [];
+  const auditd = isAuditbeatAuditd(event);
+  if (auditd) {
+    category = auditbeatCategories(event, category as string[]);
+    addAuditbeatCommandLine(event);
+  }
   const kind = event["event.kind"];
   Object.assign(event, baseEvent({
     path, line, format: ID,
-    dataset: agent === "auditbeat" ? "auditbeat" : typeof recordDataset === "string" && recordDataset !== "" ? recordDataset : "ecs",
+    dataset: agent === "auditbeat" || (auditd && recordDataset === undefined) ? "auditbeat" : typeof recordDataset === "string" && recordDataset !== "" ? recordDataset : "ecs",
     category: category as readonly string[],
     kind: kind === "alert" || kind === "metric" || kind === "state" ? kind : "event",
   }));

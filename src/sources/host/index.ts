@@ -1,6 +1,7 @@
 /**
- * Host sources: process listings (ps, osquery, ECS NDJSON) and files collected from a host (crontabs,
- * systemd units, ld.so.preload, miner configs). flattenEcs is exported for other ECS-reading sources.
+ * Host sources: process listings (ps, top, osquery, ECS NDJSON), audit trails (auditd, shell history, the
+ * Cowrie honeypot's log) and files collected from a host (crontabs, systemd units, ld.so.preload, miner
+ * configs). flattenEcs is exported for other ECS-reading sources.
  */
 import type { Source } from "../types.js";
 import { crontabSource } from "./crontab.js";
@@ -11,6 +12,10 @@ import { osqueryProcessesSource } from "./osquery-processes.js";
 import { psSource } from "./ps.js";
 import { systemdUnitSource } from "./systemd-unit.js";
 import { hostnameSource } from "./hostname.js";
+import { auditdSource } from "./auditd/source.js";
+import { topSource } from "./top/source.js";
+import { shellHistorySource } from "./shell/history.js";
+import { cowrieSource } from "./shell/cowrie.js";
 
 export const hostSources: Source[] = [
   psSource,
@@ -21,8 +26,12 @@ export const hostSources: Source[] = [
   ldSoPreloadSource,
   minerConfigSource,
   hostnameSource,
+  auditdSource,
+  topSource,
+  shellHistorySource,
+  cowrieSource,
 ];
 
-export { hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
+export { auditdSource, topSource, shellHistorySource, cowrieSource, hostnameSource, crontabSource, ecsNdjsonSource, ldSoPreloadSource, minerConfigSource, osqueryProcessesSource, psSource, systemdUnitSource };
 export { flattenEcs, DEFAULT_FLATTEN_LIMITS, type FlattenLimits, type FlattenOptions } from "./flatten-ecs.js";
 export { CollectedHostNames, collectedHostNames } from "./collected-host.js";

