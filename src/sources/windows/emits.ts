@@ -1,0 +1,27 @@
+/**
+ * What the Windows sources emit (the DatasetDeclaration contract of sources/types.ts): one dataset per
+ * kind of record, so each Sigma taxonomy category sees only its own records. emits.test.ts checks this
+ * list against data/events.yaml.
+ */
+import type { DatasetDeclaration } from "../types.js";
+
+const SYSMON = "windows/sysmon";
+const SECURITY = "windows/security";
+const SYSTEM = "windows/system";
+
+export const WINDOWS_EMITS: readonly DatasetDeclaration[] = [
+  { dataset: "windows.sysmon.process", categories: ["process"], sigma: ["process_creation", SYSMON] },
+  { dataset: "windows.sysmon.network", categories: ["network"], sigma: ["network_connection", SYSMON] },
+  { dataset: "windows.sysmon.dns", categories: ["network", "dns"], sigma: ["dns_query", SYSMON] },
+  { dataset: "windows.sysmon.file", categories: ["file"], sigma: ["file_event", SYSMON] },
+  { dataset: "windows.sysmon.library", categories: ["library"], sigma: ["image_load", SYSMON] },
+  { dataset: "windows.sysmon.driver", categories: ["driver"], sigma: ["driver_load", SYSMON] },
+  { dataset: "windows.sysmon.registry", categories: ["registry"], sigma: ["registry_set", "registry_event", "registry_add", "registry_delete", SYSMON] },
+  { dataset: "windows.sysmon", categories: [], sigma: [SYSMON] },
+  { dataset: "windows.security.process", categories: ["process"], sigma: ["process_creation", SECURITY] },
+  { dataset: "windows.security.scheduled_task", categories: ["configuration"], sigma: [SECURITY] },
+  { dataset: "windows.security", categories: [], sigma: [SECURITY] },
+  { dataset: "windows.system.service", categories: ["configuration"], sigma: [SYSTEM] },
+  { dataset: "windows.system", categories: [], sigma: [SYSTEM] },
+  { dataset: "windows.eventlog", categories: [] },
+];
