@@ -240,7 +240,7 @@ test("a damaged chunk is reported with its file offset and skipped; the other ch
 
   const dir = mkdtempSync(join(tmpdir(), "minerhunt-evtx-"));
   const damaged = Buffer.from(file);
-  damaged[4096 + 65536 + 5000] ^= 0xff; // a record byte in chunk 1: the records checksum no longer matches
+  damaged[4096 + 65536 + 5000]! ^= 0xff; // a record byte in chunk 1: the records checksum no longer matches
   const path = join(dir, "damaged.evtx");
   writeFileSync(path, damaged);
   const r = await parseFileWith(evtxSource, path);
@@ -251,7 +251,7 @@ test("a damaged chunk is reported with its file offset and skipped; the other ch
   assert.match(r.issues[0]!.message, /chunk 1 at offset 69632: chunk records checksum \(CRC-32\) does not match; chunk skipped/);
 
   const badHeader = Buffer.from(file);
-  badHeader[4096 + 2 * 65536 + 20] ^= 0x01; // chunk 2's header
+  badHeader[4096 + 2 * 65536 + 20]! ^= 0x01; // chunk 2's header
   const h = await parseWith(evtxSource, badHeader, "h.evtx");
   assert.match(h.issues[0]!.message, /chunk 2 .*header checksum/);
   assert.ok(h.events.length < 600 && h.events.length > 0);
@@ -264,7 +264,7 @@ test("a real Sysmon log with a flipped byte: that chunk is reported, the other e
   const at = 4096 + 3 * 65536;
   const lost = whole.filter((e) => (e["minerhunt.offset"] as number) >= at && (e["minerhunt.offset"] as number) < at + 65536).length;
   const copy = Buffer.from(readFileSync(path));
-  copy[at + 30000] ^= 0x5a;
+  copy[at + 30000]! ^= 0x5a;
   const dir = mkdtempSync(join(tmpdir(), "minerhunt-evtx-"));
   writeFileSync(join(dir, "sysmon.evtx"), copy);
   const r = await parseFileWith(evtxSource, join(dir, "sysmon.evtx"));
