@@ -4,8 +4,9 @@
  */
 import type { Source } from "../types.js";
 import { evtxSource } from "./evtx-source.js";
+import { winlogbeatSource } from "./winlogbeat-source.js";
 
-export const windowsSources: Source[] = [evtxSource];
+export const windowsSources: Source[] = [evtxSource, winlogbeatSource];
 
-export { evtxSource };
+export { evtxSource, winlogbeatSource };
 export { WINDOWS_EMITS } from "./emits.js";
