@@ -36,6 +36,24 @@ export function ruleFor(rec: WindowsRecord, table: EventTable = eventTable()): {
   return rule ? { dataset: rule.dataset, rule } : { dataset: channel.dataset };
 }
 
+/** Field names of EventData values, built once per name (a log repeats the same few dozen names). */
+const dataKeys = new Map<string, string>();
+const MAX_CACHED_KEYS = 4096;
+function dataKey(name: string): string {
+  let key = dataKeys.get(name);
+  if (key === undefined) {
+    key = `winlog.event_data.${name}`;
+    if (dataKeys.size < MAX_CACHED_KEYS) dataKeys.set(name, key);
+  }
+  return key;
+}
+
+/** The EVTX reader writes TimeCreated as ISO with 7 fractional digits: cut to milliseconds without re-parsing. */
+const WINDOWS_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/;
+function timestamp(text: string): string | undefined {
+  return WINDOWS_ISO.test(text) ? `${text.slice(0, 23)}Z` : toIsoUtc(text);
+}
+
 /** Sysmon and Windows write "-" for a value they do not have. */
 function isMissing(text: string): boolean {
   return text === "" || text === "-";
@@ -63,7 +81,7 @@ export function recordToEvent(rec: WindowsRecord, origin: RecordOrigin, table: E
     event["event.action"] = rule.action;
     if (rule.type.length > 0) event["event.type"] = rule.type;
   }
-  const time = rec.time !== undefined ? toIsoUtc(rec.time) : undefined;
+  const time = rec.time !== undefined ? timestamp(rec.time) : undefined;
   if (time !== undefined) event["@timestamp"] = time;
   if (rec.computer) { event["host.name"] = rec.computer; event["winlog.computer_name"] = rec.computer; }
   if (rec.recordId !== undefined) event["winlog.record_id"] = rec.recordId;
@@ -78,7 +96,7 @@ export function recordToEvent(rec: WindowsRecord, origin: RecordOrigin, table: E
 
   for (const [name, value] of rec.data) {
     if (name.length > MAX_NAME) continue;
-    event[`winlog.event_data.${name}`] = value;
+    event[dataKey(name)] = value;
     const spec = rule?.fields.get(name);
     if (!spec) continue;
     const text = typeof value === "string" ? value : value.join(",");

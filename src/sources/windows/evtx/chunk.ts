@@ -19,8 +19,8 @@ const RECORD_OVERHEAD = 28;
 
 export interface EvtxRecord {
   recordId: number;
-  /** When the record was written (FILETIME in its header), ISO 8601. */
-  written: string;
+  /** When the record was written (FILETIME in its header), ISO 8601; computed when asked. */
+  readonly written: string;
   /** Byte offset of the record in the file. */
   offset: number;
   /** The rendered event (normally one <Event> element). */
@@ -81,7 +81,9 @@ export function* readChunkRecords(buf: Buffer, fileOffset: number, onProblem: (p
     } else {
       try {
         const elements = binxml.parseRecord(p + 24, p + size - 4);
-        yield { recordId, written: fileTimeToIso(buf.readUInt32LE(p + 16), buf.readUInt32LE(p + 20)), offset: fileOffset + p, elements };
+        const low = buf.readUInt32LE(p + 16);
+        const high = buf.readUInt32LE(p + 20);
+        yield { recordId, get written() { return fileTimeToIso(low, high); }, offset: fileOffset + p, elements };
       } catch (err) {
         if (!(err instanceof BinXmlError || err instanceof ValueError || err instanceof RangeError)) throw err;
         onProblem({ offset: fileOffset + p, message: `event record ${recordId}: ${err.message}; record skipped` });
