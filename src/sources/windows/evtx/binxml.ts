@@ -35,6 +35,7 @@ const MORE = 0x40;
 const TEMPLATE_HEADER_BYTES = 24;
 const MAX_DEPTH = 48;
 const MAX_SLOTS = 2048;
+const MAX_NESTED_PER_RECORD = 256;
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: "\"", apos: "'" };
 
 /** Reads the records of one chunk. Names and templates are cached for the chunk's lifetime. */
@@ -48,8 +49,17 @@ export class ChunkBinXml {
   /** The event elements of one record's BinXML, found in chunk[start, end). */
   parseRecord(start: number, end: number): XmlElement[] {
     this.depth = 0;
+    this.nestedSeen.clear();
+    this.nestedParses = 0;
     return this.parseFragment(start, end);
   }
+
+  /**
+   * Embedded BinXML already parsed in this record, by offset. A template may use one slot many times:
+   * without this, a hostile template nesting such slots would cost (uses per level)^depth parses.
+   */
+  private readonly nestedSeen = new Map<number, XmlElement[]>();
+  private nestedParses = 0;
 
   private u8(p: number, end: number): number {
     if (p >= end) throw new BinXmlError(`BinXML runs past its end at chunk offset ${p}`);
@@ -122,7 +132,12 @@ export class ChunkBinXml {
 
   private readonly nested = (offset: number, size: number): XmlElement[] => {
     if (offset + size > this.chunk.length) throw new BinXmlError(`embedded BinXML at ${offset} runs past the chunk`);
-    return this.parseFragment(offset, offset + size);
+    const seen = this.nestedSeen.get(offset);
+    if (seen) return seen;
+    if (++this.nestedParses > MAX_NESTED_PER_RECORD) throw new BinXmlError(`more than ${MAX_NESTED_PER_RECORD} embedded BinXML values in one record`);
+    const elements = this.parseFragment(offset, offset + size);
+    this.nestedSeen.set(offset, elements);
+    return elements;
   };
 
   private templateInstance(t: number, end: number): { element: XmlElement; next: number } {
