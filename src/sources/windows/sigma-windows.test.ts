@@ -59,7 +59,7 @@ test("each Windows logsource sees only its own kind of record; EventData names r
     sysmonEvent(1, "WS-1", t0, [["Image", "C:\\Windows\\System32\\rundll32.exe"], ["CommandLine", "rundll32.exe x.dll,Start"], ["IntegrityLevel", "System"], ["User", "NT AUTHORITY\\SYSTEM"]]),
     sysmonEvent(7, "WS-1", t0, [["Image", "C:\\Windows\\System32\\rundll32.exe"], ["ImageLoaded", "C:\\Users\\Public\\x.dll"], ["Signed", "false"]]),
     sysmonEvent(13, "WS-1", t0, [["EventType", "SetValue"], ["Image", "C:\\Windows\\System32\\rundll32.exe"], ["TargetObject", "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\x"], ["Details", "C:\\Users\\Public\\x.exe"]]),
-    sysmonEvent(10, "WS-1", t0, [["SourceImage", "C:\\Windows\\System32\\rundll32.exe"], ["TargetImage", "C:\\Windows\\System32\\lsass.exe"]]),
+    sysmonEvent(10, "WS-1", t0, [["SourceImage", "C:\\Windows\\System32\\rundll32.exe"], ["TargetImage", "C:\\Windows\\System32\\lsass.exe"], ["GrantedAccess", "0x1010"]]),
     sysmonEvent(5, "WS-1", t0, [["Image", "C:\\Windows\\System32\\rundll32.exe"], ["ProcessId", { type: "uint32", value: 77 }]]),
   ];
   const events = (await parseWith(evtxSource, buildEvtx(built), "kinds.evtx")).events;
@@ -69,6 +69,7 @@ test("each Windows logsource sees only its own kind of record; EventData names r
   assert.deepEqual(hits(load(win("image_load"), "  sel:\n    Image|endswith: '\\rundll32.exe'\n    ImageLoaded|startswith: 'C:\\Users\\Public\\'\n    Signed: 'false'\n  condition: sel"), events).get("t"), [7]);
   assert.deepEqual(hits(load(win("registry_set"), "  sel:\n    EventType: SetValue\n    TargetObject|contains: '\\CurrentVersion\\Run\\'\n    Details|endswith: '.exe'\n  condition: sel"), events).get("t"), [13]);
   assert.deepEqual(hits(load("  product: windows\n  service: sysmon", "  sel:\n    EventID: 10\n    TargetImage|endswith: '\\lsass.exe'\n  condition: sel"), events).get("t"), [10]);
+  assert.deepEqual(hits(load(win("process_access"), "  sel:\n    SourceImage|endswith: '\\rundll32.exe'\n    TargetImage|endswith: '\\lsass.exe'\n    GrantedAccess: '0x1010'\n  condition: sel"), events).get("t"), [10]);
   // A process ending (5), an image load (7) or a registry write (13) by rundll32 carries Image too: none is a process creation.
   assert.deepEqual(hits(load(win("process_creation"), "  sel:\n    Image|endswith: '\\rundll32.exe'\n  condition: sel"), events).get("t"), [1]);
   assert.deepEqual(hits(load("  product: windows\n  service: sysmon", "  sel:\n    Image|endswith: '\\rundll32.exe'\n  condition: sel"), events).get("t"), [1, 7, 13, 5]);
