@@ -30,5 +30,8 @@ export const WINDOWS_EMITS: readonly DatasetDeclaration[] = [
   { dataset: "windows.security", categories: [], sigma: [SECURITY] },
   { dataset: "windows.system.service", categories: ["configuration"], sigma: [SYSTEM] },
   { dataset: "windows.system", categories: [], sigma: [SYSTEM] },
+  { dataset: "windows.powershell.script", categories: [], sigma: ["ps_script", "windows/powershell"] },
+  { dataset: "windows.powershell.module", categories: [], sigma: ["ps_module", "windows/powershell"] },
+  { dataset: "windows.powershell", categories: [], sigma: ["windows/powershell"] },
   { dataset: "windows.eventlog", categories: [] },
 ];

