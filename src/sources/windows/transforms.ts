@@ -131,7 +131,7 @@ export const TRANSFORMS: Record<string, Transform> = {
     const slash = text.indexOf("\\");
     if (slash === -1) { event[target] = text; return; }
     event[target] = text.slice(slash + 1);
-    event[target.replace(/\.name$/, ".domain")] = text.slice(0, slash);
+    event[target.endsWith(".name") ? `${target.slice(0, -5)}.domain` : `${target}.domain`] = text.slice(0, slash);
   },
   hashes,
   query_results(event, target, text) {

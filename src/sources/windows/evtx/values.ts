@@ -57,6 +57,10 @@ export function fileTimeToIso(low: number, high: number): string {
   return `${iso.slice(0, 19)}.${String(sub).padStart(7, "0")}Z`;
 }
 
+function two(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
 function sysTimeToIso(buf: Buffer, off: number): string {
   const year = buf.readUInt16LE(off);
   const month = buf.readUInt16LE(off + 2);
@@ -66,7 +70,6 @@ function sysTimeToIso(buf: Buffer, off: number): string {
   const second = buf.readUInt16LE(off + 12);
   const milli = buf.readUInt16LE(off + 14);
   if (year === 0) return "";
-  const two = (n: number) => String(n).padStart(2, "0");
   return `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${String(milli).padStart(3, "0")}Z`;
 }
 
@@ -76,9 +79,13 @@ function hexBytes(buf: Buffer, off: number, len: number): string {
   return buf.toString("hex", off, off + Math.min(len, MAX_BINARY_HEX_BYTES)).toUpperCase();
 }
 
+function hexWidth(n: number, width: number): string {
+  return n.toString(16).toUpperCase().padStart(width, "0");
+}
+
 /** A GUID as Windows prints it: the first three groups little-endian, upper case, in braces. */
 export function guidText(buf: Buffer, off: number): string {
-  const h = (n: number, width: number) => n.toString(16).toUpperCase().padStart(width, "0");
+  const h = hexWidth;
   let tail = "";
   for (let i = 8; i < 16; i++) {
     const b = buf[off + i]!;
