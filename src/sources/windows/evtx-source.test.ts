@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { parseFileWith, parseWith, sharedFixture, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -225,6 +226,13 @@ test("templates are shared across records and chunks: a 3-chunk file reads back 
   assert.equal(r.events.length, 600);
   assert.equal(r.events[599]!["process.command_line"], `tool599.exe --index 599 ${"x".repeat(200)}`);
   assert.equal(r.events[599]!["winlog.record_id"], 600);
+});
+
+test("a gzipped EVTX is read like the file itself", async () => {
+  const file = buildEvtx(manyEvents(300));
+  const r = await parseWith(evtxSource, gzipSync(file), "Security.evtx.gz");
+  assert.deepEqual(r.issues, []);
+  assert.equal(r.events.length, 300);
 });
 
 function chunkCount(file: Buffer): number {
