@@ -7,8 +7,8 @@ import type { z } from "zod";
 import { DomainTable } from "./domains.js";
 import { IpTable } from "./ips.js";
 import { campaignLookup, toCampaigns } from "./campaigns.js";
-import { CampaignsFileSchema, CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, type ImportedFile } from "./schema.js";
-import type { CloudFindingType, DomainMatch, Intel, IpMatch, MinerInfo } from "./types.js";
+import { CampaignsFileSchema, CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, WindowsFileSchema, type ImportedFile } from "./schema.js";
+import type { CloudFindingType, DomainMatch, Intel, IpMatch, MinerInfo, WindowsPersistenceName } from "./types.js";
 
 /** data/intel beside the package, found from src/ or dist/ alike. */
 export function defaultIntelDir(): string {
@@ -62,6 +62,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   const cloud = readYaml(join(dir, "cloud.yaml"), CloudFileSchema);
   const hosts = readYaml(join(dir, "hosts.yaml"), HostsFileSchema);
   const campaigns = toCampaigns(readYaml(join(dir, "campaigns.yaml"), CampaignsFileSchema));
+  const windows = readYaml(join(dir, "windows.yaml"), WindowsFileSchema);
 
   const domains = new DomainTable<Omit<DomainMatch, "listed">>();
   for (const a of pools.allowlist) domains.allow(a);
@@ -153,6 +154,14 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
     campaigns,
     campaignsOf,
     rivalMinerNames,
+    windowsPersistenceName(kind, name) {
+      // Task names arrive with their folder ("\Microsoft\Windows\blackball"); the last segment is the name.
+      const n = name.slice(name.lastIndexOf("\\") + 1).trim().toLowerCase();
+      if (n === "") return undefined;
+      const entries = kind === "task" ? windows.scheduled_tasks : windows.services;
+      const e = entries.find((x) => (x.prefix ? n.startsWith(x.name.toLowerCase()) : n === x.name.toLowerCase()));
+      return e ? { name: e.name, campaign: e.campaign, source: e.source, weak: e.weak ?? false } satisfies WindowsPersistenceName : undefined;
+    },
     servicePrograms: hosts.service_programs.map((n) => n.toLowerCase()),
     cloudFindingTypes: cloud.finding_types,
     cloudFindingType(provider, type) {

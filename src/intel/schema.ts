@@ -73,6 +73,19 @@ export const CampaignsFileSchema = z.object({
   }).strict()),
 }).strict();
 
+/** data/intel/windows.yaml: names Windows miner campaigns give their scheduled tasks and services. */
+const WindowsPersistenceEntry = z.object({
+  name: z.string().min(1),
+  prefix: z.boolean().optional(),
+  weak: z.boolean().optional(),
+  campaign: z.string(),
+  source: z.string().min(1),
+}).strict();
+export const WindowsFileSchema = z.object({
+  scheduled_tasks: z.array(WindowsPersistenceEntry),
+  services: z.array(WindowsPersistenceEntry),
+}).strict();
+
 /** A list saved by `minerhunt intel import`. */
 export const ImportedFileSchema = z.object({
   name: z.string(),

@@ -125,6 +125,17 @@ export interface Intel {
   readonly minerConfigKeys: readonly string[];
   /** Find wallet-like strings (Monero, Bitcoin, Ethereum...) in text. */
   findWallets(text: string): { coin: string; wallet: string }[];
+  /** A scheduled-task or service name a Windows miner campaign uses (data/intel/windows.yaml), if any. */
+  windowsPersistenceName(kind: "task" | "service", name: string): WindowsPersistenceName | undefined;
   /** Sizes for --help and `intel stats`. */
   stats(): Record<string, number>;
+}
+
+/** A Windows persistence name from intel: which campaign uses it and the report saying so. */
+export interface WindowsPersistenceName {
+  name: string;
+  campaign: string;
+  source: string;
+  /** Also used by legitimate software: supporting evidence only. */
+  weak: boolean;
 }

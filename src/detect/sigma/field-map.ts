@@ -40,6 +40,7 @@ interface PreparedSection {
   fields: Map<string, FieldRef>;
   lowerFields: Map<string, FieldRef>;
   json: [string, string][];
+  prefix?: string;
 }
 
 interface PreparedTable {
@@ -66,7 +67,9 @@ function prepare(table: FieldTable): PreparedTable {
       lowerCommon: lowerKeys(common),
       sections: table.logsources.map((s) => {
         const fields = new Map(Object.entries(s.fields).map(([k, t]) => [k, refFromTarget(t)] as const));
-        return { when: s.when, fields, lowerFields: lowerKeys(fields), json: Object.entries(s.json) };
+        const section: PreparedSection = { when: s.when, fields, lowerFields: lowerKeys(fields), json: Object.entries(s.json) };
+        if (s.prefix !== undefined) section.prefix = s.prefix;
+        return section;
       }),
     };
     prepared.set(table, p);
@@ -98,10 +101,14 @@ export function fieldResolver(table: FieldTable, logsource: Logsource): FieldRes
     return p.lowerCommon.get(lower);
   };
 
+  // A field nobody maps is looked up under the sections' prefixes, then under its raw name.
+  const prefixes = sections.flatMap((s) => (s.prefix !== undefined ? [s.prefix] : []));
+  const unmapped = (name: string): FieldRef => (prefixes.length > 0 ? intern({ keys: [...prefixes.map((p) => p + name), name] }) : plainFieldRef(name));
+
   return (name: string) => {
     let r = memo.get(name);
     if (!r) {
-      r = exact(name) ?? ignoringCase(name) ?? plainFieldRef(name);
+      r = exact(name) ?? ignoringCase(name) ?? unmapped(name);
       memo.set(name, r);
     }
     return r;

@@ -24,6 +24,8 @@ export const FieldTableSchema = z.object({
     when: LogsourceKeys,
     fields: z.record(z.string(), Target).default({}),
     json: z.record(z.string(), z.string().min(1)).default({}),
+    /** A field no table maps is read under this prefix first (Windows: winlog.event_data.<Name>). */
+    prefix: z.string().min(1).optional(),
   }).strict()).default([]),
 }).strict();
 export type FieldTable = z.infer<typeof FieldTableSchema>;

@@ -5,6 +5,7 @@ import type { Detector, DetectorContext } from "../../types.js";
 import { clip, entitiesOf, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "./aggregate.js";
 import { analyseCommandLine, baseName, type CommandLineAnalysis } from "./command-line.js";
+import { WINDOWS_KINDS, WINDOWS_PERSISTENCE_DATASETS, readWindowsPersistence, windowsPlace } from "./windows-persistence.js";
 
 /**
  * Persistence a miner leaves (PB-31 §1.3 "มี persistence (crontab, systemd, k8s)?"):
@@ -117,7 +118,7 @@ export function createPersistenceDetector(limits: PersistenceLimits = { maxKeys:
   return {
     id: PERSISTENCE_ID,
     title: TITLE,
-    routes: { datasets: ["linux.crontab", "linux.systemd", "linux.ld_so_preload"] },
+    routes: { datasets: ["linux.crontab", "linux.systemd", "linux.ld_so_preload", ...WINDOWS_PERSISTENCE_DATASETS] },
     start(ctx: DetectorContext) {
       const emit = (s: State) => ctx.emit(toDraft(s));
       const entries = new BoundedMap<string, State>(limits.maxKeys, (_k, s) => emit(s));
@@ -128,7 +129,13 @@ export function createPersistenceDetector(limits: PersistenceLimits = { maxKeys:
           let reading: PersistenceReading | undefined;
           let what: string;
           let cmd = "";
-          if (dataset === "linux.ld_so_preload") {
+          if (WINDOWS_PERSISTENCE_DATASETS.includes(dataset)) {
+            const w = readWindowsPersistence(event, dataset, ctx.intel, (c, intel) => readScheduledCommand(c, intel));
+            if (!w) return;
+            reading = w.reading;
+            what = w.what;
+            cmd = w.cmd;
+          } else if (dataset === "linux.ld_so_preload") {
             const libs = strs(event, "file.target_path");
             reading = readPreload(libs, ctx.intel);
             what = libs.join(" ");
@@ -164,7 +171,7 @@ export function createPersistenceDetector(limits: PersistenceLimits = { maxKeys:
             for (const lib of strs(event, "file.target_path")) observables.push(...obs("file", lib));
           }
           const schedule = str(event, "minerhunt.cron.schedule");
-          const unit = str(event, "minerhunt.systemd.unit");
+          const unit = str(event, "minerhunt.systemd.unit") ?? windowsPlace(event, dataset);
           const where = unit ? `unit ${unit}` : schedule ? `cron "${clip(schedule, 40)}"` : clip(file, 80);
           state.agg.add(event, `${where}: ${clip(what, 120)} [${reading.reasons.join("; ")}]`, entities);
           state.agg.observe(observables);
@@ -187,9 +194,10 @@ const KIND_TITLES: Record<PersistenceReading["kind"], string> = {
 
 function toDraft(s: State) {
   const host = s.agg.entities.hosts?.[0];
-  const source = s.dataset === "linux.systemd" ? "systemd unit" : s.dataset === "linux.crontab" ? "Cron entry" : "/etc/ld.so.preload";
+  const win = WINDOWS_KINDS[s.dataset];
+  const source = win?.source ?? (s.dataset === "linux.systemd" ? "systemd unit" : s.dataset === "linux.crontab" ? "Cron entry" : "/etc/ld.so.preload");
   const facts: Record<string, string | number | boolean> = {
-    "persistence.kind": s.dataset === "linux.systemd" ? "systemd" : s.dataset === "linux.crontab" ? "cron" : "ld.so.preload",
+    "persistence.kind": win?.kind ?? (s.dataset === "linux.systemd" ? "systemd" : s.dataset === "linux.crontab" ? "cron" : "ld.so.preload"),
     "persistence.reason": s.reading.reasons.join("; "),
     "records.count": s.agg.count,
   };
@@ -202,7 +210,7 @@ function toDraft(s: State) {
     confidence: s.reading.confidence,
     facts,
     tags: ["pb-31:1.3:persistence"],
-    mitre: s.dataset === "linux.ld_so_preload" ? ["T1496", "T1574.006"] : s.dataset === "linux.systemd" ? ["T1496", "T1543.002"] : ["T1496", "T1053.003"],
+    mitre: win ? ["T1496", win.technique] : s.dataset === "linux.ld_so_preload" ? ["T1496", "T1574.006"] : s.dataset === "linux.systemd" ? ["T1496", "T1543.002"] : ["T1496", "T1053.003"],
   });
 }
 
