@@ -10,36 +10,20 @@
  *   npm run build && node --import tsx bench/pcap.ts          # ~200 MB
  *   BENCH_PCAP_MB=50 node --import tsx bench/pcap.ts          # smaller
  */
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildCapture, DEFAULT_SPEC } from "./pcap/build-capture.js";
 
+import { timed } from "./timed.js";
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = join(ROOT, "bench/out");
 const CLI = join(ROOT, "dist/cli/main.js");
 const SHARED = process.env.MINERHUNT_SHARED ?? resolve(ROOT, "../shared");
 const TARGET_MB = Number(process.env.BENCH_PCAP_MB ?? 200);
-
-interface Timed { cpuSeconds: number; peakRssMb: number; status: number | null; stdout: string; stderr: string }
-
-/** Run under GNU time -v: user + system CPU seconds and peak RSS of the whole process tree's leader. */
-function timed(cmd: string, args: string[], stdoutFile?: string): Timed {
-  const fd = stdoutFile ? openSync(stdoutFile, "w") : undefined;
-  const r = spawnSync("/usr/bin/time", ["-v", cmd, ...args], {
-    encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: "1" },
-    stdio: ["ignore", fd ?? "pipe", "pipe"],
-  });
-  if (fd !== undefined) closeSync(fd);
-  const field = (name: string) => Number(new RegExp(`${name}: ([\\d.]+)`).exec(r.stderr ?? "")?.[1] ?? NaN);
-  return {
-    cpuSeconds: field("User time \\(seconds\\)") + field("System time \\(seconds\\)"),
-    peakRssMb: field("Maximum resident set size \\(kbytes\\)") / 1024,
-    status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "",
-  };
-}
 
 /** The floor: read the file in 1 MiB chunks and walk the pcap record headers, touching nothing else. */
 const BASELINE_LOOP = `
