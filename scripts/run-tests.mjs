@@ -10,7 +10,7 @@
 // Why it is shaped this way (2 cores shared by many sessions):
 // - Files run concurrently (--test-concurrency): many tests wait on child processes, PostgreSQL or
 //   Chromium, so one more runner than cores keeps the cores busy.
-// - Test files are grouped a few to a process: each process pays ~0.3-0.5 CPU-s to start tsx and load
+// - Test files are grouped four to a process: each process pays ~0.3-0.5 CPU-s to start tsx and load
 //   the module graph, which over a hundred files was a third of the suite. Groups are made by size
 //   (largest first), so the long files start first and the groups come out even.
 // - tsc and eslint run beside the tests, not before them; their output is shown just before the test
@@ -41,7 +41,7 @@ if (files.length === 0) { console.error("run-tests: no *.test.ts files found"); 
 
 const cores = availableParallelism();
 const concurrency = Number(process.env.MINERHUNT_TEST_CONCURRENCY) || cores + 1;
-const perBatch = Math.max(1, Number(process.env.MINERHUNT_TEST_BATCH) || 3);
+const perBatch = Math.max(1, Number(process.env.MINERHUNT_TEST_BATCH) || 4);
 
 /** Groups of about `perBatch` files, balanced by size (largest first into the lightest group). */
 function batches(list) {
