@@ -5,6 +5,7 @@
  *
  *   npm run build && node --import tsx bench/startup.ts       # 15 runs of each, min and median
  *   BENCH_RUNS=30 node --import tsx bench/startup.ts
+ *   BENCH_COMPARE_CLI=/other/checkout/dist/cli/main.js node --import tsx bench/startup.ts   # another build, same run
  *
  * Rows: the baseline; `scan` of a one-line Zeek DNS JSON file with the default PB-31 pack (what a
  * person runs); the same without the build snapshot (MINERHUNT_SNAPSHOT=0: parsing every shipped
@@ -68,6 +69,7 @@ function main(): void {
     measure("node -e 0 (baseline)", [node, "-e", "0"]),
     measure("minerhunt scan one-line file (default PB-31 pack)", [node, CLI, "scan", "-q", file]),
     measure("  same, without the build snapshot", [node, CLI, "scan", "-q", file], { MINERHUNT_SNAPSHOT: "0" }),
+    ...(process.env.BENCH_COMPARE_CLI ? [measure(`  same, built from ${process.env.BENCH_COMPARE_CLI}`, [node, process.env.BENCH_COMPARE_CLI, "scan", "-q", file])] : []),
     measure("minerhunt scan --no-default-rules", [node, CLI, "scan", "-q", "--no-default-rules", file]),
     measure("minerhunt formats", [node, CLI, "formats"]),
     measure("minerhunt --version", [node, CLI, "--version"]),
