@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { finishRecording, fromSnapshot, resetSnapshot, startRecording } from "./snapshot.js";
@@ -79,6 +79,25 @@ test("a missing or damaged snapshot file only means computing; MINERHUNT_SNAPSHO
         delete process.env.MINERHUNT_SNAPSHOT;
       }
     });
+  } finally {
+    resetSnapshot();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a snapshot older than the code beside it (tsc run again without the snapshot step) is not used", async () => {
+  await withSnapshot(() => fromSnapshot("t", "x", () => "recorded"), () => {
+    assert.equal(fromSnapshot("t", "x", () => "computed"), "recorded");
+  });
+  const dir = mkdtempSync(join(tmpdir(), "minerhunt-snapshot-"));
+  try {
+    startRecording();
+    fromSnapshot("t", "x", () => "recorded");
+    const file = join(dir, "snapshot.json");
+    writeFileSync(file, finishRecording().json);
+    utimesSync(file, new Date(0), new Date(0));
+    resetSnapshot(file);
+    assert.equal(fromSnapshot("t", "x", () => "computed"), "computed");
   } finally {
     resetSnapshot();
     rmSync(dir, { recursive: true, force: true });

@@ -12,13 +12,15 @@
  * MINERHUNT_SNAPSHOT=0 turns it off (to compare, or to rule it out).
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 
+const THIS_MODULE = fileURLToPath(import.meta.url);
+
 /** dist/snapshot.json when this module runs as dist/startup/snapshot.js. */
-export const SNAPSHOT_FILE = join(dirname(fileURLToPath(import.meta.url)), "..", "snapshot.json");
+export const SNAPSHOT_FILE = join(dirname(THIS_MODULE), "..", "snapshot.json");
 
 let snapshotFile = SNAPSHOT_FILE;
 
@@ -38,6 +40,11 @@ function entries(): Map<string, unknown> {
   if (process.env.MINERHUNT_SNAPSHOT === "0") return loaded;
   let text: string;
   try {
+    // A snapshot older than the code beside it was made by other code (tsc run again without
+    // `npm run build`, which writes the snapshot after compiling): its checked values may no
+    // longer be what this code would make, so it is not used. npm packs every file with one
+    // date, so equal times count as fresh.
+    if (statSync(THIS_MODULE).mtimeMs > statSync(snapshotFile).mtimeMs) return loaded;
     text = readFileSync(snapshotFile, "utf8");
   } catch {
     return loaded; // not built (running from src/): parse as usual
