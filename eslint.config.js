@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "bench/out/**", ".cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

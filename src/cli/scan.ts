@@ -1,13 +1,8 @@
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
-import cliProgress from "cli-progress";
-import { runScan } from "../scan/run.js";
-import { formatText } from "../scan/output/text.js";
-import { toOcsfDetectionFinding } from "../scan/output/ocsf.js";
 import type { ScanProgress } from "../scan/scan.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
 import { VERSION } from "./version.js";
-import { saveToStore } from "./store-link.js";
 import { resolveLang } from "../i18n/index.js";
 import { METRIC_HINTS, type MetricHint } from "../sources/types.js";
 
@@ -45,7 +40,10 @@ Examples:
     }) => {
       const lang = resolveLang(opts.lang);
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
-      const bar = showProgress ? new cliProgress.SingleBar({
+      // Loaded here, each only when this run needs it: start-up cost is paid per module.
+      const cliProgress = showProgress ? (await import("cli-progress")).default : undefined;
+      const { runScan } = await import("../scan/run.js");
+      const bar = cliProgress ? new cliProgress.SingleBar({
         format: "scanning {bar} {percentage}% | {value}/{total} MB | {events} events | {file}",
         clearOnComplete: true, hideCursor: true, stream: process.stderr,
       }, cliProgress.Presets.shades_classic) : undefined;
@@ -86,20 +84,25 @@ Examples:
           for (const f of findings) write(JSON.stringify({ type: "finding", ...f }) + "\n");
           for (const i of result.issues) write(JSON.stringify({ type: "issue", ...i }) + "\n");
           break;
-        case "ocsf":
+        case "ocsf": {
+          const { toOcsfDetectionFinding } = await import("../scan/output/ocsf.js");
           for (const f of findings) write(JSON.stringify(toOcsfDetectionFinding(f, VERSION)) + "\n");
           break;
-        default:
+        }
+        default: {
+          const { formatText } = await import("../scan/output/text.js");
           write(formatText(result, incidents, {
             campaigns,
             color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
             verbose: opts.verbose === true,
             lang,
           }));
+        }
       }
       if (opts.output) await new Promise<void>((resolve, reject) => { out.once("error", reject); (out as NodeJS.WritableStream).end(() => resolve()); });
 
       if (opts.db !== undefined && opts.db !== false) {
+        const { saveToStore } = await import("./store-link.js");
         const summary = await saveToStore(typeof opts.db === "string" ? opts.db : undefined, run);
         process.stderr.write(`${summary}\n`);
       }

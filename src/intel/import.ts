@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { parse as parseYaml } from "yaml";
+import { yaml } from "../startup/lazy-yaml.js";
 import { normaliseDomain } from "./domains.js";
 
 /**
@@ -109,7 +109,7 @@ function domainOrIp(value: string): Entry {
 function importFalco(text: string, out: ImportedList): ImportedList {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 100 });
+    doc = yaml().parse(text, { maxAliasCount: 100 });
   } catch (err) {
     out.issues.push({ line: 1, message: `not valid YAML: ${(err as Error).message}` });
     return out;

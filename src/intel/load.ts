@@ -2,8 +2,9 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
+import { fromSnapshot } from "../startup/snapshot.js";
+import { yaml } from "../startup/lazy-yaml.js";
 import { DomainTable } from "./domains.js";
 import { IpTable } from "./ips.js";
 import { campaignLookup, toCampaigns } from "./campaigns.js";
@@ -22,19 +23,23 @@ export function userIntelDir(): string {
 
 export class IntelError extends Error {}
 
-export function readYaml<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, "utf8"), { maxAliasCount: 50 });
-  } catch (err) {
-    throw new IntelError(`${file}: not valid YAML: ${(err as Error).message}`);
-  }
-  const parsed = schema.safeParse(doc);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    throw new IntelError(`${file}: at ${first.path.join(".") || "(top)"}: ${first.message}`);
-  }
-  return parsed.data;
+/** A checked data file; `kind` names its schema for the build snapshot (the same text checked another way is another entry). */
+export function readYaml<S extends z.ZodType>(file: string, kind: string, schema: S): z.infer<S> {
+  const text = readFileSync(file, "utf8");
+  return fromSnapshot(`intel.${kind}`, text, () => {
+    let doc: unknown;
+    try {
+      doc = yaml().parse(text, { maxAliasCount: 50 });
+    } catch (err) {
+      throw new IntelError(`${file}: not valid YAML: ${(err as Error).message}`);
+    }
+    const parsed = schema.safeParse(doc);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      throw new IntelError(`${file}: at ${first.path.join(".") || "(top)"}: ${first.message}`);
+    }
+    return parsed.data;
+  });
 }
 
 export interface LoadIntelOptions {
@@ -56,13 +61,13 @@ const CAMPAIGN_DOMAIN_CONFIDENCE = 0.8;
 
 export function loadIntel(opts: LoadIntelOptions = {}): Intel {
   const dir = opts.dataDir ?? defaultIntelDir();
-  const miners = readYaml(join(dir, "miners.yaml"), MinersFileSchema);
-  const stratum = readYaml(join(dir, "stratum.yaml"), StratumFileSchema);
-  const pools = readYaml(join(dir, "pools.yaml"), PoolsFileSchema);
-  const cloud = readYaml(join(dir, "cloud.yaml"), CloudFileSchema);
-  const hosts = readYaml(join(dir, "hosts.yaml"), HostsFileSchema);
-  const campaigns = toCampaigns(readYaml(join(dir, "campaigns.yaml"), CampaignsFileSchema));
-  const windows = readYaml(join(dir, "windows.yaml"), WindowsFileSchema);
+  const miners = readYaml(join(dir, "miners.yaml"), "miners", MinersFileSchema);
+  const stratum = readYaml(join(dir, "stratum.yaml"), "stratum", StratumFileSchema);
+  const pools = readYaml(join(dir, "pools.yaml"), "pools", PoolsFileSchema);
+  const cloud = readYaml(join(dir, "cloud.yaml"), "cloud", CloudFileSchema);
+  const hosts = readYaml(join(dir, "hosts.yaml"), "hosts", HostsFileSchema);
+  const campaigns = toCampaigns(readYaml(join(dir, "campaigns.yaml"), "campaigns", CampaignsFileSchema));
+  const windows = readYaml(join(dir, "windows.yaml"), "windows", WindowsFileSchema);
 
   const domains = new DomainTable<Omit<DomainMatch, "listed">>();
   for (const a of pools.allowlist) domains.allow(a);

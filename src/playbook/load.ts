@@ -5,8 +5,9 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { LineCounter, isNode, parseDocument } from "yaml";
-import type { Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { fromSnapshot } from "../startup/snapshot.js";
+import { yaml } from "../startup/lazy-yaml.js";
 import { PlaybookSchema } from "./schema.js";
 import type { Playbook } from "./schema.js";
 
@@ -38,6 +39,11 @@ export function formatProblem(p: PlaybookProblem): string {
 
 /** Parse and check playbook text. `file` is only used in messages. */
 export function parsePlaybook(text: string, file: string): Playbook {
+  return fromSnapshot("playbook", text, () => parseAndCheck(text, file));
+}
+
+function parseAndCheck(text: string, file: string): Playbook {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -128,7 +134,7 @@ function formatPath(path: (string | number)[]): string {
 function lineOf(doc: Document, lc: LineCounter, path: (string | number)[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
     const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+    if (yaml().isNode(node) && node.range) return lc.linePos(node.range[0]).line;
   }
   return undefined;
 }

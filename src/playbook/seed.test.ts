@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { SHARED_DIR } from "../test-helpers/index.js";
+import { SHARED_DIR, skipOrFailInCi } from "../test-helpers/index.js";
 import { loadPlaybook } from "./load.js";
 import type { Flowchart, Playbook, SequenceGraph } from "./schema.js";
 
@@ -16,7 +16,7 @@ const SEED = join(SHARED_DIR, "seed", "PB-31-cryptomining.th.txt");
 
 function seedLines(t: TestContext): string[] | undefined {
   if (!existsSync(SEED)) {
-    t.skip(`seed playbook missing: ${SEED} (set MINERHUNT_SHARED to the shared/ folder)`);
+    skipOrFailInCi(t, `seed playbook missing: ${SEED} (set MINERHUNT_SHARED to the shared/ folder)`);
     return undefined;
   }
   return readFileSync(SEED, "utf8").split("\n").map((l) => l.replace(/\r$/, ""));

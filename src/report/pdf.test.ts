@@ -10,12 +10,13 @@ import { loadPlaybook } from "../playbook/index.js";
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM, ChromiumMissingError, htmlToPdf } from "./pdf.js";
 import { renderReport } from "./render.js";
 import { hostileFinding, incidentFrom, realisticFindings } from "./test-helpers/incident.js";
+import { skipOrFailInCi } from "../test-helpers/index.js";
 
 const playbook = loadPlaybook("PB-31");
 
 function needChromium(t: TestContext): boolean {
   if (existsSync(DEFAULT_CHROMIUM)) return true;
-  t.skip(`no Chromium at ${DEFAULT_CHROMIUM}: install it with apt-get install -y chromium fonts-thai-tlwg`);
+  skipOrFailInCi(t, `no Chromium at ${DEFAULT_CHROMIUM}: install it with apt-get install -y chromium fonts-thai-tlwg`);
   return false;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { isMap, isNode, LineCounter, parseDocument } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { yaml } from "../startup/lazy-yaml.js";
 import { DetectConfigSchema, defaultConfig, type DetectConfig } from "../detect/config.js";
 
 export class ConfigError extends Error {}
@@ -16,6 +17,7 @@ export function loadConfig(path?: string): DetectConfig {
   } catch (err) {
     throw new ConfigError(`${path}: cannot read config: ${(err as Error).message}`);
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -35,9 +37,10 @@ export function loadConfig(path?: string): DetectConfig {
   return result.data;
 }
 
-function lineOfPath(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: (string | number)[], key?: string): number | undefined {
+function lineOfPath(doc: Document, lc: LineCounter, path: (string | number)[], key?: string): number | undefined {
   const node = path.length ? doc.getIn(path, true) : doc.contents;
   let target: unknown = node;
+  const { isMap, isNode } = yaml();
   if (key !== undefined && isMap(node)) {
     target = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key)?.key;
   }

@@ -18,11 +18,27 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..
  */
 export const SHARED_DIR = process.env.MINERHUNT_SHARED ?? resolve(REPO_ROOT, "../shared");
 
-/** Path of a shared fixture, or skip the test with a clear reason when the folder is missing. */
+/**
+ * Under CI (CI set, and not "0" or "false") nothing a test needs may be missing: .ci/run installs
+ * Chromium, starts PostgreSQL and has ../shared, so a missing piece there is a broken machine, and a
+ * skip would hide that the tests did not run.
+ */
+export function inCi(): boolean {
+  const ci = process.env.CI;
+  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
+}
+
+/** Skip the test with the reason; under CI fail it with the same reason instead (see inCi). */
+export function skipOrFailInCi(t: TestContext, reason: string): void {
+  if (inCi()) throw new Error(`${reason} [CI=${process.env.CI}: a missing prerequisite fails the test instead of skipping it]`);
+  t.skip(reason);
+}
+
+/** Path of a shared fixture; when the folder is missing, skip the test with a clear reason (fail under CI). */
 export function sharedFixture(t: TestContext, rel: string): string | undefined {
   const p = join(SHARED_DIR, "fixtures", rel);
   if (!existsSync(p)) {
-    t.skip(`shared fixture missing: ${p} (set MINERHUNT_SHARED to the shared/ folder)`);
+    skipOrFailInCi(t, `shared fixture missing: ${p} (set MINERHUNT_SHARED to the shared/ folder)`);
     return undefined;
   }
   return p;

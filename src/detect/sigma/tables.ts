@@ -5,8 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { z } from "zod";
+import { fromSnapshot } from "../../startup/snapshot.js";
+import { yaml } from "../../startup/lazy-yaml.js";
 import { TRIGGERS } from "../../model/index.js";
 import { dataDir } from "./package-paths.js";
 
@@ -52,12 +53,15 @@ export type RouteTable = z.infer<typeof RouteTableSchema>;
 
 function loadTable<T>(file: string, schema: z.ZodType<T>): T {
   const text = readFileSync(file, "utf8");
-  const parsed = schema.safeParse(parse(text, { maxAliasCount: 100 }));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid table"}`);
-  }
-  return parsed.data;
+  const kind = schema === (FieldTableSchema as z.ZodType) ? "sigma.fields" : "sigma.routes";
+  return fromSnapshot(kind, text, () => {
+    const parsed = schema.safeParse(yaml().parse(text, { maxAliasCount: 100 }));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`${file}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid table"}`);
+    }
+    return parsed.data;
+  });
 }
 
 export interface SigmaTables {

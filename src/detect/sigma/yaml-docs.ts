@@ -3,7 +3,9 @@
  * errors (pySigma does the same) and a cap on alias expansion, so a "billion laughs" file is
  * refused instead of eating the memory of the scan.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from "yaml";
+import type { Document, Node } from "yaml";
+import { fromSnapshot } from "../../startup/snapshot.js";
+import { yaml } from "../../startup/lazy-yaml.js";
 
 /** Aliases one document may expand (the yaml package's own default; rules need none). */
 export const MAX_ALIAS_COUNT = 100;
@@ -36,6 +38,7 @@ function firstLine(message: string): string {
 }
 
 function childNode(node: unknown, key: string | number): unknown {
+  const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
@@ -48,6 +51,7 @@ function childNode(node: unknown, key: string | number): unknown {
 }
 
 function keyNode(node: unknown, key: string | number): unknown {
+  const { isMap, isScalar } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
@@ -62,7 +66,58 @@ function nodeStart(node: unknown): number | undefined {
   return Array.isArray(range) ? range[0] : undefined;
 }
 
+/** A rule file's documents as plain data: what the build snapshot keeps of a parse. */
+interface PlainYamlFile {
+  /** `lines`: the line of every path one or two keys deep (pathKey), which is what loading asks for. */
+  docs: { index: number; line: number; value: unknown; lines: Record<string, number> }[];
+  problems: YamlProblem[];
+}
+
+/** A path as one string; numbers stay distinct from numeric-looking keys (a list index is not a map key). */
+function pathKey(path: readonly (string | number)[]): string {
+  return path.map((k) => (typeof k === "number" ? `#${k}` : `:${k}`)).join("\0");
+}
+
+/** Lines of the paths one and two keys deep (top-level keys, list items and map keys under them). */
+function shallowLines(doc: YamlDoc): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const v = doc.value;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return lines;
+  for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+    lines[pathKey([k])] = doc.lineOf([k]);
+    if (Array.isArray(child)) child.forEach((_, i) => { lines[pathKey([k, i])] = doc.lineOf([k, i]); });
+    else if (child !== null && typeof child === "object") {
+      for (const c of Object.keys(child)) lines[pathKey([k, c])] = doc.lineOf([k, c]);
+    }
+  }
+  return lines;
+}
+
+/**
+ * Rule file text → documents. The shipped pack comes from the build snapshot (startup/snapshot.ts),
+ * which keeps the lines of shallow paths (embedded tests, top-level keys); a deeper `lineOf` parses
+ * the text again on first use (a warning or a refused rule: rare, and then the same line as without
+ * the snapshot).
+ */
 export function parseYamlDocs(text: string): YamlFile {
+  let full: YamlFile | undefined;
+  const parseFull = (): YamlFile => (full ??= parseYamlDocsFresh(text));
+  const plain: PlainYamlFile = fromSnapshot("sigma.yaml-docs", text, () => {
+    const f = parseFull();
+    return { docs: f.docs.map((d) => ({ index: d.index, line: d.line, value: d.value, lines: shallowLines(d) })), problems: f.problems };
+  });
+  if (full) return full;
+  return {
+    problems: plain.problems,
+    docs: plain.docs.map(({ index, line, value, lines }) => ({
+      index, line, value,
+      lineOf: (path) => lines[pathKey(path)] ?? parseFull().docs.find((x) => x.index === index)?.lineOf(path) ?? line,
+    })),
+  };
+}
+
+function parseYamlDocsFresh(text: string): YamlFile {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const docs: YamlDoc[] = [];
   const problems: YamlProblem[] = [];

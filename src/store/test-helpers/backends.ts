@@ -79,7 +79,7 @@ export async function postgresBackend(): Promise<Backend> {
     return {
       name: "postgres",
       unavailable: `PostgreSQL not reachable (${errors.join("; ")}); set MINERHUNT_TEST_PG_URL to run the PostgreSQL half`,
-      fresh: () => Promise.reject(new Error("PostgreSQL unavailable")),
+      fresh: () => Promise.reject(new Error(`PostgreSQL unavailable: ${errors.join("; ")}`)),
       cleanup: () => Promise.resolve(),
     };
   }
