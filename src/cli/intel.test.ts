@@ -46,7 +46,7 @@ test("intel list shows built-in and imported intel (text and JSON); intel remove
   assert.equal(cli(["intel", "import", file, "--name", "team"], dir).code, 0);
   const text = cli(["intel", "list"], dir);
   assert.equal(text.code, 0, text.err);
-  assert.match(text.out, /Built-in \(6 file\(s\)\):/);
+  assert.match(text.out, /Built-in \(7 file\(s\)\):/);
   assert.match(text.out, /campaigns\.yaml +\d+ campaigns/);
   assert.match(text.out, /team +1 domains, 1 ips; confidence 0\.6; from .*team\.txt; imported \d{4}-\d\d-\d\dT/);
   const json = JSON.parse(cli(["intel", "list", "--format", "json"], dir).out) as { name: string; kind: string; counts: Record<string, number> }[];

