@@ -33,7 +33,7 @@ function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
 }
 
-async function readHead(path: string, n: number): Promise<Buffer> {
+async function readHead(path: string | Buffer, n: number): Promise<Buffer> {
   const fh = await open(path, "r");
   try {
     const buf = Buffer.alloc(n);
@@ -44,13 +44,18 @@ async function readHead(path: string, n: number): Promise<Buffer> {
   }
 }
 
-/** Open a file (gzip is unpacked transparently) and take its sample for sniffing. */
-export async function openFile(path: string, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS): Promise<{ input: Input; sample: Sample }> {
-  const head = await readHead(path, 2);
+/**
+ * Open a file (gzip is unpacked transparently) and take its sample for sniffing. A walked file comes as
+ * { path, raw }: it is opened by its raw bytes and named by its printable form (sources/display-path.ts).
+ */
+export async function openFile(file: string | { path: string; raw: string | Buffer }, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS): Promise<{ input: Input; sample: Sample }> {
+  const path = typeof file === "string" ? file : file.path;
+  const raw = typeof file === "string" ? file : file.raw;
+  const head = await readHead(raw, 2);
   const gz = isGzip(head);
   const factory: ChunkFactory = () => {
-    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-    return gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+    const stream = createReadStream(raw, { highWaterMark: 1 << 20 });
+    return gz ? stream.pipe(createGunzip({ chunkSize: 1 << 20 })) : stream;
   };
   const innerPath = gz ? path.replace(/\.gz$/i, "") : path;
   const sampleBytes = await takeSample(factory, onIssue);
