@@ -3,11 +3,14 @@ export const EXIT_CLEAN = 0;
 export const EXIT_FOUND = 1;
 export const EXIT_ERROR = 2;
 
+import { terminal } from "../present/escape.js";
+
 /** An error the person can act on: printed as one line, no stack trace. */
 export class UsageError extends Error {}
 
 export function printError(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`minerhunt: ${message}\n`);
+  // Messages often quote what a file held (a name, a value): escaped like any other terminal output.
+  process.stderr.write(`minerhunt: ${terminal(message)}\n`);
   if (process.env.MINERHUNT_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
 }

@@ -15,6 +15,7 @@ import { loadPlaybook } from "../playbook/index.js";
 import type { Playbook } from "../playbook/index.js";
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import type { IncidentStatus, Note, Store, TimelineEntry } from "../store/index.js";
+import { terminal } from "../present/escape.js";
 
 export interface IncidentCommandDeps {
   /** Default: the store's openStore. */
@@ -116,20 +117,8 @@ function m(lang: Lang, key: Key, params?: Params): string {
 
 // ---- safe text ---------------------------------------------------------------------------------
 
-/** C0/C1 controls, DEL, and the bidi embedding/override/isolate characters that reorder what is shown. */
-function isUnsafe(code: number): boolean {
-  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
-}
-
-/** Attacker text made safe for a terminal: unsafe characters become visible \u escapes. */
-export function terminalSafe(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, "0")}` : ch;
-  }
-  return out;
-}
+/** The one terminal escaping (present/escape.ts): attacker text shown with visible \\u escapes. */
+export const terminalSafe = terminal;
 
 // ---- shared helpers ----------------------------------------------------------------------------
 

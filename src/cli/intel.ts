@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { Command, Option } from "commander";
 import { importList, loadIntel, userIntelDir, type ImportedFile } from "../intel/index.js";
 import { UsageError } from "./errors.js";
+import { terminal } from "../present/escape.js";
 
 export function registerIntelCommand(program: Command): void {
   const intel = program.command("intel").description("Indicators: miners, pools, Stratum, cloud finding types; import blocklists");
@@ -26,15 +27,15 @@ export function registerIntelCommand(program: Command): void {
         try { text = readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`${file}: ${(err as Error).message}`); }
         const name = (opts.name ?? basename(file)).replace(/[^A-Za-z0-9._-]/g, "_");
         const list = importList(text, name, file, opts.listFormat);
-        for (const i of list.issues.slice(0, 20)) process.stderr.write(`${file}:${i.line}: ${i.message}\n`);
-        if (list.issues.length > 20) process.stderr.write(`${file}: … ${list.issues.length - 20} more lines not understood\n`);
+        for (const i of list.issues.slice(0, 20)) process.stderr.write(`${terminal(`${file}:${i.line}: ${i.message}`)}\n`);
+        if (list.issues.length > 20) process.stderr.write(`${terminal(file)}: … ${list.issues.length - 20} more lines not understood\n`);
         const saved: ImportedFile = { name, source: file, importedAt: new Date().toISOString(), confidence, domains: list.domains, ips: list.ips };
         // Write to a temporary name first: a crash never leaves a half-written list that breaks later scans.
         const target = join(dir, `${name}.json`);
         writeFileSync(`${target}.tmp`, JSON.stringify(saved));
         renameSync(`${target}.tmp`, target);
-        process.stdout.write(`${file}: ${list.format} list "${name}": ${list.domains.length} domains, ${list.ips.length} IPs` +
-          `${list.skipped ? `, ${list.skipped} entries skipped` : ""}${list.issues.length ? `, ${list.issues.length} lines not understood` : ""} → ${target}\n`);
+        process.stdout.write(`${terminal(`${file}: ${list.format} list "${name}": ${list.domains.length} domains, ${list.ips.length} IPs` +
+          `${list.skipped ? `, ${list.skipped} entries skipped` : ""}${list.issues.length ? `, ${list.issues.length} lines not understood` : ""} → ${target}`)}\n`);
       }
     });
 
@@ -43,7 +44,7 @@ export function registerIntelCommand(program: Command): void {
     .description("Show how many indicators are loaded")
     .action(() => {
       const stats = loadIntel().stats();
-      for (const [k, v] of Object.entries(stats)) process.stdout.write(`${k.padEnd(20)} ${v}\n`);
+      for (const [k, v] of Object.entries(stats)) process.stdout.write(`${terminal(`${k.padEnd(20)} ${v}`)}\n`);
     });
 
   intel
@@ -62,7 +63,7 @@ export function registerIntelCommand(program: Command): void {
         if (ip) parts.push(`mining IP (${ip.list}; ${ip.listed}${ip.ports ? ` ports ${ip.ports.join(",")}` : ""})`);
         if (m) parts.push(`miner process (${m.name}, ${m.kind})`);
         if (intel.isMasqueradeName(v)) parts.push("kernel-thread name miners hide behind");
-        process.stdout.write(`${v}: ${parts.length ? parts.join("; ") : "not known"}\n`);
+        process.stdout.write(`${terminal(`${v}: ${parts.length ? parts.join("; ") : "not known"}`)}\n`);
       }
     });
 }

@@ -13,6 +13,7 @@ import { EXPORT_FORMATS, REPORT_FORMATS, exportIncident, mermaidScriptPath, rend
 import type { ExportFormat, IncidentStore, ReportFormat } from "../report/index.js";
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import { UsageError } from "./errors.js";
+import { terminal } from "../present/escape.js";
 
 export interface ReportCommandDeps {
   /** Open the incident store at a location (default: src/store's openStore). */
@@ -84,7 +85,7 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
     }
     writeFileSync(opts.output, data);
     if (beside) copyFileSync(mermaidScriptPath(), join(dirname(opts.output), "mermaid.min.js"));
-    (deps.info ?? ((line) => process.stderr.write(`${line}\n`)))(
+    (deps.info ?? ((line) => process.stderr.write(`${terminal(line)}\n`)))(
       t(lang, "cli.report.written", { file: opts.output, bytes: Buffer.byteLength(data) }),
     );
   } finally {

@@ -1,5 +1,6 @@
 import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
 import type { RunScanResult } from "../scan/run.js";
+import { rawPath } from "../sources/display-path.js";
 
 /** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
 export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
@@ -8,7 +9,7 @@ export async function saveToStore(location: string | undefined, run: RunScanResu
     const files: ScannedFile[] = [];
     for (const f of run.result.files) {
       if (f.error || f.path === "-") continue;
-      files.push(await fingerprintFile(f.path));
+      files.push(await fingerprintFile(f.path, rawPath(f.path))); // shown escaped, opened by its bytes
     }
     const saved = await store.saveScan({
       findings: run.findings, incidents: run.incidents, files,

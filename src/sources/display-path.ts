@@ -9,7 +9,8 @@
  *   (a newline is `\x0a`), U+0080-U+009F as two (`\xc2\x85`),
  * - a backslash is written `\\`, so the form can be read back without doubt (see rawPath).
  *
- * Only names found by walking a folder are escaped; a path typed on the command line is shown as typed.
+ * Every path the walk yields is in this form, typed or found (a typed path has no control characters or
+ * backslashes in practice, so it shows as typed); `rawPath` gives back the bytes that open it.
  */
 
 const BACKSLASH = 0x5c;

@@ -37,12 +37,14 @@ export async function* walkPaths(paths: string[], handlers: WalkHandlers | ((pat
     try {
       st = await stat(p);
     } catch (err) {
-      h.error(p, describe(err));
+      h.error(displayName(Buffer.from(p)), describe(err));
       continue;
     }
-    if (st.isDirectory()) yield* walkDir(Buffer.from(p), p, st, seen, new Set(), h);
-    else if (st.isFile()) { if (firstTime(seen, st)) yield { path: p, raw: p }; }
-    else h.error(p, "not a regular file or folder");
+    // A typed path is shown in the same printable form as a walked one, so rawPath reverses every shown path.
+    const shown = displayName(Buffer.from(p));
+    if (st.isDirectory()) yield* walkDir(Buffer.from(p), shown, st, seen, new Set(), h);
+    else if (st.isFile()) { if (firstTime(seen, st)) yield { path: shown, raw: p }; }
+    else h.error(shown, "not a regular file or folder");
   }
 }
 
