@@ -10,7 +10,10 @@ export class UsageError extends Error {}
 
 export function printError(err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
+  // An error may list several problems (a config file): one line each.
+  const problems = (err as { problems?: unknown } | undefined)?.problems;
+  const lines = Array.isArray(problems) && problems.every((p) => typeof p === "string") ? problems as string[] : [message];
   // Messages often quote what a file held (a name, a value): escaped like any other terminal output.
-  process.stderr.write(`minerhunt: ${terminal(message)}\n`);
+  for (const line of lines) process.stderr.write(`minerhunt: ${terminal(line)}\n`);
   if (process.env.MINERHUNT_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
 }

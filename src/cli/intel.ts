@@ -21,12 +21,21 @@ export function registerIntelCommand(program: Command): void {
       if (!(confidence >= 0 && confidence <= 1)) throw new UsageError(`--confidence must be a number from 0 to 1, got "${opts.confidence}"`);
       if (opts.name && files.length > 1) throw new UsageError("--name names one list; import one file at a time with --name");
       const dir = opts.dir ?? userIntelDir();
-      mkdirSync(dir, { recursive: true });
-      for (const file of files) {
+      // Every file is read and checked before any is written: a bad one refuses the whole import (exit 2).
+      const lists = files.map((file) => {
         let text: string;
         try { text = readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`${file}: ${(err as Error).message}`); }
         const name = (opts.name ?? basename(file)).replace(/[^A-Za-z0-9._-]/g, "_");
-        const list = importList(text, name, file, opts.listFormat);
+        const format = opts.listFormat ?? (/\.ya?ml$/i.test(file) ? "falco-yaml" : undefined);
+        const list = importList(text, name, file, format);
+        if (list.fatal) throw new UsageError(`${file}:${list.fatal.line}: ${list.fatal.message}; nothing imported`);
+        if (list.domains.length === 0 && list.ips.length === 0 && list.issues.length > 0) {
+          throw new UsageError(`${file}:${list.issues[0]!.line}: no line is a domain, IP, CIDR or IP:port (expected a hosts file, plain list, adblock list or Falco list YAML); nothing imported`);
+        }
+        return { file, name, list };
+      });
+      mkdirSync(dir, { recursive: true });
+      for (const { file, name, list } of lists) {
         for (const i of list.issues.slice(0, 20)) process.stderr.write(`${terminal(`${file}:${i.line}: ${i.message}`)}\n`);
         if (list.issues.length > 20) process.stderr.write(`${terminal(file)}: … ${list.issues.length - 20} more lines not understood\n`);
         const saved: ImportedFile = { name, source: file, importedAt: new Date().toISOString(), confidence, domains: list.domains, ips: list.ips };
