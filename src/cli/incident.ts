@@ -16,6 +16,7 @@ import type { Playbook } from "../playbook/index.js";
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import type { IncidentStatus, Note, Store, TimelineEntry } from "../store/index.js";
 import { terminal } from "../present/escape.js";
+import { auditWarning } from "./audit.js";
 
 export interface IncidentCommandDeps {
   /** Default: the store's openStore. */
@@ -332,8 +333,11 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
   const withContext = async (cmd: Command, fn: (ctx: Context) => Promise<void>): Promise<void> => {
     const opts = cmd.optsWithGlobals<GlobalOptions>();
     const lang = resolveLang(opts.lang, env);
-    const store = await open(opts.db ?? defaultStoreLocation(env));
+    const location = opts.db ?? defaultStoreLocation(env);
+    const store = await open(location);
     try {
+      const warning = await auditWarning(store, location, env);
+      if (warning) process.stderr.write(`${warning}\n`);
       await fn({ lang, json: opts.format === "json", out: (line = "") => write(`${line}\n`), store });
     } finally {
       await store.close();

@@ -6,6 +6,7 @@ import { registerIntelCommand } from "./intel.js";
 import { registerRulesCommand } from "./rules.js";
 import { registerIncidentCommand } from "./incident.js";
 import { registerReportCommand } from "./report.js";
+import { registerAuditCommand } from "./audit.js";
 import { printError, EXIT_ERROR } from "./errors.js";
 import { VERSION } from "./version.js";
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerRulesCommand(program);
   registerIncidentCommand(program);
   registerReportCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -14,6 +14,7 @@ import type { ExportFormat, IncidentStore, ReportFormat } from "../report/index.
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import { UsageError } from "./errors.js";
 import { terminal } from "../present/escape.js";
+import { auditWarning } from "./audit.js";
 
 export interface ReportCommandDeps {
   /** Open the incident store at a location (default: src/store's openStore). */
@@ -67,6 +68,8 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
   const location = opts.db ?? defaultStoreLocation(env);
   const store = await (deps.openStore ?? openStore)(location);
   try {
+    const warning = await auditWarning(store as object, location, env);
+    if (warning) process.stderr.write(`${warning}\n`);
     const incident = await store.getIncident(incidentId);
     if (!incident) throw new UsageError(t(lang, "cli.report.notFound", { id: incidentId, store: location }));
     const findings = await store.listFindings(incident.id);

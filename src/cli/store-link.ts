@@ -1,11 +1,15 @@
 import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
 import type { RunScanResult } from "../scan/run.js";
 import { rawPath } from "../sources/display-path.js";
+import { auditWarning } from "./audit.js";
 
 /** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
 export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
-  const store = await openStore(location ?? defaultStoreLocation());
+  const where = location ?? defaultStoreLocation();
+  const store = await openStore(where);
   try {
+    const warning = await auditWarning(store, where);
+    if (warning) process.stderr.write(`${warning}\n`);
     const files: ScannedFile[] = [];
     for (const f of run.result.files) {
       if (f.error || f.path === "-") continue;
