@@ -15,6 +15,8 @@ export class DetectionEngine {
   private readonly findings = new Map<string, Finding>();
   private readonly routeCache = new Map<string, DetectorRun[]>();
   events = 0;
+  /** Problems detectors reported (rules disabled mid-scan); the scan adds them to its issues. */
+  readonly warnings: { file: string; line?: number; message: string }[] = [];
 
   constructor(detectors: readonly Detector[], intel: Intel, config: DetectConfig) {
     for (const d of detectors) {
@@ -25,6 +27,7 @@ export class DetectionEngine {
           const prev = this.findings.get(f.id);
           if (!prev || prev.evidenceCount < f.evidenceCount) this.findings.set(f.id, f);
         },
+        warn: (issue) => { if (this.warnings.length < 100) this.warnings.push(issue); },
       });
       this.runs.push(run);
       for (const ds of d.routes.datasets ?? []) push(this.byDataset, ds, run);

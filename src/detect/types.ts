@@ -8,6 +8,8 @@ export interface DetectorContext {
   config: DetectConfig;
   /** Hand over a finding. makeFinding() assigns its id. */
   emit(finding: FindingDraft): void;
+  /** Report a problem the scan's summary should show (a rule disabled mid-scan), with the file it comes from. */
+  warn?(issue: { file: string; line?: number; message: string }): void;
 }
 
 /**

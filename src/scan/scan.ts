@@ -185,6 +185,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   const findings = engine.finish();
+  for (const w of engine.warnings) addIssue({ file: w.file, ...(w.line ? { line: w.line } : {}), severity: "warning", message: w.message });
   return { files, events, skipped, issues, issuesTotal, findings, readSomething, durationMs: performance.now() - started };
 }
 
