@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   rules: async () => (await import("./rules.js")).registerRulesCommand,
   incident: async () => (await import("./incident.js")).registerIncidentCommand,
   report: async () => (await import("./report.js")).registerReportCommand,
+  audit: async () => (await import("./audit.js")).registerAuditCommand,
 };
 
 /**

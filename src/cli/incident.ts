@@ -15,6 +15,8 @@ import { loadPlaybook } from "../playbook/index.js";
 import type { Playbook } from "../playbook/index.js";
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import type { IncidentStatus, Note, Store, TimelineEntry } from "../store/index.js";
+import { terminal } from "../present/escape.js";
+import { auditWarning } from "./audit.js";
 
 export interface IncidentCommandDeps {
   /** Default: the store's openStore. */
@@ -116,20 +118,8 @@ function m(lang: Lang, key: Key, params?: Params): string {
 
 // ---- safe text ---------------------------------------------------------------------------------
 
-/** C0/C1 controls, DEL, and the bidi embedding/override/isolate characters that reorder what is shown. */
-function isUnsafe(code: number): boolean {
-  return code <= 0x1f || (code >= 0x7f && code <= 0x9f) || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
-}
-
-/** Attacker text made safe for a terminal: unsafe characters become visible \u escapes. */
-export function terminalSafe(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, "0")}` : ch;
-  }
-  return out;
-}
+/** The one terminal escaping (present/escape.ts): attacker text shown with visible \\u escapes. */
+export const terminalSafe = terminal;
 
 // ---- shared helpers ----------------------------------------------------------------------------
 
@@ -345,8 +335,11 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
   const withContext = async (cmd: Command, fn: (ctx: Context) => Promise<void>): Promise<void> => {
     const opts = cmd.optsWithGlobals<GlobalOptions>();
     const lang = resolveLang(opts.lang, env);
-    const store = await open(opts.db ?? defaultStoreLocation(env));
+    const location = opts.db ?? defaultStoreLocation(env);
+    const store = await open(location);
     try {
+      const warning = await auditWarning(store, location, env);
+      if (warning) process.stderr.write(`${warning}\n`);
       await fn({ lang, json: opts.format === "json", out: (line = "") => write(`${line}\n`), store });
     } finally {
       await store.close();

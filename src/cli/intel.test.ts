@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, sharedFixture } from "../test-helpers/index.js";
@@ -59,4 +59,29 @@ test("intel list shows built-in and imported intel (text and JSON); intel remove
   assert.deepEqual(readdirSync(dir), ["team.txt"]);
   assert.match(cli(["intel", "list"], dir).out, /Imported \(0 list\(s\)\):\n {2}none/);
   assert.match(cli(["intel", "lookup", "setup_c3pool_miner.sh"], dir).out, /campaign Miner installer abuse \(C3Pool, MoneroOcean\)/);
+});
+
+test("intel import of invalid YAML, or of a file with no indicator, exits 2 and writes nothing", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mh-intel-cli-"));
+  const store = join(dir, "lists");
+  const broken = join(dir, "miner_domains.yaml");
+  writeFileSync(broken, "- list: miner_domains\n  items: [pool.supportxmr.com, \"xmr.pool.minergate.com\n");
+  const bad = cli(["intel", "import", broken, "--dir", store], dir);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /miner_domains\.yaml:\d+: not valid YAML.*nothing imported/);
+  assert.ok(!existsSync(store), "no list written, not even the folder");
+
+  const notAList = join(dir, "config.yaml");
+  writeFileSync(notAList, "pools: {main: pool.supportxmr.com}\n");
+  assert.equal(cli(["intel", "import", notAList, "--dir", store], dir).code, 2, "YAML that is not a Falco list");
+
+  // Two files, the second bad: the first is not written either.
+  const good = join(dir, "good.txt");
+  writeFileSync(good, "pool.team-blocklist.example\n");
+  const garbage = join(dir, "garbage.txt");
+  writeFileSync(garbage, "{\"not\": \"a list\"}\n");
+  const two = cli(["intel", "import", good, garbage, "--dir", store], dir);
+  assert.equal(two.code, 2);
+  assert.match(two.err, /garbage\.txt:1: no line is a domain/);
+  assert.ok(!existsSync(store));
 });

@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { importList, listIntelSources, loadIntel, removeImportedList, userIntelDir, type ImportedFile } from "../intel/index.js";
 import { UsageError } from "./errors.js";
 import { formatIntelSources } from "./intel-list.js";
+import { terminal } from "../present/escape.js";
 
 export function registerIntelCommand(program: Command): void {
   const intel = program.command("intel").description("Indicators: miners, pools, Stratum, cloud finding types; import blocklists");
@@ -21,21 +22,30 @@ export function registerIntelCommand(program: Command): void {
       if (!(confidence >= 0 && confidence <= 1)) throw new UsageError(`--confidence must be a number from 0 to 1, got "${opts.confidence}"`);
       if (opts.name && files.length > 1) throw new UsageError("--name names one list; import one file at a time with --name");
       const dir = opts.dir ?? userIntelDir();
-      mkdirSync(dir, { recursive: true });
-      for (const file of files) {
+      // Every file is read and checked before any is written: a bad one refuses the whole import (exit 2).
+      const lists = files.map((file) => {
         let text: string;
         try { text = readFileSync(file, "utf8"); } catch (err) { throw new UsageError(`${file}: ${(err as Error).message}`); }
         const name = (opts.name ?? basename(file)).replace(/[^A-Za-z0-9._-]/g, "_");
-        const list = importList(text, name, file, opts.listFormat);
-        for (const i of list.issues.slice(0, 20)) process.stderr.write(`${file}:${i.line}: ${i.message}\n`);
-        if (list.issues.length > 20) process.stderr.write(`${file}: … ${list.issues.length - 20} more lines not understood\n`);
+        const format = opts.listFormat ?? (/\.ya?ml$/i.test(file) ? "falco-yaml" : undefined);
+        const list = importList(text, name, file, format);
+        if (list.fatal) throw new UsageError(`${file}:${list.fatal.line}: ${list.fatal.message}; nothing imported`);
+        if (list.domains.length === 0 && list.ips.length === 0 && list.issues.length > 0) {
+          throw new UsageError(`${file}:${list.issues[0]!.line}: no line is a domain, IP, CIDR or IP:port (expected a hosts file, plain list, adblock list or Falco list YAML); nothing imported`);
+        }
+        return { file, name, list };
+      });
+      mkdirSync(dir, { recursive: true });
+      for (const { file, name, list } of lists) {
+        for (const i of list.issues.slice(0, 20)) process.stderr.write(`${terminal(`${file}:${i.line}: ${i.message}`)}\n`);
+        if (list.issues.length > 20) process.stderr.write(`${terminal(file)}: … ${list.issues.length - 20} more lines not understood\n`);
         const saved: ImportedFile = { name, source: file, importedAt: new Date().toISOString(), confidence, domains: list.domains, ips: list.ips };
         // Write to a temporary name first: a crash never leaves a half-written list that breaks later scans.
         const target = join(dir, `${name}.json`);
         writeFileSync(`${target}.tmp`, JSON.stringify(saved));
         renameSync(`${target}.tmp`, target);
-        process.stdout.write(`${file}: ${list.format} list "${name}": ${list.domains.length} domains, ${list.ips.length} IPs` +
-          `${list.skipped ? `, ${list.skipped} entries skipped` : ""}${list.issues.length ? `, ${list.issues.length} lines not understood` : ""} → ${target}\n`);
+        process.stdout.write(`${terminal(`${file}: ${list.format} list "${name}": ${list.domains.length} domains, ${list.ips.length} IPs` +
+          `${list.skipped ? `, ${list.skipped} entries skipped` : ""}${list.issues.length ? `, ${list.issues.length} lines not understood` : ""} → ${target}`)}\n`);
       }
     });
 
@@ -69,7 +79,7 @@ export function registerIntelCommand(program: Command): void {
     .description("Show how many indicators are loaded")
     .action(() => {
       const stats = loadIntel().stats();
-      for (const [k, v] of Object.entries(stats)) process.stdout.write(`${k.padEnd(20)} ${v}\n`);
+      for (const [k, v] of Object.entries(stats)) process.stdout.write(`${terminal(`${k.padEnd(20)} ${v}`)}\n`);
     });
 
   intel
@@ -89,7 +99,7 @@ export function registerIntelCommand(program: Command): void {
         if (m) parts.push(`miner process (${m.name}, ${m.kind})`);
         if (intel.isMasqueradeName(v)) parts.push("kernel-thread name miners hide behind");
         for (const c of intel.campaignsOf(v)) parts.push(`campaign ${c.name} (${c.references[0]}${c.references.length > 1 ? ` and ${c.references.length - 1} more` : ""})`);
-        process.stdout.write(`${v}: ${parts.length ? parts.join("; ") : "not known"}\n`);
+        process.stdout.write(`${terminal(`${v}: ${parts.length ? parts.join("; ") : "not known"}`)}\n`);
       }
     });
 }

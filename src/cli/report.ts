@@ -13,6 +13,8 @@ import { EXPORT_FORMATS, REPORT_FORMATS, exportIncident, mermaidScriptPath, rend
 import type { ExportFormat, IncidentStore, ReportFormat } from "../report/index.js";
 import { defaultStoreLocation, openStore } from "../store/index.js";
 import { UsageError } from "./errors.js";
+import { terminal } from "../present/escape.js";
+import { auditWarning } from "./audit.js";
 
 export interface ReportCommandDeps {
   /** Open the incident store at a location (default: src/store's openStore). */
@@ -66,6 +68,8 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
   const location = opts.db ?? defaultStoreLocation(env);
   const store = await (deps.openStore ?? openStore)(location);
   try {
+    const warning = await auditWarning(store as object, location, env);
+    if (warning) process.stderr.write(`${warning}\n`);
     const incident = await store.getIncident(incidentId);
     if (!incident) throw new UsageError(t(lang, "cli.report.notFound", { id: incidentId, store: location }));
     const findings = await store.listFindings(incident.id);
@@ -87,7 +91,7 @@ async function runReport(incidentId: string, opts: Options, deps: ReportCommandD
     }
     writeFileSync(opts.output, data);
     if (beside) copyFileSync(mermaidScriptPath(), join(dirname(opts.output), "mermaid.min.js"));
-    (deps.info ?? ((line) => process.stderr.write(`${line}\n`)))(
+    (deps.info ?? ((line) => process.stderr.write(`${terminal(line)}\n`)))(
       t(lang, "cli.report.written", { file: opts.output, bytes: Buffer.byteLength(data) }),
     );
   } finally {

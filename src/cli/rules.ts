@@ -11,6 +11,12 @@ import {
   defaultRuleDirs, loadRules, runRuleTests, type CompiledRule, type LoadOptions, type LoadResult,
 } from "../detect/sigma/index.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageError } from "./errors.js";
+import { terminal } from "../present/escape.js";
+
+/** One line of text output; rule files are attacker text, so every line goes through the terminal escaping. */
+function line(text: string): string {
+  return `${terminal(text)}\n`;
+}
 
 export interface RulesCommandIO {
   /** Where output goes (stdout by default). */
@@ -96,9 +102,9 @@ function listCommand(rules: Command, io: Required<Pick<RulesCommandIO, "write">>
       }));
       if (format === "json") { io.write(`${JSON.stringify(rows, null, 2)}\n`); return; }
       for (const row of rows) {
-        io.write(`${(row.level ?? "-").padEnd(13)} ${(row.status ?? "-").padEnd(12)} ${row.route.padEnd(44)} ${row.title}  ${row.id ?? ""}  ${where(row.file, row.line)}\n`);
+        io.write(line(`${(row.level ?? "-").padEnd(13)} ${(row.status ?? "-").padEnd(12)} ${row.route.padEnd(44)} ${row.title}  ${row.id ?? ""}  ${where(row.file, row.line)}`));
       }
-      io.write(`${summaryLine(r)}\n`);
+      io.write(line(`${summaryLine(r)}`));
     });
 }
 
@@ -119,12 +125,12 @@ function validateCommand(rules: Command, io: Required<Pick<RulesCommandIO, "writ
         io.write(`${JSON.stringify({ stats: r.stats, refused: r.refused, warnings: r.warnings, notRouted }, null, 2)}\n`);
       } else {
         for (const e of r.refused) {
-          io.write(`${where(e.file, e.line)}: refused${e.ruleId ? ` [${e.ruleId}]` : ""}${e.title ? ` ${e.title}` : ""}: ${e.message}\n`);
+          io.write(line(`${where(e.file, e.line)}: refused${e.ruleId ? ` [${e.ruleId}]` : ""}${e.title ? ` ${e.title}` : ""}: ${e.message}`));
         }
         if (opts.warnings) {
-          for (const w of r.warnings) io.write(`${where(w.file, w.line)}: warning ${w.code}${w.title ? ` (${w.title})` : ""}: ${w.message}\n`);
+          for (const w of r.warnings) io.write(line(`${where(w.file, w.line)}: warning ${w.code}${w.title ? ` (${w.title})` : ""}: ${w.message}`));
         }
-        io.write(`${summaryLine(r)}\n`);
+        io.write(line(`${summaryLine(r)}`));
       }
       io.setExitCode(r.refused.length > 0 ? EXIT_FOUND : EXIT_CLEAN);
     });
@@ -157,13 +163,13 @@ function testCommand(rules: Command, io: Required<Pick<RulesCommandIO, "write" |
           })),
         }, null, 2)}\n`);
       } else {
-        for (const e of r.refused) io.write(`${where(e.file, e.line)}: refused${e.title ? ` ${e.title}` : ""}: ${e.message}\n`);
+        for (const e of r.refused) io.write(line(`${where(e.file, e.line)}: refused${e.title ? ` ${e.title}` : ""}: ${e.message}`));
         for (const x of report.results) {
           if (x.passed && !opts.verbose) continue;
-          io.write(`${x.passed ? "ok  " : "FAIL"} ${where(x.rule.meta.file, x.test.line)}: ${x.rule.meta.title} / ${x.test.name ?? `test ${x.index + 1}`}: ${x.message}\n`);
+          io.write(line(`${x.passed ? "ok  " : "FAIL"} ${where(x.rule.meta.file, x.test.line)}: ${x.rule.meta.title} / ${x.test.name ?? `test ${x.index + 1}`}: ${x.message}`));
         }
-        if (opts.requireTests) for (const u of report.untested) io.write(`FAIL ${where(u.meta.file, u.meta.line)}: ${u.meta.title}: no tests\n`);
-        io.write(`tests: ${report.results.length} run, ${report.passed} passed, ${report.failed} failed; ${r.refused.length} rules refused; ${report.untested.length} rules without tests\n`);
+        if (opts.requireTests) for (const u of report.untested) io.write(line(`FAIL ${where(u.meta.file, u.meta.line)}: ${u.meta.title}: no tests`));
+        io.write(line(`tests: ${report.results.length} run, ${report.passed} passed, ${report.failed} failed; ${r.refused.length} rules refused; ${report.untested.length} rules without tests`));
       }
       io.setExitCode(failed > 0 ? EXIT_FOUND : EXIT_CLEAN);
     });

@@ -5,6 +5,7 @@ import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
 import { VERSION } from "./version.js";
 import { resolveLang } from "../i18n/index.js";
 import { METRIC_HINTS, type MetricHint } from "../sources/types.js";
+import { terminal } from "../present/escape.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -51,7 +52,7 @@ Examples:
       const onProgress = bar ? (p: ScanProgress) => {
         const total = Math.max(1, Math.round(p.bytesTotal / 1e6));
         if (!started) { bar.start(total, 0, { events: 0, file: "" }); started = true; }
-        bar.update(Math.round(p.bytesDone / 1e6), { events: p.events, file: p.file.slice(-40) });
+        bar.update(Math.round(p.bytesDone / 1e6), { events: p.events, file: terminal(p.file.slice(-40)) });
       } : undefined;
       const run = await runScan({
         paths, defaultRules: opts.defaultRules, ruleDirs: opts.rules, intelFiles: opts.intel, prefilter: opts.prefilter,
@@ -62,7 +63,7 @@ Examples:
       });
       if (bar && started) bar.stop();
       const { result, incidents, findings, campaigns } = run;
-      for (const m of run.rules.messages) process.stderr.write(`minerhunt: rule refused: ${m}\n`);
+      for (const m of run.rules.messages) process.stderr.write(`minerhunt: rule refused: ${terminal(m)}\n`);
 
       const out = opts.output ? createWriteStream(opts.output) : process.stdout;
       const write = (s: string) => out.write(s);
@@ -104,7 +105,7 @@ Examples:
       if (opts.db !== undefined && opts.db !== false) {
         const { saveToStore } = await import("./store-link.js");
         const summary = await saveToStore(typeof opts.db === "string" ? opts.db : undefined, run);
-        process.stderr.write(`${summary}\n`);
+        process.stderr.write(`${terminal(summary)}\n`);
       }
       process.exitCode = !result.readSomething ? EXIT_ERROR : incidents.length > 0 ? EXIT_FOUND : EXIT_CLEAN;
     });

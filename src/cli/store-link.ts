@@ -1,15 +1,20 @@
 import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
 import type { RunScanResult } from "../scan/run.js";
 import { reassessor } from "../scan/incident.js";
+import { rawPath } from "../sources/display-path.js";
+import { auditWarning } from "./audit.js";
 
 /** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
 export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
-  const store = await openStore(location ?? defaultStoreLocation());
+  const where = location ?? defaultStoreLocation();
+  const store = await openStore(where);
   try {
+    const warning = await auditWarning(store, where);
+    if (warning) process.stderr.write(`${warning}\n`);
     const files: ScannedFile[] = [];
     for (const f of run.result.files) {
       if (f.error || f.path === "-") continue;
-      files.push(await fingerprintFile(f.path));
+      files.push(await fingerprintFile(f.path, rawPath(f.path))); // shown escaped, opened by its bytes
     }
     const saved = await store.saveScan({
       findings: run.findings, incidents: run.incidents, campaigns: run.campaigns, files,

@@ -1,5 +1,15 @@
 import { z } from "zod";
 import { METRIC_HINTS } from "../sources/types.js";
+import { parseCidr } from "./sigma/cidr.js";
+
+/** An IP address or a CIDR network ("10.0.0.0/8", "fd00::/8"): refused with the reason, never ignored. */
+const ipNetwork = z.string().superRefine((value, ctx) => {
+  try {
+    parseCidr(value);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: `expected an IP address or a CIDR network such as 10.0.0.0/8: ${(err as Error).message}` });
+  }
+});
 
 /**
  * Thresholds and site knowledge. Defaults are PB-31's own numbers ("High CPU sustained > 80% for
@@ -40,7 +50,7 @@ export const DetectConfigSchema = z.strictObject({
    * console session, is tagged so PB-31's insider escalation (CISO + HR) can fire when nothing says the
    * credentials were stolen.
    */
-  orgNetworks: z.array(z.string()).default([]),
+  orgNetworks: z.array(ipNetwork).default([]),
   /** Correlation: findings about one account join if within this many hours. */
   correlationWindowHours: z.number().positive().default(24),
   /** Host type by name pattern (glob) for PB-31's priority table. First match wins. */
@@ -63,7 +73,7 @@ export const DetectConfigSchema = z.strictObject({
    */
   allowlist: z.strictObject({
     domains: z.array(z.string()).default([]),
-    ips: z.array(z.string()).default([]),
+    ips: z.array(ipNetwork).default([]),
     processes: z.array(z.string()).default([]),
     hosts: z.array(z.string()).default([]),
     images: z.array(z.string()).default([]),

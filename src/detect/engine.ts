@@ -43,13 +43,19 @@ export class DetectionEngine {
   events = 0;
   /** Drafts the site allowlist silenced. */
   allowlisted = 0;
+  /** Problems detectors reported (rules disabled mid-scan); the scan adds them to its issues. */
+  readonly warnings: { file: string; line?: number; message: string }[] = [];
 
   constructor(detectors: readonly Detector[], intel: Intel, config: DetectConfig, opts: EngineOptions = {}) {
     this.allowlist = compileAllowlist(config);
     this.latenessMs = opts.latenessMs ?? DEFAULT_LATENESS_MS;
     for (const d of detectors) {
       const kind = d.evidence ?? opts.evidenceKinds?.[d.id];
-      const run = d.start({ intel, config, emit: (draft) => this.accept(draft, kind) });
+      const run = d.start({
+        intel, config,
+        emit: (draft) => this.accept(draft, kind),
+        warn: (issue) => { if (this.warnings.length < 100) this.warnings.push(issue); },
+      });
       this.runs.push(run);
       for (const ds of d.routes.datasets ?? []) push(this.byDataset, ds, run);
       for (const c of d.routes.categories ?? []) push(this.byCategory, c, run);

@@ -14,6 +14,8 @@ export interface DetectorContext {
    * only tags listed in model/tags.ts (the playbook is checked against that list when it loads).
    */
   emit(finding: DetectorDraft): void;
+  /** Report a problem the scan's summary should show (a rule disabled mid-scan), with the file it comes from. */
+  warn?(issue: { file: string; line?: number; message: string }): void;
 }
 
 /**

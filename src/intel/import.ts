@@ -18,6 +18,8 @@ export interface ImportedList {
   ips: { address: string; ports?: number[] }[];
   issues: { line: number; message: string }[];
   skipped: number;
+  /** The file as a whole cannot be read as this format (invalid YAML, not a Falco list): nothing may be saved. */
+  fatal?: { line: number; message: string };
 }
 
 const HOSTS_SINK = new Set(["0.0.0.0", "127.0.0.1", "::", "::1", "0"]);
@@ -107,15 +109,22 @@ function domainOrIp(value: string): Entry {
 }
 
 function importFalco(text: string, out: ImportedList): ImportedList {
+  const lineCounter = new (yaml().LineCounter)();
+  const parsed = yaml().parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (parsed.errors.length > 0) {
+    const e = parsed.errors[0]!;
+    out.fatal = { line: e.linePos?.[0]?.line ?? 1, message: `not valid YAML: ${e.message.split("\n")[0]}` };
+    return out;
+  }
   let doc: unknown;
   try {
-    doc = yaml().parse(text, { maxAliasCount: 100 });
+    doc = parsed.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    out.issues.push({ line: 1, message: `not valid YAML: ${(err as Error).message}` });
+    out.fatal = { line: 1, message: `not valid YAML: ${(err as Error).message}` };
     return out;
   }
   if (!Array.isArray(doc)) {
-    out.issues.push({ line: 1, message: "expected a YAML list of Falco items (- list: NAME / items: [...])" });
+    out.fatal = { line: 1, message: "expected a YAML list of Falco items (- list: NAME / items: [...])" };
     return out;
   }
   for (const item of doc as unknown[]) {

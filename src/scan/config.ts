@@ -3,7 +3,15 @@ import type { Document, LineCounter } from "yaml";
 import { yaml } from "../startup/lazy-yaml.js";
 import { DetectConfigSchema, defaultConfig, type DetectConfig } from "../detect/config.js";
 
-export class ConfigError extends Error {}
+/** A config that cannot be used; `problems` holds one line per problem (file:line: where: what was expected). */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.join("; "));
+    this.problems = list;
+  }
+}
 
 /**
  * Read --config FILE (YAML or JSON). Unknown keys are errors, so a typo ("treshold") is caught
@@ -26,13 +34,16 @@ export function loadConfig(path?: string): DetectConfig {
   }
   const result = DetectConfigSchema.safeParse(doc.toJS({ maxAliasCount: 50 }) ?? {});
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path0 = issue.path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
-    const at = [...path0, ...keys.slice(0, 1)];
-    const line = lineOfPath(doc, lineCounter, path0, keys[0]);
-    const what = issue.code === "unrecognized_keys" ? `unknown setting "${keys.join('", "')}"` : issue.message;
-    throw new ConfigError(`${path}${line ? `:${line}` : ""}: ${at.join(".") || "(top level)"}: ${what}`);
+    // Every problem, each with its line: a person fixes the file once, not once per run.
+    const problems = result.error.issues.slice(0, 20).map((issue) => {
+      const path0 = issue.path.filter((p): p is string | number => typeof p === "string" || typeof p === "number");
+      const keys = issue.code === "unrecognized_keys" ? issue.keys : [];
+      const at = [...path0, ...keys.slice(0, 1)];
+      const line = lineOfPath(doc, lineCounter, path0, keys[0]);
+      const what = issue.code === "unrecognized_keys" ? `unknown setting "${keys.join('", "')}"` : issue.message;
+      return `${path}${line ? `:${line}` : ""}: ${at.join(".") || "(top level)"}: ${what}`;
+    });
+    throw new ConfigError(problems);
   }
   return result.data;
 }

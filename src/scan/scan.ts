@@ -95,10 +95,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // 1. Expand paths and sniff every input.
   const planned: Planned[] = [];
-  for await (const path of walkPaths(opts.paths, (p, message) => {
-    addIssue({ file: p, severity: "error", message });
-    files.push({ path: p, events: 0, skipped: 0, issues: 1, error: message });
+  for await (const found of walkPaths(opts.paths, {
+    error: (p, message) => {
+      addIssue({ file: p, severity: "error", message });
+      files.push({ path: p, events: 0, skipped: 0, issues: 1, error: message });
+    },
+    note: (p, message) => addIssue({ file: p, severity: "warning", message }),
   })) {
+    const path = found.path;
     const summary: FileSummary = { path, events: 0, skipped: 0, issues: 0 };
     files.push(summary);
     const fileIssue = (line: number | undefined, message: string, offset?: number) => {
@@ -112,7 +116,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     try {
       const opened = path === "-"
         ? await openStream("-", opts.stdin ?? process.stdin, fileIssue)
-        : await openFile(path, fileIssue);
+        : await openFile(found, fileIssue);
       const choice = chooseSource(opened.sample, opts.sources, opts.inputFormat);
       if (!choice.source) {
         summary.error = choice.reason ?? "no known format";
@@ -121,7 +125,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         continue;
       }
       summary.format = choice.source.id;
-      const size = path === "-" ? 0 : (await stat(path)).size;
+      const size = path === "-" ? 0 : (await stat(found.raw)).size;
       planned.push({ path, input: opened.input, source: choice.source, size, summary });
     } catch (err) {
       summary.error = (err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message;
@@ -171,7 +175,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         if (prefilter && event["dns.resolved_ip"] !== undefined) learnPoolAnswers(event, prefilter);
         opts.onEvent?.(event);
       }
-      readSomething = true;
+      // A format the person forced proves nothing by not failing: the file counts as read only if it gave records.
+      if (!opts.inputFormat) readSomething = true;
     } catch (err) {
       const message = err instanceof InputError ? err.message : `stopped reading: ${(err as Error).message}`;
       p.summary.error = message;
@@ -186,6 +191,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   }
 
   const findings = engine.finish();
+  for (const w of engine.warnings) addIssue({ file: w.file, ...(w.line ? { line: w.line } : {}), severity: "warning", message: w.message });
   return { files, events, skipped, issues, issuesTotal, findings, readSomething, durationMs: performance.now() - started };
 }
 

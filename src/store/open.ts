@@ -39,9 +39,20 @@ export function defaultStoreLocation(env: NodeJS.ProcessEnv = process.env): stri
   return join(dataHome, "minerhunt", "minerhunt.db");
 }
 
+/**
+ * Where the audit chain's head is kept (store/audit-head.ts): MINERHUNT_AUDIT_HEAD, else beside a SQLite file.
+ * PostgreSQL has no file of its own to sit beside: without the variable, no head is kept.
+ */
+export function defaultAuditHead(location: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env["MINERHUNT_AUDIT_HEAD"]) return env["MINERHUNT_AUDIT_HEAD"];
+  const parsed = parseStoreLocation(location);
+  return parsed.backend === "sqlite" && parsed.path !== ":memory:" ? `${parsed.path}.audit-head` : undefined;
+}
+
 /** Open (and migrate) the store at a path or URL. */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   const parsed = parseStoreLocation(location);
   const driver = parsed.backend === "postgres" ? await openPostgresDriver(parsed.url) : openSqliteDriver(parsed.path);
-  return SqlStore.open(driver, options);
+  const auditHead = "auditHead" in options ? options.auditHead : defaultAuditHead(location);
+  return SqlStore.open(driver, auditHead === undefined ? options : { ...options, auditHead });
 }

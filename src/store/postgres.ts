@@ -50,6 +50,26 @@ function connOf(client: pg.PoolClient): SqlConn {
   };
 }
 
+/** Any number will do as long as every minerhunt process uses the same one (migrations use another). */
+const PG_SCHEMA_LOCK = 7_316_030;
+
+/**
+ * Several processes may see the schema missing at once. IF NOT EXISTS alone still races (two concurrent
+ * CREATEs collide on pg_namespace's unique index), so creation is serialised by a transaction-scoped
+ * advisory lock: the second process waits, then finds the schema there and creates nothing.
+ */
+async function createSchemaOnce(client: pg.PoolClient, schema: string): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [PG_SCHEMA_LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function openPostgresDriver(url: string): Promise<SqlDriver> {
   const location = parsePostgresUrl(url);
   const config: pg.PoolConfig = { connectionString: location.connectionString, max: 4, connectionTimeoutMillis: 10_000 };
@@ -66,7 +86,7 @@ export async function openPostgresDriver(url: string): Promise<SqlDriver> {
     try {
       // Looked up first: a user allowed to use an existing schema may not be allowed to create one.
       const found = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [location.schema]);
-      if (found.rowCount === 0) await client.query(`CREATE SCHEMA "${location.schema}"`);
+      if (found.rowCount === 0) await createSchemaOnce(client, location.schema);
     } finally {
       client.release();
     }

@@ -4,6 +4,7 @@
 import type { Campaign, ChecklistItemState, Entities, Finding, Incident } from "../model/index.js";
 import { CampaignSchema, SEVERITIES, severityRank } from "../model/index.js";
 import { auditHash, canonicalJson, ChainVerifier } from "./audit.js";
+import { appendAuditHead } from "./audit-head.js";
 import { addTimeline, loadIncident, updateIncident } from "./incident-writes.js";
 import { migrate } from "./migrations.js";
 import { auditFromRow, findingFromRow, incidentFromRow, noteFromRow, scanFromRow, scannedFileFromRow, timelineFromRow } from "./rows.js";
@@ -38,9 +39,13 @@ export class SqlStore implements Store {
   readonly backend: "sqlite" | "postgres";
   private readonly now: () => Date;
   private readonly windowHours: number;
+  private readonly auditHead: string | undefined;
+  /** The last audit record each open transaction appended, written to the head file once it commits. */
+  private readonly appended = new WeakMap<SqlConn, AuditRecord>();
 
   private constructor(private readonly driver: SqlDriver, options: OpenStoreOptions) {
     this.backend = driver.dialect;
+    this.auditHead = options.auditHead;
     this.now = options.now ?? (() => new Date());
     this.windowHours = options.correlationWindowHours ?? 24;
   }
@@ -66,11 +71,19 @@ export class SqlStore implements Store {
    * admits one writer; on PostgreSQL an advisory lock does the same, so two scans cannot both open an
    * incident for the same host and two analysts cannot overwrite each other's change to one incident.
    */
-  private write<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
-    return this.driver.withTransaction(async (conn) => {
+  private async write<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
+    let last: AuditRecord | undefined;
+    const result = await this.driver.withTransaction(async (conn) => {
+      this.appended.delete(conn);
       if (this.backend === "postgres") await conn.get(`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`);
-      return fn(conn);
+      const out = await fn(conn);
+      last = this.appended.get(conn);
+      this.appended.delete(conn);
+      return out;
     });
+    // Only after the commit: a head ahead of the database would look like removed records.
+    if (last && this.auditHead !== undefined) appendAuditHead(this.auditHead, last);
+    return result;
   }
 
   // ---- scans ---------------------------------------------------------------------------------
@@ -331,6 +344,7 @@ export class SqlStore implements Store {
       `INSERT INTO audit (seq, at, actor, action, target, incident_id, details_json, prev_hash, hash) VALUES (${placeholders(9)})`,
       [record.seq, record.at, actor, action, record.target ?? null, record.incidentId ?? null, detailsJson, record.prevHash, record.hash],
     );
+    this.appended.set(conn, record);
     return record;
   }
 

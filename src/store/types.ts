@@ -217,7 +217,7 @@ export interface Store {
   close(incidentId: string, options: CloseOptions): Promise<Incident>;
 }
 
-export type StoreErrorCode = "not-found" | "ambiguous" | "invalid" | "location";
+export type StoreErrorCode = "not-found" | "ambiguous" | "invalid" | "location" | "io";
 
 /** An error a person can act on: what was asked, what was wrong. */
 export class StoreError extends Error {
@@ -230,6 +230,11 @@ export class StoreError extends Error {
 export interface OpenStoreOptions {
   /** Clock for tests; default the system clock. */
   now?: () => Date;
+  /**
+   * File the audit chain's head is appended to after every committed audit record (store/audit-head.ts);
+   * openStore defaults it to MINERHUNT_AUDIT_HEAD, else `<sqlite file>.audit-head`. None: not written.
+   */
+  auditHead?: string;
   /** Findings that share only an account, user, pool... join an open incident when within this many hours (default 24). */
   correlationWindowHours?: number;
 }

@@ -3,6 +3,7 @@
  * added later by the loader, once every document of the collection is known.
  */
 import { compileDetection } from "./detection.js";
+import { usesRegex } from "./regex.js";
 import { fieldResolver } from "./field-map.js";
 import { resolveRoute, routeCarries } from "./routing.js";
 import { parseMeta, parseTests } from "./rule-meta.js";
@@ -38,6 +39,7 @@ export function compileDetectionRule(doc: YamlDoc, file: string, env: CompileEnv
     emits: true,
     filters: [],
   };
+  if (usesRegex(value.detection)) rule.usesRegex = true;
   const route = resolveRoute(env.tables.routes, meta.logsource);
   if (!route) {
     rule.notRouted = `logsource ${describeLogsource(meta.logsource)} has no entry in the routing table`;

@@ -6,11 +6,11 @@
  */
 import type { FindingDraft } from "../../model/index.js";
 import type { Detector, DetectorDraft } from "../types.js";
-import { SigmaEngine } from "./engine.js";
+import { SigmaEngine, type EngineOptions } from "./engine.js";
 import { correlationDraft, detectionDraft } from "./findings.js";
 import type { CompiledRule } from "./types.js";
 
-export function sigmaDetector(rules: readonly CompiledRule[]): Detector {
+export function sigmaDetector(rules: readonly CompiledRule[], engineOptions: EngineOptions = {}): Detector {
   const datasets = new Set<string>();
   const categories = new Set<string>();
   let routed = 0;
@@ -30,7 +30,8 @@ export function sigmaDetector(rules: readonly CompiledRule[]): Detector {
       const engine = new SigmaEngine(rules, {
         detection: (rule, event) => emit(detectionDraft(rule, event)),
         correlation: (rule, hit) => emit(correlationDraft(rule, hit)),
-      });
+        disabled: (rule, reason) => ctx.warn?.({ file: rule.meta.file, line: rule.meta.line, message: reason }),
+      }, engineOptions);
       return {
         onEvent: (event) => engine.process(event),
         finish: () => engine.finish(),

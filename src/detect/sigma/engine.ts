@@ -13,17 +13,23 @@ import { CandidateIndex } from "./candidate-index.js";
 import { CorrelationRun, type CorrelationHit } from "./correlation-run.js";
 import { EventView, type FieldRef } from "./event-view.js";
 import { recordOf, recordOfHit } from "./findings.js";
+import { RegexBudget } from "./regex-budget.js";
 import { routeAccepts } from "./routing.js";
 import type { CompiledCorrelationRule, CompiledDetectionRule, CompiledRule } from "./types.js";
 
 export interface EngineListener {
   detection?(rule: CompiledDetectionRule, event: Event): void;
   correlation?(rule: CompiledCorrelationRule, hit: CorrelationHit): void;
+  /** A rule was disabled for the rest of the run (over its regex CPU budget), with the reason. */
+  disabled?(rule: CompiledDetectionRule, reason: string): void;
 }
 
 export interface EngineOptions {
   /** Report detection matches of every rule, also of rules only correlations use (rule tests). */
   reportAll?: boolean;
+  /** CPU budget (ms) per rule per event for rules with a regex, and how many overruns disable one. */
+  regexBudgetMs?: number;
+  regexStrikes?: number;
 }
 
 interface RouteGroup {
@@ -70,12 +76,14 @@ export class SigmaEngine {
   private readonly consumers = new Map<string, Consumer[]>();
   private readonly runs: CorrelationRun[] = [];
   private lastTime = 0;
+  private readonly budget: RegexBudget;
   /** Rules that threw while matching (a bug, never the input's fault): disabled, with the reason. */
   readonly failures = new Map<string, string>();
   readonly stats = { events: 0, routed: 0, evaluated: 0, matches: 0, correlationHits: 0 };
 
   constructor(rules: readonly CompiledRule[], private readonly listener: EngineListener, private readonly options: EngineOptions = {}) {
     this.detections = rules.filter((r): r is CompiledDetectionRule => r.kind === "detection" && r.route !== undefined);
+    this.budget = new RegexBudget(options.regexBudgetMs, options.regexStrikes);
     this.qualifierFields = [...new Set(this.detections.map((r) => r.route?.qualifier?.field).filter((f): f is string => f !== undefined))];
     const byKey = new Map(rules.map((r) => [r.key, r] as const));
     for (const c of correlationsInnerFirst(rules)) {
@@ -141,7 +149,11 @@ export class SigmaEngine {
       this.stats.evaluated++;
       let hit = false;
       try {
-        hit = rule.match(view);
+        if (rule.usesRegex) {
+          hit = this.budget.run(rule, view);
+          const over = this.budget.tripped(rule);
+          if (over) { this.disable(rule, new Error(over)); this.listener.disabled?.(rule, over); }
+        } else hit = rule.match(view);
       } catch (e) {
         this.disable(rule, e);
       }

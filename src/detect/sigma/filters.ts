@@ -4,6 +4,7 @@
  * every rule whose logsource matches the filter's.
  */
 import { compileDetection } from "./detection.js";
+import { usesRegex } from "./regex.js";
 import { fieldResolver } from "./field-map.js";
 import { parseMeta } from "./rule-meta.js";
 import type { SigmaTables } from "./tables.js";
@@ -16,6 +17,7 @@ export interface CompiledFilter {
   meta: RuleMeta;
   targets: string[] | "any";
   match: Predicate;
+  usesRegex: boolean;
 }
 
 export function compileFilter(doc: YamlDoc, file: string, tables: SigmaTables, placeholders: Readonly<Record<string, readonly string[]>>, warn: Warn): CompiledFilter {
@@ -31,7 +33,7 @@ export function compileFilter(doc: YamlDoc, file: string, tables: SigmaTables, p
   else throw new SigmaRuleError("filter 'rules' must list rule ids or names (or be 'any')", ["filter", "rules"]);
   const resolve = fieldResolver(tables.fields, meta.logsource);
   const compiled = compileDetection(block, { resolve, placeholders, warn }, ["filter"], ["rules"]);
-  return { meta, targets, match: compiled.match };
+  return { meta, targets, match: compiled.match, usesRegex: usesRegex(block) };
 }
 
 export function logsourceCovers(filter: Logsource, rule: Logsource): boolean {
@@ -46,4 +48,5 @@ export function applyFilter(rule: CompiledDetectionRule, filter: CompiledFilter)
   const drop = filter.match;
   rule.match = (view) => inner(view) && !drop(view);
   rule.filters.push(filter.meta.title);
+  if (filter.usesRegex) rule.usesRegex = true;
 }

@@ -114,6 +114,8 @@ export interface CompiledDetectionRule {
   emits: boolean;
   /** Titles of the filter documents applied to this rule. */
   filters: string[];
+  /** True when the rule (or a filter applied to it) runs a regex: the engine times it against its CPU budget. */
+  usesRegex?: boolean;
 }
 
 export const CORRELATION_TYPES = [

@@ -42,7 +42,7 @@ test("each built-in detector's best finding comes first, then Sigma rules, then 
 });
 
 test("log text cannot move the cursor or recolour the terminal", () => {
-  assert.equal(safe("kswapd0\u001b[2J\u001b[31mOK\r\u0007"), "kswapd0\\x1b[2J\\x1b[31mOK\\x0d\\x07");
+  assert.equal(safe("kswapd0\u001b[2J\u001b[31mOK\r\u0007"), "kswapd0\\u001b[2J\\u001b[31mOK\\u000d\\u0007");
   const hostile = finding("miner-process", "detector", 0.9, "xmrig \u001b]0;owned\u0007");
   const out = formatText(result([hostile]), [incident([hostile])], { color: false });
   assert.ok(!out.includes("\u001b"), "no raw escape reaches the terminal");

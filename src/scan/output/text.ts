@@ -1,6 +1,7 @@
 import type { Campaign, Finding, Incident } from "../../model/index.js";
 import type { ScanResult } from "../scan.js";
 import { formatUsd, pick, t, type Lang } from "../../i18n/index.js";
+import { terminal } from "../../present/escape.js";
 
 /**
  * The at-a-glance report: incidents first (what, where, how sure, where PB-31 goes), then findings
@@ -24,11 +25,8 @@ function paint(on: boolean, code: string, s: string): string {
   return on ? `${ESC}${code}m${s}${ESC}0m` : s;
 }
 
-/** Make control characters visible (ESC, CR, BEL...): terminal injection from logs. */
-export function safe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
+/** Terminal escaping (present/escape.ts), the same for every command: controls, newlines, bidi, zero-width. */
+export const safe = terminal;
 
 /** Built-in detectors by id; Sigma rules by "sigma" and the start of their UUID (the title is shown above). */
 function ruleLabel(f: Finding): string {
@@ -84,8 +82,8 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
   }
   for (const inc of incidents) {
     out.push("");
-    const sev = paint(c, SEV_COLOR[inc.severity] ?? "0", t(lang, `severity.${inc.severity}`).toUpperCase());
-    out.push(`${paint(c, "1", inc.id)}  ${sev}  ${inc.priority}  ${t(lang, "scan.confidence", { pct: Math.round(inc.confidence * 100) })}${inc.sample ? paint(c, "35", `  ${t(lang, "scan.sample")}`) : ""}`);
+    const sev = paint(c, SEV_COLOR[inc.severity] ?? "0", safe(t(lang, `severity.${inc.severity}`).toUpperCase()));
+    out.push(`${paint(c, "1", safe(inc.id))}  ${sev}  ${safe(inc.priority)}  ${t(lang, "scan.confidence", { pct: Math.round(inc.confidence * 100) })}${inc.sample ? paint(c, "35", `  ${t(lang, "scan.sample")}`) : ""}`);
     out.push(`  ${safe(inc.title)}`);
     const s = inc.scope;
     out.push(`  ${t(lang, "scan.where", {
@@ -93,20 +91,20 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
       scope: t(lang, "scope.summary", { hosts: s.hosts, instances: s.instances, regions: s.regions, accounts: s.accounts, clusters: s.clusters }),
       hostType: t(lang, `hostType.${inc.hostType}`),
     })}`);
-    const seen = t(lang, "scan.seen", { first: inc.firstSeen || "?", last: inc.lastSeen || "?" });
+    const seen = safe(t(lang, "scan.seen", { first: inc.firstSeen || "?", last: inc.lastSeen || "?" }));
     out.push(`  ${seen}${inc.billingUsd !== undefined ? `; ${t(lang, "scan.billing", { usd: formatUsd(inc.billingUsd) })}` : ""}`);
     if (inc.decision) {
-      out.push(`  ${inc.decision.playbook}: ${inc.decision.path.join(" → ")}  ⇒  ${paint(c, "1", pick(inc.decision.action, lang))}`);
+      out.push(`  ${safe(inc.decision.playbook)}: ${safe(inc.decision.path.join(" → "))}  ⇒  ${paint(c, "1", safe(pick(inc.decision.action, lang)))}`);
       for (const r of inc.decision.reasons.slice(0, 4)) out.push(`         · ${safe(pick(r, lang))}`);
     }
     for (const e of inc.escalations) out.push(`  ${paint(c, "1;35", t(lang, "scan.escalate"))} → ${safe(pick(e.target, lang))}: ${safe(pick(e.reason, lang))}`);
     const campaign = inc.campaignId ? campaignById.get(inc.campaignId) : undefined;
-    if (campaign) out.push(`  ${t(lang, "scan.campaign", { id: campaign.id, machines: campaign.scope.machines, incidents: campaign.scope.incidents })}`);
+    if (campaign) out.push(`  ${t(lang, "scan.campaign", { id: safe(campaign.id), machines: campaign.scope.machines, incidents: campaign.scope.incidents })}`);
     const done = inc.checklist.filter((i) => i.done).length;
     if (inc.checklist.length) out.push(`  ${t(lang, "scan.checklist", { done, total: inc.checklist.length })}`);
     const fs = overviewOrder(inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined));
     for (const f of fs.slice(0, max)) {
-      out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", f.severity.padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample && !f.title.includes("(sample)") ? " (sample)" : ""}`);
+      out.push(`    - ${paint(c, SEV_COLOR[f.severity] ?? "0", safe(f.severity).padEnd(8))} ${String(Math.round(f.confidence * 100)).padStart(3)}%  ${safe(f.title)}${f.sample && !f.title.includes("(sample)") ? " (sample)" : ""}`);
       out.push(`      ${paint(c, "2", `${safe(ruleLabel(f))} · ${safe(where(f))}${f.evidenceCount > 1 ? ` (+${f.evidenceCount - 1})` : ""}`)}`);
     }
     if (fs.length > max) out.push(`    ${t(lang, "scan.more", { count: fs.length - max })}`);

@@ -71,10 +71,22 @@ function recordStartLine(item: RecordWithInfo): number {
   return Math.max(1, item.info.lines - newlines);
 }
 
+/** One answer per sample: several sniffers ask, and csv-parse throws (costly) on most non-CSV first lines. */
+const headerCache = new WeakMap<Sample, string[] | undefined>();
+
 /** The header cells of a sample (its first line), or undefined. Never throws: sniffers use it. */
 export function sampleHeader(sample: Sample): string[] | undefined {
-  const first = sample.lines[0];
+  if (headerCache.has(sample)) return headerCache.get(sample);
+  const header = readHeader(sample.lines[0]);
+  headerCache.set(sample, header);
+  return header;
+}
+
+function readHeader(first: string | undefined): string[] | undefined {
   if (first === undefined || first.length > 64 * 1024) return undefined;
+  // A JSON record is not a CSV header; most logs in a folder are JSON, and a parse error costs a stack trace.
+  const lead = first.trimStart()[0];
+  if (lead === "{" || lead === "[") return undefined;
   try {
     const rows = parseSync(first, { bom: true, trim: true, relax_quotes: true, relax_column_count: true });
     const header = rows[0];
