@@ -4,7 +4,7 @@
  * order), so batch scans, streams and the store all merge with this one function.
  */
 import type { Finding } from "./finding.js";
-import { alreadySampled, compareEvidence, sampleEvidence, severityRank } from "./finding.js";
+import { addToSample, alreadySampled, compareEvidence, sampleEvidence, severityRank } from "./finding.js";
 import { addEntities } from "./entities.js";
 
 /** Whether `a` was seen before `b` (by first time, then by its earliest evidence). */
@@ -37,7 +37,7 @@ export function mergeFinding(into: Finding, more: Finding): void {
     if (more.bytes !== undefined) into.bytes = (into.bytes ?? 0) + more.bytes;
     if (more.packets !== undefined) into.packets = (into.packets ?? 0) + more.packets;
   }
-  into.evidence = sampleEvidence([...into.evidence, ...more.evidence]);
+  into.evidence = more.evidence.length === 1 ? addToSample(into.evidence, more.evidence[0]!) : sampleEvidence([...into.evidence, ...more.evidence]);
   into.firstSeen = earliest(into.firstSeen, more.firstSeen);
   into.lastSeen = latest(into.lastSeen, more.lastSeen);
   into.confidence = Math.max(into.confidence, more.confidence);

@@ -161,6 +161,8 @@ export const EVIDENCE_FIRST = 5;
 /** Instants, not strings: "…07Z" is before "…07.500Z". Records without a time sort first. */
 function compareTimes(a: string | undefined, b: string | undefined): number {
   if (a === b) return 0;
+  // The same layout (the usual case: one source, one format) compares as text without parsing.
+  if (a !== undefined && b !== undefined && a.length === b.length && a.endsWith("Z") && b.endsWith("Z")) return a < b ? -1 : 1;
   const x = a ? Date.parse(a) : Number.NEGATIVE_INFINITY, y = b ? Date.parse(b) : Number.NEGATIVE_INFINITY;
   if (Number.isNaN(x) || Number.isNaN(y)) return (a ?? "").localeCompare(b ?? "");
   return x - y || (a ?? "").localeCompare(b ?? "");
@@ -183,6 +185,18 @@ export function sampleEvidence(evidence: readonly Evidence[]): Evidence[] {
   for (const e of sorted) if (!unique.length || !sameRecord(unique[unique.length - 1]!, e)) unique.push(e);
   if (unique.length <= EVIDENCE_FIRST + 1) return unique;
   return [...unique.slice(0, EVIDENCE_FIRST), unique[unique.length - 1]!];
+}
+
+/**
+ * `sample` (already a sample) with one more pointer. The common case costs two comparisons: a record later
+ * than the sample's latest replaces it; one between the earliest few and the latest changes nothing.
+ */
+export function addToSample(sample: readonly Evidence[], e: Evidence): Evidence[] {
+  if (sample.length <= EVIDENCE_FIRST) return sampleEvidence([...sample, e]);
+  const last = sample[sample.length - 1]!;
+  if (compareEvidence(e, last) > 0) return [...sample.slice(0, -1), e];
+  if (compareEvidence(e, sample[EVIDENCE_FIRST - 1]!) > 0) return sample as Evidence[];
+  return sampleEvidence([...sample, e]);
 }
 
 /** Whether every pointer of `more` is already in `sample` (the same record handed over twice adds nothing). */

@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import type { Event, Finding, ParseIssue } from "../model/index.js";
 import { str, strs } from "../model/index.js";
 import type { Intel } from "../intel/types.js";
@@ -125,7 +124,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         continue;
       }
       summary.format = choice.source.id;
-      const size = path === "-" ? 0 : (await stat(found.raw)).size;
+      const size = "size" in opened && typeof opened.size === "number" ? opened.size : 0;
       planned.push({ path, input: opened.input, source: choice.source, size, summary });
     } catch (err) {
       summary.error = (err as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (err as Error).message;

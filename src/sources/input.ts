@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Input, Line, Sample } from "./types.js";
@@ -33,12 +33,21 @@ function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
 }
 
-async function readHead(path: string | Buffer, n: number): Promise<{ head: Buffer; size: number }> {
+/** Files up to this size are sniffed from one whole read and parsed from a second: no stream per file. */
+const SMALL_FILE_BYTES = 256 * 1024;
+
+/** The first `n` bytes and the size; a small file comes back whole (`whole`). */
+async function readHead(path: string | Buffer, n: number): Promise<{ head: Buffer; size: number; whole?: Buffer }> {
   const fh = await open(path, "r");
   try {
+    const size = (await fh.stat()).size;
+    if (size <= SMALL_FILE_BYTES) {
+      const whole = await fh.readFile();
+      return { head: whole.subarray(0, n), size: whole.length, whole };
+    }
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return { head: buf.subarray(0, bytesRead), size: (await fh.stat()).size };
+    return { head: buf.subarray(0, bytesRead), size };
   } finally {
     await fh.close();
   }
@@ -60,10 +69,22 @@ function chunkSizeFor(size: number): number {
  * Open a file (gzip is unpacked transparently) and take its sample for sniffing. A walked file comes as
  * { path, raw }: it is opened by its raw bytes and named by its printable form (sources/display-path.ts).
  */
-export async function openFile(file: string | { path: string; raw: string | Buffer }, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS): Promise<{ input: Input; sample: Sample }> {
+export async function openFile(file: string | { path: string; raw: string | Buffer }, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS): Promise<{ input: Input; sample: Sample; size: number }> {
   const path = typeof file === "string" ? file : file.path;
   const raw = typeof file === "string" ? file : file.raw;
-  const { head, size } = await readHead(raw, 2);
+  const { head, size, whole } = await readHead(raw, 2);
+  if (whole) {
+    // Sniff from the bytes in hand; parse from a fresh read later, so a folder of many files holds none of them.
+    const { sample } = await openBuffer(path, whole, onIssue, limits);
+    const again: ChunkFactory = async function* () {
+      const bytes = await readFile(raw);
+      if (!isGzip(bytes)) { yield bytes; return; }
+      const g = createGunzip({ chunkSize: MAX_READ_CHUNK });
+      g.end(bytes);
+      yield* g;
+    };
+    return { input: makeInput(path, again, onIssue, limits), sample, size };
+  }
   const gz = isGzip(head);
   const factory: ChunkFactory = () => {
     const stream = createReadStream(raw, { highWaterMark: chunkSizeFor(size) });
@@ -71,7 +92,7 @@ export async function openFile(file: string | { path: string; raw: string | Buff
   };
   const innerPath = gz ? path.replace(/\.gz$/i, "") : path;
   const sampleBytes = await takeSample(factory, onIssue);
-  return { input: makeInput(path, factory, onIssue, limits), sample: makeSample(innerPath, sampleBytes) };
+  return { input: makeInput(path, factory, onIssue, limits), sample: makeSample(innerPath, sampleBytes), size };
 }
 
 /** Open in-memory bytes or text (tests, HTTP ingest). Gzip is unpacked too. */
