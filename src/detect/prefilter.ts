@@ -34,6 +34,7 @@ export interface PrefilterNeeds {
 export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
   const learned = new Set<string>();
   const names = needs.names === null ? null : containsAny(needs.names ?? []);
+  const namedAllowlisted = containsAny((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, ""))));
   const ips = needs.ips === undefined ? [] : needs.ips;
   const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
   // PB-31's first-label hints ("pool.", "xmr." ...), compared in place: this runs for every DNS record.
@@ -49,7 +50,10 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
     ...(answer ? { answer } : {}),
     domain(name: string): boolean {
       if (names === null || intel.matchDomain(name)) return true;
-      if (names(name)) return true;
+      // Allowlisted look-alikes (pool.ntp.org) are dropped here, before parsing: the allowlist clears
+      // them after detection anyway, for built-ins and Sigma alike. A rule that names an allowlisted
+      // domain itself ("ntp.org") still gets the names it names.
+      if (names(name)) return !intel.isAllowlisted(name) || namedAllowlisted(name);
       const dot = name.indexOf(".");
       if (dot <= 0 || dot > longestHint) return false;
       for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return !intel.isAllowlisted(name);
