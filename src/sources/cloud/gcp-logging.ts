@@ -26,6 +26,11 @@ const MAX_MESSAGE_CHARS = 8 * 1024;
 export const gcpLoggingSource: Source = {
   id: GCP_LOGGING_ID,
   title: "Google Cloud Logging entries (custom detector logs, audit logs; SCC findings exported to logging)",
+  emits: [
+    { dataset: "gcp.logging", categories: ["iam", "configuration", "host"], sigma: ["gcp/logging"] },
+    // SCC findings exported to Cloud Logging are read as the findings they carry.
+    { dataset: "gcp.scc", categories: ["intrusion_detection"], sigma: ["gcp/scc"] },
+  ],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

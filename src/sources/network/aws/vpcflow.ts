@@ -226,6 +226,11 @@ function sniff(sample: Sample): number {
 export const vpcFlowSource: Source = {
   id: FORMAT,
   title: "AWS VPC Flow Logs (default version 2 or custom format with a header)",
+  emits: [{
+    dataset: "aws.vpcflow", categories: ["network"], sigma: ["network_connection", "firewall", "aws/vpcflow"], prefilter: ["ip", "port"],
+    // A record is kept when either end could matter.
+    prefilterFields: { ip: ["destination.ip", "source.ip"], port: ["destination.port", "source.port"] },
+  }],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseVpcFlow(input, ctx),
 };

@@ -44,6 +44,13 @@ export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowL
 export const pcapSource: Source = {
   id: FORMAT,
   title: "Packet captures (pcap, pcapng): flows, Stratum, HTTP, TLS SNI and DNS",
+  emits: [
+    { dataset: "pcap.flow", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"] },
+    { dataset: "pcap.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns"], prefilter: ["domain"] },
+    { dataset: "pcap.tls", categories: ["network"], sigma: ["tls"] },
+    { dataset: "pcap.http", categories: ["network"], sigma: ["proxy", "webserver"] },
+    { dataset: "pcap.stratum", categories: ["network"], sigma: ["stratum"] },
+  ],
   sniff: (sample: Sample) => (captureKind(sample.bytes) ? 0.99 : 0),
   parse: (input, ctx) => parsePcap(input, ctx),
 };

@@ -120,6 +120,14 @@ function sniff(sample: Sample): number {
 export const suricataEveSource: Source = {
   id: FORMAT,
   title: "Suricata EVE JSON: dns, flow, netflow, tls, http and alert records",
+  emits: [
+    { dataset: "suricata.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns", "suricata/dns"], prefilter: ["domain", "answer"] },
+    { dataset: "suricata.flow", categories: ["network"], sigma: ["network_connection", "firewall", "suricata/flow"], prefilter: ["ip", "port"] },
+    { dataset: "suricata.tls", categories: ["network"], sigma: ["tls", "suricata/tls"], prefilter: ["domain", "ip", "port"] },
+    // http records are never skipped (header dumps no cheap test can see), alerts neither.
+    { dataset: "suricata.http", categories: ["network"], sigma: ["proxy", "webserver", "suricata/http"] },
+    { dataset: "suricata.alert", categories: ["network", "intrusion_detection"], sigma: ["suricata/alert"] },
+  ],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseEve(input, ctx),
 };
