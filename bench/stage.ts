@@ -6,20 +6,20 @@
 import { scan } from "../src/scan/scan.js";
 import { allSources } from "../src/sources/index.js";
 import { builtinDetectors } from "../src/detect/detectors/index.js";
-import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../src/detect/sigma/index.js";
+import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints, declaredDatasets } from "../src/detect/sigma/index.js";
 import { loadIntel } from "../src/intel/index.js";
 import { defaultConfig } from "../src/detect/config.js";
 import type { Detector } from "../src/detect/types.js";
-import type { PrefilterNeeds } from "../src/detect/prefilter.js";
+import type { DatasetNeeds } from "../src/detect/prefilter.js";
 
 const [file, format] = process.argv.slice(2);
 if (!file || !format) throw new Error("usage: stage.ts FILE FORMAT [--sigma]");
 const detectors: Detector[] = [...builtinDetectors];
-let needs: PrefilterNeeds = {};
+let needs: DatasetNeeds = new Map();
 if (process.argv.includes("--sigma")) {
   const { rules } = await loadRules(defaultRuleDirs());
   detectors.push(sigmaDetector(rules));
-  needs = sigmaPrefilterHints(rules);
+  needs = sigmaPrefilterHints(rules, declaredDatasets(allSources));
 }
 const intel = loadIntel({ importDirs: [] });
 const started = performance.now();

@@ -1,4 +1,4 @@
-import type { Prefilter } from "../sources/types.js";
+import type { Prefilter, Source } from "../sources/types.js";
 import type { Intel } from "../intel/types.js";
 import { isPrivateIp } from "../intel/ips.js";
 import { AhoCorasick } from "./sigma/aho-corasick.js";
@@ -31,8 +31,53 @@ export interface PrefilterNeeds {
   text?: readonly string[] | null;
 }
 
-export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
-  const learned = new Set<string>();
+/** Per dataset, what other detectors need kept (src/detect/sigma/prefilter-hints.ts computes it for Sigma). */
+export type DatasetNeeds = ReadonlyMap<string, PrefilterNeeds>;
+
+/** Needs that keep whatever any of these keep (null, "keep every such record", wins). */
+export function unionNeeds(list: readonly PrefilterNeeds[]): PrefilterNeeds {
+  const out: PrefilterNeeds = {};
+  for (const key of ["names", "ips", "text"] as const) {
+    const parts = list.map((n) => n[key]).filter((v) => v !== undefined);
+    if (parts.length > 0) out[key] = parts.includes(null) ? null : [...new Set(parts.flatMap((p) => p ?? []))];
+  }
+  const ports = list.map((n) => n.ports).filter((v) => v !== undefined);
+  if (ports.length > 0) out.ports = ports.includes(null) ? null : [...new Set(ports.flatMap((p) => p ?? []))];
+  return out;
+}
+
+/**
+ * The prefilters of one run, one per source: a source's prefilter keeps what the rules routed to any of
+ * the datasets it declares need. A source that declares no prefilter checks gets none (it builds every
+ * event): only a declared check can be told what the rules need. Learned pool addresses are shared.
+ */
+export class SourcePrefilters {
+  private readonly learned = new Set<string>();
+  private readonly bySource = new Map<string, LearningPrefilter | undefined>();
+  /** Intel alone: which names' answers are worth learning. */
+  private readonly intelOnly: LearningPrefilter;
+
+  constructor(private readonly intel: Intel, private readonly needs: DatasetNeeds = new Map()) {
+    this.intelOnly = buildPrefilter(intel, {}, this.learned);
+  }
+
+  forSource(source: Source): LearningPrefilter | undefined {
+    if (this.bySource.has(source.id)) return this.bySource.get(source.id);
+    const declared = source.emits.filter((d) => (d.prefilter ?? []).length > 0);
+    const pf = declared.length === 0 ? undefined
+      : buildPrefilter(this.intel, unionNeeds(declared.map((d) => this.needs.get(d.dataset) ?? {})), this.learned);
+    this.bySource.set(source.id, pf);
+    return pf;
+  }
+
+  /** Remember the addresses a pool-like name resolved to: flows to them matter from now on, in any source. */
+  learnAnswers(name: string, addresses: readonly string[]): void {
+    if (!this.intelOnly.domain(name)) return;
+    for (const a of addresses) this.intelOnly.learnIp(a);
+  }
+}
+
+export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned = new Set<string>()): LearningPrefilter {
   const names = needs.names === null ? null : containsAny(needs.names ?? []);
   const namedAllowlisted = containsAny((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, ""))));
   const ips = needs.ips === undefined ? [] : needs.ips;

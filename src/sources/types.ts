@@ -95,6 +95,12 @@ export interface DatasetDeclaration {
    * agent and URL only.
    */
   readonly prefilterFields?: Readonly<Partial<Record<PrefilterCheck, readonly string[]>>>;
+  /**
+   * Fields these events never carry, though other events of their logsources do (a flow has no
+   * destination.domain; Zeek's http.log no header values): a rule's literal there cannot be in them, so
+   * it costs the prefilter nothing.
+   */
+  readonly lacks?: readonly string[];
 }
 
 /** The checks of Prefilter, by name. */

@@ -17,6 +17,7 @@ import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { CATEGORY_NETWORK, IssueReporter, baseEvent, isIpAddress, isoFromEpochSeconds, put, transportName } from "../common.js";
 import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { endpointMatters } from "../prefilter-rules.js";
+import { FLOW_LACKS } from "../fields.js";
 
 const FORMAT = "aws.vpcflow";
 
@@ -230,6 +231,7 @@ export const vpcFlowSource: Source = {
     dataset: "aws.vpcflow", categories: ["network"], sigma: ["network_connection", "firewall", "aws/vpcflow"], prefilter: ["ip", "port"],
     // A record is kept when either end could matter.
     prefilterFields: { ip: ["destination.ip", "source.ip"], port: ["destination.port", "source.port"] },
+    lacks: FLOW_LACKS,
   }],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseVpcFlow(input, ctx),

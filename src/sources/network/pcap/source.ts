@@ -14,6 +14,7 @@
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { IssueReporter } from "../common.js";
+import { FLOW_LACKS } from "../fields.js";
 import { captureKind, readCapture } from "./capture-reader.js";
 import { decodeFrame } from "./decode.js";
 import { DNS_PORT, FORMAT, dnsEvent, flowEvents } from "./events.js";
@@ -45,7 +46,7 @@ export const pcapSource: Source = {
   id: FORMAT,
   title: "Packet captures (pcap, pcapng): flows, Stratum, HTTP, TLS SNI and DNS",
   emits: [
-    { dataset: "pcap.flow", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"] },
+    { dataset: "pcap.flow", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"], lacks: FLOW_LACKS },
     { dataset: "pcap.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns"], prefilter: ["domain"] },
     { dataset: "pcap.tls", categories: ["network"], sigma: ["tls"] },
     { dataset: "pcap.http", categories: ["network"], sigma: ["proxy", "webserver"] },
