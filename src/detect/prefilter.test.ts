@@ -49,3 +49,17 @@ test("an allowlisted look-alike is dropped even when a rule's name literal would
   assert.equal(naming.domain("pool.ntp.org"), true, "a rule naming ntp.org gets NTP names");
   assert.equal(naming.domain("time.google.com"), false, "other allowlisted names stay dropped");
 });
+
+test("remembered verdicts are the verdicts: asking twice, in any case, gives the same answer", () => {
+  const p = buildPrefilter(testIntel(), { names: ["onion"] });
+  for (let round = 0; round < 2; round++) {
+    assert.equal(p.domain("xmr-eu1.nanopool.org"), true);
+    assert.equal(p.domain("pool.ntp.org"), false);
+    assert.equal(p.domain("abc.onion"), true);
+    assert.equal(p.domain("www.example.com"), false);
+    assert.equal(p.domain("pool.example-miners.net"), true);
+  }
+  // Names that differ only outside latin1 are different keys.
+  assert.equal(p.domain("xn--pool-\u0100.onion"), true);
+  assert.equal(p.domain("xn--pool-\u0200.example"), false);
+});
