@@ -18,8 +18,8 @@ export interface LearningPrefilter extends Prefilter {
 }
 
 const MAX_LEARNED_IPS = 100_000;
-/** Names whose verdict is remembered; past this the memory is emptied and refilled (about 5 MB at most). */
-const MAX_DECIDED_NAMES = 65_536;
+/** Names whose verdict is remembered; past this the memory is emptied and refilled (under 1 MB). */
+const MAX_DECIDED_NAMES = 4_096;
 const MAX_NAME_LENGTH = 255;
 const DOWNLOAD_AND_RUN_KEYWORDS = ["| sh", "|sh", "| bash", "|bash", "base64 -d", "$(curl", "$(wget", "`curl", "`wget"];
 
@@ -96,25 +96,30 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
     : undefined;
   // Whether a DNS name could matter: intel's lists, the rules' name literals, PB-31's label hints.
   const judgeDomain = (name: string): boolean => {
-    if (names === null || intel.matchDomain(name)) return true;
+    if (intel.matchDomain(name)) return true;
     // Allowlisted look-alikes (pool.ntp.org) are dropped here, before parsing: the allowlist clears
     // them after detection anyway, for built-ins and Sigma alike. A rule that names an allowlisted
     // domain itself ("ntp.org") still gets the names it names.
-    if (names(name)) return !intel.isAllowlisted(name) || namedAllowlisted(name);
+    if (names !== null && names(name)) return !intel.isAllowlisted(name) || namedAllowlisted(name);
+    return startsWithHint(name) && !intel.isAllowlisted(name);
+  };
+  const startsWithHint = (name: string): boolean => {
     const dot = name.indexOf(".");
     if (dot <= 0 || dot > longestHint) return false;
-    for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return !intel.isAllowlisted(name);
+    for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return true;
     return false;
   };
-  // DNS logs ask for the same names over and over: the verdict for a name is remembered (bounded).
+  // Names under a PB-31 hint ("pool.ntp.org") come back all day and cost allowlist lookups: their
+  // verdict is remembered (bounded). Other names are judged afresh: that is cheaper than a lookup.
   const decided = new Map<string, boolean>();
   return {
     ...(answer ? { answer } : {}),
     domain(name: string): boolean {
+      if (names === null) return true;
+      if (!startsWithHint(name) || name.length > MAX_NAME_LENGTH) return judgeDomain(name);
       const known = decided.get(name);
       if (known !== undefined) return known;
       const verdict = judgeDomain(name);
-      if (name.length > MAX_NAME_LENGTH) return verdict; // not a DNS name; log text may be anything
       if (decided.size >= MAX_DECIDED_NAMES) decided.clear();
       // A flat copy: the name may be a slice of a whole window of input, which a Map key would keep alive.
       decided.set(Buffer.from(name, "utf8").toString("utf8"), verdict);
