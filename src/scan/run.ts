@@ -5,8 +5,8 @@ import { loadIntel, importList, type Intel, type ImportedFile } from "../intel/i
 import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { builtinDetectors } from "../detect/detectors/index.js";
-import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints } from "../detect/sigma/index.js";
-import type { PrefilterNeeds } from "../detect/prefilter.js";
+import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints, declaredDatasets } from "../detect/sigma/index.js";
+import type { DatasetNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
 import { loadPlaybook, loadPlaybookFile, type Playbook } from "../playbook/index.js";
 import { assessFindings } from "./incident.js";
@@ -59,7 +59,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
   const detectors: Detector[] = [...builtinDetectors];
   const ruleDirs = [...(o.defaultRules === false ? [] : defaultRuleDirs()), ...(o.ruleDirs ?? [])];
   const rules = { loaded: 0, refused: 0, messages: [] as string[] };
-  let prefilterNeeds: PrefilterNeeds = {};
+  let prefilterNeeds: DatasetNeeds = new Map();
   if (ruleDirs.length > 0) {
     const loaded = await loadRules(ruleDirs);
     rules.loaded = loaded.rules.length;
@@ -68,7 +68,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
     if (loaded.rules.length > 0) {
       detectors.push(sigmaDetector(loaded.rules));
       // Sources may skip only what no rule could match either.
-      prefilterNeeds = sigmaPrefilterHints(loaded.rules);
+      prefilterNeeds = sigmaPrefilterHints(loaded.rules, declaredDatasets(allSources));
     }
   }
   const result = await scan({

@@ -4,7 +4,7 @@ import type { Intel } from "../intel/types.js";
 import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { DetectionEngine } from "../detect/engine.js";
-import { buildPrefilter, type LearningPrefilter, type PrefilterNeeds } from "../detect/prefilter.js";
+import { SourcePrefilters, type DatasetNeeds } from "../detect/prefilter.js";
 import { openFile, openStream, InputError } from "../sources/input.js";
 import { chooseSource } from "../sources/sniff.js";
 import { walkPaths } from "../sources/walk.js";
@@ -24,7 +24,7 @@ export interface ScanOptions {
   /** Let sources skip records that cannot match (default on). Off when something needs every event. */
   prefilter?: boolean;
   /** What other detectors (Sigma rules) need the prefilter to keep. */
-  prefilterNeeds?: PrefilterNeeds;
+  prefilterNeeds?: DatasetNeeds;
   /** stdin, when a path is "-". */
   stdin?: AsyncIterable<Buffer | string>;
   /** Called now and then with how far the scan is. */
@@ -137,7 +137,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // 2. Parse and detect.
   const engine = new DetectionEngine(opts.detectors, opts.intel, opts.config);
-  const prefilter: LearningPrefilter | undefined = opts.prefilter === false ? undefined : buildPrefilter(opts.intel, opts.prefilterNeeds);
+  const prefilters = opts.prefilter === false ? undefined : new SourcePrefilters(opts.intel, opts.prefilterNeeds);
   const bytesTotal = planned.reduce((s, p) => s + p.size, 0);
   let bytesBefore = 0;
   let events = 0;
@@ -155,6 +155,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       },
       skipped: (count = 1) => { p.summary.skipped += count; },
     };
+    const prefilter = prefilters?.forSource(p.source);
     if (prefilter) ctx.prefilter = prefilter;
     const hints = hintsFor(p.path, opts.metric, opts.config.inputs);
     if (hints) ctx.hints = hints;
@@ -171,7 +172,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         p.summary.events++;
         events++;
         engine.onEvent(event);
-        if (prefilter && event["dns.resolved_ip"] !== undefined) learnPoolAnswers(event, prefilter);
+        if (prefilters && event["dns.resolved_ip"] !== undefined) learnPoolAnswers(event, prefilters);
         opts.onEvent?.(event);
       }
       // A format the person forced proves nothing by not failing: the file counts as read only if it gave records.
@@ -194,8 +195,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   return { files, events, skipped, issues, issuesTotal, findings, readSomething, durationMs: performance.now() - started };
 }
 
-function learnPoolAnswers(event: Event, prefilter: LearningPrefilter): void {
+function learnPoolAnswers(event: Event, prefilters: SourcePrefilters): void {
   const name = str(event, "dns.question.name");
-  if (!name || !prefilter.domain(name)) return;
-  for (const ip of strs(event, "dns.resolved_ip")) prefilter.learnIp(ip);
+  if (name) prefilters.learnAnswers(name, strs(event, "dns.resolved_ip"));
 }

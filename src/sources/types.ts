@@ -97,9 +97,28 @@ export interface DatasetDeclaration {
    * "process_creation"), and product/service pairs ("zeek/dns", "aws/cloudtrail", "windows/sysmon").
    */
   readonly sigma?: readonly string[];
-  /** Which prefilter checks the source applies before building such events (so a rule that needs more can turn them off). */
-  readonly prefilter?: readonly ("domain" | "ip" | "port" | "text" | "answer")[];
+  /**
+   * Which prefilter checks the source applies before building such events (so a rule that needs more can
+   * turn them off). A source that declares none is given no prefilter: it builds every event.
+   */
+  readonly prefilter?: readonly PrefilterCheck[];
+  /**
+   * Which event fields a check judges, where not the usual ones (PREFILTER_FIELDS in
+   * src/detect/sigma/prefilter-hints.ts: domain: the DNS, SNI and URL host names; ip: destination.ip;
+   * port: destination.port; text: the whole raw record). Zeek's http.log, say, runs `text` on the user
+   * agent and URL only.
+   */
+  readonly prefilterFields?: Readonly<Partial<Record<PrefilterCheck, readonly string[]>>>;
+  /**
+   * Fields these events never carry, though other events of their logsources do (a flow has no
+   * destination.domain; Zeek's http.log no header values): a rule's literal there cannot be in them, so
+   * it costs the prefilter nothing.
+   */
+  readonly lacks?: readonly string[];
 }
+
+/** The checks of Prefilter, by name. */
+export type PrefilterCheck = "domain" | "ip" | "port" | "text" | "answer";
 
 /**
  * One module per input format. `sniff` scores a sample (0 = not mine, 1 = certainly mine); the
@@ -110,8 +129,11 @@ export interface Source {
   readonly id: string;
   /** One line for `--help` and docs. */
   readonly title: string;
-  /** The datasets this source emits (see DatasetDeclaration). */
-  readonly emits?: readonly DatasetDeclaration[];
+  /**
+   * The datasets this source emits (see DatasetDeclaration): logsource routing, prefilter hints, detector
+   * routes and `minerhunt formats` read them. Every dataset the source can write is listed.
+   */
+  readonly emits: readonly DatasetDeclaration[];
   sniff(sample: Sample): number;
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event>;
 }

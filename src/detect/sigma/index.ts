@@ -15,4 +15,5 @@ export type {
   CompiledCorrelationRule, CompiledDetectionRule, CompiledRule, CorrelationSpec, LoadResult, LoadStats, Logsource,
   Route, RuleError, RuleMeta, RuleProblem, RuleTestCase, RuleWarning,
 } from "./types.js";
-export { sigmaPrefilterHints, type SigmaPrefilterHints } from "./prefilter-hints.js";
+export { sigmaPrefilterHints, type DatasetNeeds } from "./prefilter-hints.js";
+export { declaredDatasets } from "./declared-routes.js";

@@ -1,23 +1,40 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { allSources } from "../../sources/index.js";
 import { loadRules } from "./index.js";
-import { sigmaPrefilterHints } from "./prefilter-hints.js";
+import { declaredDatasets } from "./declared-routes.js";
+import { rawTextPiece, sigmaPrefilterHints } from "./prefilter-hints.js";
 import { REPO_ROOT, sharedFixture } from "../../test-helpers/index.js";
+
+const declarations = declaredDatasets(allSources);
 
 test("the PB-31 pack lets DNS and flow records be skipped on names and ports it lists", async () => {
   const { rules } = await loadRules([join(REPO_ROOT, "rules")]);
-  const h = sigmaPrefilterHints(rules);
-  assert.ok(h.names?.includes("supportxmr.com"), "pool domains from the DNS rules");
-  assert.ok(h.names?.includes("pool."), "PB-31 label prefixes");
-  assert.deepEqual([...(h.ports ?? [])].sort((a, b) => a - b), [3333, 4444, 5555, 8333, 14444]);
-  assert.ok(h.text !== null && h.text.length > 0);
+  const h = sigmaPrefilterHints(rules, declarations);
+  const dns = h.get("zeek.dns")!;
+  assert.ok(dns.names?.includes("supportxmr.com"), "pool domains from the DNS rules");
+  assert.ok(dns.names?.includes("pool."), "PB-31 label prefixes");
+  assert.deepEqual([...(h.get("zeek.conn")!.ports ?? [])].sort((a, b) => a - b), [3333, 4444, 5555, 8333, 14444]);
+  const process = h.get("endpoint.events.process")!.text;
+  assert.ok(process !== null && process !== undefined && process.length > 0);
+  assert.equal(h.has("aws.cloudtrail"), false, "a source that declares no checks gets no hints");
 });
 
-test("a rule set with rules that need no literal turns skipping off (never hides a match)", async (t) => {
+test("a rule set with rules that need no literal turns skipping off for their datasets (never hides a match)", async (t) => {
   const dir = sharedFixture(t, "sigmahq/rules/network");
   if (!dir) return;
   const { rules } = await loadRules([dir]);
-  const h = sigmaPrefilterHints(rules);
-  assert.equal(h.ips === null || h.ports === null || h.names === null, true);
+  const h = sigmaPrefilterHints(rules, declarations);
+  const conn = h.get("zeek.conn")!;
+  assert.equal(conn.ips === null || conn.ports === null, true);
+});
+
+test("the raw-text keyword of a literal is its longest piece no JSON escape can split", () => {
+  assert.equal(rawTextPiece("xmrig"), "xmrig");
+  assert.equal(rawTextPiece("c:\\users\\public\\xmrig.exe"), "xmrig.exe");
+  assert.equal(rawTextPiece("/tmp/.x/kdevtmpfsi"), "kdevtmpfsi");
+  assert.equal(rawTextPiece("say \"hi\""), "say ");
+  assert.equal(rawTextPiece("ไทย"), "");
+  assert.equal(rawTextPiece("\\"), "");
 });

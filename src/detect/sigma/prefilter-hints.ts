@@ -1,115 +1,120 @@
 /**
- * What the loaded Sigma rules need from the sources' prefilter, so that skipping records intel
- * finds uninteresting never hides a Sigma match.
+ * What the loaded Sigma rules need from the sources' prefilter, per dataset, so that skipping records
+ * intel finds uninteresting never hides a Sigma match.
  *
- * Each source family judges a record by a few fields (see src/sources/network/prefilter-rules.ts and
- * the Zeek/Suricata fast paths): DNS by the query name; TLS by SNI and destination; Zeek HTTP by host,
- * destination, user agent and URL; flows by destination IP and port; process records by their raw text.
- * A rule's witness is the set of literals one of which every event it matches holds. For each family,
- * the literals in judged fields are collected; literals in fields the family's records never carry are
- * ignored (such a record cannot hold them); a literal anywhere else, or a rule that needs no literal,
- * turns that kind of skipping off (null). Correctness first: a null costs speed, never a match.
+ * Each source declares, per dataset it emits, the prefilter checks it applies before building an event
+ * (src/sources/types.ts, DatasetDeclaration): `domain` (DNS, SNI, URL host names), `ip` and `port`
+ * (destination), `text` (the whole raw record, or the fields the declaration names). A record is kept
+ * when any of its checks says "could matter". A rule's witness is a set of literals one of which every
+ * event it matches holds (witness.ts). For each dataset, every rule routed to it is placed:
+ *   - a literal in a field a check judges joins that check's list (the check then keeps records holding it);
+ *   - with a raw-record `text` check, any other literal joins the text list (the raw record holds it);
+ *   - a literal in a field these events never carry (logsources.yaml `carries`, the declaration's `lacks`)
+ *     cannot be there: ignored;
+ *   - anything else, or a rule with no witness at all (cidr, a regex without a literal, lt/gt, exists,
+ *     null, fieldref, a condition that is only `not ...`), turns every check of that dataset off (null).
+ * Only the datasets a rule routes to are touched. Correctness first: a null costs speed, never a match.
  */
 import type { Event } from "../../model/index.js";
-import { routeAccepts } from "./routing.js";
-import { sourceKeywords } from "./source-keywords.js";
-import type { CompiledRule, WitnessLiteral } from "./types.js";
+import type { DatasetDeclaration, PrefilterCheck } from "../../sources/types.js";
+import type { PrefilterNeeds } from "../prefilter.js";
+import { routeAccepts, routeCarries } from "./routing.js";
+import type { CompiledRule, Route, WitnessLiteral } from "./types.js";
 
-export interface SigmaPrefilterHints {
-  /** Substrings of a DNS/SNI/HTTP host name that keep the record; null keeps every such record. */
-  names: string[] | null;
-  /** Substrings of a destination IP that keep a record; null keeps every flow. */
-  ips: string[] | null;
-  /** Destination ports that keep a record; null keeps every flow. */
-  ports: number[] | null;
-  /** Substrings of raw process records, user agents and URLs; null keeps every such record. */
-  text: string[] | null;
+/** Per dataset, what the rules routed to it need kept. A dataset without an entry needs nothing from Sigma. */
+export type DatasetNeeds = ReadonlyMap<string, PrefilterNeeds>;
+
+/** The fields each check judges unless a declaration says otherwise. `text` absent: the whole raw record. */
+export const PREFILTER_FIELDS: Readonly<Partial<Record<PrefilterCheck, readonly string[]>>> = {
+  domain: ["dns.question.name", "tls.client.server_name", "url.domain", "destination.domain"],
+  ip: ["destination.ip"],
+  port: ["destination.port"],
+};
+
+type Check = "domain" | "ip" | "port" | "text";
+const NEEDS_KEY: Record<Check, keyof PrefilterNeeds> = { domain: "names", ip: "ips", port: "ports", text: "text" };
+
+/** Product qualifiers read host.os.type: a dataset is looked at as each kind of host could write it. */
+const OS_TYPES = [undefined, "linux", "windows", "macos"] as const;
+
+function shapesOf(d: DatasetDeclaration): Event[] {
+  return OS_TYPES.map((os) => ({
+    "event.dataset": d.dataset,
+    "event.category": [...d.categories],
+    ...(os ? { "host.os.type": os } : {}),
+  }));
 }
 
-type Kind = "names" | "ips" | "ports" | "text";
-
-interface Family {
-  shapes: Event[];
-  /** Field → which hint list its literals go to. */
-  judged: Record<string, Kind>;
-  /** Fields these records never carry: literals there cannot be in them. */
-  absent: readonly string[];
-}
-
-const NAME_FIELDS = ["dns.question.name", "tls.client.server_name", "url.domain", "destination.domain"];
-const HEADER_FIELDS = ["minerhunt.http.headers"];
-
-const FAMILIES: Family[] = [
-  {
-    shapes: [{ "event.dataset": "zeek.dns", "event.category": ["network", "dns"] }, { "event.dataset": "suricata.dns", "event.category": ["network", "dns"] }],
-    judged: { "dns.question.name": "names" },
-    absent: ["tls.client.server_name", "url.domain", "destination.domain", ...HEADER_FIELDS],
-  },
-  {
-    shapes: [{ "event.dataset": "zeek.ssl", "event.category": ["network"] }, { "event.dataset": "suricata.tls", "event.category": ["network"] }],
-    judged: { "tls.client.server_name": "names", "destination.ip": "ips", "destination.port": "ports" },
-    absent: ["dns.question.name", ...HEADER_FIELDS],
-  },
-  {
-    shapes: [{ "event.dataset": "zeek.http", "event.category": ["network", "web"] }],
-    judged: { "url.domain": "names", "destination.domain": "names", "destination.ip": "ips", "destination.port": "ports",
-      "user_agent.original": "text", "url.original": "text", "url.path": "text" },
-    absent: ["dns.question.name", "tls.client.server_name", ...HEADER_FIELDS], // Zeek's http.log carries no header values
-  },
-  {
-    shapes: [{ "event.dataset": "zeek.conn", "event.category": ["network"] }, { "event.dataset": "suricata.flow", "event.category": ["network"] }, { "event.dataset": "aws.vpcflow", "event.category": ["network"] }],
-    judged: { "destination.ip": "ips", "destination.port": "ports" },
-    absent: [...NAME_FIELDS, ...HEADER_FIELDS, "user_agent.original", "url.original", "url.path"],
-  },
-];
-
-const TEXT_SHAPES: Event[] = [
-  { "event.dataset": "endpoint.events.process", "event.category": ["process"], "host.os.type": "linux" },
-  { "event.dataset": "endpoint.events.process", "event.category": ["process"], "host.os.type": "windows" },
-  { "event.dataset": "auditbeat", "event.category": ["process"] },
-  { "event.dataset": "endpoint.events.network", "event.category": ["network"] },
-  { "event.dataset": "endpoint.events.file", "event.category": ["file"] },
-];
-
-function place(lit: WitnessLiteral, family: Family): Kind | "ignore" | "off" {
-  if (lit.text === "") return "off";
-  for (const key of lit.ref.keys) {
-    const kind = family.judged[key];
-    if (kind) return kind;
-  }
-  return lit.ref.keys.every((k) => family.absent.includes(k)) ? "ignore" : "off";
-}
-
-export function sigmaPrefilterHints(rules: readonly CompiledRule[]): SigmaPrefilterHints {
-  const lists: Record<Kind, Set<string> | null> = { names: new Set(), ips: new Set(), ports: new Set(), text: new Set() };
-  const off = (kinds: Iterable<Kind>) => { for (const k of kinds) lists[k] = null; };
-
-  for (const family of FAMILIES) {
-    const kinds = new Set(Object.values(family.judged));
-    for (const r of rules) {
-      if (r.kind !== "detection" || !r.route || !family.shapes.some((s) => routeAccepts(r.route!, s))) continue;
-      if (r.witness === null) { off(kinds); break; }
-      let familyOff = false;
-      for (const lit of r.witness) {
-        const where = place(lit, family);
-        if (where === "off") { familyOff = true; break; }
-        if (where === "ports" && !/^\d{1,5}$/.test(lit.text)) { familyOff = true; break; }
-        if (where !== "ignore") lists[where]?.add(lit.text.toLowerCase());
-      }
-      if (familyOff) { off(kinds); break; }
+/**
+ * The longest piece of a literal that a JSON writer cannot have escaped (quote, backslash, slash,
+ * control characters, non-ASCII may all be written as escapes), or "" when there is none.
+ */
+export function rawTextPiece(literal: string): string {
+  let best = "";
+  let start = 0;
+  for (let i = 0; i <= literal.length; i++) {
+    const c = i < literal.length ? literal.charCodeAt(i) : -1;
+    if (c === -1 || c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2f || c > 0x7e) {
+      if (i - start > best.length) best = literal.slice(start, i);
+      start = i + 1;
     }
   }
+  return best;
+}
 
-  for (const shape of TEXT_SHAPES) {
-    const kw = sourceKeywords(rules, shape);
-    if (kw === null) { lists.text = null; break; }
-    for (const k of kw) lists.text?.add(k);
+interface Placement { check: Check; text: string }
+
+/** Where one literal goes for one dataset: a check's list, nowhere ("ignore"), or "off". */
+function place(lit: WitnessLiteral, route: Route, d: DatasetDeclaration, checks: readonly Check[]): Placement | "ignore" | "off" {
+  if (lit.text === "") return "off";
+  for (const check of checks) {
+    const fields = d.prefilterFields?.[check] ?? PREFILTER_FIELDS[check];
+    if (!fields || !lit.ref.keys.some((k) => fields.includes(k))) continue;
+    if (check === "port" && !/^\d{1,5}$/.test(lit.text)) return "off";
+    if (check === "text") {
+      const piece = rawTextPiece(lit.text);
+      return piece === "" ? "off" : { check, text: piece };
+    }
+    return { check, text: lit.text };
   }
+  if (checks.includes("text") && !d.prefilterFields?.text) {
+    // The raw record holds every field's value as written.
+    const piece = rawTextPiece(lit.text);
+    return piece === "" ? "off" : { check: "text", text: piece };
+  }
+  return lit.ref.keys.some((k) => routeCarries(route, k) && !d.lacks?.includes(k)) ? "off" : "ignore";
+}
 
-  return {
-    names: lists.names ? [...lists.names] : null,
-    ips: lists.ips ? [...lists.ips] : null,
-    ports: lists.ports ? [...lists.ports].map(Number) : null,
-    text: lists.text ? [...lists.text] : null,
-  };
+/** What one dataset's checks must keep for these rules. */
+function datasetNeeds(rules: readonly CompiledRule[], d: DatasetDeclaration, checks: readonly Check[]): PrefilterNeeds {
+  const lists = new Map<Check, Set<string> | null>(checks.map((c) => [c, new Set<string>()]));
+  const shapes = shapesOf(d);
+  rules: for (const r of rules) {
+    if (r.kind !== "detection" || !r.route || !shapes.some((s) => routeAccepts(r.route!, s))) continue;
+    if (r.witness === null) { for (const c of checks) lists.set(c, null); break; }
+    const placed: Placement[] = [];
+    for (const lit of r.witness) {
+      const where = place(lit, r.route, d, checks);
+      if (where === "off") { for (const c of checks) lists.set(c, null); break rules; }
+      if (where !== "ignore") placed.push(where);
+    }
+    for (const p of placed) lists.get(p.check)?.add(p.text.toLowerCase());
+  }
+  const needs: PrefilterNeeds = {};
+  for (const [check, list] of lists) {
+    const key = NEEDS_KEY[check];
+    if (key === "ports") needs.ports = list === null ? null : [...list].map(Number);
+    else needs[key] = list === null ? null : [...list];
+  }
+  return needs;
+}
+
+/** Per declared dataset with prefilter checks: what the loaded rules need its checks to keep. */
+export function sigmaPrefilterHints(rules: readonly CompiledRule[], declarations: readonly DatasetDeclaration[]): DatasetNeeds {
+  const out = new Map<string, PrefilterNeeds>();
+  for (const d of declarations) {
+    const checks = (d.prefilter ?? []).filter((c): c is Check => c !== "answer");
+    if (checks.length > 0) out.set(d.dataset, datasetNeeds(rules, d, checks));
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 /**
  * Loads the two data tables that tie Sigma to minerhunt events: logsource routing
- * (data/logsources.yaml) and field mapping (data/fields.yaml). They are checked with zod so a
+ * (data/logsources.yaml, joined with the datasets the sources declare: declared-routes.ts) and field
+ * mapping (data/fields.yaml). They are checked with zod so a
  * broken edit fails at start with the table's own path in the message.
  */
 import { readFileSync } from "node:fs";
@@ -10,6 +11,9 @@ import { fromSnapshot } from "../../startup/snapshot.js";
 import { yaml } from "../../startup/lazy-yaml.js";
 import { TRIGGERS } from "../../model/index.js";
 import { dataDir } from "./package-paths.js";
+import { allSources } from "../../sources/index.js";
+import type { Source } from "../../sources/types.js";
+import { withDeclaredDatasets } from "./declared-routes.js";
 
 const Target = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -75,15 +79,16 @@ let cached: SigmaTables | undefined;
 export function defaultTables(): SigmaTables {
   if (!cached) {
     const dir = dataDir();
+    const routesFile = join(dir, "logsources.yaml");
     cached = {
       fields: loadTable(join(dir, "fields.yaml"), FieldTableSchema),
-      routes: loadTable(join(dir, "logsources.yaml"), RouteTableSchema),
+      routes: withDeclaredDatasets(loadTable(routesFile, RouteTableSchema), allSources, routesFile),
     };
   }
   return cached;
 }
 
-/** Tables from other files (a site may map its own sources). */
-export function loadTables(fieldsFile: string, routesFile: string): SigmaTables {
-  return { fields: loadTable(fieldsFile, FieldTableSchema), routes: loadTable(routesFile, RouteTableSchema) };
+/** Tables from other files (a site may map its own sources); datasets still come from the sources' declarations. */
+export function loadTables(fieldsFile: string, routesFile: string, sources: readonly Source[] = allSources): SigmaTables {
+  return { fields: loadTable(fieldsFile, FieldTableSchema), routes: withDeclaredDatasets(loadTable(routesFile, RouteTableSchema), sources, routesFile) };
 }

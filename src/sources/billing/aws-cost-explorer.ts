@@ -46,6 +46,7 @@ function applyKey(record: BillingRecord, dimension: Dimension, key: string): voi
 export const awsCostExplorerSource: Source = {
   id: ID,
   title: "AWS Cost Explorer GetCostAndUsage JSON (aws ce get-cost-and-usage)",
+  emits: [{ dataset: "aws.billing", categories: ["billing"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();

@@ -45,6 +45,7 @@ const SPEC: CostColumns<Key> = {
 export const awsCurSource: Source = {
   id: ID,
   title: "AWS Cost and Usage Report CSV (legacy CUR and CUR 2.0 / Data Exports)",
+  emits: [{ dataset: "aws.billing", categories: ["billing"] }],
 
   sniff(sample: Sample): number {
     return headerHasAll(sampleHeader(sample), [COLUMNS.start, COLUMNS.cost]) ? 0.95 : 0;

@@ -53,6 +53,7 @@ const MAX_ADDITIONAL_INFO = 16 * 1024;
 export const azureCostExportSource: Source = {
   id: ID,
   title: "Azure Cost Management export CSV (actual or amortized cost; EA, MCA and legacy columns)",
+  emits: [{ dataset: "azure.billing", categories: ["billing"] }],
 
   sniff(sample: Sample): number {
     return headerHasAll(sampleHeader(sample), [COLUMNS.meterCategory, COLUMNS.subscription, COLUMNS.cost]) ? 0.95 : 0;

@@ -53,6 +53,7 @@ const MAX_LABELS_TEXT = 16 * 1024;
 export const gcpBillingExportSource: Source = {
   id: ID,
   title: "Google Cloud Billing export (BigQuery) as CSV",
+  emits: [{ dataset: "gcp.billing", categories: ["billing"] }],
 
   sniff(sample: Sample): number {
     return headerHasAll(sampleHeader(sample), [COLUMNS.start, COLUMNS.cost, [...COLUMNS.project, ...COLUMNS.service]]) ? 0.95 : 0;

@@ -34,6 +34,7 @@ const IAM_USER_TARGET_EVENTS = new Set([
 export const cloudTrailSource: Source = {
   id: CLOUDTRAIL_ID,
   title: "AWS CloudTrail records (S3 Records files, NDJSON, EventBridge, lookup-events, CloudWatch Logs export)",
+  emits: [{ dataset: "aws.cloudtrail", categories: ["iam", "configuration"], sigma: ["aws/cloudtrail"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

@@ -28,6 +28,7 @@ const SIMULATED_PREFIX = "SIMULATED_";
 export const defenderSource: Source = {
   id: DEFENDER_ID,
   title: "Microsoft Defender for Cloud alerts (Sentinel SecurityAlert rows, REST/ARM alerts, Graph security alerts)",
+  emits: [{ dataset: "azure.defender", categories: ["intrusion_detection"], sigma: ["azure/defender"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

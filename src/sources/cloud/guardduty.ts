@@ -24,6 +24,7 @@ export const GUARDDUTY_ID = "aws.guardduty";
 export const guardDutySource: Source = {
   id: GUARDDUTY_ID,
   title: "Amazon GuardDuty findings (API/console export, get-findings, EventBridge, NDJSON)",
+  emits: [{ dataset: "aws.guardduty", categories: ["intrusion_detection"], sigma: ["aws/guardduty"] }],
   sniff(sample: Sample): number {
     const head = jsonHead(sample);
     if (!head) return 0;

@@ -27,6 +27,7 @@ const MAX_PUBSUB_DATA_CHARS = 8 * 1024 * 1024;
 export const sccSource: Source = {
   id: SCC_ID,
   title: "Google Cloud Security Command Center findings (finding JSON, gcloud list, Pub/Sub notifications)",
+  emits: [{ dataset: "gcp.scc", categories: ["intrusion_detection"], sigma: ["gcp/scc"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

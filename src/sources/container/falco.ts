@@ -20,6 +20,7 @@ export const FALCO_ID = "falco.alerts";
 export const falcoSource: Source = {
   id: FALCO_ID,
   title: "Falco JSON alerts (json_output lines, falcosidekick payloads)",
+  emits: [{ dataset: "falco.alerts", categories: ["intrusion_detection"], sigma: ["falco/alerts"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

@@ -30,6 +30,7 @@ const WRITE_VERBS = new Set(["create", "update", "patch"]);
 export const k8sAuditSource: Source = {
   id: K8S_AUDIT_ID,
   title: "Kubernetes API server audit log (audit.k8s.io Event lines, EventList)",
+  emits: [{ dataset: "kubernetes.audit", categories: ["iam", "configuration"], sigma: ["kubernetes/audit"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;

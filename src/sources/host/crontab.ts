@@ -67,6 +67,7 @@ export function parseCrontabLine(text: string, hasUserColumn: boolean): Parsed {
 export const crontabSource: Source = {
   id: ID,
   title: "crontab files (/etc/crontab, /etc/cron.d/*, /var/spool/cron[/crontabs]/<user>)",
+  emits: [{ dataset: "linux.crontab", categories: ["configuration"], sigma: ["crontab"] }],
 
   sniff(sample: Sample): number {
     const kind = crontabKind(sample.path);

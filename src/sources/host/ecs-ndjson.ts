@@ -28,6 +28,12 @@ import { addAuditbeatCommandLine, auditbeatCategories, isAuditbeatAuditd } from 
 
 const ID = "ecs.ndjson";
 
+/** ECS's allowed `event.category` values (ECS 8.x reference, event.category). */
+const ECS_CATEGORIES = [
+  "api", "authentication", "configuration", "database", "driver", "email", "file", "host", "iam", "intrusion_detection",
+  "library", "malware", "network", "package", "process", "registry", "session", "threat", "vulnerability", "web",
+];
+
 /** The ECS document of a line: the object itself, or the `_source` of a search hit. */
 function documentOf(parsed: unknown): Record<string, unknown> | undefined {
   if (!isJsonObject(parsed)) return undefined;
@@ -56,10 +62,14 @@ function ecsScore(flat: Record<string, unknown>): number {
 export const ecsNdjsonSource: Source = {
   id: ID,
   title: "ECS NDJSON (Elastic Defend endpoint.events.process, Auditbeat, Elastic Agent, Beats)",
-  // A record keeps its own dataset and categories; these are the ones the source itself assigns.
+  // Records keep their own dataset: the known ones, then "ecs" for the rest, which may carry any ECS
+  // category (so a rule routed by category sees them, and the raw-text check keeps what it needs).
   emits: [
+    { dataset: "endpoint.events.process", categories: ["process"], sigma: ["process_creation"], prefilter: ["text"] },
+    { dataset: "endpoint.events.network", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["text"] },
+    { dataset: "endpoint.events.file", categories: ["file"], sigma: ["file_event"], prefilter: ["text"] },
     { dataset: "auditbeat", categories: ["process", "network"], sigma: ["process_creation", "network_connection"], prefilter: ["text"] },
-    { dataset: "ecs", categories: ["process"], sigma: ["process_creation"], prefilter: ["text"] },
+    { dataset: "ecs", categories: ECS_CATEGORIES, prefilter: ["text"] },
   ],
 
   sniff(sample: Sample): number {

@@ -10,6 +10,7 @@ const HOSTNAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252})$/;
 export const hostnameSource: Source = {
   id: "linux.hostname",
   title: "/etc/hostname of a collected tree (names the machine)",
+  emits: [{ dataset: "linux.hostname", categories: ["host"] }],
   sniff(sample: Sample): number {
     if (!/(^|[\\/])etc[\\/]hostname$/.test(sample.path)) return 0;
     return sample.lines.length === 1 && HOSTNAME.test(sample.lines[0]!.trim()) ? 0.95 : 0;

@@ -15,6 +15,7 @@ const MAX_ENTRIES = 1024;
 export const ldSoPreloadSource: Source = {
   id: ID,
   title: "/etc/ld.so.preload (libraries preloaded into every program)",
+  emits: [{ dataset: "linux.ld_so_preload", categories: ["configuration"], sigma: ["ld_preload"] }],
 
   sniff(sample: Sample): number {
     return baseName(sample.path) === "ld.so.preload" ? 0.95 : 0;

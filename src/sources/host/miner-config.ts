@@ -44,6 +44,7 @@ const WALLET_KEYS = ["user", "wallet_address", "wallet", "login", "username"];
 export const minerConfigSource: Source = {
   id: ID,
   title: "Miner configuration files (XMRig config.json, xmr-stak pools.txt/config.txt, cgminer JSON)",
+  emits: [{ dataset: "miner.config", categories: ["configuration"], sigma: ["miner_config"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text;

@@ -42,6 +42,7 @@ interface Context {
 export const osqueryProcessesSource: Source = {
   id: ID,
   title: "osquery processes results (osqueryi --json, osqueryd result log: event, snapshot, batch)",
+  emits: [{ dataset: DATASET, categories: ["process"], sigma: ["process_creation"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();

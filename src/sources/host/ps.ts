@@ -73,6 +73,7 @@ export function psHeader(line: string): Column[] | undefined {
 export const psSource: Source = {
   id: ID,
   title: "ps output: ps auxww, ps -ef, ps -eo <columns> (with header)",
+  emits: [{ dataset: "ps", categories: ["process"], sigma: ["process_creation"] }],
 
   sniff(sample: Sample): number {
     const first = sample.lines[0];

@@ -58,6 +58,7 @@ function programOf(command: string): string {
 export const systemdUnitSource: Source = {
   id: ID,
   title: "systemd unit files (*.service, *.timer, drop-in *.service.d/*.conf)",
+  emits: [{ dataset: "linux.systemd", categories: ["configuration"], sigma: ["systemd_unit"] }],
 
   sniff(sample: Sample): number {
     const hasSection = sample.lines.some((l) => KNOWN_SECTIONS.includes(l.trim()));

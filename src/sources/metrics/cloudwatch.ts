@@ -44,6 +44,7 @@ function instanceFromDocument(node: Record<string, unknown>): string | undefined
 export const cloudWatchSource: Source = {
   id: ID,
   title: "Amazon CloudWatch get-metric-statistics / get-metric-data JSON (CPUUtilization, GPU utilisation)",
+  emits: [{ dataset: "aws.cloudwatch", categories: ["host"], sigma: ["host_metrics"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();

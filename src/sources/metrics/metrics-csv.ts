@@ -48,6 +48,7 @@ function looksLikeNvidiaSmi(header: readonly string[]): boolean {
 export const metricsCsvSource: Source = {
   id: ID,
   title: "Host CPU/GPU utilisation CSV (timestamp, host, cpu and/or gpu columns)",
+  emits: [{ dataset: "metrics.csv", categories: ["host"], sigma: ["host_metrics"] }],
 
   sniff(sample: Sample): number {
     const header = sampleHeader(sample);

@@ -50,6 +50,7 @@ function layoutOf(header: readonly string[]): Layout {
 export const nvidiaSmiSource: Source = {
   id: ID,
   title: "nvidia-smi --query-gpu CSV output (with or without units)",
+  emits: [{ dataset: "nvidia_smi", categories: ["host"], sigma: ["host_metrics"] }],
 
   sniff(sample: Sample): number {
     const header = sampleHeader(sample);

@@ -105,7 +105,7 @@ type CpuModes = Map<string, Map<number, Map<string, { idle?: number; busy: numbe
 export const prometheusQueryRangeSource: Source = {
   id: ID,
   title: "Prometheus HTTP API query_range / query JSON (node_exporter CPU, DCGM and nvidia GPU utilisation)",
-  emits: [{ dataset: DATASET, categories: ["host"] }],
+  emits: [{ dataset: DATASET, categories: ["host"], sigma: ["host_metrics"] }],
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();

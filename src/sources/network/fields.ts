@@ -55,3 +55,12 @@ export function urlFields(event: Event, host: string | undefined, target: string
   }
 }
 
+
+/**
+ * What a flow record (Zeek conn, Suricata flow, VPC flow, a capture's flow) never carries, though other
+ * events of its logsources do: names and application fields (DatasetDeclaration.lacks).
+ */
+export const FLOW_LACKS: readonly string[] = [
+  "destination.domain", "url.domain", "url.original", "url.path", "tls.client.server_name", "dns.question.name",
+  "user_agent.original", "minerhunt.http.headers",
+];

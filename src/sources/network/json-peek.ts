@@ -124,3 +124,27 @@ export function peekAllStrings(line: RawLine, key: JsonKey, max = 32): string[] 
     from = close + 1;
   }
 }
+
+/**
+ * The plain string items of a flat array value (`"answers":["a","b"]`): the strings, ABSENT, or COMPLEX
+ * (not an array, an item that is not a plain string, escapes, non-ASCII, or more than `max` items).
+ */
+export function peekStringArray(line: RawLine, key: JsonKey, max = 64): string[] | null | undefined {
+  const v = findValue(line, key, line.start);
+  if (v === -1) return ABSENT;
+  if (v === -2) return COMPLEX;
+  const text = line.text;
+  if (text.charCodeAt(v) !== 0x5b) return COMPLEX;
+  const out: string[] = [];
+  let i = v + 1;
+  if (text.charCodeAt(i) === 0x5d) return out;
+  for (;;) {
+    const close = plainStringEnd(line, i);
+    if (close === -1 || out.length === max) return COMPLEX;
+    out.push(text.slice(i + 1, close));
+    const next = text.charCodeAt(close + 1);
+    if (next === 0x5d) return out;
+    if (next !== 0x2c) return COMPLEX;
+    i = close + 2;
+  }
+}

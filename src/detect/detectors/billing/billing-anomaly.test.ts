@@ -4,6 +4,8 @@ import type { Event } from "../../../model/index.js";
 import { WEAK_CONFIDENCE } from "../../../model/index.js";
 import { runDetector } from "../../../test-helpers/index.js";
 import { billingAnomaly } from "./billing-anomaly.js";
+import { allSources } from "../../../sources/index.js";
+import { declaredDatasets } from "../../sigma/declared-routes.js";
 
 /**
  * Billing events as the billing sources emit them (docs/events.md "Billing"). Daily rows look like
@@ -60,8 +62,10 @@ function steadyEc2(days: number, level = 100, region = "us-east-1"): Event[] {
   return Array.from({ length: days }, (_, n) => row({ day: day(n), cost: level + jitter(n, level * 0.05), region, usageType: "BoxUsage:m5.large" }));
 }
 
-test("routes the three billing datasets", () => {
-  assert.deepEqual(billingAnomaly.routes, { datasets: ["aws.billing", "azure.billing", "gcp.billing"] });
+test("routes the billing category, which the three billing datasets carry", () => {
+  assert.deepEqual(billingAnomaly.routes, { categories: ["billing"] });
+  const billing = declaredDatasets(allSources).filter((d) => d.categories.includes("billing")).map((d) => d.dataset).sort();
+  assert.deepEqual(billing, ["aws.billing", "azure.billing", "gcp.billing"]);
 });
 
 test("GPU usage appearing in an existing region: a strong spike with its USD impact", () => {

@@ -89,7 +89,7 @@ const money = (n: number): string => `$${n.toLocaleString("en-US", { minimumFrac
 export const billingAnomaly: Detector = {
   id: "billing-anomaly",
   title: "Cloud billing spike against a robust daily baseline",
-  routes: { datasets: ["aws.billing", "azure.billing", "gcp.billing"] },
+  routes: { categories: ["billing"] },
   start(ctx) {
     const costs = new DailyCosts();
     const cfg = ctx.config.billing;

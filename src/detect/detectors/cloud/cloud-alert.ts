@@ -3,6 +3,7 @@ import { provenance, SEVERITIES, str, strs } from "../../../model/index.js";
 import type { CloudFindingType } from "../../../intel/types.js";
 import type { Detector } from "../../types.js";
 import { clip, entitiesOf, mergeEntities, obs, timeOf } from "../common.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Provider alerts (GuardDuty, Defender for Cloud, Security Command Center) whose type intel lists:
@@ -79,7 +80,7 @@ function placeOf(event: Event): string {
 export const cloudAlert: Detector = {
   id: "cloud-alert",
   title: "Cloud provider mining alerts (GuardDuty, Defender for Cloud, Security Command Center)",
-  routes: { datasets: Object.keys(PROVIDER_BY_DATASET) },
+  routes: { datasets: datasetsFor(["aws/guardduty", "azure/defender", "gcp/scc"]) },
   start(ctx) {
     const seen = new Set<string>();
 

@@ -8,8 +8,6 @@ import { clip, entitiesOf } from "../common.js";
  * five-minute slice, so every detector buffers and decides at finish()), and a burst finder.
  */
 
-export const CLOUDTRAIL_DATASET = "aws.cloudtrail";
-
 /** Who made a call. Keyed by access key first: a stolen key and its owner's own keys share an ARN. */
 export interface Principal {
   key: string;

@@ -3,9 +3,10 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, CLOUDTRAIL_DATASET, distinct, isServiceCall, principalLabel, principalOf, succeeded,
+  BoundedGroups, byTime, distinct, isServiceCall, principalLabel, principalOf, succeeded,
   timeMs, trailRecord, type TrailRecord,
 } from "./cloudtrail-common.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Blinding the account around a mining campaign (miners.md §e step 4): CloudTrail StopLogging /
@@ -41,7 +42,7 @@ function isEvasion(event: Event): boolean {
 export const defenseEvasion: Detector = {
   id: "defense-evasion",
   title: "CloudTrail or GuardDuty turned off by a principal that launched instances",
-  routes: { datasets: [CLOUDTRAIL_DATASET] },
+  routes: { datasets: datasetsFor(["aws/cloudtrail"]) },
   start(ctx) {
     const windowMs = ctx.config.correlationWindowHours * 3_600_000;
     const evasions = new BoundedGroups<EvasionCall>();

@@ -3,9 +3,10 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, CLOUDTRAIL_DATASET, distinct, findBursts, principalLabel, principalOf, succeeded,
+  BoundedGroups, byTime, distinct, findBursts, principalLabel, principalOf, succeeded,
   timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * IAM persistence after key theft (miners.md §e step 2): a new user, keys and a console password for
@@ -60,7 +61,7 @@ function stepOf(event: Event): Step | undefined {
 export const iamPersistence: Detector = {
   id: "iam-persistence",
   title: "IAM persistence: new users, keys, console passwords or admin policies by one principal",
-  routes: { datasets: [CLOUDTRAIL_DATASET] },
+  routes: { datasets: datasetsFor(["aws/cloudtrail"]) },
   start(ctx) {
     const windowMinutes = ctx.config.cloudtrail.burstWindowMinutes;
     const steps = new BoundedGroups<IamStep>();

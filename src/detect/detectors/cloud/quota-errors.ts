@@ -3,9 +3,10 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, CLOUDTRAIL_DATASET, distinct, findBursts, normalisedErrorCode, principalLabel,
+  BoundedGroups, byTime, distinct, findBursts, normalisedErrorCode, principalLabel,
   principalOf, timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Launch errors as supporting evidence: a principal whose RunInstances / spot requests fail on vCPU
@@ -28,7 +29,7 @@ interface LaunchError extends TrailRecord {
 export const quotaErrors: Detector = {
   id: "quota-errors",
   title: "Bursts of EC2 launch errors (vCPU limit, capacity, unauthorized) across regions",
-  routes: { datasets: [CLOUDTRAIL_DATASET] },
+  routes: { datasets: datasetsFor(["aws/cloudtrail"]) },
   start(ctx) {
     const { burstRegions, burstWindowMinutes } = ctx.config.cloudtrail;
     const errors = new BoundedGroups<LaunchError>();

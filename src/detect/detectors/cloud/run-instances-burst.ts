@@ -4,9 +4,10 @@ import { str, strs } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, CLOUDTRAIL_DATASET, distinct, findBursts, instanceCount, isServiceCall,
+  BoundedGroups, byTime, distinct, findBursts, instanceCount, isServiceCall,
   principalLabel, principalOf, succeeded, timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * RunInstances bursts: after key theft, attackers launch instances in many regions within minutes,
@@ -39,7 +40,7 @@ function isConsoleAgent(userAgent: string | undefined): boolean {
 export const runInstancesBurst: Detector = {
   id: "run-instances-burst",
   title: "EC2 RunInstances burst across regions or of GPU / large compute types",
-  routes: { datasets: [CLOUDTRAIL_DATASET] },
+  routes: { datasets: datasetsFor(["aws/cloudtrail"]) },
   start(ctx) {
     const { burstRegions, burstWindowMinutes } = ctx.config.cloudtrail;
     const windowMs = burstWindowMinutes * 60_000;

@@ -4,6 +4,7 @@ import type { Detector } from "../../types.js";
 import { clip, entitiesOf, obs, timeOf } from "../common.js";
 import { FindingGroups } from "./finding-groups.js";
 import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Falco alerts. Falco's own miner rules ("Detect crypto miners using the Stratum protocol", "Detect
@@ -14,7 +15,6 @@ import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from
  * miner by intel; otherwise it says nothing about mining and is ignored.
  */
 
-export const FALCO_DATASET = "falco.alerts";
 export const MINER_RULE_CONFIDENCE = 0.85;
 export const SUPPORTING_CONFIDENCE = 0.35;
 
@@ -86,7 +86,7 @@ function givenSeverity(event: Event): Severity | undefined {
 export const falcoMiner: Detector = {
   id: "falco-miner",
   title: "Falco miner rules, and Falco alerts on processes that are miners",
-  routes: { datasets: [FALCO_DATASET] },
+  routes: { datasets: datasetsFor(["falco/alerts"]) },
   start(ctx) {
     const groups = new FindingGroups(ctx.emit);
 

@@ -4,6 +4,7 @@ import type { Detector } from "../../types.js";
 import { clip, entitiesOf, mergeEntities, obs, timeOf } from "../common.js";
 import { FindingGroups } from "./finding-groups.js";
 import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from "./miner-signs.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Kubernetes workloads that run miners, from the API server's audit log: a create, update or patch of
@@ -23,7 +24,6 @@ import { commandLineIndicators, describeSigns, minerSigns, type MinerSign } from
  * with the same cluster, namespace and miner signs fold together (see FindingGroups).
  */
 
-export const K8S_AUDIT_DATASET = "kubernetes.audit";
 const WORKLOAD_RESOURCES = new Set(["pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs", "replicationcontrollers"]);
 /** Controllers that put the miner everywhere or bring it back on schedule. */
 const PERSISTENT_RESOURCES = new Set(["daemonsets", "cronjobs"]);
@@ -47,7 +47,7 @@ function refused(event: Event): boolean {
 export const k8sWorkload: Detector = {
   id: "k8s-workload",
   title: "Kubernetes workloads created with miner images or miner commands",
-  routes: { datasets: [K8S_AUDIT_DATASET] },
+  routes: { datasets: datasetsFor(["kubernetes/audit"]) },
   start(ctx) {
     const groups = new FindingGroups(ctx.emit);
 

@@ -5,6 +5,7 @@ import type { Detector, DetectorContext } from "../../types.js";
 import { clip, entitiesOf, obs, timeOf } from "../common.js";
 import { addEntity, roundConfidence, severityFor } from "./aggregate.js";
 import { endpointOf, type Endpoint } from "./command-line.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * A miner's configuration file found on a host (dataset miner.config: XMRig config.json, xmr-stak
@@ -67,7 +68,7 @@ export function createMinerConfigDetector(): Detector {
   return {
     id: MINER_CONFIG_ID,
     title: TITLE,
-    routes: { datasets: ["miner.config"] },
+    routes: { datasets: datasetsFor(["miner_config"]) },
     start(ctx: DetectorContext) {
       return {
         onEvent(event) {

@@ -6,6 +6,7 @@ import { clip, entitiesOf, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "./aggregate.js";
 import { analyseCommandLine, baseName, type CommandLineAnalysis } from "./command-line.js";
 import { WINDOWS_KINDS, WINDOWS_PERSISTENCE_DATASETS, readWindowsPersistence, windowsPlace } from "./windows-persistence.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Persistence a miner leaves (PB-31 §1.3 "มี persistence (crontab, systemd, k8s)?"):
@@ -118,7 +119,7 @@ export function createPersistenceDetector(limits: PersistenceLimits = { maxKeys:
   return {
     id: PERSISTENCE_ID,
     title: TITLE,
-    routes: { datasets: ["linux.crontab", "linux.systemd", "linux.ld_so_preload", ...WINDOWS_PERSISTENCE_DATASETS] },
+    routes: { datasets: [...datasetsFor(["crontab", "systemd_unit", "ld_preload"]), ...WINDOWS_PERSISTENCE_DATASETS] },
     start(ctx: DetectorContext) {
       const emit = (s: State) => ctx.emit(toDraft(s));
       const entries = new BoundedMap<string, State>(limits.maxKeys, (_k, s) => emit(s));

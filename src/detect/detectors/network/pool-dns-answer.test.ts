@@ -47,3 +47,17 @@ test("with IP intel loaded the Zeek fast path keeps DNS records for their answer
   assert.deepEqual(plain.events, []);
   assert.equal(plain.skipped, 2);
 });
+
+test("Zeek DNS JSON: the answers are read from the raw line, so only records with a listed answer are parsed", async () => {
+  const rec = (q: string, answers: string) => `{"ts":1795038072.0,"uid":"Cx1","id.orig_h":"10.20.1.15","id.orig_p":50001,"id.resp_h":"10.20.0.2","id.resp_p":53,"proto":"udp","trans_id":1,"query":"${q}","qclass":1,"qclass_name":"C_INTERNET","qtype":1,"qtype_name":"A","rcode":0,"rcode_name":"NOERROR","AA":false,"TC":false,"RD":true,"RA":true,"Z":0,"answers":${answers},"TTLs":[300.0],"rejected":false}`;
+  const text = [
+    rec("cdn-update.example.net", '["edge.cdn.example.net","203.0.113.50"]'),
+    rec("www.example.com", '["93.184.216.34","2606:2800:220:1::"]'),
+    rec("static.example.org", "[]"),
+  ].join("\n") + "\n";
+  const kept = await parseWith(zeekDnsSource, text, "dns.json", buildPrefilter(withIps));
+  assert.deepEqual(kept.events.map((e) => e["dns.question.name"]), ["cdn-update.example.net"]);
+  assert.equal(kept.skipped, 2);
+  const plain = await parseWith(zeekDnsSource, text, "dns.json", buildPrefilter(testIntel()));
+  assert.deepEqual(plain.events, []);
+});

@@ -5,6 +5,7 @@ import type { Detector, DetectorContext } from "../../types.js";
 import { clip, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
 import { endpointText, flowSides, localEntities } from "./site.js";
+import { datasetsFor } from "../../routes.js";
 
 /**
  * Mining on the wire (PB-31 "Stratum protocol: stratum+tcp://", "TLS Inspection → Stratum protocol?"):
@@ -170,7 +171,7 @@ export function createStratumDetector(limits: StratumLimits = { maxKeys: 10_000 
   return {
     id: STRATUM_ID,
     title: TITLE,
-    routes: { datasets: ["pcap.stratum", "pcap.http", "zeek.http", "suricata.http", "suricata.alert"] },
+    routes: { datasets: datasetsFor(["stratum", "proxy", "suricata/alert"]) },
     start(ctx: DetectorContext) {
       const emit = (s: State) => ctx.emit(toDraft(s));
       const streams = new BoundedMap<string, State>(limits.maxKeys, (_k, s) => emit(s));

@@ -17,6 +17,7 @@ import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { CATEGORY_NETWORK, IssueReporter, baseEvent, isIpAddress, isoFromEpochSeconds, put, transportName } from "../common.js";
 import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { endpointMatters } from "../prefilter-rules.js";
+import { FLOW_LACKS } from "../fields.js";
 
 const FORMAT = "aws.vpcflow";
 
@@ -226,6 +227,12 @@ function sniff(sample: Sample): number {
 export const vpcFlowSource: Source = {
   id: FORMAT,
   title: "AWS VPC Flow Logs (default version 2 or custom format with a header)",
+  emits: [{
+    dataset: "aws.vpcflow", categories: ["network"], sigma: ["network_connection", "firewall", "aws/vpcflow"], prefilter: ["ip", "port"],
+    // A record is kept when either end could matter.
+    prefilterFields: { ip: ["destination.ip", "source.ip"], port: ["destination.port", "source.port"] },
+    lacks: FLOW_LACKS,
+  }],
   sniff: (sample) => { try { return sniff(sample); } catch { return 0; } },
   parse: (input, ctx) => parseVpcFlow(input, ctx),
 };

@@ -22,6 +22,7 @@ import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter } from "../common.js";
 import { CaptureParser, captureKind } from "./capture-reader.js";
 import { PacketView, decodeInto } from "./decode.js";
 import { DNS_PORT, FORMAT, dnsEvent, flowEvents, inspectFlow } from "./events.js";
+import { FLOW_LACKS } from "../fields.js";
 import { FlowTable, type FlowLimits } from "./flow-table.js";
 
 export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowLimits): AsyncGenerator<Event> {
@@ -61,7 +62,7 @@ export const pcapSource: Source = {
   // (events.ts flowEvents); DNS messages unless their question name could (events.ts dnsEvent).
   // Stratum, HTTP and TLS events are always built.
   emits: [
-    { dataset: "pcap.flow", categories: CATEGORY_NETWORK, sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"] },
+    { dataset: "pcap.flow", categories: CATEGORY_NETWORK, sigma: ["network_connection", "firewall"], prefilter: ["ip", "port"], lacks: FLOW_LACKS },
     { dataset: "pcap.stratum", categories: CATEGORY_NETWORK, sigma: ["stratum"] },
     { dataset: "pcap.http", categories: CATEGORY_NETWORK, sigma: ["proxy", "webserver"] },
     { dataset: "pcap.tls", categories: CATEGORY_NETWORK, sigma: ["tls"] },

@@ -15,6 +15,7 @@ import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { firstSignificantByte, peekInput } from "../peek-input.js";
 import { endpointMatters, nameMatters } from "../prefilter-rules.js";
 import { firstDocumentRecord, parseEveArray } from "./eve-array.js";
+import { FLOW_LACKS } from "../fields.js";
 import { FORMAT, READ_EVENT_TYPES, dnsNames, eveEvent } from "./records.js";
 
 const KEY_EVENT_TYPE = new JsonKey("event_type");
@@ -146,8 +147,9 @@ export const suricataEveSource: Source = {
   title: "Suricata EVE JSON: dns, flow, netflow, tls, http and alert records (one per line, or one JSON array)",
   emits: [
     { dataset: "suricata.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns", "suricata/dns"], prefilter: ["domain", "answer"] },
-    { dataset: "suricata.flow", categories: ["network"], sigma: ["network_connection", "firewall", "suricata/flow"], prefilter: ["ip", "port"] },
+    { dataset: "suricata.flow", categories: ["network"], sigma: ["network_connection", "firewall", "suricata/flow"], prefilter: ["ip", "port"], lacks: FLOW_LACKS },
     { dataset: "suricata.tls", categories: ["network"], sigma: ["tls", "suricata/tls"], prefilter: ["domain", "ip", "port"] },
+    // http records are never skipped (header dumps no cheap test can see), alerts neither.
     { dataset: "suricata.http", categories: ["network"], sigma: ["proxy", "webserver", "suricata/http"] },
     { dataset: "suricata.alert", categories: ["network", "intrusion_detection"], sigma: ["suricata/alert"] },
   ],

@@ -5,13 +5,14 @@
  */
 import type { Prefilter } from "../../types.js";
 import { getNumber, getString } from "../common.js";
-import { ABSENT, COMPLEX, JsonKey, hasKey, peekString, peekUint } from "../json-peek.js";
-import type { RawLine } from "../line-scanner.js";
+import { ABSENT, COMPLEX, JsonKey, hasKey, peekString, peekStringArray, peekUint } from "../json-peek.js";
+import { isAscii, type RawLine } from "../line-scanner.js";
 import { answersMatter, endpointMatters, nameMatters } from "../prefilter-rules.js";
 import { classifyRecord, isZeekLog, type ZeekLog } from "./records.js";
 import { tsvColumnSpan, type ZeekTsvHeader } from "./tsv.js";
 
 const KEY_QUERY = new JsonKey("query");
+const KEY_ANSWERS = new JsonKey("answers");
 const KEY_CONN_STATE = new JsonKey("conn_state");
 const KEY_HISTORY = new JsonKey("history");
 const KEY_RESP_H = new JsonKey("id.resp_h");
@@ -56,8 +57,12 @@ export function jsonFastDecision(line: RawLine, pf: Prefilter): FastDecision {
   if (query !== ABSENT) {
     if (query === COMPLEX) return "parse"; // escaped or non-ASCII value: the parser decides
     if (nameMatters(pf, query)) return "parse";
-    // With IP intel loaded the answers decide too; the parser reads them (recordMatters).
-    return pf.answer ? "parse" : "skip";
+    // With IP intel loaded the answers decide too, read from the raw text like the name.
+    if (!pf.answer) return "skip";
+    const answers = peekStringArray(line, KEY_ANSWERS);
+    if (answers === ABSENT) return "skip";
+    if (answers === COMPLEX) return "parse";
+    return answersMatter(pf, answers) ? "parse" : "skip";
   }
   if (hasKey(line, KEY_CONN_STATE) || hasKey(line, KEY_HISTORY)) {
     const ip = peekString(line, KEY_RESP_H);
@@ -74,6 +79,7 @@ export interface TsvFastColumns {
   /** The separator when it is one character (the fast path needs that), else "". */
   separator: string;
   query: number;
+  answers: number;
   respH: number;
   respP: number;
 }
@@ -85,6 +91,7 @@ export function tsvFastColumns(header: ZeekTsvHeader): TsvFastColumns {
     log: isZeekLog(guessed) ? guessed : undefined,
     separator: header.separator.length === 1 ? header.separator : "",
     query: header.index.get("query") ?? -1,
+    answers: header.index.get("answers") ?? -1,
     respH: header.index.get("id.resp_h") ?? -1,
     respP: header.index.get("id.resp_p") ?? -1,
   };
@@ -105,7 +112,13 @@ export function tsvFastDecision(line: RawLine, cols: TsvFastColumns, header: Zee
     const query = column(line, cols.query, cols, header);
     if (query === undefined) return "parse";
     if (nameMatters(pf, query)) return "parse";
-    return pf.answer ? "parse" : "skip";
+    if (!pf.answer) return "skip";
+    if (cols.answers === -1) return "parse";
+    const answers = column(line, cols.answers, cols, header);
+    if (answers === undefined) return "skip";
+    // Escaped separators or bytes need the real reader; plain addresses do not.
+    if (answers.includes("\\") || !isAscii(answers, 0, answers.length)) return "parse";
+    return answersMatter(pf, answers.split(header.setSeparator)) ? "parse" : "skip";
   }
   if (cols.log === "conn" && cols.respH !== -1 && cols.respP !== -1) {
     const ip = column(line, cols.respH, cols, header);

@@ -9,12 +9,13 @@
  * the same prefilter rule on the parsed values.
  */
 import type { Event } from "../../../model/index.js";
-import type { Input, ParseContext, Sample, Source } from "../../types.js";
+import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../../types.js";
 import { IssueReporter, parseJsonObject } from "../common.js";
 import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { jsonFastDecision, recordMatters, tsvFastColumns, tsvFastDecision } from "./fast-path.js";
 import { classifyRecord, isZeekLog, looksLikeZeek, zeekEvent, type ZeekLog } from "./records.js";
 import { newTsvHeader, readHeaderLine, tsvRecord } from "./tsv.js";
+import { FLOW_LACKS } from "../fields.js";
 
 const TITLES: Record<ZeekLog, string> = {
   conn: "Zeek conn.log (TSV or JSON): connections",
@@ -135,10 +136,26 @@ function sniffScore(sample: Sample, log: ZeekLog): number {
   }
 }
 
+/** What each log becomes. The DNS, conn, ssl and http records are judged by the prefilter on these fields. */
+const DECLARATIONS: Record<ZeekLog, DatasetDeclaration> = {
+  dns: { dataset: "zeek.dns", categories: ["network", "dns"], sigma: ["dns_query", "dns", "zeek/dns"], prefilter: ["domain", "answer"] },
+  conn: { dataset: "zeek.conn", categories: ["network"], sigma: ["network_connection", "firewall", "zeek/conn"], prefilter: ["ip", "port"], lacks: FLOW_LACKS },
+  ssl: { dataset: "zeek.ssl", categories: ["network"], sigma: ["tls", "zeek/ssl"], prefilter: ["domain", "ip", "port"] },
+  http: {
+    dataset: "zeek.http", categories: ["network"], sigma: ["proxy", "webserver", "zeek/http"], prefilter: ["domain", "ip", "port", "text"],
+    // The user agent and URL are tested as text; Zeek's http.log carries no header values.
+    prefilterFields: { domain: ["url.domain", "destination.domain"], text: ["user_agent.original", "url.original", "url.path", "url.query"] },
+    lacks: ["minerhunt.http.headers"],
+  },
+};
+
 export function zeekSource(log: ZeekLog): Source {
   return {
     id: `zeek.${log}`,
     title: TITLES[log],
+    // One reader for the four logs: a JSON export that mixes them (json-streaming-logs) yields all four
+    // from a file sniffed as any one, so each source declares all four, its own first.
+    emits: [DECLARATIONS[log], ...(Object.keys(DECLARATIONS) as ZeekLog[]).filter((l) => l !== log).map((l) => DECLARATIONS[l])],
     sniff: (sample) => sniffScore(sample, log),
     parse: (input, ctx) => parseZeek(input, ctx),
   };
