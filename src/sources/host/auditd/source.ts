@@ -37,9 +37,9 @@ const wantFields = (type: string): boolean => KEPT_TYPES.has(type) || type === "
 
 const LINE_SHAPE = /^(?:node=\S+ )?type=[A-Z_0-9[\]]+ msg=audit\(\d+\.\d+:\d+\)/;
 
+/** One dataset, two kinds of event (execve → process, connect → network): one declaration for both. */
 export const AUDITD_EMITS: readonly DatasetDeclaration[] = [
-  { dataset: AUDITD_DATASET, categories: ["process"], sigma: ["process_creation", "linux/auditd"] },
-  { dataset: AUDITD_DATASET, categories: ["network"], sigma: ["network_connection", "linux/auditd"] },
+  { dataset: AUDITD_DATASET, categories: ["process", "network"], sigma: ["process_creation", "network_connection", "linux/auditd"] },
 ];
 
 export const auditdSource: Source = {

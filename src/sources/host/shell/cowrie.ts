@@ -24,9 +24,8 @@ const MAX_SESSIONS = 10_000;
 const MAX_TEXT = 16 * 1024;
 
 export const COWRIE_EMITS: readonly DatasetDeclaration[] = [
-  { dataset: COWRIE_ID, categories: ["process"], sigma: ["process_creation"] },
-  { dataset: COWRIE_ID, categories: ["network", "file"] },
-  { dataset: COWRIE_ID, categories: ["network"] },
+  // Commands typed (process), downloads (file) and tunnelled connections (network), in one dataset.
+  { dataset: COWRIE_ID, categories: ["process", "network", "file"], sigma: ["process_creation"] },
 ];
 
 export const cowrieSource: Source = {
