@@ -68,17 +68,18 @@ Examples:
       const out = opts.output ? createWriteStream(opts.output) : process.stdout;
       const write = (s: string) => out.write(s);
       switch (opts.format) {
-        case "json":
-          write(JSON.stringify({
+        case "json": {
+          const { writeJsonDocument } = await import("../scan/output/json.js");
+          writeJsonDocument(write, {
             tool: { name: "minerhunt", version: VERSION },
             summary: {
               files: result.files.length, events: result.events, skipped: result.skipped, findings: findings.length,
               incidents: incidents.length, campaigns: campaigns.length, issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
               rules: { loaded: run.rules.loaded, refused: run.rules.refused },
             },
-            incidents, campaigns, findings, issues: result.issues, files: result.files,
-          }, null, 2) + "\n");
+          }, { incidents, campaigns, findings, issues: result.issues, files: result.files });
           break;
+        }
         case "ndjson":
           for (const c of campaigns) write(JSON.stringify({ type: "campaign", ...c }) + "\n");
           for (const i of incidents) write(JSON.stringify({ type: "incident", ...i }) + "\n");
