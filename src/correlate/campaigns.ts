@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import type { Campaign, CampaignLink, CampaignLinkKind, CampaignScope, Environment, Finding } from "../model/index.js";
 import { CAMPAIGN_LINK_KINDS, evidenceKindOf, timeMs, unionEntities } from "../model/index.js";
 import { isPrivateIp } from "../intel/ips.js";
+import { UnionFind } from "./union-find.js";
 
 /** What campaigns need of an incident (a draft or a stored incident). */
 export interface CampaignMember {
@@ -78,21 +79,6 @@ export function marksOf(member: CampaignMember): Mark[] {
     }
   }
   return [...out.values()];
-}
-
-class UnionFind {
-  private readonly parent: number[];
-  constructor(n: number) { this.parent = Array.from({ length: n }, (_, i) => i); }
-  find(i: number): number {
-    let r = i;
-    while (this.parent[r] !== r) r = this.parent[r]!;
-    while (this.parent[i] !== r) { const next = this.parent[i]!; this.parent[i] = r; i = next; }
-    return r;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  }
 }
 
 /** Group incidents into campaigns (two incidents or more). Deterministic: members are taken in id order. */

@@ -1,4 +1,5 @@
 import { WEAK_CONFIDENCE, joinKeys, timeMs, type Finding } from "../model/index.js";
+import { UnionFind } from "./union-find.js";
 
 /**
  * Group findings that share an entity, under the one join policy of model/entities.ts. Strong findings
@@ -14,21 +15,6 @@ import { WEAK_CONFIDENCE, joinKeys, timeMs, type Finding } from "../model/index.
 export interface GroupOptions {
   /** Same-account findings join when their times are within this many hours. */
   accountWindowHours: number;
-}
-
-class UnionFind {
-  private readonly parent: number[];
-  constructor(n: number) { this.parent = Array.from({ length: n }, (_, i) => i); }
-  find(i: number): number {
-    let r = i;
-    while (this.parent[r] !== r) r = this.parent[r]!;
-    while (this.parent[i] !== r) { const next = this.parent[i]!; this.parent[i] = r; i = next; }
-    return r;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  }
 }
 
 const ms = (iso: string): number => {
