@@ -16,6 +16,7 @@ import type {
   OpenStoreOptions, SaveScanOptions, SaveScanResult, ScanInput, ScanRecord, Store, TickOptions, TimelineEntry, TimelineKind, TimelineValue,
 } from "./types.js";
 import { StoreError } from "./types.js";
+import { AUDIT_LOCK, incidentLockKeys, lockStripes, scanLockKeys } from "./locks.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 10_000;
@@ -26,7 +27,6 @@ const CHECKLIST_PHASES: readonly ChecklistItemState["phase"][] = ["analysis", "c
 const STATUSES: readonly IncidentStatus[] = ["open", "contained", "eradicated", "recovered", "closed"];
 const AUDIT_PAGE = 1_000;
 /** Any number will do as long as every minerhunt process uses the same one (migrations use another). */
-const PG_WRITE_LOCK = 7_316_032;
 
 function requireText(value: string, what: string, max: number): string {
   const text = value.trim();
@@ -67,15 +67,16 @@ export class SqlStore implements Store {
   }
 
   /**
-   * Every write runs here: one transaction, and one writer at a time. SQLite's BEGIN IMMEDIATE already
-   * admits one writer; on PostgreSQL an advisory lock does the same, so two scans cannot both open an
-   * incident for the same host and two analysts cannot overwrite each other's change to one incident.
+   * Every write runs here: one transaction. SQLite's BEGIN IMMEDIATE admits one writer. On PostgreSQL writes
+   * lock what they touch, not the database (store/locks.ts): a scan locks the entities of its incidents, an
+   * analyst's change the incident's entities and the audit chain. Two scans about different machines run at
+   * once; two scans about one host, or a scan and an analyst on one incident, take turns.
    */
-  private async write<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
+  private async write<T>(fn: (conn: SqlConn) => Promise<T>, lockKeys: (conn: SqlConn) => Promise<string[]> | string[]): Promise<T> {
     let last: AuditRecord | undefined;
     const result = await this.driver.withTransaction(async (conn) => {
       this.appended.delete(conn);
-      if (this.backend === "postgres") await conn.get(`SELECT pg_advisory_xact_lock(${PG_WRITE_LOCK})`);
+      if (this.backend === "postgres") await lockStripes(conn, await lockKeys(conn));
       const out = await fn(conn);
       last = this.appended.get(conn);
       this.appended.delete(conn);
@@ -86,10 +87,17 @@ export class SqlStore implements Store {
     return result;
   }
 
+  /** What an analyst's change to one incident locks: its entities, its id, and the audit chain it appends to. */
+  private async incidentLockKeys(conn: SqlConn, idOrPrefix: string): Promise<string[]> {
+    const id = await this.resolveId(conn, idOrPrefix);
+    const inc = id === undefined ? undefined : await loadIncident(conn, id);
+    return inc ? [...incidentLockKeys(inc), AUDIT_LOCK] : [AUDIT_LOCK];
+  }
+
   // ---- scans ---------------------------------------------------------------------------------
 
   saveScan(scan: ScanInput, options: SaveScanOptions = {}): Promise<SaveScanResult> {
-    return this.write((conn) => saveScanIn(conn, scan, { at: this.at(), windowHours: this.windowHours }, options));
+    return this.write((conn) => saveScanIn(conn, scan, { at: this.at(), windowHours: this.windowHours }, options), () => scanLockKeys(scan));
   }
 
   private async scansWhere(conn: SqlConn, where: string, params: SqlValue[], limit: number): Promise<ScanRecord[]> {
@@ -224,7 +232,7 @@ export class SqlStore implements Store {
       if (options.reason) data["reason"] = requireText(options.reason, "the reason", MAX_SHORT_TEXT_CHARS);
       await this.recordChange(conn, inc.id, at, by, "status-changed", data);
       return changed;
-    });
+    }, (conn) => this.incidentLockKeys(conn, incidentId));
   }
 
   async assign(incidentId: string, assignee: string, options: ActorOptions): Promise<Incident> {
@@ -242,7 +250,7 @@ export class SqlStore implements Store {
       await updateIncident(conn, changed, at, inc);
       await this.recordChange(conn, inc.id, at, by, "assigned", { from: inc.assignee ?? null, to: to === "" ? null : to });
       return changed;
-    });
+    }, (conn) => this.incidentLockKeys(conn, incidentId));
   }
 
   async addNote(incidentId: string, text: string, options: ActorOptions): Promise<Note> {
@@ -256,7 +264,7 @@ export class SqlStore implements Store {
       const id = colNum(row, "id");
       await this.recordChange(conn, inc.id, at, by, "note", { note: id, excerpt: body.slice(0, 200) });
       return { id, incidentId: inc.id, at, author: by, text: body };
-    });
+    }, (conn) => this.incidentLockKeys(conn, incidentId));
   }
 
   async tickChecklist(incidentId: string, itemId: string, options: TickOptions): Promise<Incident> {
@@ -293,7 +301,7 @@ export class SqlStore implements Store {
       if (answer !== undefined) data["answer"] = answer;
       await this.recordChange(conn, inc.id, at, by, done ? "checklist-ticked" : "checklist-unticked", data);
       return changed;
-    });
+    }, (conn) => this.incidentLockKeys(conn, incidentId));
   }
 
   async closeIncident(incidentId: string, options: CloseOptions): Promise<Incident> {
@@ -309,14 +317,14 @@ export class SqlStore implements Store {
       if (reason !== undefined) data["reason"] = reason;
       await this.recordChange(conn, inc.id, at, by, "closed", data);
       return changed;
-    });
+    }, (conn) => this.incidentLockKeys(conn, incidentId));
   }
 
   // ---- audit -----------------------------------------------------------------------------------
 
   async appendAudit(input: AuditInput): Promise<AuditRecord> {
     // One writer at a time (write()), so two records never chain onto the same head.
-    return this.write((conn) => this.appendAuditIn(conn, input));
+    return this.write((conn) => this.appendAuditIn(conn, input), () => [AUDIT_LOCK]);
   }
 
   /** Append to the hash chain inside the caller's transaction (analyst operations audit themselves so). */
