@@ -122,9 +122,13 @@ export function sniffZeekLogs(sample: Sample): Map<string, number> {
   return counts;
 }
 
+/** The four Zeek sources sniff the same sample: its lines are classified once. */
+const sniffed = new WeakMap<Sample, Map<string, number>>();
+
 function sniffScore(sample: Sample, log: ZeekLog): number {
   try {
-    const counts = sniffZeekLogs(sample);
+    let counts = sniffed.get(sample);
+    if (!counts) { counts = sniffZeekLogs(sample); sniffed.set(sample, counts); }
     const mine = counts.get(log) ?? 0;
     if (mine === 0) return 0;
     let total = 0;
