@@ -18,6 +18,7 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildEvtx, sysmonEvent, type BuildEvent } from "../src/sources/windows/test-helpers/evtx-builder.js";
+import { timed } from "./timed.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "bench", "out");
@@ -69,35 +70,23 @@ function generate(n: number): string {
   return file;
 }
 
-interface Timed { userSeconds: number; sysSeconds: number; peakRssMb: number; wallSeconds: number; stdout: string; status: number | null }
-
-/** Run under GNU time -v; CPU and peak RSS from its report. */
-function timeV(cmd: string, args: string[], keepStdout: boolean): Timed {
-  const t = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-v", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"] });
-  const wall = (performance.now() - t) / 1000;
-  const num = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(r.stderr ?? "")?.[1] ?? NaN);
-  return { userSeconds: num("User time \\(seconds\\)"), sysSeconds: num("System time \\(seconds\\)"), peakRssMb: num("Maximum resident set size \\(kbytes\\)") / 1024,
-    wallSeconds: wall, stdout: keepStdout ? (r.stdout ?? "") : "", status: r.status };
-}
-
 const file = generate(N);
 const size = statSync(file).size;
 const rows: { tool: string; records: number; cpuSeconds: number; eventsPerCpuSecond: number; peakRssMb: number; note: string }[] = [];
 
-const mine = timeV(process.execPath, ["--import", "tsx", join(ROOT, "bench", "evtx-read.ts"), file], true);
+const mine = timed(process.execPath, ["--import", "tsx", join(ROOT, "bench", "evtx-read.ts"), file]);
 const inner = JSON.parse(mine.stdout.trim().split("\n").at(-1) ?? "{}") as { records: number; cpuSeconds: number; eventsPerCpuSecond: number; peakRssMb: number; issues: number };
 if (inner.records !== N || inner.issues !== 0) throw new Error(`minerhunt read ${inner.records} of ${N} records with ${inner.issues} issues`);
 rows.push({ tool: "minerhunt reader + ECS mapping (in-process cpuUsage)", records: inner.records, cpuSeconds: inner.cpuSeconds,
   eventsPerCpuSecond: inner.eventsPerCpuSecond, peakRssMb: inner.peakRssMb, note: "read loop only" });
-const wholeCpu = mine.userSeconds + mine.sysSeconds;
+const wholeCpu = mine.cpuSeconds;
 rows.push({ tool: "minerhunt reader, whole process (/usr/bin/time -v)", records: inner.records, cpuSeconds: wholeCpu, eventsPerCpuSecond: inner.records / wholeCpu,
   peakRssMb: mine.peakRssMb, note: "node + tsx start-up included" });
 
 const hasEvtxexport = spawnSync("evtxexport", ["-V"]).status === 0;
 if (hasEvtxexport) {
-  const theirs = timeV("evtxexport", [file], false);
-  const cpu = theirs.userSeconds + theirs.sysSeconds;
+  const theirs = timed("evtxexport", [file], "/dev/null");
+  const cpu = theirs.cpuSeconds;
   rows.push({ tool: "evtxexport (libevtx, text to /dev/null)", records: N, cpuSeconds: cpu, eventsPerCpuSecond: N / cpu, peakRssMb: theirs.peakRssMb,
     note: `exit ${theirs.status}` });
 } else {
