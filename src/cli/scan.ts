@@ -74,7 +74,8 @@ Examples:
             tool: { name: "minerhunt", version: VERSION },
             summary: {
               files: result.files.length, events: result.events, skipped: result.skipped, findings: findings.length,
-              incidents: incidents.length, campaigns: campaigns.length, issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
+              incidents: incidents.length, campaigns: campaigns.length, ignoredSamples: findings.filter((f) => f.sample === true).length,
+              issues: result.issuesTotal, durationMs: Math.round(result.durationMs),
               rules: { loaded: run.rules.loaded, refused: run.rules.refused },
             },
           }, { incidents, campaigns, findings, issues: result.issues, files: result.files });

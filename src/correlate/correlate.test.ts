@@ -61,11 +61,13 @@ test("cloud findings of one account join within the window; scope counts regions
   assert.match(main.title, /AWS account 111122223333: 3 instances in 3 regions/);
 });
 
-test("an incident of provider samples only is marked as a sample", () => {
-  const s = finding("cloud-alert", 0.85, { accounts: ["123456789012"], providers: ["aws"] }, { trigger: "cloud-alert", sample: true });
-  const [inc] = correlate([s], opts);
-  assert.equal(inc!.sample, true);
-  assert.match(inc!.title, /\[sample\]/);
+test("provider samples never open, join or bridge an incident", () => {
+  const s = finding("cloud-alert", 0.85, { accounts: ["123456789012"], providers: ["aws"], instances: ["i-1"] }, { trigger: "cloud-alert", sample: true });
+  assert.deepEqual(correlate([s], opts), []);
+  const real = finding("cloud-alert", 0.85, { accounts: ["123456789012"], providers: ["aws"], instances: ["i-1"] }, { trigger: "cloud-alert" });
+  const [inc, ...rest] = correlate([s, real], opts);
+  assert.equal(rest.length, 0);
+  assert.deepEqual(inc!.findings.map((f) => f.id), [real.id], "the sample does not join the real incident it shares an instance with");
 });
 
 test("the same input gives the same incident ids", () => {

@@ -25,7 +25,12 @@ const ms = (iso: string): number => {
 export function groupFindings(findings: readonly Finding[], opts: GroupOptions): Finding[][] {
   const strong: number[] = [];
   const weak: number[] = [];
-  findings.forEach((f, i) => (f.confidence >= WEAK_CONFIDENCE ? strong : weak).push(i));
+  findings.forEach((f, i) => {
+    // A provider's sample finding (GuardDuty CreateSampleFindings, Defender SIMULATED_) is a test of the
+    // pipeline, not an attack: it never opens, joins or bridges an incident (the summary counts it).
+    if (f.sample === true) return;
+    (f.confidence >= WEAK_CONFIDENCE ? strong : weak).push(i);
+  });
   const uf = new UnionFind(findings.length);
 
   // Shared entity keys among strong findings.

@@ -219,6 +219,7 @@ export const en = {
   "scan.checklist": "checklist: {done}/{total} answered by evidence",
   "scan.more": "… and {count} more findings (--format json for all)",
   "scan.loose": "{count} finding(s) not in any incident (weak signals alone)",
+  "scan.samples": "{count} provider sample finding(s) ignored: samples never open incidents",
   "scan.looseMore": "… and {count} more",
   "scan.read": "Read {read} of {files} file(s), {events} event(s) in {seconds} s.",
   "scan.skipped": "{count} more records skipped by the prefilter (they could not match).",

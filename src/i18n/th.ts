@@ -221,6 +221,7 @@ export const th: Record<MessageKey, string> = {
   "scan.checklist": "รายการตรวจสอบ: หลักฐานตอบแล้ว {done}/{total} ข้อ",
   "scan.more": "… และอีก {count} findings (ใช้ --format json เพื่อดูทั้งหมด)",
   "scan.loose": "{count} finding ที่ไม่อยู่ในเหตุการณ์ใด (สัญญาณอ่อนเพียงลำพัง)",
+  "scan.samples": "ข้าม finding ตัวอย่างของผู้ให้บริการ {count} รายการ: finding ตัวอย่างไม่เปิดเหตุการณ์",
   "scan.looseMore": "… และอีก {count} รายการ",
   "scan.read": "อ่าน {read} จาก {files} ไฟล์, {events} เหตุการณ์ (events) ใน {seconds} วินาที",
   "scan.skipped": "ข้ามอีก {count} ระเบียนด้วยตัวกรองล่วงหน้า (ไม่มีทางตรงกับกฎใด)",

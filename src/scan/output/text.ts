@@ -110,7 +110,12 @@ export function formatText(result: ScanResult, incidents: readonly Incident[], o
     if (fs.length > max) out.push(`    ${t(lang, "scan.more", { count: fs.length - max })}`);
   }
 
-  const loose = result.findings.filter((f) => !inIncident.has(f.id));
+  const samples = result.findings.filter((f) => f.sample === true).length;
+  const loose = result.findings.filter((f) => !inIncident.has(f.id) && f.sample !== true);
+  if (samples) {
+    out.push("");
+    out.push(paint(c, "35", t(lang, "scan.samples", { count: samples })));
+  }
   if (loose.length) {
     out.push("");
     out.push(paint(c, "1", t(lang, "scan.loose", { count: loose.length })));
