@@ -5,6 +5,9 @@
 import { Command } from "commander";
 import { VERSION } from "./version.js";
 
+/** The exit status of a usage error (errors.ts EXIT_ERROR; repeated here so this table loads nothing else). */
+const EXIT_USAGE = 2;
+
 type Register = (program: Command) => void;
 
 /**
@@ -44,7 +47,10 @@ export async function buildProgram(names: readonly string[] = COMMAND_NAMES): Pr
     .version(VERSION)
     .description("Find cryptomining (MITRE ATT&CK T1496) in SOC telemetry and walk each incident through playbook PB-31.")
     .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // Set before the commands are added, so they inherit it: commander's own exits (--help, --version, usage
+    // errors) keep 0 for help and version and give 2 for a usage error (1 means "found").
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EXIT_USAGE));
   const registers = await Promise.all(names.map((n) => COMMANDS[n]!()));
   for (const register of registers) register(program);
   return program;

@@ -15,12 +15,7 @@ const named = commandNamed(args);
 // `--version` alone needs no command at all.
 const onlyVersion = args.length === 1 && (args[0] === "--version" || args[0] === "-V");
 buildProgram(onlyVersion ? [] : named !== undefined ? [named] : COMMAND_NAMES)
-  .then((program) => program
-    .exitOverride((err) => {
-      // commander's own exits (--help, --version, usage errors): keep its code, 2 for usage errors.
-      process.exit(err.exitCode === 0 ? 0 : EXIT_ERROR);
-    })
-    .parseAsync(process.argv))
+  .then((program) => program.parseAsync(process.argv))
   .catch((err: unknown) => {
     printError(err);
     process.exitCode = EXIT_ERROR;

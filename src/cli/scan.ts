@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
 import type { ScanProgress } from "../scan/scan.js";
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND } from "./errors.js";
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageError } from "./errors.js";
 import { VERSION } from "./version.js";
 import { resolveLang } from "../i18n/index.js";
 import { METRIC_HINTS, type MetricHint } from "../sources/types.js";
@@ -24,6 +24,7 @@ export function registerScanCommand(program: Command): void {
     .option("--no-default-rules", "do not load the built-in PB-31 Sigma rule pack")
     .option("--intel <file>", "use this blocklist too, for this run (hosts, plain, adblock, Falco list; repeatable)", collect, [])
     .option("--db [path]", "save findings and incidents to the incident store (SQLite file or postgres:// URL; default MINERHUNT_DB or ~/.local/share/minerhunt/minerhunt.db)")
+    .addOption(new Option("--fail-on <when>", "exit 1 when: any incident is found (default), or only new ones the --db store did not know").choices(["any", "new"]).default("any"))
     .option("--no-prefilter", "build every event, even those that cannot match (slower; for debugging)")
     .option("--lang <lang>", "language of the text report: th or en (default: from LC_ALL / LC_MESSAGES / LANG)")
     .option("-q, --quiet", "no progress bar")
@@ -37,8 +38,11 @@ Examples:
   minerhunt scan --metric cpu-ratio avg-cpu-by-instance.json`)
     .action(async (paths: string[], opts: {
       format: string; output?: string; inputFormat?: string; metric?: MetricHint; config?: string; rules: string[]; defaultRules: boolean;
-      intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean; lang?: string;
+      intel: string[]; db?: string | boolean; prefilter: boolean; quiet?: boolean; verbose?: boolean; lang?: string; failOn: "any" | "new";
     }) => {
+      if (opts.failOn === "new" && (opts.db === undefined || opts.db === false)) {
+        throw new UsageError("--fail-on new compares with the incident store: give --db too");
+      }
       const lang = resolveLang(opts.lang);
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
       // Loaded here, each only when this run needs it: start-up cost is paid per module.
@@ -104,11 +108,18 @@ Examples:
       }
       if (opts.output) await new Promise<void>((resolve, reject) => { out.once("error", reject); (out as NodeJS.WritableStream).end(() => resolve()); });
 
+      // A partial read is said on stderr too, so automation that keeps only stdout's report still sees it.
+      const unread = result.files.filter((f) => f.error !== undefined).length;
+      if (result.readSomething && unread > 0) {
+        process.stderr.write(`minerhunt: ${unread} of ${result.files.length} input(s) could not be read (listed under the input problems)\n`);
+      }
+      let found = incidents.length > 0;
       if (opts.db !== undefined && opts.db !== false) {
         const { saveToStore } = await import("./store-link.js");
-        const summary = await saveToStore(typeof opts.db === "string" ? opts.db : undefined, run);
-        process.stderr.write(`${terminal(summary)}\n`);
+        const saved = await saveToStore(typeof opts.db === "string" ? opts.db : undefined, run);
+        process.stderr.write(`${terminal(saved.line)}\n`);
+        if (opts.failOn === "new") found = saved.opened > 0;
       }
-      process.exitCode = !result.readSomething ? EXIT_ERROR : incidents.length > 0 ? EXIT_FOUND : EXIT_CLEAN;
+      process.exitCode = !result.readSomething ? EXIT_ERROR : found ? EXIT_FOUND : EXIT_CLEAN;
     });
 }

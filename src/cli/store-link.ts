@@ -4,8 +4,11 @@ import { reassessor } from "../scan/incident.js";
 import { rawPath } from "../sources/display-path.js";
 import { auditWarning } from "./audit.js";
 
-/** Save a scan's findings and incidents in one transaction and say what changed, in one line. */
-export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<string> {
+/**
+ * Save a scan's findings and incidents in one transaction; say what changed, in one line, and how many
+ * incidents the store did not know before (opened now), for `--fail-on new`.
+ */
+export async function saveToStore(location: string | undefined, run: RunScanResult): Promise<{ line: string; opened: number }> {
   const where = location ?? defaultStoreLocation();
   const store = await openStore(where);
   try {
@@ -23,9 +26,10 @@ export async function saveToStore(location: string | undefined, run: RunScanResu
     });
     const i = saved.incidents;
     const again = saved.rescannedFiles.length ? `; ${saved.rescannedFiles.length} file(s) were scanned before` : "";
-    return `stored scan #${saved.scanId}: ${saved.findings.inserted} new finding(s) (${saved.findings.known} known), ` +
+    const line = `stored scan #${saved.scanId}: ${saved.findings.inserted} new finding(s) (${saved.findings.known} known), ` +
       `${i.created.length} incident(s) opened, ${i.merged.length} updated, ${i.unchanged.length} unchanged` +
       `${saved.campaigns.length ? `, ${saved.campaigns.length} campaign(s) saved` : ""}${again}`;
+    return { line, opened: i.created.length };
   } finally {
     await store.close();
   }
