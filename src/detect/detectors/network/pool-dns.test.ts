@@ -114,3 +114,19 @@ test("bounded: 20,000 distinct names (40 times the cap) cost a capped map, whate
   const plain = runTimed(500, 500, distinct((i) => `host${i}.example.com`));
   assert.equal(plain.early.length + plain.late.length, 0);
 });
+
+test("a DNS answer in a capture belongs to the client that asked, never to the resolver", () => {
+  // As the pcap source writes them: the query client → resolver, the answer resolver → client (both private).
+  const packet = (n: number, src: string, srcPort: number, dst: string, dstPort: number, type: "query" | "answer"): Event => ({
+    "@timestamp": `2026-11-20T03:14:0${n}.000Z`, "event.dataset": "pcap.dns", "event.category": ["network", "dns"],
+    "source.ip": src, "source.port": srcPort, "destination.ip": dst, "destination.port": dstPort, "dns.type": type,
+    "dns.question.name": "xmr-eu1.nanopool.org", ...(type === "answer" ? { "dns.resolved_ip": ["51.15.65.182"] } : {}),
+    "log.file.path": "capture.pcapng", "minerhunt.packet": n,
+  });
+  const findings = runDetector(poolDnsDetector, [
+    packet(1, "192.168.1.50", 51515, "192.168.1.1", 53, "query"),
+    packet(2, "192.168.1.1", 53, "192.168.1.50", 51515, "answer"),
+  ]);
+  const ips = new Set(findings.flatMap((f) => f.entities.ips ?? []));
+  assert.deepEqual([...ips], ["192.168.1.50"], "the resolver 192.168.1.1 is never a suspect");
+});

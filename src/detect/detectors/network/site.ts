@@ -26,7 +26,9 @@ export function flowSides(event: Event): FlowSides {
   const dst = str(event, "destination.ip");
   const srcPort = num(event, "source.port");
   const dstPort = num(event, "destination.port");
-  const reversed = src !== undefined && dst !== undefined && !isPrivateIp(src) && isPrivateIp(dst);
+  // A DNS answer travels server → client; it belongs to the client that asked, never to the resolver.
+  const dnsAnswer = event["dns.type"] === "answer" && (srcPort === 53 || srcPort === 5353) && dstPort !== 53;
+  const reversed = dnsAnswer || (src !== undefined && dst !== undefined && !isPrivateIp(src) && isPrivateIp(dst));
   const sides: FlowSides = {};
   const local = reversed ? dst : src;
   const remote = reversed ? src : dst;
