@@ -7,7 +7,7 @@ import { severityRank } from "../model/index.js";
 import { entityPairs } from "../model/index.js";
 import type { Row, SqlConn, SqlValue } from "./sql.js";
 import { chunks, placeholders } from "./sql.js";
-import { incidentFromRow } from "./rows.js";
+import { INCIDENT_COLUMNS, incidentFromRow } from "./rows.js";
 import type { TimelineKind, TimelineValue } from "./types.js";
 
 /** Times in indexed columns are normalised to UTC ISO 8601 so that text order is time order. */
@@ -97,6 +97,6 @@ export async function addTimeline(
 }
 
 export async function loadIncident(conn: SqlConn, id: string): Promise<Incident | undefined> {
-  const row: Row | undefined = await conn.get("SELECT id, json FROM incidents WHERE id = ?", [id]);
+  const row: Row | undefined = await conn.get(`SELECT ${INCIDENT_COLUMNS} FROM incidents WHERE id = ?`, [id]);
   return row ? incidentFromRow(row) : undefined;
 }

@@ -25,8 +25,16 @@ export function incidentFromRow(row: Row): Incident {
   const id = colText(row, "id");
   const parsed = IncidentSchema.safeParse(parseJson(colText(row, "json"), `incident ${id}`));
   if (!parsed.success) throw new Error(`store: incident ${id} does not match the Incident schema: ${parsed.error.message}`);
+  // A campaign that later took in an incident of an earlier scan records it in campaign_incidents, not in the
+  // incident's own JSON (no write to an incident the scan did not lock); reads that select it show it.
+  const campaign = row["campaign_id"];
+  if (parsed.data.campaignId === undefined && typeof campaign === "string" && campaign !== "") parsed.data.campaignId = campaign;
   return parsed.data;
 }
+
+/** The select list that reads an incident with its campaign (see incidentFromRow). */
+export const INCIDENT_COLUMNS =
+  "id, json, (SELECT MIN(c.campaign_id) FROM campaign_incidents c WHERE c.incident_id = incidents.id) AS campaign_id";
 
 export function findingFromRow(row: Row): Finding {
   const id = colText(row, "id");

@@ -53,13 +53,16 @@ async function saveCampaigns(conn: SqlConn, campaigns: readonly Campaign[], stor
     if (previous && JSON.stringify(previous) === json) continue;
     if (previous) await conn.run("UPDATE campaigns SET json = ?, updated_at = ? WHERE id = ?", [json, ctx.at, id]);
     else await conn.run("INSERT INTO campaigns (id, json, created_at, updated_at) VALUES (?, ?, ?, ?)", [id, json, ctx.at, ctx.at]);
+    // Membership lives in campaign_incidents. This scan's own incidents (it holds their locks) carry the stored
+    // campaign's id; an incident of an earlier scan is not rewritten (an analyst may be changing it right now):
+    // reads fill in its campaignId (rows.ts).
     for (const incidentId of incidentIds) {
       await conn.run("INSERT INTO campaign_incidents (campaign_id, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [id, incidentId]);
+    }
+    for (const incidentId of members) {
       const row = await conn.get("SELECT id, json FROM incidents WHERE id = ?", [incidentId]);
-      if (!row) continue;
-      const inc = incidentFromRow(row);
-      if (inc.campaignId === id) continue;
-      await updateIncident(conn, { ...inc, campaignId: id }, ctx.at, inc);
+      const inc = row ? incidentFromRow(row) : undefined;
+      if (inc && inc.campaignId !== id) await updateIncident(conn, { ...inc, campaignId: id }, ctx.at, inc);
     }
     saved.push(id);
   }

@@ -7,7 +7,7 @@ import { auditHash, canonicalJson, ChainVerifier } from "./audit.js";
 import { appendAuditHead } from "./audit-head.js";
 import { addTimeline, loadIncident, updateIncident } from "./incident-writes.js";
 import { migrate } from "./migrations.js";
-import { auditFromRow, findingFromRow, incidentFromRow, noteFromRow, scanFromRow, scannedFileFromRow, timelineFromRow } from "./rows.js";
+import { INCIDENT_COLUMNS, auditFromRow, findingFromRow, incidentFromRow, noteFromRow, scanFromRow, scannedFileFromRow, timelineFromRow } from "./rows.js";
 import { openIncidentsByEntities, saveScanIn } from "./save-scan.js";
 import type { SqlConn, SqlDriver, SqlValue } from "./sql.js";
 import { chunks, colNum, colText, placeholders } from "./sql.js";
@@ -141,7 +141,7 @@ export class SqlStore implements Store {
       params.push(severityRank(query.severity));
     }
     const limit = Math.max(1, Math.min(query.limit ?? DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT));
-    const sql = `SELECT id, json FROM incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const sql = `SELECT ${INCIDENT_COLUMNS} FROM incidents ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY priority, severity_rank DESC, last_seen DESC, id LIMIT ?`;
     return this.driver.withConnection(async (conn) => (await conn.all(sql, [...params, limit])).map(incidentFromRow));
   }
