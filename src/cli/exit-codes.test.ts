@@ -40,7 +40,6 @@ test("a partial read says so on stderr and still reports what was found", () => 
   const r = cli(["scan", miner, join(dir, "missing.log"), "-q", "--format", "json"]);
   assert.equal(r.code, 1);
   assert.match(r.err, /1 of 2 input\(s\) could not be read/);
-  // (A lone ps listing names no host, so its findings do not join yet: issue 8, item 6.)
   assert.ok((JSON.parse(r.out) as { summary: { incidents: number } }).summary.incidents >= 1);
 });
 

@@ -49,7 +49,9 @@ export function draftIncident(findings: Finding[]): IncidentDraft {
   lastSeen ||= firstSeen;
   const id = `inc-${createHash("sha256").update((strongest ?? findings[0]!).id).digest("hex").slice(0, 12)}`;
   // On-premise machines seen only in network logs are known by their address: each counts as a host.
-  const hostCount = entities.hosts?.length || (environment === "on-premise" ? entities.ips?.length ?? 0 : 0);
+  // A listing that names no machine at all (correlate/group.ts joins it by its file) is still one machine.
+  const unnamed = environment === "on-premise" && !entities.hosts?.length && !entities.ips?.length;
+  const hostCount = entities.hosts?.length || (environment === "on-premise" ? entities.ips?.length || (unnamed ? 1 : 0) : 0);
   const scope: Scope = {
     hosts: hostCount,
     instances: entities.instances?.length ?? 0,
@@ -92,8 +94,10 @@ export function titleOf(d: IncidentDraft): string {
   if (d.environment !== "cloud" || (d.entities.hosts?.length && !parts.length)) {
     const hosts = d.entities.hosts ?? [];
     const ips = d.entities.ips ?? [];
+    const file = d.findings[0]?.evidence[0]?.file ?? "?";
     parts.push(hosts.length === 1 ? `host ${hosts[0]}` : hosts.length > 1 ? `${hosts.length} hosts`
-      : ips.length === 1 ? `host ${ips[0]}` : `${ips.length} hosts (by address)`);
+      : ips.length === 1 ? `host ${ips[0]}` : ips.length > 1 ? `${ips.length} hosts (by address)`
+        : `the host ${file.slice(Math.max(file.lastIndexOf("/"), file.lastIndexOf("\\")) + 1)} was collected from`);
   }
   return `Cryptomining${miner ? ` (${miner})` : ""} — ${parts.join("; ")}${d.sample ? " [sample]" : ""}`;
 }

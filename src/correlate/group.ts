@@ -22,6 +22,19 @@ const ms = (iso: string): number => {
   return Number.isNaN(t) ? 0 : t;
 };
 
+/**
+ * What a finding joins on: its identity keys (model/entities.ts). A finding that names no machine at all (a
+ * lone `ps auxww` or `top` screen, a shell history: listings that print no host name) is about the machine the
+ * file was collected from, so its file stands in for the machine: findings of one such file join, and a file
+ * never joins another file's findings.
+ */
+function identityKeys(f: Finding): string[] {
+  const keys = joinKeys(f.entities);
+  if (keys.length > 0 || joinKeys(f.entities, "window").length > 0) return keys;
+  const file = f.evidence[0]?.file;
+  return file ? [`file:${file}`] : [];
+}
+
 export function groupFindings(findings: readonly Finding[], opts: GroupOptions): Finding[][] {
   const strong: number[] = [];
   const weak: number[] = [];
@@ -36,7 +49,7 @@ export function groupFindings(findings: readonly Finding[], opts: GroupOptions):
   // Shared entity keys among strong findings.
   const owner = new Map<string, number>();
   for (const i of strong) {
-    for (const k of joinKeys(findings[i]!.entities)) {
+    for (const k of identityKeys(findings[i]!)) {
       const o = owner.get(k);
       if (o === undefined) owner.set(k, i);
       else uf.union(o, i);
@@ -72,11 +85,11 @@ export function groupFindings(findings: readonly Finding[], opts: GroupOptions):
 
   // Weak findings join the group they share most keys with (accounts count within the window).
   const keyToRoot = new Map<string, number>();
-  for (const i of strong) for (const k of joinKeys(findings[i]!.entities)) keyToRoot.set(k, uf.find(i));
+  for (const i of strong) for (const k of identityKeys(findings[i]!)) keyToRoot.set(k, uf.find(i));
   for (const i of weak) {
     const f = findings[i]!;
     const votes = new Map<number, number>();
-    for (const k of joinKeys(f.entities)) {
+    for (const k of identityKeys(f)) {
       const r = keyToRoot.get(k);
       if (r !== undefined) votes.set(r, (votes.get(r) ?? 0) + 1);
     }

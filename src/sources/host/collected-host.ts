@@ -1,6 +1,7 @@
 /**
- * host.name for files inside a collected tree (a triage copy of a machine's /etc, /var/spool/cron ...):
- * the first line of `etc/hostname` at the tree's root.
+ * host.name for files inside a collected tree (a triage copy of a machine's /etc, /var/spool/cron ..., or a
+ * UAC-style collection): the first line of `etc/hostname`, a saved `hostname` output, or `uname -a`'s node
+ * name, at the tree's root (NAME_FILES).
  *
  * The root is looked for only among the directories the given path itself names: for
  * `case7/web01/etc/cron.d/x` those are `case7/web01/etc/cron.d`, `case7/web01/etc`, `case7/web01`,
@@ -57,15 +58,45 @@ export function candidateRoots(filePath: string): string[] {
   return roots;
 }
 
+/**
+ * Where collections keep the machine's name, relative to their root: a copied `etc/hostname`, the `hostname`
+ * output triage collectors save (UAC: live_response/system/hostname.txt), or `uname -a` (its second word).
+ */
+const NAME_FILES: readonly { path: string[]; read: (text: string) => string }[] = [
+  { path: ["etc", "hostname"], read: firstLine },
+  { path: ["hostname"], read: firstLine },
+  { path: ["hostname.txt"], read: firstLine },
+  { path: ["live_response", "system", "hostname.txt"], read: firstLine },
+  { path: ["live_response", "system", "uname_-a.txt"], read: unameHost },
+  { path: ["uname_-a.txt"], read: unameHost },
+  { path: ["uname-a.txt"], read: unameHost },
+];
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0]?.trim() ?? "";
+}
+
+/** `Linux web-01 5.15.0-88-generic #98-Ubuntu SMP ... x86_64 GNU/Linux`: the node name is the second word. */
+function unameHost(text: string): string {
+  const words = firstLine(text).split(/\s+/);
+  return words.length >= 3 ? words[1]! : "";
+}
+
 async function readHostname(root: string): Promise<string | undefined> {
-  const file = join(root, "etc", "hostname");
+  for (const source of NAME_FILES) {
+    const name = await readNameFile(root, join(root, ...source.path), source.read);
+    if (name !== undefined) return name;
+  }
+  return undefined;
+}
+
+async function readNameFile(root: string, file: string, read: (text: string) => string): Promise<string | undefined> {
   try {
     const info = await lstat(file);
     if (!info.isFile() || info.size > MAX_HOSTNAME_FILE) return undefined;
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
     if (!realFile.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return undefined;
-    const text = (await readFile(file, "utf8")).slice(0, MAX_HOSTNAME_FILE);
-    const name = text.split("\n", 1)[0]?.trim() ?? "";
+    const name = read((await readFile(file, "utf8")).slice(0, MAX_HOSTNAME_FILE));
     return HOSTNAME.test(name) ? name : undefined;
   } catch {
     return undefined; // no such file, unreadable: the tree has no name to offer
