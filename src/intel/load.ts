@@ -129,7 +129,7 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       return minerByName.get(n);
     },
     minerArgs,
-    stratum: { schemes: stratum.schemes, methods: stratum.methods, httpHeaders: stratum.http_headers },
+    stratum: { schemes: stratum.schemes, methods: stratum.methods, httpHeaders: stratum.http_headers, idsSignatures: stratum.ids_signatures },
     playbookPorts: new Set(pools.ports.playbook),
     minerPorts: new Set([...pools.ports.playbook, ...pools.ports.known]),
     poolLabelHints: pools.label_hints,

@@ -26,6 +26,8 @@ export const StratumFileSchema = z.object({
     getwork: z.array(z.string()),
   }).strict(),
   http_headers: z.array(z.string()),
+  ids_signatures: z.object({ mining: z.array(z.string().min(3)), browser: z.array(z.string().min(3)) }).strict()
+    .default({ mining: [], browser: [] }),
 }).strict();
 
 export const PoolsFileSchema = z.object({

@@ -70,6 +70,8 @@ export interface StratumInfo {
   methods: { v1: string[]; cryptonote: string[]; ethereum: string[]; getwork: string[] };
   /** HTTP headers of mining over HTTP: "X-Mining-Extensions", "X-Stratum". */
   httpHeaders: string[];
+  /** Lower-case words of IDS rule messages about mining, and about mining in a visitor's browser. */
+  idsSignatures: { mining: string[]; browser: string[] };
 }
 
 export interface Intel {

@@ -134,3 +134,21 @@ test("helpers: JSON-RPC method scan and user-agent product, bounded on hostile t
   assert.equal(userAgentProduct("cgminer 3.7.2"), "cgminer");
   assert.equal(userAgentProduct("XMRig/6.21.0 (Linux)"), "XMRig");
 });
+
+test("ET Open's coin-mining rules count by their message alone (ET POLICY classes); browser mining is its own kind", () => {
+  // ET POLICY rules carry a policy class, not the coin-mining one: their message says what they are about.
+  const policy = runDetector(stratumDetector, [alert(1, "ET POLICY Crypto Coin Miner Login", "Potential Corporate Privacy Violation")]);
+  assert.equal(policy.length, 1);
+  assert.ok(policy[0]!.confidence >= WEAK_CONFIDENCE);
+  assert.match(policy[0]!.title, /IDS coin-mining alert/);
+  assert.match(String(policy[0]!.facts?.["alert.signature"]), /Crypto Coin Miner Login/);
+
+  const browser = runDetector(stratumDetector, [alert(2, "ET POLICY Coinhive In-Browser Miner Detected", "Potential Corporate Privacy Violation", "10.0.0.7", "104.20.84.105")]);
+  assert.equal(browser.length, 1);
+  assert.match(browser[0]!.title, /Browser mining script/);
+  assert.match(browser[0]!.description ?? "", /browser/);
+  assert.equal(browser[0]!.facts?.["stratum.kind"], "browser");
+
+  // A policy alert about something else is not about mining.
+  assert.deepEqual(runDetector(stratumDetector, [alert(3, "ET POLICY Dropbox.com Offsite File Backup in Use", "Potential Corporate Privacy Violation")]), []);
+});

@@ -29,6 +29,8 @@ const STRATUM_UNKNOWN_METHODS = 0.6;
 const HTTP_ONE = 0.8;
 const HTTP_AGREEING = 0.9;
 const IDS_ALERT = 0.8;
+/** In-browser mining: real, but a visitor's browser or a compromised page, not this site's machine mining for days. */
+const IDS_BROWSER_ALERT = 0.6;
 const MAX_METHODS = 32;
 
 /** The coin-mining classtype: its short name and the description Suricata writes as alert.category. */
@@ -39,7 +41,7 @@ export interface StratumLimits {
   maxKeys: number;
 }
 
-type Kind = "stratum" | "http" | "ids";
+type Kind = "stratum" | "http" | "ids" | "browser";
 
 interface Reading {
   kind: Kind;
@@ -147,14 +149,22 @@ export function readMiningHttp(event: Event, intel: Intel): Reading | undefined 
   };
 }
 
-export function readMiningAlert(event: Event): Reading | undefined {
+/**
+ * An IDS alert about mining: its class (Suricata's coin-mining classtype) or its message (the words of
+ * data/intel/stratum.yaml ids_signatures: "ET POLICY Cryptocurrency Miner Checkin", "ET COINMINER ..."). Alerts
+ * about mining in a visitor's browser (Coinhive-style scripts) are their own kind.
+ */
+export function readMiningAlert(event: Event, intel: Intel): Reading | undefined {
   const category = (str(event, "rule.category") ?? "").trim().toLowerCase();
   const signature = str(event, "rule.name") ?? "";
+  const text = signature.toLowerCase();
+  const words = intel.stratum.idsSignatures;
+  const browser = words.browser.find((w) => text.includes(w));
   const byCategory = COIN_MINING_CATEGORIES.has(category);
-  const bySignature = signature.toLowerCase().includes(COINMINER_SIGNATURE);
+  const bySignature = browser ?? (text.includes(COINMINER_SIGNATURE) ? COINMINER_SIGNATURE : words.mining.find((w) => text.includes(w)));
   if (!byCategory && !bySignature) return undefined;
   const reasons = [`IDS alert "${clip(signature, 100)}"${byCategory ? " (coin-mining class)" : ""}`];
-  return { kind: "ids", confidence: IDS_ALERT, reasons, methods: [], observables: [] };
+  return { kind: browser ? "browser" : "ids", confidence: browser ? IDS_BROWSER_ALERT : IDS_ALERT, reasons, methods: [], observables: [] };
 }
 
 interface State {
@@ -179,7 +189,7 @@ export function createStratumDetector(limits: StratumLimits = { maxKeys: 10_000 
         onEvent(event) {
           const dataset = str(event, "event.dataset");
           const reading = dataset === "pcap.stratum" ? readStratumStream(event, ctx.intel)
-            : dataset === "suricata.alert" ? readMiningAlert(event)
+            : dataset === "suricata.alert" ? readMiningAlert(event, ctx.intel)
               : readMiningHttp(event, ctx.intel);
           if (!reading) return;
           const sides = flowSides(event);
@@ -219,7 +229,8 @@ function toDraft(s: State) {
   const from = s.local ? ` from ${s.local}` : "";
   const title = r.kind === "stratum"
     ? `Stratum${r.dialect ? ` (${r.dialect})` : ""} mining traffic to ${target}${from}`
-    : r.kind === "http" ? `Mining over HTTP to ${target}${from}` : `IDS coin-mining alert for ${target}${from}`;
+    : r.kind === "http" ? `Mining over HTTP to ${target}${from}`
+      : r.kind === "browser" ? `Browser mining script from ${target}${from} (IDS alert)` : `IDS coin-mining alert for ${target}${from}`;
   const facts: Record<string, string | number | boolean> = { "stratum.kind": r.kind, reasons: r.reasons.join("; ") };
   if (r.dialect) facts["stratum.dialect"] = r.dialect;
   if (r.methods.length) facts["stratum.methods"] = r.methods.join(",");
@@ -227,12 +238,14 @@ function toDraft(s: State) {
   if (s.signatures.size) facts["alert.signature"] = [...s.signatures].join(" | ");
   return draftFromAggregate({ id: STRATUM_ID, title: TITLE }, s.agg, {
     title,
-    description: "PB-31 network inspection: mining protocol seen in traffic (Stratum JSON-RPC, mining over HTTP, or an IDS coin-mining signature).",
+    description: r.kind === "browser"
+      ? "Mining in a web browser: an IDS saw a Coinhive-style mining script. A visitor's browser, or a compromised page this site serves, mines while the page is open (T1496)."
+      : "PB-31 network inspection: mining protocol seen in traffic (Stratum JSON-RPC, mining over HTTP, or an IDS coin-mining signature).",
     trigger: "network",
     confidence: r.confidence,
     facts,
     tags: ["pb-31:1.2:stratum"],
-    kind: r.kind === "ids" ? "sensor-alert" : "payload",
+    kind: r.kind === "ids" || r.kind === "browser" ? "sensor-alert" : "payload",
   });
 }
 
