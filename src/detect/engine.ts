@@ -24,8 +24,6 @@ import { compileAllowlist, type Allowlist } from "./allowlist.js";
 export interface EngineOptions {
   /** How late (ms of event time) an event may arrive and still fall in its window. Default one hour. */
   latenessMs?: number;
-  /** Evidence kind of each detector's findings (by detector id), when its drafts do not say. */
-  evidenceKinds?: Readonly<Record<string, EvidenceKind>>;
 }
 
 const DEFAULT_LATENESS_MS = 3_600_000;
@@ -41,8 +39,6 @@ export class DetectionEngine {
   private readonly latenessMs: number;
   private maxEventMs = Number.NEGATIVE_INFINITY;
   events = 0;
-  /** Drafts the site allowlist silenced. */
-  allowlisted = 0;
   /** Problems detectors reported (rules disabled mid-scan); the scan adds them to its issues. */
   readonly warnings: { file: string; line?: number; message: string }[] = [];
 
@@ -50,7 +46,7 @@ export class DetectionEngine {
     this.allowlist = compileAllowlist(config);
     this.latenessMs = opts.latenessMs ?? DEFAULT_LATENESS_MS;
     for (const d of detectors) {
-      const kind = d.evidence ?? opts.evidenceKinds?.[d.id];
+      const kind = d.evidence;
       const run = d.start({
         intel, config,
         emit: (draft) => this.accept(draft, kind),
@@ -64,10 +60,7 @@ export class DetectionEngine {
 
   /** One draft from a detector: allowlist, then merge into its fact. */
   private accept(draft: FindingDraft, kind: EvidenceKind | undefined): void {
-    if (!this.allowlist.empty && this.allowlist.finding(draft)) {
-      this.allowlisted++;
-      return;
-    }
+    if (!this.allowlist.empty && this.allowlist.finding(draft)) return;
     if (!draft.kind && kind) draft.kind = kind;
     const key = factKey(draft);
     const known = this.findings.get(key);

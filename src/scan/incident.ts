@@ -1,4 +1,4 @@
-import type { Campaign, CampaignScope, Finding, Incident, Reassess } from "../model/index.js";
+import type { Campaign, Finding, Incident, Reassess } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import { correlate, draftIncident, findCampaigns, type IncidentDraft } from "../correlate/index.js";
 import { assess, mergeChecklist, type Playbook } from "../playbook/index.js";
@@ -8,7 +8,7 @@ export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: De
   const a = assess({
     entities: draft.entities, scope: draft.scope, environment: draft.environment, triggers: draft.triggers,
     findings: draft.findings, ...(draft.billingUsd !== undefined ? { billingUsd: draft.billingUsd } : {}),
-    ...(campaign ? { campaign: campaign.scope satisfies CampaignScope } : {}),
+    ...(campaign ? { campaign: campaign.scope } : {}),
   }, config, playbook);
   const incident: Incident = {
     id: draft.id,

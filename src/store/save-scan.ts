@@ -148,10 +148,15 @@ async function insertFindings(
     for (const r of rows) inserted.add(colText(r, "id"));
     // A finding seen again later (a log that grew since the last scan) keeps its id and first proof but
     // widens its last-seen time and evidence count; the same file scanned twice matches no row here.
-    for (const f of batch) {
-      if (inserted.has(f.id)) continue;
-      const before = await conn.get("SELECT last_seen FROM findings WHERE id = ?", [f.id]);
-      if (before && isoTime(f.lastSeen) > colText(before, "last_seen")) seenLater.add(f.id);
+    const known = batch.filter((f) => !inserted.has(f.id));
+    const lastSeenBefore = new Map<string, string>();
+    if (known.length > 0) {
+      const rows = await conn.all(`SELECT id, last_seen FROM findings WHERE id IN (${placeholders(known.length)})`, known.map((f) => f.id));
+      for (const r of rows) lastSeenBefore.set(colText(r, "id"), colText(r, "last_seen"));
+    }
+    for (const f of known) {
+      const before = lastSeenBefore.get(f.id);
+      if (before !== undefined && isoTime(f.lastSeen) > before) seenLater.add(f.id);
       await conn.run(
         `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
          WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
