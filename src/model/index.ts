@@ -6,3 +6,4 @@ export * from "./entities.js";
 export * from "./tags.js";
 export * from "./incident.js";
 export * from "./campaign.js";
+export * from "./action.js";

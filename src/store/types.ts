@@ -238,3 +238,19 @@ export interface OpenStoreOptions {
   /** Findings that share only an account, user, pool... join an open incident when within this many hours (default 24). */
   correlationWindowHours?: number;
 }
+
+/**
+ * Response records (respond/ writes them, the server and reports read them). Plans are stored whole;
+ * approvals and step runs are appended, never updated, and each also goes to the audit log.
+ */
+export interface ResponseRecords {
+  savePlan(plan: import("../model/index.js").Plan): Promise<void>;
+  getPlan(idOrPrefix: string): Promise<import("../model/index.js").Plan | undefined>;
+  /** Newest first; all plans when no incident is given. */
+  listPlans(incidentId?: string): Promise<import("../model/index.js").Plan[]>;
+  addApproval(approval: import("../model/index.js").Approval): Promise<void>;
+  approvals(planId: string): Promise<import("../model/index.js").Approval[]>;
+  addStepRun(run: import("../model/index.js").StepRun): Promise<void>;
+  /** In the order they were written. */
+  stepRuns(planId: string): Promise<import("../model/index.js").StepRun[]>;
+}
