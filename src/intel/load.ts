@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { z } from "zod";
 import { fromSnapshot } from "../startup/snapshot.js";
+import { dataPath } from "../startup/paths.js";
 import { yaml } from "../startup/lazy-yaml.js";
 import { DomainTable } from "./domains.js";
 import { IpTable } from "./ips.js";
@@ -13,7 +13,7 @@ import type { CloudFindingType, DomainMatch, Intel, IpMatch, MinerInfo, WindowsP
 
 /** data/intel beside the package, found from src/ or dist/ alike. */
 export function defaultIntelDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../data/intel");
+  return dataPath("intel");
 }
 
 /** Where `minerhunt intel import` keeps lists: MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel. */

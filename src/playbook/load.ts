@@ -3,16 +3,16 @@
  * them at once, so a person fixing a playbook sees the whole list.
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import type { Document, LineCounter } from "yaml";
 import { fromSnapshot } from "../startup/snapshot.js";
+import { packageRoot } from "../startup/paths.js";
 import { yaml } from "../startup/lazy-yaml.js";
 import { PlaybookSchema } from "./schema.js";
 import type { Playbook } from "./schema.js";
 
 /** playbooks/ at the repository (or package) root: two levels up from src/playbook or dist/playbook. */
-export const PLAYBOOK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../playbooks");
+export const PLAYBOOK_DIR = join(packageRoot(), "playbooks");
 
 /** Playbooks are small; anything bigger is not one. */
 const MAX_BYTES = 1024 * 1024;

@@ -13,14 +13,17 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { packageRoot } from "./paths.js";
 
 const THIS_MODULE = fileURLToPath(import.meta.url);
+/** Run from src/ (tsx, tests) the snapshot is never read: it was made by the built code, which may differ. */
+const RUNNING_FROM_SOURCE = THIS_MODULE.endsWith(".ts");
 
-/** dist/snapshot.json when this module runs as dist/startup/snapshot.js. */
-export const SNAPSHOT_FILE = join(dirname(THIS_MODULE), "..", "snapshot.json");
+/** dist/snapshot.json under the package root (the build writes it). */
+export const SNAPSHOT_FILE = join(packageRoot(), "dist", "snapshot.json");
 
 let snapshotFile = SNAPSHOT_FILE;
 
@@ -37,7 +40,7 @@ let refusedWhileRecording: string[] = [];
 function entries(): Map<string, unknown> {
   if (loaded) return loaded;
   loaded = new Map();
-  if (process.env.MINERHUNT_SNAPSHOT === "0") return loaded;
+  if (process.env.MINERHUNT_SNAPSHOT === "0" || (RUNNING_FROM_SOURCE && snapshotFile === SNAPSHOT_FILE)) return loaded;
   let text: string;
   try {
     // A snapshot older than the code beside it was made by other code (tsc run again without

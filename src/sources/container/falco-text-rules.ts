@@ -1,14 +1,13 @@
 /**
- * The table that names the rule behind a Falco text alert (data/falco-text-rules.yaml): text output has
+ * The table that names the rule behind a Falco text alert (data/sources/falco-text-rules.yaml): text output has
  * the rendered output only. Loaded once, checked with zod so a broken edit fails with the file's path.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { z } from "zod";
+import { dataPath } from "../../startup/paths.js";
 
-const TABLE_PATH = join(dirname(fileURLToPath(import.meta.url)), "data", "falco-text-rules.yaml");
+const TABLE_PATH = dataPath("sources", "falco-text-rules.yaml");
 
 const Table = z.object({
   rules: z.array(z.object({ output: z.string().min(3), rule: z.string().min(1), tags: z.array(z.string()).default([]) }).strict()),

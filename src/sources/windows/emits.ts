@@ -1,7 +1,7 @@
 /**
  * What the Windows sources emit (the DatasetDeclaration contract of sources/types.ts): one dataset per
  * kind of record, so each Sigma taxonomy category sees only its own records. emits.test.ts checks this
- * list against data/events.yaml.
+ * list against data/sources/windows-events.yaml.
  */
 import type { DatasetDeclaration } from "../types.js";
 

@@ -1,13 +1,12 @@
 /**
- * Loads data/events.yaml (which Windows events become which ECS events) once, checked with zod so a
+ * Loads data/sources/windows-events.yaml (which Windows events become which ECS events) once, checked with zod so a
  * typo fails at start with the file and path named.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { z } from "zod";
 import { TRANSFORMS } from "./transforms.js";
+import { dataPath } from "../../startup/paths.js";
 
 const EventSpec = z.object({
   dataset: z.string().optional(),
@@ -59,12 +58,8 @@ export interface EventTable {
   datasets: ReadonlyMap<string, readonly string[]>;
 }
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-
 function tablePath(): string {
-  const beside = join(HERE, "data", "events.yaml");
-  if (existsSync(beside)) return beside;
-  return join(HERE, "..", "..", "..", "src", "sources", "windows", "data", "events.yaml");
+  return dataPath("sources", "windows-events.yaml");
 }
 
 function fieldSpec(text: string, file: string): FieldSpec {

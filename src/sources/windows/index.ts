@@ -1,6 +1,6 @@
 /**
  * Windows sources: event log files (.evtx) and Winlogbeat / Elastic Agent JSON, both mapped to the same
- * ECS events through data/events.yaml.
+ * ECS events through data/sources/windows-events.yaml.
  */
 import type { Source } from "../types.js";
 import { evtxSource } from "./evtx-source.js";

@@ -4,7 +4,7 @@
  * Always: @timestamp (TimeCreated), host.name (Computer), host.os.type "windows", event.code (the event
  * id), event.provider, winlog.channel / provider_name / event_id / record_id / computer_name /
  * user.identifier / process.pid, and every EventData value as winlog.event_data.<Name> (what Sigma's
- * Windows rules read). Events listed in data/events.yaml also get their ECS fields, dataset, categories
+ * Windows rules read). Events listed in data/sources/windows-events.yaml also get their ECS fields, dataset, categories
  * and action; others keep their channel's dataset (windows.sysmon, windows.security, windows.system)
  * or "windows.eventlog", with no category.
  */

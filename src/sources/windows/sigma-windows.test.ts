@@ -92,7 +92,7 @@ test("PowerShell script blocks (4104) reach ps_script rules through ScriptBlockT
   assert.deepEqual(hits(rules, events).get("t"), [4104]);
 });
 
-test("the emits declaration lists every dataset data/events.yaml can produce, with the same categories", () => {
+test("the emits declaration lists every dataset data/sources/windows-events.yaml can produce, with the same categories", () => {
   const declared = new Map(WINDOWS_EMITS.map((d) => [d.dataset, [...d.categories]]));
   for (const [dataset, categories] of eventTable().datasets) assert.deepEqual(declared.get(dataset), [...categories], dataset);
   assert.ok(declared.has("windows.eventlog"));

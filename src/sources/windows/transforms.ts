@@ -1,5 +1,5 @@
 /**
- * How an EventData text becomes ECS values (the `|transform` suffixes of data/events.yaml). Each
+ * How an EventData text becomes ECS values (the `|transform` suffixes of data/sources/windows-events.yaml). Each
  * transform writes one or more fields into the event; all are linear scans over bounded text.
  */
 import { isIP } from "node:net";
