@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { timed } from "./timed.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/main.js");
+const CLI = join(ROOT, "dist/bundle/minerhunt.js");
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 5000);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 20);
 const DIR = join(ROOT, "bench/out", `outbreak-${HOSTS}x${RECORDS}`);
@@ -55,7 +55,7 @@ console.log(n);
 `;
 
 function main(): void {
-  if (!existsSync(CLI)) throw new Error("run `npm run build` first: the bench times dist/cli/main.js");
+  if (!existsSync(CLI)) throw new Error("run `npm run build` first: the bench times dist/bundle/minerhunt.js");
   generate();
   const out = join(ROOT, "bench/out", "outbreak.json");
   const start = timed(process.execPath, ["-e", "0"]);

@@ -21,7 +21,7 @@ import { timed } from "./timed.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = join(ROOT, "bench/out");
-const CLI = join(ROOT, "dist/cli/main.js");
+const CLI = join(ROOT, "dist/bundle/minerhunt.js");
 const SHARED = process.env.MINERHUNT_SHARED ?? resolve(ROOT, "../shared");
 const TARGET_MB = Number(process.env.BENCH_PCAP_MB ?? 200);
 

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { generate, OUT_DIR, type Kind } from "./generate.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/main.js");
+const CLI = join(ROOT, "dist/bundle/minerhunt.js");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 

@@ -5,7 +5,7 @@
  *
  *   npm run build && node --import tsx bench/startup.ts       # 15 runs of each, min and median
  *   BENCH_RUNS=30 node --import tsx bench/startup.ts
- *   BENCH_COMPARE_CLI=/other/checkout/dist/cli/main.js node --import tsx bench/startup.ts   # another build, same run
+ *   BENCH_COMPARE_CLI=/other/checkout/dist/bundle/minerhunt.js node --import tsx bench/startup.ts   # another build, same run
  *
  * Rows: the baseline; `scan` of a one-line Zeek DNS JSON file with the default PB-31 pack (what a
  * person runs); the same without the build snapshot (MINERHUNT_SNAPSHOT=0: parsing every shipped
@@ -19,7 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist/cli/main.js");
+const CLI = join(ROOT, "dist/bundle/minerhunt.js");
 const OUT = join(ROOT, "bench/out");
 const TIME = "/usr/bin/time";
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
