@@ -4,12 +4,13 @@
 // command table stays lazy: each dynamic import becomes its own chunk. Shipped data is found from the
 // package root (src/startup/paths.ts), so nothing depends on where a module sits.
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "bundle");
+rmSync(outdir, { recursive: true, force: true }); // chunk names carry hashes: old ones would pile up
 await build({
   entryPoints: { minerhunt: join(root, "src", "cli", "main.ts") },
   outdir,
@@ -27,6 +28,8 @@ await build({
   ],
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: "linked",
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Bundled CommonJS packages (commander, yaml) require Node's built-ins: give every output file a require.
   banner: { js: 'import { createRequire as __minerhuntRequire } from "node:module"; const require = __minerhuntRequire(import.meta.url);' },
   logLevel: "warning",
