@@ -3,15 +3,15 @@
  * each file names its source and date in its header. Every problem is reported as "file:line: what was expected".
  */
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { z } from "zod";
 import type { Provider } from "../model/index.js";
 import { PROVIDERS } from "../model/index.js";
 import { yaml } from "../startup/lazy-yaml.js";
+import { dataPath } from "../startup/paths.js";
 import type { PriceTable } from "./types.js";
 
-export const PRICE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../data/prices");
+export const PRICE_DIR = dataPath("prices");
 
 const MAX_BYTES = 1024 * 1024;
 
