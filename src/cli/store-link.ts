@@ -1,6 +1,6 @@
 import { openStore, defaultStoreLocation, fingerprintFile, type ScannedFile } from "../store/index.js";
 import type { RunScanResult } from "../scan/run.js";
-import { reassessor } from "../scan/incident.js";
+import { campaignMarksOf, campaigner, reassessor } from "../scan/incident.js";
 import { rawPath } from "../sources/display-path.js";
 import { auditWarning } from "./audit.js";
 
@@ -22,13 +22,15 @@ export async function saveToStore(location: string | undefined, run: RunScanResu
     const saved = await store.saveScan({
       findings: run.findings, incidents: run.incidents, campaigns: run.campaigns, files,
       reassess: reassessor(run.config, run.playbook),
+      marks: campaignMarksOf(run.incidents, run.findings), campaigner: campaigner(run.config),
       counts: { events: run.result.events, findings: run.findings.length, incidents: run.incidents.length, issues: run.result.issuesTotal },
     });
     const i = saved.incidents;
     const again = saved.rescannedFiles.length ? `; ${saved.rescannedFiles.length} file(s) were scanned before` : "";
     const line = `stored scan #${saved.scanId}: ${saved.findings.inserted} new finding(s) (${saved.findings.known} known), ` +
       `${i.created.length} incident(s) opened, ${i.merged.length} updated, ${i.unchanged.length} unchanged` +
-      `${saved.campaigns.length ? `, ${saved.campaigns.length} campaign(s) saved` : ""}${again}`;
+      `${saved.campaigns.length ? `, ${saved.campaigns.length} campaign(s) saved` : ""}` +
+      `${saved.joinedCampaign.length ? `, ${saved.joinedCampaign.length} earlier incident(s) joined a campaign` : ""}${again}`;
     return { line, opened: i.created.length };
   } finally {
     await store.close();

@@ -16,7 +16,7 @@
  * an outbreak of 5,000 hosts to one pool is one campaign, not 12.5 million pairs.
  */
 import { createHash } from "node:crypto";
-import type { Campaign, CampaignLink, CampaignLinkKind, CampaignScope, Environment, Finding } from "../model/index.js";
+import type { Campaign, CampaignLink, CampaignLinkKind, CampaignMark, CampaignScope, Environment, Finding, MarkedIncident } from "../model/index.js";
 import { CAMPAIGN_LINK_KINDS, evidenceKindOf, timeMs, unionEntities } from "../model/index.js";
 import { isPrivateIp } from "../intel/ips.js";
 import { UnionFind } from "./union-find.js";
@@ -42,7 +42,7 @@ const MAX_LINKS = 20;
 /** Kinds of evidence whose addresses are the far end of traffic, not an actor's own. */
 const TRAFFIC_KINDS: ReadonlySet<string> = new Set(["dns", "flow", "payload", "sensor-alert"]);
 
-interface Mark { kind: CampaignLinkKind; value: string }
+type Mark = CampaignMark;
 
 const hostOfUrl = (url: string): string | undefined => {
   try { return new URL(url).hostname.toLowerCase() || undefined; } catch { return undefined; }
@@ -83,11 +83,16 @@ export function marksOf(member: CampaignMember): Mark[] {
 
 /** Group incidents into campaigns (two incidents or more). Deterministic: members are taken in id order. */
 export function findCampaigns(input: readonly CampaignMember[], opts: CampaignOptions): Campaign[] {
+  return groupByMarks(input.map(({ findings: _f, ...m }) => ({ ...m, marks: marksOf({ ...m, findings: _f }) })), opts);
+}
+
+/** The same grouping over members whose marks are known (a scan's drafts, or stored incidents). */
+export function groupByMarks(input: readonly MarkedIncident[], opts: CampaignOptions): Campaign[] {
   const members = [...input].sort((a, b) => a.id.localeCompare(b.id));
   const uf = new UnionFind(members.length);
   const index = new Map<string, { mark: Mark; members: number[] }>();
   members.forEach((m, i) => {
-    for (const mark of marksOf(m)) {
+    for (const mark of m.marks) {
       const key = `${mark.kind}\0${mark.value}`;
       const entry = index.get(key);
       if (entry) entry.members.push(i); else index.set(key, { mark, members: [i] });
@@ -133,10 +138,10 @@ export function findCampaigns(input: readonly CampaignMember[], opts: CampaignOp
   return campaigns.sort((a, b) => b.scope.machines - a.scope.machines || a.id.localeCompare(b.id));
 }
 
-function startMs(m: CampaignMember): number { return timeMs(m.firstSeen); }
-function endMs(m: CampaignMember): number { const t = timeMs(m.lastSeen); return Number.isNaN(t) ? startMs(m) : t; }
+function startMs(m: MarkedIncident): number { return timeMs(m.firstSeen); }
+function endMs(m: MarkedIncident): number { const t = timeMs(m.lastSeen); return Number.isNaN(t) ? startMs(m) : t; }
 
-function campaignOf(members: CampaignMember[], links: CampaignLink[]): Campaign {
+function campaignOf(members: MarkedIncident[], links: CampaignLink[]): Campaign {
   const entities = unionEntities(members.map((m) => m.entities));
   const scope: CampaignScope = {
     hosts: entities.hosts?.length ?? 0,

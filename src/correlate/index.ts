@@ -4,7 +4,7 @@ import { draftIncident, type IncidentDraft } from "./draft.js";
 
 export { groupFindings, type GroupOptions } from "./group.js";
 export { draftIncident, titleOf, type IncidentDraft } from "./draft.js";
-export { findCampaigns, marksOf, type CampaignMember, type CampaignOptions } from "./campaigns.js";
+export { findCampaigns, groupByMarks, marksOf, type CampaignMember, type CampaignOptions } from "./campaigns.js";
 export { environmentOf, isCloudFinding, providerOfHost } from "./environment.js";
 export { billingUsdOf } from "./money.js";
 

@@ -46,3 +46,23 @@ export type Campaign = z.infer<typeof CampaignSchema>;
  * a merge; scan/incident.ts makes it from the playbook.
  */
 export type Reassess = (findings: Finding[], stored: Incident, campaign?: Pick<Campaign, "id" | "scope">) => Incident;
+
+/** One attacker-side mark of an incident (correlate/campaigns.ts marksOf). */
+export interface CampaignMark { kind: CampaignLinkKind; value: string }
+
+/** What grouping by marks needs of an incident: a scan's draft, or a stored incident with its kept marks. */
+export interface MarkedIncident {
+  id: string;
+  marks: readonly CampaignMark[];
+  scope: { hosts: number; instances: number };
+  entities: Incident["entities"];
+  environment: Incident["environment"];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/**
+ * Groups incidents into campaigns by their marks (correlate/campaigns.ts groupByMarks, with the site's
+ * window). The store calls it over stored incidents so that campaigns span scans and ingest batches.
+ */
+export type Campaigner = (members: MarkedIncident[]) => Campaign[];

@@ -1,6 +1,6 @@
-import type { Campaign, Finding, Incident, Reassess } from "../model/index.js";
+import type { Campaign, CampaignMark, Campaigner, Finding, Incident, Reassess } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
-import { correlate, draftIncident, findCampaigns, type IncidentDraft } from "../correlate/index.js";
+import { correlate, draftIncident, findCampaigns, groupByMarks, marksOf, type IncidentDraft } from "../correlate/index.js";
 import { assess, mergeChecklist, type Playbook } from "../playbook/index.js";
 
 /** Correlation's draft + the playbook's assessment = an Incident as the model and the store know it. */
@@ -71,4 +71,20 @@ export function reassessor(config: DetectConfig, playbook: Playbook): Reassess {
     if (campaignId !== undefined) out.campaignId = campaignId;
     return out;
   };
+}
+
+/** Each incident's campaign marks, for the store to keep (campaigns across scans: store/campaign-marks.ts). */
+export function campaignMarksOf(incidents: readonly Incident[], findings: readonly Finding[]): Record<string, CampaignMark[]> {
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const out: Record<string, CampaignMark[]> = {};
+  for (const inc of incidents) {
+    const own = inc.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
+    out[inc.id] = marksOf({ ...inc, findings: own });
+  }
+  return out;
+}
+
+/** How the store regroups stored incidents by their marks: correlation's rule, with the site's window. */
+export function campaigner(config: DetectConfig): Campaigner {
+  return (members) => groupByMarks(members, { windowHours: config.correlationWindowHours });
 }

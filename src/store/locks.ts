@@ -29,9 +29,9 @@ export function incidentLockKeys(inc: Pick<Incident, "id" | "entities">): string
 }
 
 /** A scan locks every entity its incidents could join a stored incident through (and the campaigns when it has any). */
-export function scanLockKeys(scan: Pick<ScanInput, "incidents" | "campaigns">): string[] {
+export function scanLockKeys(scan: Pick<ScanInput, "incidents" | "campaigns" | "marks">): string[] {
   const keys = scan.incidents.flatMap(incidentLockKeys);
-  if (scan.campaigns?.length) keys.push(CAMPAIGNS_LOCK);
+  if (scan.campaigns?.length || scan.marks) keys.push(CAMPAIGNS_LOCK);
   return keys;
 }
 

@@ -307,10 +307,25 @@ FOR EACH STATEMENT EXECUTE FUNCTION minerhunt_response_append_only();`).join("\n
 `;
 }
 
+/**
+ * Each stored incident's campaign marks (wallet, attacker address, download host, pools: correlate/campaigns.ts),
+ * so that an incident of a later scan or ingest batch finds the stored incidents it shares a mark with.
+ */
+const incidentMarksSchema = (): string => `
+CREATE TABLE incident_marks (
+  incident_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (incident_id, kind, value)
+);
+CREATE INDEX incident_marks_by_mark ON incident_marks (kind, value);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema: findings, incidents, timeline, checklist, scans, actions, approvals, users, audit", sql: initialSchema },
   { version: 2, name: "campaigns", sql: campaignsSchema },
   { version: 3, name: "response: plans, approvals, step runs", sql: responseSchema },
+  { version: 6, name: "incident marks: campaigns across scans", sql: incidentMarksSchema },
 ];
 
 /** Any number will do as long as it is the same for every minerhunt process. */

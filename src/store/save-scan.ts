@@ -21,6 +21,7 @@ import {
   addTimeline, insertIncident, isoTime, linkFindings, updateIncident,
 } from "./incident-writes.js";
 import type { RescannedFile, SaveScanOptions, SaveScanResult, ScanInput } from "./types.js";
+import { linkCampaignsByMarks, type MarkedScanIncident } from "./campaign-marks.js";
 import { StoreError } from "./types.js";
 
 export interface SaveContext {
@@ -269,7 +270,7 @@ async function alreadyLinked(conn: SqlConn, incidentId: string, ids: readonly st
 }
 
 /** The stored findings with these ids, in id order. */
-async function loadFindings(conn: SqlConn, ids: readonly string[]): Promise<Finding[]> {
+export async function loadFindings(conn: SqlConn, ids: readonly string[]): Promise<Finding[]> {
   const out: Finding[] = [];
   for (const batch of chunks([...new Set(ids)], 500)) {
     const rows = await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(batch.length)})`, batch);
@@ -325,6 +326,7 @@ export async function saveScanIn(conn: SqlConn, scan: ScanInput, base: SaveConte
     findings: { received: all.length, inserted: inserted.size, known: unique.length - inserted.size },
     incidents: { created: [], merged: [], unchanged: [], alreadyClosed: [] },
     campaigns: [],
+    joinedCampaign: [],
     rescannedFiles,
   };
   let done = 0;
@@ -350,7 +352,24 @@ export async function saveScanIn(conn: SqlConn, scan: ScanInput, base: SaveConte
   result.incidents.merged = result.incidents.merged.filter((id) => !created.has(id));
   result.incidents.unchanged = result.incidents.unchanged.filter((id) => !created.has(id) && !result.incidents.merged.includes(id));
 
-  result.campaigns = await saveCampaigns(conn, campaigns, storedIdOf, ctx);
+  if (scan.campaigner && scan.marks) {
+    const marked = new Map<string, MarkedScanIncident>();
+    for (const incoming of incidents) {
+      const storedId = storedIdOf.get(incoming.id);
+      if (storedId === undefined) continue;
+      const entry = marked.get(storedId) ?? { storedId, marks: [] };
+      const scanCampaign = campaignOf.get(incoming.id) ?? entry.scanCampaign;
+      marked.set(storedId, { storedId, marks: [...entry.marks, ...(scan.marks[incoming.id] ?? [])], ...(scanCampaign ? { scanCampaign } : {}) });
+    }
+    const linked = await linkCampaignsByMarks(conn, [...marked.values()], {
+      at: ctx.at, campaigner: scan.campaigner, ...(ctx.reassess ? { reassess: ctx.reassess } : {}),
+      loadFindings: (ids) => loadFindings(conn, ids),
+    });
+    result.campaigns = linked.campaigns;
+    result.joinedCampaign = linked.joinedEarlier;
+  } else {
+    result.campaigns = await saveCampaigns(conn, campaigns, storedIdOf, ctx);
+  }
 
   const counts = {
     ...(scan.counts ?? {}),

@@ -8,7 +8,8 @@ import { appendAuditHead } from "./audit-head.js";
 import { addTimeline, loadIncident, updateIncident } from "./incident-writes.js";
 import { migrate } from "./migrations.js";
 import { INCIDENT_COLUMNS, auditFromRow, findingFromRow, incidentFromRow, noteFromRow, scanFromRow, scannedFileFromRow, timelineFromRow } from "./rows.js";
-import { openIncidentsByEntities, saveScanIn } from "./save-scan.js";
+import { loadFindings, openIncidentsByEntities, saveScanIn } from "./save-scan.js";
+import { reassessCampaignMember } from "./campaign-marks.js";
 import type { SqlConn, SqlDriver, SqlValue } from "./sql.js";
 import { chunks, colNum, colText, placeholders } from "./sql.js";
 import type {
@@ -99,8 +100,18 @@ export class SqlStore implements Store {
 
   // ---- scans ---------------------------------------------------------------------------------
 
-  saveScan(scan: ScanInput, options: SaveScanOptions = {}): Promise<SaveScanResult> {
-    return this.write((conn) => saveScanIn(conn, scan, { at: this.at(), windowHours: this.windowHours }, options), () => scanLockKeys(scan));
+  async saveScan(scan: ScanInput, options: SaveScanOptions = {}): Promise<SaveScanResult> {
+    const result = await this.write((conn) => saveScanIn(conn, scan, { at: this.at(), windowHours: this.windowHours }, options), () => scanLockKeys(scan));
+    // Incidents of earlier scans that joined a campaign: re-assessed one by one under their own locks, after the
+    // scan committed (taking their locks inside the scan's transaction could deadlock with an analyst's write).
+    const reassess = scan.reassess;
+    if (reassess) {
+      for (const id of result.joinedCampaign) {
+        await this.write((conn) => reassessCampaignMember(conn, id, reassess, (ids) => loadFindings(conn, ids), this.at()),
+          (conn) => this.incidentLockKeys(conn, id));
+      }
+    }
+    return result;
   }
 
   private async scansWhere(conn: SqlConn, where: string, params: SqlValue[], limit: number): Promise<ScanRecord[]> {

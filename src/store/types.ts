@@ -4,7 +4,7 @@
  * Everything here is async because PostgreSQL is; the SQLite backend resolves at once.
  * Every write that belongs to one scan happens in one transaction (see saveScan).
  */
-import type { Campaign, Entities, Finding, Incident, Severity } from "../model/index.js";
+import type { Campaign, CampaignMark, Campaigner, Entities, Finding, Incident, Severity } from "../model/index.js";
 import type { Reassess } from "./merge.js";
 
 export type IncidentStatus = Incident["status"];
@@ -30,6 +30,13 @@ export interface ScanInput {
    * only links the joining findings and leaves the stored assessment as it was.
    */
   reassess?: Reassess;
+  /**
+   * Each scan incident's campaign marks (correlate marksOf), by scan incident id. With `campaigner`, the store
+   * keeps them and links this scan's incidents to stored ones that share a mark: campaigns span scans and
+   * ingest batches (store/campaign-marks.ts). Without them only the scan's own `campaigns` are stored.
+   */
+  marks?: Record<string, CampaignMark[]>;
+  campaigner?: Campaigner;
   /** The files the scan read (empty for stdin or API ingest). */
   files?: ScannedFile[];
   /** Counters the scan wants remembered ("events", "issues", ...). */
@@ -75,6 +82,8 @@ export interface SaveScanResult {
   };
   /** Campaigns created or grown by this scan (stored ids). */
   campaigns: string[];
+  /** Incidents of earlier scans that this scan's incidents brought into a campaign (re-assessed under it). */
+  joinedCampaign: string[];
   rescannedFiles: RescannedFile[];
 }
 
