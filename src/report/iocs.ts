@@ -3,7 +3,8 @@
  * STIX, TheHive, OCSF): observables plus the mining pools named in entities, deduplicated, each with
  * the findings that show it, and each marked as an indicator or as context.
  *
- * Exports only accuse the attacker. Indicators are attacker-side: pool domains, addresses and ports,
+ * Exports only accuse the attacker. Indicators are attacker-side: pool domains, addresses and ports (a
+ * port as part of its pool; a port alone, 443 say, accuses nobody),
  * wallets, miner hashes, attacker addresses (public ones, not the incident's own hosts) and the keys
  * they used, download URLs. What names the victim's own machine is context, never an indicator:
  * process names (a miner hiding as "postgres" makes "postgres" no indicator), local file paths
@@ -20,7 +21,8 @@ export const IOC_TYPES = [
 export type IocType = (typeof IOC_TYPES)[number];
 
 /** Types that are attacker-side observables (see the module comment). */
-export const INDICATOR_TYPES: ReadonlySet<IocType> = new Set<IocType>(["pool", "domain", "ip", "port", "url", "wallet", "hash", "access-key"]);
+/** A port alone is context: it accuses only together with the pool's address (the "pool" indicator carries it). */
+export const INDICATOR_TYPES: ReadonlySet<IocType> = new Set<IocType>(["pool", "domain", "ip", "url", "wallet", "hash", "access-key"]);
 
 export interface Ioc {
   type: IocType;

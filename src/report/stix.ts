@@ -101,13 +101,9 @@ export function stixPattern(ioc: Ioc): string | undefined {
       const alg = hashAlgorithm(ioc.value);
       return alg ? `[file:hashes.'${alg}' = ${q(ioc.value.toLowerCase())}]` : undefined;
     }
-    case "access-key": return `[user-account:account_login = ${q(ioc.value)}]`;
+    // An access key id has no STIX observable (user-account is a person's account): the report and TheHive carry it.
     // No STIX Cyber-observable for wallets: a custom object, as STIX allows (x- prefix).
     case "wallet": return `[x-cryptocurrency-wallet:address = ${q(ioc.value)}]`;
-    case "port": {
-      const port = Number(ioc.value);
-      return Number.isInteger(port) && port >= 1 && port <= 65535 ? `[network-traffic:dst_port = ${port}]` : undefined;
-    }
     case "pool": {
       const { host, port, isIp } = splitPool(ioc.value);
       if (host === "") return undefined;
