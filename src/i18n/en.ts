@@ -233,7 +233,7 @@ export const en = {
   "rpt.section.appendix": "Appendix: full lists",
   "rpt.exec.what": "{title}. Mining seen on {where}, from {first} to {last} ({duration}).",
   "rpt.exec.decision": "Decision (playbook {playbook}): {path}. What to do: {action}.",
-  "rpt.exec.money": "Money at stake: {perHour} per hour while it runs; billing impact shown by the evidence: {billing}.",
+  "rpt.exec.money": "Money at stake: {perHour} while it runs; billing impact shown by the evidence: {billing}.",
   "rpt.exec.perHourUnknown": "not priced yet (no response plan)",
   "rpt.exec.priority": "Priority {priority}, severity {severity}, status {status}.",
   "rpt.exec.escalations": "Escalated to: {targets}.",
