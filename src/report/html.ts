@@ -94,7 +94,7 @@ p.warning { background: #fdedec; border: 1px solid #e74c3c; padding: .5rem; font
 p.muted { color: #566573; font-style: italic; }
 figure { margin: .6rem 0; break-inside: avoid; }
 figure.diagram { text-align: center; }
-figure.diagram svg { max-width: 100%; height: auto; max-height: 150mm; font-family: ${FONT_STACK}; }
+figure.diagram svg { max-width: 100%; height: auto; max-height: 115mm; font-family: ${FONT_STACK}; }
 figure.diagram p.fallback { text-align: left; }
 section.appendix { break-before: page; }
 section.appendix table { font-size: .85em; }
@@ -103,10 +103,11 @@ p.fallback { font-weight: bold; }
 `;
 
 /**
- * Let long paths and ids wrap after "/", "." , ":" or "-" instead of anywhere: a table column then
- * keeps the width of its longest path segment instead of collapsing to one character per line.
+ * Let long paths and URLs wrap after "/", ":", "?", "&", "=" or "," instead of anywhere: a domain, an
+ * address or a word stays whole (CSS break-word still breaks one wider than the page), and a column
+ * keeps the width of its longest segment instead of collapsing to one character per line.
  * Runs on already-escaped text (only adds <wbr>, never touches entities).
  */
 function breakablePath(escaped: string): string {
-  return escaped.replace(/([/:._-])(?=[^\s])/g, "$1<wbr>");
+  return escaped.replace(/([/:?=,]|&amp;)(?=[^\s])/g, "$1<wbr>");
 }

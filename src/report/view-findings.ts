@@ -14,14 +14,17 @@ import type { Block, Section } from "./view.js";
 import { percent } from "./view.js";
 
 /** Body caps: what fits the report's main part. */
-export const MAX_TIMELINE_ROWS = 30;
-export const MAX_FACT_ROWS = 25;
-export const MAX_IOC_ROWS = 30;
-/** Appendix caps: about six pages at the appendix's smaller type. */
-export const APPENDIX_FINDINGS = 60;
-export const APPENDIX_EVIDENCE = 60;
-export const APPENDIX_IOCS = 100;
-export const APPENDIX_CONTEXT = 30;
+export const MAX_TIMELINE_ROWS = 20;
+export const MAX_FACT_ROWS = 15;
+export const MAX_IOC_ROWS = 20;
+/**
+ * Appendix caps: about four A4 pages at the appendix's smaller type, so that with the body (about
+ * seven pages on a big incident) no report runs past twelve (checked by pdf.test.ts with pdftoppm).
+ */
+export const APPENDIX_FINDINGS = 25;
+export const APPENDIX_EVIDENCE = 25;
+export const APPENDIX_IOCS = 30;
+export const APPENDIX_CONTEXT = 12;
 const MAX_EXAMPLES = 3;
 
 interface KindRow { first: string; last: string; kind: string; count: number; severity: Finding["severity"]; about: string[] }
@@ -57,7 +60,6 @@ export function timelineSection(sorted: readonly Finding[], lang: Lang): Section
           t(lang, "rpt.timeline.count"), t(lang, "rpt.timeline.examples")],
         rows: shown.map((r) => [time(r.first), time(r.last), r.kind, t(lang, `severity.${r.severity}`), String(r.count),
           r.about.join("; ") + (r.count > r.about.length && r.about.length > 0 ? " …" : "")]),
-        code: [5],
       },
       ...truncated(shown.length, all.length, lang),
     ],
