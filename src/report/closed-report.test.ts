@@ -44,7 +44,7 @@ test("closed incident (en): steps with verification, approval, notes, history, w
   assert.match(done, /\| 1 \| <code>kill-process<\/code> \| build-01\.corp\.example\.com: pid 48213 \(xmrig\) \| 2\\\. Containment: Kill the mining process \| executed and verified \| 2026-11-20 06:10:05Z, somchai \| state=gone, checkedWith=ps -p 48213 \|/);
   assert.match(done, /\| 3 \| <code>stop-instance<\/code> \| instance i-0a1b2c3d4e5f60718 \| .* \| executed and verified \| 2026-11-20 06:20:00Z, somchai \| state=stopped \|/);
   assert.match(done, /\| 4 \| <code>disable-access-key<\/code> \| .* \| failed \| 2026-11-20 06:21:00Z, somchai \| error: AccessDenied: iam:UpdateAccessKey \|/);
-  assert.match(done, /\| 5 \| <code>kill-process<\/code> \| process 1 \|  \| refused \|  \| refused: PID 1 is protected \|/);
+  assert.match(done, /\| 5 \| <code>kill-process<\/code> \| process 1 \| {2}\| refused \| {2}\| refused: PID 1 is protected \|/);
   assert.match(done, /\*\*Checklist items done by analysts\*\*/);
   assert.match(done, /\| 2\\\. Containment: Kill the mining process \| somchai \| 2026-11-20 06:25:00Z \| pid 48213 killed, binary kept as evidence \|/);
   assert.match(done, /\| 2026-11-20 06:30:00Z \| somchai \| xmrig ran as jenkins from \/tmp\/\.X11-unix; cron entry removed by hand \|/);
@@ -67,7 +67,7 @@ test("closed incident (th): the same work in Thai", async () => {
   assert.match(done, /อนุมัติโดย wichai เมื่อ 2026-11-20 06:07:30Z/);
   assert.match(done, /\| ดำเนินการและตรวจยืนยันแล้ว \|/);
   assert.match(done, /\| ล้มเหลว \| .* \| ข้อผิดพลาด: AccessDenied/);
-  assert.match(done, /\| ปฏิเสธ \|  \| ปฏิเสธ: PID 1 ได้รับการป้องกัน \|/);
+  assert.match(done, /\| ปฏิเสธ \| {2}\| ปฏิเสธ: PID 1 ได้รับการป้องกัน \|/);
   assert.match(done, /\*\*บันทึก\*\*/);
   assert.match(done, /xmrig ran as jenkins/);
   assert.match(done, /\| สถานะ เปิด → ควบคุมแล้ว \|/);

@@ -133,11 +133,6 @@ function phaseName(tactic: string): string {
   return tactic.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 }
 
-function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return i >= 0 ? path.slice(i + 1) : path;
-}
-
 /** STIX timestamps: UTC with milliseconds and a Z. */
 function stixTime(d: Date): string {
   return d.toISOString();
