@@ -390,8 +390,11 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
       await withContext(cmd, async (ctx) => {
         const inc = await requireIncident(ctx.store, idOrPrefix);
         const by = actor(opts.by);
+        // The playbook's own item ids: a mistyped id is refused with the valid ones, never counted.
+        const pb = playbookOf(inc.decision?.playbook ?? "PB-31");
         const changed = await ctx.store.tickChecklist(inc.id, item, {
           by, done: !opts.undo, ...(opts.answer !== undefined ? { answer: opts.answer } : {}),
+          ...(pb ? { items: playbookItemIds(pb).map((i) => i.id) } : {}),
         });
         const state = changed.checklist.find((c) => c.id === item);
         if (ctx.json) json(ctx, state);
