@@ -37,7 +37,7 @@ export interface ReportCommandDeps {
 const FORMATS = [...REPORT_FORMATS, ...EXPORT_FORMATS] as const;
 type Format = (typeof FORMATS)[number];
 
-interface Options { lang?: string; format: string; output?: string; db?: string; playbook?: string }
+interface Options { lang?: string; format: string; output?: string; db?: string; create?: boolean; playbook?: string }
 
 export function registerReportCommand(program: Command, deps: ReportCommandDeps = {}): void {
   const env = deps.env ?? process.env;
@@ -49,6 +49,7 @@ export function registerReportCommand(program: Command, deps: ReportCommandDeps 
     .addOption(new Option("--format <format>", `one of ${FORMATS.join(", ")}`).default("md"))
     .option("-o, --output <file>", "write to FILE (default: standard output; a PDF needs a file or '-'); with several incidents, a folder for <id>.<format>")
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
+    .option("--create", "start an empty store when --db names none (without it, a store that does not exist is an error)")
     .option("--playbook <file>", "playbook file to use instead of the incident's own (playbooks/pb-31.yaml)")
     .action(async (incidentIds: string[], opts: Options) => {
       await runReport(incidentIds, opts, deps, env);
@@ -71,7 +72,7 @@ async function runReport(incidentIds: string[], opts: Options, deps: ReportComma
   if (format === "pdf" && opts.output === undefined) throw new UsageError(t(lang, "cli.report.pdfNeedsOutput"));
 
   const location = opts.db ?? defaultStoreLocation(env);
-  const store = await (deps.openStore ?? openStore)(location);
+  const store = await (deps.openStore ?? ((where: string) => openStore(where, { mustExist: opts.create !== true })))(location);
   // One browser for every PDF of this run: starting Chromium is most of a PDF's cost.
   const pdfRenderer = format === "pdf" ? (deps.pdfRenderer ?? createPdfRenderer({ lang })) : undefined;
   try {
