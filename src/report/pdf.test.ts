@@ -103,17 +103,26 @@ test("a closed incident's PDF (th and en) lists the notes, the actions and the c
   }
 });
 
-test("one renderer prints several PDFs with one browser, and starts a new one after close()", { timeout: 120_000 }, async (t) => {
+test("one renderer prints several PDFs with one browser (two at once in separate tabs), and starts a new one after close()", { timeout: 120_000 }, async (t) => {
   if (!needTools(t, [DEFAULT_CHROMIUM])) return;
   const findings = realisticFindings();
   const incident = incidentFrom(findings);
   const renderer = createPdfRenderer();
   try {
     const a = await renderReport(incident, findings, { lang: "en", format: "pdf", playbook, pdfRenderer: renderer }) as Buffer;
-    const b = await renderReport(incident, findings, { lang: "th", format: "pdf", playbook, pdfRenderer: renderer }) as Buffer;
+    // Two at once (the server): each takes its own tab, neither sees the other's page.
+    const [b, th] = await Promise.all([
+      renderReport(incident, findings, { lang: "en", format: "pdf", playbook, pdfRenderer: renderer }) as Promise<Buffer>,
+      renderReport(incident, findings, { lang: "th", format: "pdf", playbook, pdfRenderer: renderer }) as Promise<Buffer>,
+    ]);
     await renderer.close();
     const c = await renderReport(incident, findings, { lang: "en", format: "pdf", playbook, pdfRenderer: renderer }) as Buffer;
-    for (const pdf of [a, b, c]) assert.equal(pdf.subarray(0, 5).toString("latin1"), "%PDF-");
+    for (const pdf of [a, b, th, c]) assert.equal(pdf.subarray(0, 5).toString("latin1"), "%PDF-");
+    if (existsSync(PDFTOTEXT)) {
+      assert.match(text(b), /Incident report/);
+      assert.match(text(th), /รายงานเหตุการณ์/);
+      assert.doesNotMatch(text(b), /รายงานเหตุการณ์/, "the English PDF is not the Thai page");
+    }
   } finally {
     await renderer.close();
   }

@@ -3,12 +3,14 @@
  * memory with no network (its CSP allows none, and Chromium runs without background networking) and
  * has no script to wait for: the diagram is already SVG.
  *
- * Starting Chromium is most of a PDF's cost, so a PdfRenderer keeps one browser open for a batch
- * (`minerhunt report` with several incidents, the server) and gives each PDF its own fresh context:
- * nothing of one report (cookies, storage, cache) is seen by the next.
+ * Starting Chromium is most of a PDF's cost, and a new browser context or tab costs about as much as
+ * printing, so a PdfRenderer keeps one browser, one offline context with JavaScript off, and its idle
+ * tabs open for a batch (`minerhunt report` with several incidents, the server). A tab serves one PDF at
+ * a time (concurrent renders take other tabs) and each report replaces the whole document; the pages
+ * have no script, and the context no network, so nothing of one report can act on the next.
  */
 import { existsSync } from "node:fs";
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { t } from "../i18n/index.js";
 import type { Lang } from "../i18n/index.js";
 
@@ -37,48 +39,58 @@ export interface PdfRenderer {
 
 const FOOTER = `<div style="font-size:8px;width:100%;text-align:center;color:#7f8c8d"><span class="pageNumber"></span> / <span class="totalPages"></span></div>`;
 
+/** Idle tabs kept for the next PDFs; more concurrent renders open more tabs and close the extra ones after. */
+const MAX_IDLE_PAGES = 2;
+
 /** A renderer that starts Chromium on first use and keeps it until close(). */
 export function createPdfRenderer(opts: PdfOptions = {}): PdfRenderer {
   const executablePath = opts.chromiumPath ?? DEFAULT_CHROMIUM;
   const timeout = opts.timeoutMs ?? 60_000;
-  let browser: Promise<Browser> | undefined;
+  let session: Promise<{ browser: Browser; context: BrowserContext }> | undefined;
+  let idle: Page[] = [];
 
-  const start = async (): Promise<Browser> => {
+  const start = async (): Promise<{ browser: Browser; context: BrowserContext }> => {
     if (!existsSync(executablePath)) throw new ChromiumMissingError(t(opts.lang ?? "en", "pdf.noChromium", { path: executablePath }));
     // Loaded on first use: playwright-core costs half a second at start-up, and most commands never print a PDF.
     const { chromium } = await import("playwright-core");
-    const b = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
     // A browser that died (killed, crashed) is started again on the next render rather than failing every later one.
-    b.on("disconnected", () => { browser = undefined; });
-    return b;
+    browser.on("disconnected", () => { session = undefined; idle = []; });
+    const context = await browser.newContext({ offline: true, javaScriptEnabled: false });
+    return { browser, context };
   };
 
   return {
     async render(html: string): Promise<Buffer> {
-      browser ??= start();
-      let b: Browser;
+      session ??= start();
+      let context: BrowserContext;
       try {
-        b = await browser;
+        ({ context } = await session);
       } catch (err) {
-        browser = undefined;
+        session = undefined;
         throw err;
       }
-      const context = await b.newContext({ offline: true, javaScriptEnabled: false });
+      const page = idle.pop() ?? await context.newPage();
+      let reusable = false;
       try {
-        const page = await context.newPage();
         await page.setContent(html, { waitUntil: "load", timeout });
-        return await page.pdf({
+        const pdf = await page.pdf({
           format: "A4", printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true,
           headerTemplate: "<span></span>", footerTemplate: FOOTER,
         });
+        reusable = true;
+        return pdf;
       } finally {
-        await context.close();
+        // A tab that failed (timeout, crash) is not trusted with the next report.
+        if (reusable && idle.length < MAX_IDLE_PAGES && !page.isClosed()) idle.push(page);
+        else await page.close().catch(() => undefined);
       }
     },
     async close(): Promise<void> {
-      const b = browser;
-      browser = undefined;
-      if (b) await (await b.catch(() => undefined))?.close();
+      const s = session;
+      session = undefined;
+      idle = [];
+      if (s) await (await s.catch(() => undefined))?.browser.close();
     },
   };
 }
