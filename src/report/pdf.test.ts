@@ -14,6 +14,7 @@ import { chromium } from "playwright-core";
 import { loadPlaybook } from "../playbook/index.js";
 import { runScan } from "../scan/run.js";
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM, ChromiumMissingError, createPdfRenderer, htmlToPdf } from "./pdf.js";
+import { flowchartSvg } from "./diagram.js";
 import { renderReport } from "./render.js";
 import { writeBigCapture } from "./test-helpers/big-capture.js";
 import { hostileFinding, incidentFrom, realisticFindings } from "./test-helpers/incident.js";
@@ -145,6 +146,15 @@ test("HTML in Chromium: the SVG decision path is drawn offline and hostile text 
     const box = await page.evaluate("JSON.stringify(document.querySelector('figure.diagram svg').getBoundingClientRect())") as string;
     assert.ok((JSON.parse(box) as { height: number }).height > 200, `the drawing has a size: ${box}`);
     assert.equal(await page.evaluate("document.querySelectorAll('img').length"), 0, "the hostile <img> is text, not an element");
+    // A real XML parser's verdict on the drawing, hostile labels included.
+    const hostile = flowchartSvg({
+      id: "evil", type: "flowchart", direction: "TD", title: { en: "t\"><script>alert(1)</script>", th: "t" },
+      nodes: [{ id: "A", shape: "box", label: { en: "<img src=x onerror=alert(1)> & \u0007", th: "x" } }, { id: "B", shape: "decision", label: { en: "]]></text></svg>", th: "y" } }],
+      edges: [{ from: "A", to: "B", label: { en: "</tspan><a href=\"javascript:alert(3)\">x</a>", th: "e" } }],
+    }, "en", { highlight: ["A"] });
+    const parsed = await page.evaluate(`(() => { const d = new DOMParser().parseFromString(${JSON.stringify(hostile)}, "image/svg+xml");
+      return JSON.stringify({ errors: d.getElementsByTagName("parsererror").length, root: d.documentElement.nodeName, a: d.getElementsByTagName("a").length, texts: d.getElementsByTagName("text").length }); })()`) as string;
+    assert.deepEqual(JSON.parse(parsed), { errors: 0, root: "svg", a: 0, texts: 3 });
     assert.deepEqual(dialogs, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith("data:") && u !== "about:blank"), [], "nothing fetched");
   } finally {
