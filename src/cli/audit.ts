@@ -57,12 +57,14 @@ export function registerAuditCommand(program: Command, deps: AuditCommandDeps = 
     .command("verify")
     .description("Check that no audit record was edited, removed, reordered or cut off the end (exit 1 if one was)")
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
+    .option("--create", "start an empty store when --db names none (without it, a store that does not exist is an error)")
     .option("--head <file>", "the head file kept outside the database (default: MINERHUNT_AUDIT_HEAD, else <sqlite file>.audit-head)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (opts: { db?: string; head?: string; format: "text" | "json" }) => {
+    .action(async (opts: { db?: string; create?: boolean; head?: string; format: "text" | "json" }) => {
       const location = opts.db ?? defaultStoreLocation(env);
       const head = opts.head ?? defaultAuditHead(location, env);
-      const store = await openStore(location, head === undefined ? {} : { auditHead: head });
+      const mustExist = opts.create !== true;
+      const store = await openStore(location, head === undefined ? { mustExist } : { auditHead: head, mustExist });
       try {
         const check = await checkAudit(store, head);
         write(opts.format === "json" ? `${JSON.stringify(check, null, 2)}\n` : formatAuditCheck(check));

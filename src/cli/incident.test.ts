@@ -131,5 +131,12 @@ describe("minerhunt incident", () => {
   it("an unknown incident or checklist item is an error saying what was expected", async () => {
     await assert.rejects(run(["--db", db, "show", "inc-nope"]), /no incident "inc-nope"/);
     await assert.rejects(run(["--db", db, "check", "inc-7f3a9c", "brew-coffee"]), /unknown checklist item "brew-coffee": expected one of analysis\.host-instance/);
+    // A mistyped id that looks like one (right phase) is refused too, listing the playbook's items; nothing is counted.
+    await assert.rejects(run(["--db", db, "check", "inc-7f3a9c", "containment.kil"]),
+      (err: unknown) => err instanceof Error && /unknown checklist item "containment\.kil": expected one of .*containment\.kill.*recovery\./.test(err.message));
+    const inc = await withStore(db, (s) => s.getIncident("inc-7f3a9c"));
+    assert.equal(inc?.checklist.some((c) => c.id === "containment.kil"), false);
+    // A playbook item the stored assessment did not list is accepted (the CLI passes the playbook's ids).
+    await run(["--db", db, "check", "inc-7f3a9c", "recovery.budget-alerts", "--by", "bob"]);
   });
 });

@@ -19,8 +19,8 @@ import { terminal } from "../present/escape.js";
 import { auditWarning } from "./audit.js";
 
 export interface IncidentCommandDeps {
-  /** Default: the store's openStore. */
-  openStore?: (location: string) => Promise<Store>;
+  /** Default: the store's openStore, refusing a store that does not exist unless `create`. */
+  openStore?: (location: string, create?: boolean) => Promise<Store>;
   /** A playbook by id ("PB-31"), or undefined when it cannot be read (item ids are shown instead). */
   playbook?: (id: string) => Playbook | undefined;
   /** Where output goes; default stdout. */
@@ -125,6 +125,7 @@ export const terminalSafe = terminal;
 
 interface GlobalOptions {
   db?: string;
+  create?: boolean;
   lang?: string;
   format: "text" | "json";
 }
@@ -319,7 +320,8 @@ function renderShow(ctx: Context, inc: Incident, findings: Finding[], notes: Not
 
 export function registerIncidentCommand(program: Command, deps: IncidentCommandDeps = {}): Command {
   const env = deps.env ?? process.env;
-  const open = deps.openStore ?? ((location: string) => openStore(location));
+  // A store that does not exist is an error (a mistyped --db is not an empty store), unless --create.
+  const open = deps.openStore ?? ((location: string, create?: boolean) => openStore(location, { mustExist: create !== true }));
   const playbookOf = deps.playbook ?? loadPlaybookQuietly;
   const write = deps.write ?? ((text: string) => { process.stdout.write(text); });
   const helpLang = resolveLang(undefined, env);
@@ -328,6 +330,7 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
     .command("incident")
     .description(m(helpLang, "incident.description"))
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
+    .option("--create", "start an empty store when --db names none (without it, a store that does not exist is an error)")
     .addOption(new Option("--lang <lang>", "language of the text output (default from LC_ALL/LANG)").choices(["th", "en"]))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
 
@@ -336,7 +339,7 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
     const opts = cmd.optsWithGlobals<GlobalOptions>();
     const lang = resolveLang(opts.lang, env);
     const location = opts.db ?? defaultStoreLocation(env);
-    const store = await open(location);
+    const store = await open(location, opts.create);
     try {
       const warning = await auditWarning(store, location, env);
       if (warning) process.stderr.write(`${warning}\n`);
@@ -390,8 +393,11 @@ export function registerIncidentCommand(program: Command, deps: IncidentCommandD
       await withContext(cmd, async (ctx) => {
         const inc = await requireIncident(ctx.store, idOrPrefix);
         const by = actor(opts.by);
+        // The playbook's own item ids: a mistyped id is refused with the valid ones, never counted.
+        const pb = playbookOf(inc.decision?.playbook ?? "PB-31");
         const changed = await ctx.store.tickChecklist(inc.id, item, {
           by, done: !opts.undo, ...(opts.answer !== undefined ? { answer: opts.answer } : {}),
+          ...(pb ? { items: playbookItemIds(pb).map((i) => i.id) } : {}),
         });
         const state = changed.checklist.find((c) => c.id === item);
         if (ctx.json) json(ctx, state);

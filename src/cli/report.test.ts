@@ -63,13 +63,55 @@ test("exports: --format ocsf, stix, thehive write JSON", async () => {
   assert.equal(hive.sourceRef, incident.id);
 });
 
-test("--output writes the file; HTML with --mermaid-beside copies mermaid.min.js next to it", async () => {
+test("--output writes the file: a small HTML page with its SVG diagram and no script", async () => {
   const file = join(dir, "report.html");
-  const { out, info } = await run([incident.id, "--format", "html", "--output", file, "--mermaid-beside"], { openStore: () => memoryStore() });
+  const { out, info } = await run([incident.id, "--format", "html", "--output", file], { openStore: () => memoryStore() });
   assert.equal(out, "");
-  assert.match(readFileSync(file, "utf8"), /src="mermaid\.min\.js"/);
-  assert.ok(existsSync(join(dir, "mermaid.min.js")));
+  const page = readFileSync(file, "utf8");
+  assert.match(page, /<svg [^>]*class="flowchart"/);
+  assert.doesNotMatch(page, /<script/);
+  assert.ok(page.length < 200_000, `${page.length} bytes`);
   assert.match(info[0]!, /^Wrote .*report\.html \(\d+ bytes\)$/);
+});
+
+test("several incidents: one file each in the --output folder, one shared PDF renderer left open for the caller", async () => {
+  const second: Incident = { ...incident, id: "inc-20261120-0002", title: "Second" };
+  const store: IncidentStore = {
+    getIncident: (id: string) => (id === incident.id ? incident : id === second.id ? second : undefined),
+    listFindings: () => findings,
+  };
+  const out = join(dir, "batch");
+  const rendered: string[] = [];
+  const pdfRenderer = { render: async (html: string) => { rendered.push(html); return Buffer.from("%PDF-1.7 test"); }, close: async () => { throw new Error("the caller's renderer is not closed"); } };
+  const { info } = await run([incident.id, second.id, "--format", "pdf", "--output", out], { openStore: () => store, pdfRenderer });
+  assert.equal(rendered.length, 2);
+  assert.match(rendered[1]!, /<title>Incident report: Second<\/title>/);
+  assert.equal(readFileSync(join(out, `${incident.id}.pdf`), "latin1"), "%PDF-1.7 test");
+  assert.ok(existsSync(join(out, `${second.id}.pdf`)));
+  assert.equal(info.length, 2);
+  const json = await run([incident.id, second.id, "--format", "stix", "--output", out], { openStore: () => store });
+  assert.equal(json.info.length, 2);
+  assert.equal((JSON.parse(readFileSync(join(out, `${second.id}.stix.json`), "utf8")) as { type: string }).type, "bundle");
+  await assert.rejects(run([incident.id, second.id], { openStore: () => store }), /Several incidents need --output DIR/);
+});
+
+test("a closed incident's report from the store lists its notes and close reason", async () => {
+  const db = join(dir, "closed.db");
+  const store = await openStore(db);
+  try {
+    await store.saveScan({ findings, incidents: [incident] });
+    await store.addNote(incident.id, "binary kept in the evidence locker", { by: "somchai" });
+    await store.closeIncident(incident.id, { by: "wichai", reason: "false alarm ruled out; miner removed" });
+  } finally {
+    await store.close();
+  }
+  for (const [lang, heading] of [["en", "What was done"], ["th", "สิ่งที่ดำเนินการแล้ว"]] as const) {
+    const { out } = await run([incident.id, "--db", db, "--lang", lang]);
+    const done = out.slice(out.indexOf(`## ${heading}`));
+    assert.match(done, /\| somchai \| binary kept in the evidence locker \|/);
+    assert.match(done, /\| wichai \| (closed|ปิด): false alarm ruled out; miner removed \|/);
+    assert.match(out, /wichai.*false alarm ruled out; miner removed/);
+  }
 });
 
 test("usage errors: unknown incident, format, language; a PDF needs --output", async () => {

@@ -304,3 +304,17 @@ test("the realistic incident: hybrid, Multi → IAM, high, P1, billing and PB-16
   assert.equal(inc.billingUsd, 18342.55);
   assert.deepEqual(inc.scope, { hosts: 1, instances: 4, regions: 3, accounts: 1, clusters: 0 });
 });
+
+test("checklist: 'mining binary and hash' needs a hash; a miner process without one leaves it open", () => {
+  const process = (observables: Finding["observables"]) => f({ entities: { hosts: ["db-prod-01"] }, observables });
+  const noHash = assess(input([process([{ type: "process", value: "kswapd0" }, { type: "command-line", value: "./kswapd0 -o pool.supportxmr.com:443" }])]));
+  assert.equal(noHash.checklist.find((c) => c.id === "analysis.binary-hash")!.done, false, "a process name is not a hash");
+  const hashOnly = assess(input([process([{ type: "hash", value: "8c7e6a1f9d3b5e2c4a6f8d0b2e4c6a8f0d2b4e6c8a0f2d4b6e8c0a2f4d6b8e0a" }])]));
+  assert.equal(hashOnly.checklist.find((c) => c.id === "analysis.binary-hash")!.done, false, "a hash of nothing named is not the binary");
+  const both = process([{ type: "process", value: "kswapd0" }, { type: "hash", value: "8c7e6a1f9d3b5e2c4a6f8d0b2e4c6a8f0d2b4e6c8a0f2d4b6e8c0a2f4d6b8e0a" }]);
+  const answered = assess(input([both])).checklist.find((c) => c.id === "analysis.binary-hash")!;
+  assert.equal(answered.done, true);
+  assert.deepEqual(answered.findings, [both.id]);
+  const emptyHash = process([{ type: "process", value: "kswapd0" }, { type: "hash", value: " " }]);
+  assert.equal(assess(input([emptyHash])).checklist.find((c) => c.id === "analysis.binary-hash")!.done, false, "an empty hash is no hash");
+});

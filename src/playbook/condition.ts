@@ -65,6 +65,11 @@ export const FindingMatchSchema = z.object({
   trigger: oneOrMany(z.enum(TRIGGERS)).optional(),
   /** Has an observable of one of these types. */
   observable: oneOrMany(z.enum(OBSERVABLE_TYPES)).optional(),
+  /**
+   * Has an observable of every one of these types: what an item asks for must be in the evidence
+   * ("Mining binary and hash" needs a hash, not just a process name).
+   */
+  allObservables: z.array(z.enum(OBSERVABLE_TYPES)).min(1).optional(),
   /** Names at least one entity of one of these kinds. */
   entity: oneOrMany(z.enum(ENTITY_KINDS)).optional(),
   anyTag: z.array(TAG).min(1).optional(),

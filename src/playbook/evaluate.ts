@@ -81,6 +81,7 @@ function evaluateFact(c: Extract<Condition, { fact: string }>, ctx: EvalContext)
 export function matchesFinding(f: Finding, m: FindingMatch): boolean {
   if (m.trigger && !m.trigger.includes(f.trigger)) return false;
   if (m.observable && !f.observables.some((o) => m.observable?.includes(o.type))) return false;
+  if (m.allObservables && !m.allObservables.every((type) => f.observables.some((o) => o.type === type && o.value.trim() !== ""))) return false;
   if (m.entity && !m.entity.some((k) => (f.entities[k]?.length ?? 0) > 0)) return false;
   const tags = f.tags ?? [];
   if (m.anyTag && !m.anyTag.some((t) => tags.includes(t))) return false;

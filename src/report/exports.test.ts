@@ -83,12 +83,17 @@ test("STIX: ids are stable across exports; hostile values are quoted safely in p
   const b = toStixBundle(incident, findings, { now: new Date("2026-12-01T00:00:00Z"), playbook });
   assert.deepEqual(a.objects.map((o) => o.id), b.objects.map((o) => o.id));
   const bad = hostileFinding();
-  const pattern = stixPattern({ type: "domain", value: "evil'pool\".example", findings: [bad.id] });
+  const pattern = stixPattern({ type: "domain", value: "evil'pool\".example", findings: [bad.id], role: "indicator" });
   assert.equal(pattern, "[domain-name:value = 'evil\\'pool\".example']");
-  assert.equal(stixPattern({ type: "file", value: "C:\\Users\\x\\xmrig.exe", findings: [] }), "[file:name = 'xmrig.exe']");
-  assert.equal(stixPattern({ type: "command-line", value: "a\\b'c", findings: [] }), "[process:command_line = 'a\\\\b\\'c']");
-  assert.equal(stixPattern({ type: "ip", value: "not-an-ip", findings: [] }), undefined);
-  assert.equal(stixPattern({ type: "hash", value: "xyz", findings: [] }), undefined);
+  assert.equal(stixPattern({ type: "url", value: "http://x.example/a\\b'c", findings: [], role: "indicator" }), "[url:value = 'http://x.example/a\\\\b\\'c']");
+  assert.equal(stixPattern({ type: "url", value: "pool.example.com:3333", findings: [], role: "indicator" }), "[url:value = 'stratum+tcp://pool.example.com:3333']");
+  assert.equal(stixPattern({ type: "url", value: "/job", findings: [], role: "indicator" }), undefined, "a path alone is no URL");
+  // Context is never an indicator, whatever its type: the victim's files, command lines, process names.
+  assert.equal(stixPattern({ type: "file", value: "C:\\Users\\x\\xmrig.exe", findings: [], role: "context" }), undefined);
+  assert.equal(stixPattern({ type: "command-line", value: "a\\b'c", findings: [], role: "context" }), undefined);
+  assert.equal(stixPattern({ type: "process", value: "postgres", findings: [], role: "context" }), undefined);
+  assert.equal(stixPattern({ type: "ip", value: "not-an-ip", findings: [], role: "indicator" }), undefined);
+  assert.equal(stixPattern({ type: "hash", value: "xyz", findings: [], role: "indicator" }), undefined);
 });
 
 test("OCSF Incident Finding (2005): required attributes, enums, findings, attacks, observables", () => {

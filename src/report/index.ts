@@ -2,10 +2,14 @@
 export { renderReport, exportIncident } from "./render.js";
 export type { ExportOptions } from "./render.js";
 export { buildReportView } from "./view.js";
-export type { Block, ReportView, Section } from "./view.js";
+export type { Block, ReportView, Section, ViewOptions } from "./view.js";
 export { renderMarkdown } from "./markdown.js";
-export { renderHtml, mermaidScriptPath } from "./html.js";
-export { htmlToPdf, ChromiumMissingError, DEFAULT_CHROMIUM, CHROMIUM_ARGS } from "./pdf.js";
+export { renderHtml } from "./html.js";
+export { htmlToPdf, createPdfRenderer, ChromiumMissingError, DEFAULT_CHROMIUM, CHROMIUM_ARGS } from "./pdf.js";
+export type { PdfRenderer } from "./pdf.js";
+export { flowchartSvg } from "./diagram.js";
+export { technique, tacticsOf } from "./mitre.js";
+export { findingTitle } from "./finding-kinds.js";
 export { toOcsfIncidentFinding, OCSF_VERSION } from "./ocsf.js";
 export { toStixBundle, stixPattern } from "./stix.js";
 export { toTheHiveAlert } from "./thehive.js";

@@ -1,29 +1,59 @@
 /**
- * Names of the ATT&CK techniques minerhunt's findings carry, for the report's mapping table. An id
- * not listed here is still shown (with its id); the table only adds the words.
+ * ATT&CK technique names and tactics, read from data/mitre/attack.yaml (data, not code). Every export
+ * (report table, STIX attack-patterns, OCSF attacks, TheHive procedures) takes them from here. An id
+ * not in the table is still shown with its id, never with a made-up name or tactic.
  */
-export const TECHNIQUES: Readonly<Record<string, { name: string; tactic: string }>> = {
-  "T1496": { name: "Resource Hijacking", tactic: "Impact" },
-  "T1496.001": { name: "Resource Hijacking: Compute Hijacking", tactic: "Impact" },
-  "T1053.003": { name: "Scheduled Task/Job: Cron", tactic: "Persistence" },
-  "T1053.007": { name: "Scheduled Task/Job: Container Orchestration Job", tactic: "Persistence" },
-  "T1543.002": { name: "Create or Modify System Process: Systemd Service", tactic: "Persistence" },
-  "T1574.006": { name: "Hijack Execution Flow: Dynamic Linker Hijacking", tactic: "Persistence" },
-  "T1098": { name: "Account Manipulation", tactic: "Persistence" },
-  "T1136.003": { name: "Create Account: Cloud Account", tactic: "Persistence" },
-  "T1078.004": { name: "Valid Accounts: Cloud Accounts", tactic: "Initial Access" },
-  "T1190": { name: "Exploit Public-Facing Application", tactic: "Initial Access" },
-  "T1195": { name: "Supply Chain Compromise", tactic: "Initial Access" },
-  "T1552": { name: "Unsecured Credentials", tactic: "Credential Access" },
-  "T1552.005": { name: "Unsecured Credentials: Cloud Instance Metadata API", tactic: "Credential Access" },
-  "T1036.005": { name: "Masquerading: Match Legitimate Name or Location", tactic: "Defense Evasion" },
-  "T1562.008": { name: "Impair Defenses: Disable or Modify Cloud Logs", tactic: "Defense Evasion" },
-  "T1610": { name: "Deploy Container", tactic: "Execution" },
-  "T1578.002": { name: "Modify Cloud Compute Infrastructure: Create Cloud Instance", tactic: "Defense Evasion" },
-};
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
 
-/** ATT&CK tactic ids by name, for exports that want them. */
-export const TACTIC_IDS: Readonly<Record<string, string>> = {
-  "Impact": "TA0040", "Persistence": "TA0003", "Initial Access": "TA0001", "Credential Access": "TA0006",
-  "Defense Evasion": "TA0005", "Execution": "TA0002",
-};
+export interface Tactic { id: string; name: string }
+export interface Technique { id: string; name: string; tactics: Tactic[] }
+
+const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
+const FileSchema = z.object({
+  tactics: z.record(z.string().regex(/^TA\d{4}$/, "a tactic id like TA0040"), z.string().min(1)),
+  techniques: z.record(
+    z.string().regex(TECHNIQUE_ID, "a technique id like T1496 or T1053.003"),
+    z.object({ name: z.string().min(1), tactics: z.array(z.string()).min(1) }).strict(),
+  ),
+}).strict();
+
+/** Where the table lives: data/mitre/attack.yaml of the package (from src/report and dist/report alike). */
+export function attackTablePath(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), "../../data/mitre/attack.yaml");
+}
+
+/** Reads and checks a table; an unknown tactic id or a bad technique id names the file and the entry. */
+export function loadAttackTable(file = attackTablePath()): ReadonlyMap<string, Technique> {
+  const parsed = FileSchema.safeParse(parseYaml(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "not an ATT&CK table"}`);
+  }
+  const out = new Map<string, Technique>();
+  for (const [id, t] of Object.entries(parsed.data.techniques)) {
+    const tactics = t.tactics.map((tid) => {
+      const name = parsed.data.tactics[tid];
+      if (!name) throw new Error(`${file}: techniques.${id}.tactics: unknown tactic ${tid} (expected one of ${Object.keys(parsed.data.tactics).join(", ")})`);
+      return { id: tid, name };
+    });
+    out.set(id, { id, name: t.name, tactics });
+  }
+  return out;
+}
+
+let table: ReadonlyMap<string, Technique> | undefined;
+
+/** The technique by id, from the package's table (read once). */
+export function technique(id: string): Technique | undefined {
+  table ??= loadAttackTable();
+  return table.get(id);
+}
+
+/** The tactics of a technique, or of its parent when only the parent is listed. */
+export function tacticsOf(id: string): Tactic[] {
+  return technique(id)?.tactics ?? technique(id.split(".")[0] ?? id)?.tactics ?? [];
+}

@@ -7,7 +7,7 @@
 import type { Finding, HostType, Incident, Priority, Severity } from "../model/index.js";
 import { collectIocs, splitPool } from "./iocs.js";
 import type { IocType } from "./iocs.js";
-import { TACTIC_IDS, TECHNIQUES } from "./mitre.js";
+import { tacticsOf, technique } from "./mitre.js";
 
 export const OCSF_VERSION = "1.3.0";
 const PRODUCT_VERSION = "0.1.0";
@@ -75,7 +75,7 @@ export function toOcsfIncidentFinding(incident: Incident, findings: readonly Fin
     is_suspected_breach: !incident.sample,
     ...(incident.sample ? { verdict_id: 6, verdict: "Test" } : {}),
     ...(incident.assignee ? { assignee: { name: incident.assignee } } : { assignee_group: { name: opts.assigneeGroup ?? "SOC" } }),
-    attacks: attacksOf([...(opts.playbook?.mitre.map((m) => m.technique) ?? ["T1496"]), ...findings.flatMap((f) => f.mitre)], opts),
+    attacks: attacksOf([...(opts.playbook?.mitre.map((m) => m.technique) ?? ["T1496"]), ...findings.flatMap((f) => f.mitre)]),
     finding_info_list: findings.map((f) => ({
       uid: f.id,
       title: f.title,
@@ -84,7 +84,7 @@ export function toOcsfIncidentFinding(incident: Incident, findings: readonly Fin
       analytic: f.rule.kind === "detector"
         ? { uid: f.rule.id, name: f.rule.name, type_id: 99, type: "Detector" }
         : { uid: f.rule.id, name: f.rule.name, type_id: 1, type: "Rule" },
-      attacks: attacksOf(f.mitre, opts),
+      attacks: attacksOf(f.mitre),
       first_seen_time: ms(f.firstSeen),
       last_seen_time: ms(f.lastSeen),
       related_events_count: f.evidenceCount,
@@ -113,21 +113,24 @@ export function toOcsfIncidentFinding(incident: Incident, findings: readonly Fin
   return out;
 }
 
-function attacksOf(ids: readonly string[], opts: OcsfOptions): Record<string, unknown>[] {
-  return [...new Set(ids)].sort().map((id) => {
-    const fromPlaybook = opts.playbook?.mitre.find((m) => m.technique === id);
-    const known = TECHNIQUES[id];
-    const tacticName = fromPlaybook?.tacticName ?? known?.tactic;
-    const tacticId = fromPlaybook?.tactic ?? (tacticName ? TACTIC_IDS[tacticName] : undefined);
+/**
+ * One OCSF attack per technique and tactic (OCSF's attack object holds one tactic): names and tactics
+ * from the ATT&CK table (data/mitre/attack.yaml), never the id as a name nor one tactic for all.
+ */
+function attacksOf(ids: readonly string[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const id of [...new Set(ids)].sort()) {
+    const known = technique(id);
     const parent = id.includes(".") ? id.slice(0, id.indexOf(".")) : undefined;
-    const name = fromPlaybook?.name ?? known?.name;
-    return {
-      ...(parent
-        ? { technique: { uid: parent, ...(TECHNIQUES[parent] ? { name: TECHNIQUES[parent].name } : {}) }, sub_technique: { uid: id, ...(name ? { name } : {}) } }
-        : { technique: { uid: id, ...(name ? { name } : {}) } }),
-      ...(tacticId ? { tactic: { uid: tacticId, ...(tacticName ? { name: tacticName } : {}) } } : {}),
-    };
-  });
+    const parentName = parent ? technique(parent)?.name : undefined;
+    const base = parent
+      ? { technique: { uid: parent, ...(parentName ? { name: parentName } : {}) }, sub_technique: { uid: id, ...(known ? { name: known.name } : {}) } }
+      : { technique: { uid: id, ...(known ? { name: known.name } : {}) } };
+    const tactics = tacticsOf(id);
+    if (tactics.length === 0) out.push(base);
+    for (const tactic of tactics) out.push({ ...base, tactic: { uid: tactic.id, name: tactic.name } });
+  }
+  return out;
 }
 
 /** One observable per type and value: a pool "ip:port" and the same IP seen alone are one IP. */

@@ -21,11 +21,12 @@ export async function renderReport(incident: Incident, findings: readonly Findin
     case "md":
       return renderMarkdown(view);
     case "html":
-      return renderHtml(view, { mermaidScript: opts.mermaidScript ?? "inline" });
+      return renderHtml(view);
     case "pdf": {
-      // The PDF is printed from the self-contained page: nothing is fetched, not even mermaid.
-      const pdfOpts = opts.chromiumPath ? { chromiumPath: opts.chromiumPath, lang: opts.lang } : { lang: opts.lang };
-      return htmlToPdf(renderHtml(view, { mermaidScript: "inline" }), pdfOpts);
+      // The PDF is printed from the self-contained page: nothing is fetched, and the diagram is already SVG.
+      const html = renderHtml(view);
+      if (opts.pdfRenderer) return opts.pdfRenderer.render(html);
+      return htmlToPdf(html, opts.chromiumPath ? { chromiumPath: opts.chromiumPath, lang: opts.lang } : { lang: opts.lang });
     }
   }
 }

@@ -6,10 +6,10 @@
  */
 import { isIP } from "node:net";
 import type { Finding, Incident } from "../model/index.js";
-import { collectIocs, hashAlgorithm, splitPool } from "./iocs.js";
+import { collectIocs, hashAlgorithm, splitPool, urlWithScheme } from "./iocs.js";
 import type { Ioc } from "./iocs.js";
 import { uuidv5 } from "./ids.js";
-import { TECHNIQUES } from "./mitre.js";
+import { tacticsOf, technique } from "./mitre.js";
 
 /** STIX 2.1 predefined TLP:AMBER marking definition. */
 export const TLP_AMBER = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
@@ -33,7 +33,8 @@ export function toStixBundle(incident: Incident, findings: readonly Finding[], o
   for (const f of findings) for (const m of f.mitre) techniqueIds.add(m);
   const attackPatterns = [...techniqueIds].sort().map((tid): StixObject => ({
     type: "attack-pattern", id: `attack-pattern--${uuidv5(`attack-pattern:${tid}`)}`, ...common, ...marked,
-    name: TECHNIQUES[tid]?.name ?? opts.playbook?.mitre.find((m) => m.technique === tid)?.name ?? tid,
+    name: technique(tid)?.name ?? opts.playbook?.mitre.find((m) => m.technique === tid)?.name ?? tid,
+    ...(tacticsOf(tid).length ? { kill_chain_phases: tacticsOf(tid).map((t) => ({ kill_chain_name: "mitre-attack", phase_name: phaseName(t.name) })) } : {}),
     external_references: [{
       source_name: "mitre-attack", external_id: tid,
       url: `https://attack.mitre.org/techniques/${tid.replace(".", "/")}/`,
@@ -82,21 +83,25 @@ export function toStixBundle(incident: Incident, findings: readonly Finding[], o
   return { type: "bundle", id: `bundle--${uuidv5(`bundle:${incident.id}:${now}`)}`, objects };
 }
 
-/** A STIX pattern for an indicator, or undefined for observables that are not shared as indicators. */
+/**
+ * A STIX pattern for an indicator, or undefined for what is not shared as one: context (process names,
+ * local paths, users, user agents...: see iocs.ts) and values no pattern can express.
+ */
 export function stixPattern(ioc: Ioc): string | undefined {
+  if (ioc.role !== "indicator") return undefined;
   const q = quote;
   switch (ioc.type) {
     case "domain": return `[domain-name:value = ${q(ioc.value.toLowerCase())}]`;
     case "ip": return ipPattern(ioc.value);
-    case "url": return `[url:value = ${q(ioc.value)}]`;
+    case "url": {
+      const url = urlWithScheme(ioc.value);
+      return url ? `[url:value = ${q(url)}]` : undefined;
+    }
     case "hash": {
       const alg = hashAlgorithm(ioc.value);
       return alg ? `[file:hashes.'${alg}' = ${q(ioc.value.toLowerCase())}]` : undefined;
     }
-    case "file": return `[file:name = ${q(baseName(ioc.value))}]`;
-    case "process": return `[process:image_ref.name = ${q(ioc.value)}]`;
-    case "command-line": return `[process:command_line = ${q(ioc.value)}]`;
-    case "user-agent": return `[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = ${q(ioc.value)}]`;
+    // An access key id has no STIX observable (user-account is a person's account): the report and TheHive carry it.
     // No STIX Cyber-observable for wallets: a custom object, as STIX allows (x- prefix).
     case "wallet": return `[x-cryptocurrency-wallet:address = ${q(ioc.value)}]`;
     case "pool": {
@@ -123,9 +128,9 @@ function quote(s: string): string {
   return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
-function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
-  return i >= 0 ? path.slice(i + 1) : path;
+/** ATT&CK tactic as a STIX kill-chain phase name: "Defense Evasion" → "defense-evasion". */
+function phaseName(tactic: string): string {
+  return tactic.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 }
 
 /** STIX timestamps: UTC with milliseconds and a Z. */

@@ -7,7 +7,7 @@ import type { Finding, Incident, Severity } from "../model/index.js";
 import { collectIocs, splitPool } from "./iocs.js";
 import type { IocType } from "./iocs.js";
 import { renderMarkdown } from "./markdown.js";
-import { TECHNIQUES } from "./mitre.js";
+import { tacticsOf, technique } from "./mitre.js";
 import { buildReportView } from "./view.js";
 import type { ViewOptions } from "./view.js";
 
@@ -42,8 +42,6 @@ const AMBER = 2;
 const DATA_TYPE: Partial<Record<IocType, string>> = {
   "domain": "domain", "ip": "ip", "hash": "hash", "url": "url", "file": "filename", "process": "filename", "user-agent": "user-agent",
 };
-/** Indicators worth hunting for elsewhere; the rest (users, instances, keys) are context. */
-const IS_IOC: ReadonlySet<IocType> = new Set(["pool", "domain", "ip", "hash", "url", "file", "process", "wallet", "command-line", "user-agent", "image"]);
 
 export interface TheHiveOptions extends Omit<ViewOptions, "actions"> {
   /** The alert's "type" (TheHive groups alerts by it). */
@@ -91,17 +89,18 @@ function observables(incident: Incident, findings: readonly Finding[]): TheHiveO
     else out.set(key, o);
   };
   for (const ioc of collectIocs(findings).iocs) {
-    const tags = [`minerhunt:${ioc.type}`];
+    // Only attacker-side observables are IOCs (iocs.ts); the victim's process names, paths and users are context.
+    const tags = [`minerhunt:${ioc.type}`, ...(ioc.role === "context" ? ["context"] : [])];
     if (ioc.type === "pool") {
       const { host, port, isIp } = splitPool(ioc.value);
       add({ dataType: isIp ? "ip" : "domain", data: host, tags: ["mining-pool", ...(port ? [`port:${port}`] : []), ...tags], ioc: true, message: `Mining pool ${ioc.value}` });
       continue;
     }
     if (ioc.type === "wallet") {
-      add({ dataType: "other", data: ioc.value, tags: ["wallet", ...tags], ioc: true, message: "Mining wallet" });
+      add({ dataType: "other", data: ioc.value, tags: ["wallet", ...tags], ioc: ioc.role === "indicator", message: "Mining wallet" });
       continue;
     }
-    add({ dataType: DATA_TYPE[ioc.type] ?? "other", data: ioc.value, tags, ioc: IS_IOC.has(ioc.type) });
+    add({ dataType: DATA_TYPE[ioc.type] ?? "other", data: ioc.value, tags, ioc: ioc.role === "indicator" });
   }
   for (const host of incident.entities.hosts ?? []) add({ dataType: "hostname", data: host, tags: ["affected-host"], ioc: false });
   return [...out.values()];
@@ -117,11 +116,13 @@ function procedures(incident: Incident, findings: readonly Finding[]): TheHiveAl
   }
   if (!first.has("T1496")) first.set("T1496", Date.parse(incident.firstSeen) || 0);
   return [...first.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, at]) => {
-    const known = TECHNIQUES[id];
+    const known = technique(id);
+    const tactic = tacticsOf(id)[0];
     return {
       patternId: id,
       occurDate: at,
-      ...(known ? { tactic: known.tactic.toLowerCase().replace(/ /g, "-"), description: known.name } : {}),
+      ...(tactic ? { tactic: tactic.name.toLowerCase().replace(/ /g, "-") } : {}),
+      ...(known ? { description: known.name } : {}),
     };
   });
 }

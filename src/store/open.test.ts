@@ -1,9 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultStoreLocation, fingerprintFile, parseStoreLocation, StoreError } from "./index.js";
+import { defaultStoreLocation, fingerprintFile, openStore, parseStoreLocation, StoreError } from "./index.js";
 import { numberPlaceholders, parsePostgresUrl } from "./postgres.js";
 
 describe("parseStoreLocation", () => {
@@ -49,6 +49,24 @@ describe("fingerprintFile", () => {
       assert.equal(fp.size, 3);
       assert.equal(fp.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
       assert.equal(fp.path, path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("openStore with mustExist", () => {
+  it("refuses a SQLite path that is not there (and does not create it); an existing one opens", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mh-open-"));
+    try {
+      const missing = join(dir, "nope.db");
+      await assert.rejects(openStore(missing, { mustExist: true }),
+        (err: unknown) => err instanceof StoreError && err.code === "location" && err.message.includes(missing) && err.message.includes("--create"));
+      assert.equal(existsSync(missing), false);
+      const made = await openStore(missing);
+      await made.close();
+      const again = await openStore(missing, { mustExist: true });
+      await again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@
  * openStore picks the backend from the location: a postgres:// or postgresql:// URL opens PostgreSQL,
  * anything else is a SQLite file (a plain path, "sqlite:PATH" or a file:// URL).
  */
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,10 +50,19 @@ export function defaultAuditHead(location: string, env: NodeJS.ProcessEnv = proc
   return parsed.backend === "sqlite" && parsed.path !== ":memory:" ? `${parsed.path}.audit-head` : undefined;
 }
 
-/** Open (and migrate) the store at a path or URL. */
-export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+/**
+ * Open (and migrate) the store at a path or URL. With `mustExist`, a SQLite file that is not there is
+ * refused (StoreError "location") instead of created empty: a mistyped --db must not look like a store
+ * with no incidents. Only commands that create a store (scan, or --create) leave it off.
+ */
+export async function openStore(location: string, options: OpenStoreOptions & { mustExist?: boolean } = {}): Promise<Store> {
   const parsed = parseStoreLocation(location);
+  if (options.mustExist && parsed.backend === "sqlite" && parsed.path !== ":memory:" && !existsSync(parsed.path)) {
+    throw new StoreError("location",
+      `no incident store at ${parsed.path} (no such file): check --db or MINERHUNT_DB; \`minerhunt scan --db ${parsed.path}\` or --create makes a new one`);
+  }
   const driver = parsed.backend === "postgres" ? await openPostgresDriver(parsed.url) : openSqliteDriver(parsed.path);
-  const auditHead = "auditHead" in options ? options.auditHead : defaultAuditHead(location);
-  return SqlStore.open(driver, auditHead === undefined ? options : { ...options, auditHead });
+  const { mustExist: _checked, ...open } = options;
+  const auditHead = "auditHead" in open ? open.auditHead : defaultAuditHead(location);
+  return SqlStore.open(driver, auditHead === undefined ? open : { ...open, auditHead });
 }

@@ -292,10 +292,11 @@ export class SqlStore implements Store {
       const checklist = inc.checklist.map((c) => ({ ...c }));
       let state = checklist.find((c) => c.id === item);
       if (!state) {
-        // The playbook may name items this incident's assessment did not list; the phase is the id's first part.
+        // Only the playbook's items: the incident's own checklist (the assessment lists every item) and the
+        // items the caller knows from the playbook. A mistyped id is refused, never counted.
+        const known = [...new Set([...checklist.map((c) => c.id), ...(options.items ?? [])])];
         const phase = CHECKLIST_PHASES.find((p) => item.startsWith(`${p}.`));
-        if (!phase) {
-          const known = checklist.map((c) => c.id);
+        if (!phase || !known.includes(item)) {
           throw new StoreError("invalid",
             `unknown checklist item "${item}": expected ${known.length ? `one of ${known.join(", ")}` : `an id starting with ${CHECKLIST_PHASES.map((p) => `${p}.`).join(", ")}`}`,
             known);

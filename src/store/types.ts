@@ -146,6 +146,11 @@ export interface TickOptions extends ActorOptions {
   /** false unticks (an analyst's undo). Default true. */
   done?: boolean;
   answer?: string;
+  /**
+   * Every item id of the incident's playbook ("analysis.binary-hash", ...). An id that is neither in the
+   * incident's checklist nor here is refused (StoreError "invalid", candidates: the valid ids).
+   */
+  items?: readonly string[];
 }
 
 export interface CloseOptions extends ActorOptions {

@@ -224,11 +224,16 @@ export function storeSuite(backend: Backend): void {
       assert.match(item.at ?? "", /^2024-05-03T08:00:\d\d\.000Z$/);
       assert.equal(item.answer, "sha256 3f1a... of /tmp/.x/xmrig (EDR process list)");
 
-      // An item of the playbook the assessment did not list yet.
-      await store.tickChecklist("inc-c1", "recovery.monitor", { by: "bob" });
+      // An item of the playbook the assessment did not list yet: known because the caller names the playbook's items.
+      await store.tickChecklist("inc-c1", "recovery.monitor", { by: "bob", items: ["recovery.monitor", "recovery.restore"] });
       await store.tickChecklist("inc-c1", "containment.kill", { by: "bob", done: false });
       await assert.rejects(store.tickChecklist("inc-c1", "make-coffee", { by: "bob" }),
         (err: unknown) => err instanceof StoreError && err.code === "invalid" && err.message.includes("analysis.binary-hash"));
+      // A mistyped id with a valid phase is refused too, with the valid ids as candidates; nothing is counted.
+      await assert.rejects(store.tickChecklist("inc-c1", "analysis.binary-hsh", { by: "bob" }),
+        (err: unknown) => err instanceof StoreError && err.code === "invalid" &&
+          err.candidates.includes("analysis.binary-hash") && err.candidates.includes("recovery.monitor") && !err.candidates.includes("analysis.binary-hsh"));
+      assert.equal((await store.getIncident("inc-c1"))?.checklist.some((c) => c.id === "analysis.binary-hsh"), false);
 
       // A later scan whose assessment says the item is not done does not undo the analyst's tick.
       const f2 = poolDnsFinding("web-01", 500);
