@@ -5,10 +5,9 @@
  * values, not words to translate. A rule the table does not know keeps its own title.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { dataPath } from "../startup/paths.js";
 import type { Bilingual, Finding } from "../model/index.js";
 import type { Lang } from "../i18n/index.js";
 
@@ -17,7 +16,7 @@ const FileSchema = z.object({
 }).strict();
 
 export function findingKindsPath(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../data/report/finding-kinds.yaml");
+  return dataPath("report", "finding-kinds.yaml");
 }
 
 export function loadFindingKinds(file = findingKindsPath()): ReadonlyMap<string, Bilingual> {

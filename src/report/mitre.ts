@@ -4,10 +4,9 @@
  * not in the table is still shown with its id, never with a made-up name or tactic.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { dataPath } from "../startup/paths.js";
 
 export interface Tactic { id: string; name: string }
 export interface Technique { id: string; name: string; tactics: Tactic[] }
@@ -21,9 +20,9 @@ const FileSchema = z.object({
   ),
 }).strict();
 
-/** Where the table lives: data/mitre/attack.yaml of the package (from src/report and dist/report alike). */
+/** Where the table lives: data/mitre/attack.yaml of the package. */
 export function attackTablePath(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../data/mitre/attack.yaml");
+  return dataPath("mitre", "attack.yaml");
 }
 
 /** Reads and checks a table; an unknown tactic id or a bad technique id names the file and the entry. */
