@@ -15,6 +15,9 @@ export interface SeriesInfo {
   entities: Entities;
   observables: Observable[];
   facts: Record<string, string | number | boolean>;
+  /** The machine as the records name it (for site lists of expected workloads). */
+  hostName?: string;
+  instanceId?: string;
 }
 
 export class SeriesTable {
