@@ -81,6 +81,9 @@ export function createGpuUnexpectedDetector(limits: GpuLimits = { maxSeries: 409
             facts: { ...(index ? { "gpu.index": index } : {}), ...(gpuName ? { "gpu.name": gpuName } : {}) },
           }), ms, value, time, ev);
         },
+        flush(watermarkMs) {
+          table.flush(watermarkMs);
+        },
         finish() {
           table.finish();
         },

@@ -129,3 +129,16 @@ test("the sampling step decides what a hole is: 1-minute data breaks at a 4-minu
   const fixed = runDetector(highCpuDetector, oneMinute, { config: { cpu: { thresholdPct: 80, sustainMinutes: 30, maxGapMinutes: 10 } } });
   assert.deepEqual(fixed.map((f) => f.facts?.["cpu.minutes"]), [60]);
 });
+
+test("flush: a host that stopped reporting before the watermark is judged and forgotten; the finding is the batch's", () => {
+  const out: Finding[] = [];
+  const run = createHighCpuDetector().start({ intel: testIntel(), config: defaultConfig(), emit: (d) => out.push(makeFinding(d)) });
+  for (const e of series("web-05", 0, 45, 95)) run.onEvent(e);
+  run.flush?.(T0 + 30 * 60_000);
+  assert.equal(out.length, 0, "still reporting at the watermark: nothing closed");
+  run.flush?.(T0 + 60 * 60_000);
+  assert.equal(out.length, 1);
+  run.finish();
+  assert.equal(out.length, 1, "finish does not report it twice");
+  assert.deepEqual(out.map((f) => f.facts?.["cpu.minutes"]), runDetector(highCpuDetector, series("web-05", 0, 45, 95)).map((f) => f.facts?.["cpu.minutes"]));
+});

@@ -90,6 +90,9 @@ export function createHighCpuDetector(limits: HighCpuLimits = { maxSeries: 4096 
           const ev = { ...provenance(event), summary: `${label}: CPU ${value}%` };
           table.add(key, () => processInfo(event, label, name), ms, value, time, ev);
         },
+        flush(watermarkMs) {
+          table.flush(watermarkMs);
+        },
         finish() {
           table.finish();
         },
