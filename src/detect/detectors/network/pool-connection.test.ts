@@ -37,7 +37,8 @@ test("an IP learned from a pool lookup earlier in the run makes the connection s
   ]);
   assert.equal(findings.length, 1);
   const f = findings[0]!;
-  assert.equal(f.confidence, 0.8);
+  assert.equal(f.confidence, 0.85, "resolved for this same client");
+  assert.equal(f.facts?.["dns.same_client"], true);
   assert.equal(f.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
   assert.deepEqual(f.entities.pools, ["185.71.66.20:14444", "xmr-eu1.nanopool.org"]);
   assert.deepEqual(f.entities.ips, ["147.229.13.222"]);
@@ -75,7 +76,7 @@ test("Maltrail's crypto_mining trail (shared fixture) as an imported list", (t) 
   assert.equal(f?.facts?.["ip.list"], "import:maltrail-crypto_mining");
 });
 
-test("a miner port alone is weak; the mining shape makes it 0.3; volume or brevity keep it 0.15", () => {
+test("a miner port alone is weak; a 30-minute quiet session on a PB-31 port crosses the line; volume or brevity keep it 0.15", () => {
   const findings = runDetector(poolConnectionDetector, [
     conn(1, "10.0.0.5", "203.0.113.10", 3333, stratumShape),
     conn(2, "10.0.0.5", "203.0.113.11", 3333, downloadShape),
@@ -83,12 +84,13 @@ test("a miner port alone is weak; the mining shape makes it 0.3; volume or brevi
     conn(4, "10.0.0.5", "203.0.113.13", 4444),
   ]);
   const byIp = new Map(findings.map((f) => [f.facts?.["destination.ip"], f]));
-  assert.equal(byIp.get("203.0.113.10")?.confidence, 0.3);
+  assert.equal(byIp.get("203.0.113.10")?.confidence, 0.4, "long (0.35) on PB-31's port 3333 (+0.05)");
   assert.equal(byIp.get("203.0.113.10")?.facts?.["flow.mining_like"], true);
   assert.equal(byIp.get("203.0.113.11")?.confidence, 0.15);
-  assert.equal(byIp.get("203.0.113.12")?.confidence, 0.15);
+  assert.equal(byIp.get("203.0.113.12"), undefined, "8333 is a Bitcoin node port: a policy observation, no pool finding");
+  assert.equal(findings.find((f) => f.facts?.["node.port"] === 8333)?.confidence, 0.1);
   assert.equal(byIp.get("203.0.113.13")?.confidence, 0.15, "no byte counts: shape unknown, not mining-like");
-  for (const f of findings) assert.ok(f.confidence < WEAK_CONFIDENCE);
+  for (const f of findings) if (f.facts?.["destination.ip"] !== "203.0.113.10") assert.ok(f.confidence < WEAK_CONFIDENCE);
 });
 
 test("a long connection logged as many short flow records (VPC flow logs) still reads as long-lived", () => {
@@ -100,7 +102,7 @@ test("a long connection logged as many short flow records (VPC flow logs) still 
     });
   }
   const [f] = runDetector(poolConnectionDetector, events);
-  assert.equal(f?.confidence, 0.3);
+  assert.equal(f?.confidence, 0.35, "mining-like (12 min, not yet long) on PB-31's port 5555");
   assert.equal(f?.evidenceCount, 12);
   assert.equal(f?.facts?.["flow.count"], 12);
 });
@@ -131,7 +133,7 @@ test("bounded: port-only pairs beyond the cap are dropped and counted; strong pa
   const late: Finding[] = [];
   let finished = false;
   const intel = loadIntel({ importDirs: [], extraLists: [{ name: "net", source: "test", importedAt: "2026-11-01T00:00:00Z", confidence: 0.8, domains: [], ips: [{ address: "100.128.0.0/9" }] }] });
-  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10 }).start({
+  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10, maxPending: 10, maxNodes: 10 }).start({
     intel, config: defaultConfig(), emit: (d) => (finished ? late : early).push(makeFinding(d)),
   });
   for (let i = 0; i < 20_000; i++) run.onEvent(conn(i, "10.0.0.5", `203.0.${(i >> 8) & 255}.${i & 255}`, 3333));
