@@ -146,3 +146,21 @@ test("bounded: port-only pairs beyond the cap are dropped and counted; strong pa
   assert.equal(weak.length, 50);
   assert.equal(weak[0]!.facts?.["port_only.dropped"], 19_950);
 });
+
+test("DNS joined at finish: a flow read before its lookup is joined all the same, and another client's answer counts less", () => {
+  const flowFirst = runDetector(poolConnectionDetector, [
+    conn(5, "10.0.0.7", "185.71.66.20", 10343, stratumShape),
+    dns(9, "10.0.0.7", "xmr-eu1.nanopool.org", ["185.71.66.20"]),
+  ]);
+  assert.equal(flowFirst.length, 1);
+  assert.equal(flowFirst[0]!.confidence, 0.85);
+  assert.equal(flowFirst[0]!.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
+  const other = runDetector(poolConnectionDetector, [
+    conn(5, "10.0.0.8", "185.71.66.20", 10343, stratumShape),
+    dns(9, "10.0.0.7", "xmr-eu1.nanopool.org", ["185.71.66.20"]),
+  ]);
+  assert.equal(other[0]?.confidence, 0.7);
+  assert.equal(other[0]?.facts?.["dns.same_client"], false);
+  // An unrelated public flow with no answer naming it is nothing.
+  assert.equal(runDetector(poolConnectionDetector, [conn(5, "10.0.0.8", "93.184.216.34", 10343, stratumShape)]).length, 0);
+});
