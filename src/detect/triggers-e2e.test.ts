@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runScan } from "../scan/run.js";
 import type { Finding, Incident } from "../model/index.js";
+import { pcapFile, tcpConversation, udpFrame } from "../sources/network/test-helpers/packets.js";
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "mh-triggers-"));
@@ -172,4 +173,38 @@ test("VPC Flow Logs + the Resolver lookup of a pool name: a cloud single-instanc
   assert.equal(flow.facts?.["dns.same_client"], true);
   assert.deepEqual(flow.entities.instances, [instance]);
   assert.match(flow.title, new RegExp(`51\\.15\\.69\\.136:3333 \\(pool\\.supportxmr\\.com\\) from ${instance}`));
+});
+
+/** A DNS message (RFC 1035): header, one A question, raw answer records. */
+function dnsMessage(id: number, flags: number, name: string, answers: Buffer[] = []): Buffer {
+  const h = Buffer.alloc(12);
+  h.writeUInt16BE(id, 0);
+  h.writeUInt16BE(flags, 2);
+  h.writeUInt16BE(1, 4);
+  h.writeUInt16BE(answers.length, 6);
+  const q = Buffer.concat([...name.split(".").map((l) => Buffer.concat([Buffer.of(l.length), Buffer.from(l)])), Buffer.of(0, 0, 1, 0, 1)]);
+  return Buffer.concat([h, q, ...answers]);
+}
+
+test("a capture: the pool lookup's answer labels the client's session to that address; the resolver is never a suspect", async () => {
+  const answer = Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 185, 71, 66, 20]); // A 185.71.66.20, TTL 300
+  const t0 = 1_795_046_400;
+  const frames = [
+    { frame: udpFrame({ src: "192.168.1.50", dst: "192.168.1.1", sport: 41000, dport: 53, payload: dnsMessage(0x2a, 0x0100, "xmr-eu1.nanopool.org") }), time: t0 },
+    { frame: udpFrame({ src: "192.168.1.1", dst: "192.168.1.50", sport: 53, dport: 41000, payload: dnsMessage(0x2a, 0x8180, "xmr-eu1.nanopool.org", [answer]) }), time: t0 + 0.02 },
+    // An opaque session on a port no list knows: only the answer names the far end.
+    ...tcpConversation({ ip: "192.168.1.50", port: 51000 }, { ip: "185.71.66.20", port: 10300 }, [
+      { from: "client", data: Buffer.alloc(90, 0x17) }, { from: "server", data: Buffer.alloc(300, 0x17) },
+    ], t0 + 1),
+  ];
+  const dir = folder({});
+  writeFileSync(join(dir, "capture.pcap"), pcapFile(frames));
+  const { incidents, findings } = await runScan({ paths: [dir] });
+  assert.equal(incidents.length, 1, incidents.map((i) => i.title).join("\n"));
+  assert.deepEqual(incidents[0]!.entities.ips, ["192.168.1.50"]);
+  assert.ok(findings.every((f) => !f.entities.ips?.includes("192.168.1.1")), findings.map((f) => `${f.title} ${f.entities.ips}`).join("\n"));
+  const flow = findings.find((f) => f.rule.id === "minerhunt.network.pool-connection");
+  assert.equal(flow?.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
+  assert.equal(flow?.facts?.["destination.port"], 10300);
+  assert.equal(flow?.facts?.["dns.same_client"], true);
 });
