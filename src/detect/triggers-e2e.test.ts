@@ -208,3 +208,28 @@ test("a capture: the pool lookup's answer labels the client's session to that ad
   assert.equal(flow?.facts?.["destination.port"], 10300);
   assert.equal(flow?.facts?.["dns.same_client"], true);
 });
+
+test("Suricata: a dns answer (from the resolver's side) labels a later flow of the client that asked, on a port no list knows", async () => {
+  const records = [
+    {
+      timestamp: "2026-11-20T03:14:06.000120+0000", flow_id: 911, in_iface: "eth0", event_type: "dns", src_ip: "10.20.1.9", src_port: 53,
+      dest_ip: "10.20.1.31", dest_port: 41555, proto: "UDP", pkt_src: "wire/pcap",
+      dns: { version: 2, type: "answer", id: 4242, flags: "8180", qr: true, rd: true, ra: true, rrname: "gulf.moneroocean.stream", rrtype: "A", rcode: "NOERROR",
+        answers: [{ rrname: "gulf.moneroocean.stream", rrtype: "A", ttl: 60, rdata: "18.210.126.40" }] },
+    },
+    {
+      timestamp: "2026-11-20T04:20:00.000120+0000", flow_id: 912, in_iface: "eth0", event_type: "flow", src_ip: "10.20.1.31", src_port: 50990,
+      dest_ip: "18.210.126.40", dest_port: 10128, proto: "TCP", app_proto: "failed",
+      flow: { pkts_toserver: 410, pkts_toclient: 380, bytes_toserver: 61_000, bytes_toclient: 98_000, start: "2026-11-20T03:14:07.100000+0000",
+        end: "2026-11-20T04:19:58.900000+0000", age: 3951, state: "closed", reason: "timeout", alerted: false },
+    },
+  ];
+  const dir = folder({ "eve.json": records.map((r) => JSON.stringify(r)).join("\n") + "\n" });
+  const { incidents, findings } = await runScan({ paths: [dir] });
+  const flow = findings.find((f) => f.rule.id === "minerhunt.network.pool-connection");
+  assert.ok(flow, findings.map((f) => f.title).join("\n"));
+  assert.equal(flow.facts?.["dns.same_client"], true);
+  assert.equal(flow.facts?.["pool.domain"], "gulf.moneroocean.stream");
+  assert.equal(incidents.length, 1);
+  assert.deepEqual(incidents[0]!.entities.ips, ["10.20.1.31"], "the client, not the resolver 10.20.1.9");
+});

@@ -164,3 +164,20 @@ test("DNS joined at finish: a flow read before its lookup is joined all the same
   // An unrelated public flow with no answer naming it is nothing.
   assert.equal(runDetector(poolConnectionDetector, [conn(5, "10.0.0.8", "93.184.216.34", 10343, stratumShape)]).length, 0);
 });
+
+test("a flow the sensor identified as another protocol is no port-only pool session; TLS is (stratum+ssl)", () => {
+  const findings = runDetector(poolConnectionDetector, [
+    conn(1, "10.0.0.5", "203.0.113.20", 3333, { ...stratumShape, "network.protocol": "http" }),
+    { ...conn(2, "10.0.0.5", "203.0.113.21", 4444, stratumShape), "event.dataset": "suricata.flow", "network.protocol": "smtp" },
+    conn(3, "10.0.0.5", "203.0.113.22", 3333, { ...stratumShape, "network.protocol": "ssl" }),
+  ]);
+  assert.deepEqual(findings.map((f) => f.facts?.["destination.ip"]), ["203.0.113.22"]);
+});
+
+test("a peer-to-peer shape on a miner port (peers connecting in) is a policy observation, not a pool session", () => {
+  const events: Event[] = [conn(1, "10.0.0.5", "203.0.113.30", 4444, stratumShape)];
+  for (let p = 0; p < 3; p++) events.push({ ...conn(10 + p, `198.18.0.${p + 1}`, "10.0.0.5", 4444, stratumShape), "source.port": 40000 + p });
+  const findings = runDetector(poolConnectionDetector, events);
+  assert.deepEqual(findings.map((f) => f.tags?.includes("policy")), [true]);
+  assert.equal(findings[0]!.facts?.["node.inbound"], 3);
+});
