@@ -89,6 +89,19 @@ interface State {
   instances: Set<string>;
 }
 
+/**
+ * A flow to a public address no list or answer names yet, kept small (it is most traffic): its first and latest
+ * record and counts. It becomes a State only if a pool answer names its address later.
+ */
+interface Pending {
+  local: string;
+  remote: string;
+  port?: number;
+  count: number;
+  first: { event: Event; sides: FlowSides };
+  last: { event: Event; sides: FlowSides };
+}
+
 interface Node {
   agg: Aggregate;
   local: string;
@@ -109,7 +122,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
       const learned = new BoundedMap<string, Learned>(limits.maxLearned);
       const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
       const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
-      const pending = new BoundedMap<string, State>(limits.maxPending);
+      const pending = new BoundedMap<string, Pending>(limits.maxPending);
       const strong = new BoundedMap<string, State>(limits.maxStrong, (_k, s) => emitFlow(s, new Map()));
 
       /** Join the DNS answers known now: an answer to this client (address or instance) counts most. */
@@ -179,6 +192,19 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
       };
 
+      /** A held flow as a State, replayed from its first and latest record. */
+      const fromPending = (p: Pending): State => {
+        const state = newState(p.local, p.remote, p.port);
+        record(state, p.first.event, p.first.sides, p.local, p.remote, p.port);
+        if (p.last.event !== p.first.event) record(state, p.last.event, p.last.sides, p.local, p.remote, p.port);
+        state.summary.flows = p.count;
+        state.agg.count = p.count;
+        return state;
+      };
+      const emitPending = (p: Pending, failover: Map<string, string[]>): void => {
+        if (learned.peek(p.remote)) emitFlow(fromPending(p), failover);
+      };
+
       return {
         onEvent(event) {
           if (str(event, "event.kind") === "alert") return;
@@ -194,7 +220,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
 
           if (known) {
             // A pair first seen on a port alone (or held for DNS) becomes strong once intel or DNS names its address.
-            const earlier = portOnly.delete(key) ?? pending.delete(key);
+            const held = pending.delete(key);
+            const earlier = portOnly.delete(key) ?? (held ? fromPending(held) : undefined);
             const state = strong.getOrCreate(key, () => earlier ?? newState(local, remote, port));
             if (ipMatch) state.ipMatch ??= ipMatch;
             resolve(state);
@@ -204,7 +231,11 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
 
           const nodePorts = ctx.intel.cryptoNodePorts;
           const out = port !== undefined && (nodePorts.has(port) || ctx.intel.minerPorts.has(port));
-          const servicePort = out ? port : sides.localPort !== undefined && (nodePorts.has(sides.localPort) || ctx.intel.minerPorts.has(sides.localPort)) ? sides.localPort : undefined;
+          // Inbound only when the far end started it (the record's source): a local ephemeral port that happens
+          // to be a miner port (45560, 45700) is not a service.
+          const inbound = !out && str(event, "source.ip") === remote && sides.localPort !== undefined &&
+            (nodePorts.has(sides.localPort) || ctx.intel.minerPorts.has(sides.localPort));
+          const servicePort = out ? port : inbound ? sides.localPort : undefined;
           if (servicePort !== undefined) {
             const node = nodes.getOrCreate(`${local}\0${servicePort}`, () => newNode(local, servicePort, nodePorts.get(servicePort)));
             node.summary.add(remote, !out, (num(event, "source.bytes") ?? 0) + (num(event, "destination.bytes") ?? 0));
@@ -227,21 +258,23 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
             record(state, event, sides, local, remote, port);
             return;
           }
-          // Any other public flow waits for DNS answers that may name its address (flush/finish).
-          record(pending.getOrCreate(key, () => newState(local, remote, port)), event, sides, local, remote, port);
+          // Any other public flow waits, kept small, for DNS answers that may name its address (flush/finish).
+          const held = pending.peek(key);
+          if (held) { held.count++; held.last = { event, sides }; return; }
+          pending.set(key, { local, remote, ...(port !== undefined ? { port } : {}), count: 1, first: { event, sides }, last: { event, sides } });
         },
         flush(watermarkMs) {
           const failover = failoverMap(portOnly.values());
           strong.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emitFlow(s, failover));
           portOnly.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emitFlow(s, failover));
-          pending.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => { resolve(s); if (s.learned) emitFlow(s, failover); });
+          pending.drainWhere((p) => idleBefore(p.last.event, watermarkMs), (_k, p) => emitPending(p, failover));
           nodes.drainWhere((n) => n.agg.idleBefore(watermarkMs), (_k, n) => emitNode(n));
         },
         finish() {
           const failover = failoverMap(portOnly.values());
           strong.drain((_k, s) => emitFlow(s, failover));
           portOnly.drain((_k, s) => emitFlow(s, failover));
-          pending.drain((_k, s) => { resolve(s); if (s.learned) emitFlow(s, failover); });
+          pending.drain((_k, p) => emitPending(p, failover));
           nodes.drain((_k, n) => emitNode(n));
         },
       };
@@ -250,6 +283,11 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
 }
 
 const DNS_PORTS = new Set([53, 5353, 853]);
+
+function idleBefore(event: Event, watermarkMs: number): boolean {
+  const t = Date.parse(str(event, "@timestamp") ?? "");
+  return Number.isFinite(t) && t < watermarkMs;
+}
 
 /**
  * The machine that asked: the source of a query record (whatever its address: a public client of a private
