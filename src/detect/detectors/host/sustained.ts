@@ -96,6 +96,15 @@ export class SustainedSeries {
   private fold(): void {
     const batch = this.pending.sort((a, b) => a.ms - b.ms);
     this.pending = [];
+    // The first samples have no history to tell the step by: seed it from the batch itself, so a hole right
+    // after the first sample is judged against the series' real step, not against itself.
+    if (this.intervals.length === 0 && this.lastMs === undefined) {
+      for (let i = 1; i < batch.length && this.intervals.length < STEP_WINDOW; i++) {
+        const d = batch[i]!.ms - batch[i - 1]!.ms;
+        if (d > 0) this.intervals.push(d);
+      }
+      this.nextInterval = this.intervals.length % STEP_WINDOW;
+    }
     for (const s of batch) {
       if (s.ms < this.foldedUpTo) { this.late++; continue; }
       this.foldedUpTo = s.ms;
