@@ -42,6 +42,9 @@ export function groupFindings(findings: readonly Finding[], opts: GroupOptions):
     // A provider's sample finding (GuardDuty CreateSampleFindings, Defender SIMULATED_) is a test of the
     // pipeline, not an attack: it never opens, joins or bridges an incident (the summary counts it).
     if (f.sample === true) return;
+    // A policy observation (a cryptocurrency node) is about the site's rules, not about mining: it stays
+    // outside every incident, even on a machine that has one.
+    if (f.tags?.includes("policy")) return;
     (f.confidence >= WEAK_CONFIDENCE ? strong : weak).push(i);
   });
   const uf = new UnionFind(findings.length);

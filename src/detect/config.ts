@@ -21,9 +21,12 @@ export const DetectConfigSchema = z.strictObject({
     thresholdPct: z.number().min(0).max(100).default(80),
     /** Minutes it must stay over it. */
     sustainMinutes: z.number().positive().default(30),
-    /** A gap between samples longer than this breaks a run (missing data is not "sustained"). */
-    maxGapMinutes: z.number().positive().default(10),
-  }).default({ thresholdPct: 80, sustainMinutes: 30, maxGapMinutes: 10 }),
+    /**
+     * A gap between samples longer than this breaks a run (missing data is not "sustained"). Unset: 2.5 times
+     * the series' own sampling step (detect/detectors/host/sustained.ts).
+     */
+    maxGapMinutes: z.number().positive().optional(),
+  }).default({ thresholdPct: 80, sustainMinutes: 30 }),
   gpu: z.strictObject({
     thresholdPct: z.number().min(0).max(100).default(60),
     sustainMinutes: z.number().positive().default(10),

@@ -135,7 +135,7 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
       if (learned.size < MAX_LEARNED_IPS && address.length <= 64) learned.add(Buffer.from(address, "utf8").toString("utf8"));
     },
     port(port: number): boolean {
-      return ports === null || intel.minerPorts.has(port) || ports.has(port);
+      return ports === null || intel.minerPorts.has(port) || intel.cryptoNodePorts.has(port) || ports.has(port);
     },
     text(raw: string): boolean {
       if (keywords === null) return true;

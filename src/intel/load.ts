@@ -168,6 +168,9 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       return e ? { name: e.name, campaign: e.campaign, source: e.source, weak: e.weak ?? false } satisfies WindowsPersistenceName : undefined;
     },
     servicePrograms: hosts.service_programs.map((n) => n.toLowerCase()),
+    gpuWorkloadHosts: hosts.gpu_workload_hosts,
+    cryptoNodePorts: new Map(pools.ports.crypto_nodes.map((n) => [n.port, n.network])),
+    computeServices: cloud.compute_services.map((n) => n.toLowerCase()),
     cloudFindingTypes: cloud.finding_types,
     cloudFindingType(provider, type) {
       return cloudTypes.get(`${provider}\0${type.trim().toLowerCase()}`);

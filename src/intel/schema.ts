@@ -31,7 +31,11 @@ export const StratumFileSchema = z.object({
 }).strict();
 
 export const PoolsFileSchema = z.object({
-  ports: z.object({ playbook: z.array(z.number().int()), known: z.array(z.number().int()) }).strict(),
+  ports: z.object({
+    playbook: z.array(z.number().int()),
+    known: z.array(z.number().int()),
+    crypto_nodes: z.array(z.object({ port: z.number().int().min(1).max(65535), network: z.string().min(1) }).strict()).default([]),
+  }).strict(),
   label_hints: z.array(z.string()),
   pools: z.array(z.object({ domain: z.string(), label: z.string() }).strict()),
   donation: z.array(z.string()),
@@ -51,6 +55,7 @@ export const CloudFileSchema = z.object({
     gpu: z.object({ aws: z.array(z.string()), azure: z.array(z.string()), gcp: z.array(z.string()) }).strict(),
     compute_sizes: z.array(z.string()),
   }).strict(),
+  compute_services: z.array(z.string().min(2)).default([]),
 }).strict();
 
 export const HostsFileSchema = z.object({
@@ -58,6 +63,7 @@ export const HostsFileSchema = z.object({
   campaign_process_names: z.array(z.string()),
   drop_paths: z.array(z.string()),
   service_programs: z.array(z.string()),
+  gpu_workload_hosts: z.array(z.string().min(1)).default([]),
 }).strict();
 
 /** data/intel/campaigns.yaml: indicators of named campaigns, each with the reports they come from. */

@@ -105,6 +105,15 @@ export interface Intel {
   readonly campaignProcessNames: readonly string[];
   /** Network services whose compromise lets miners in (postgres, redis-server, java, httpd ...), lower case. */
   readonly servicePrograms: readonly string[];
+  /**
+   * Host-name globs that say a machine runs GPU or model-training work ("ml-*", "*gpu*"): busy GPUs and CPUs
+   * there are an expected workload, weak alone (data/intel/hosts.yaml gpu_workload_hosts).
+   */
+  readonly gpuWorkloadHosts: readonly string[];
+  /** Peer-to-peer ports of cryptocurrency nodes (8333 Bitcoin, 30303 Ethereum...) and the network's name. */
+  readonly cryptoNodePorts: ReadonlyMap<number, string>;
+  /** Billing service names (lower-case substrings) that are compute: a spike there can be mining. */
+  readonly computeServices: readonly string[];
   /** Directories miners are dropped in ("/tmp/", "/dev/shm/", "/var/tmp/", "/.X11-unix/"). */
   readonly dropPaths: readonly string[];
   /** Named campaigns with their references (data/intel/campaigns.yaml). */

@@ -40,3 +40,25 @@ test("a TLS handshake to a browser-miner domain (SNI) is a finding of its own", 
   assert.equal(browser.length, 1, findings.map((f) => f.title).join("\n"));
   assert.deepEqual(browser[0]!.entities.ips, ["10.20.1.40"]);
 });
+
+test("an alert's logged payload speaks for itself: XMRig's JSON-RPC login in payload_printable or base64 payload", async () => {
+  const login = '{"id":1,"jsonrpc":"2.0","method":"login","params":{"login":"48123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789ABCDEFGHJKLMNPQRSTUVWXYZab","pass":"x","agent":"XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0","algo":["rx/0"]}}\n';
+  const base = {
+    timestamp: "2026-11-20T03:20:07.120934+0000", flow_id: 1234567890123458, in_iface: "eth0", event_type: "alert",
+    src_ip: "10.20.1.77", src_port: 51600, dest_ip: "203.0.113.61", dest_port: 10128, proto: "TCP",
+    alert: { action: "allowed", gid: 1, signature_id: 2210045, rev: 2, signature: "SURICATA STREAM Packet with invalid ack", category: "Generic Protocol Command Decode", severity: 3 },
+    app_proto: "failed", stream: 0,
+  };
+  for (const record of [{ ...base, payload_printable: login }, { ...base, payload: Buffer.from(login).toString("base64") }]) {
+    const { incidents, findings } = await runScan({ paths: [eve([record])] });
+    const f = findings.find((x) => x.rule.id === "minerhunt.network.stratum");
+    assert.ok(f, findings.map((x) => x.title).join("\n"));
+    assert.equal(f.kind, "payload", JSON.stringify(f));
+    assert.ok(f.observables.some((o) => o.type === "wallet"), JSON.stringify(f.observables));
+    assert.equal(incidents.length, 1);
+  }
+  // A payload with an ordinary JSON-RPC "login" (no miner agent, no wallet) is not mining.
+  const api = { ...base, payload_printable: '{"jsonrpc":"2.0","method":"login","params":{"user":"alice","password":"x"}}' };
+  const { findings } = await runScan({ paths: [eve([api])] });
+  assert.equal(findings.filter((x) => x.rule.id === "minerhunt.network.stratum").length, 0);
+});

@@ -3,13 +3,13 @@
  * the PB-31 trigger from the logsource route, entities and observables from the event, and
  * evidence that points at the record.
  */
+import { flowSides } from "../detectors/network/site.js";
 import {
   provenance, type Entities, type EntityKind, type Event, type Evidence, type FindingDraft, type Observable,
   type Severity, type Trigger,
 } from "../../model/index.js";
 import { MAX_EVIDENCE } from "../../model/index.js";
 import { evidenceKindOfEvent } from "../evidence-kind.js";
-import { isPrivateIp } from "../../intel/ips.js";
 import type { CorrelationHit, CorrelationRecord } from "./correlation-run.js";
 import { valueStrings } from "./event-view.js";
 import type { CompiledCorrelationRule, CompiledDetectionRule, RuleMeta } from "./types.js";
@@ -96,12 +96,15 @@ function first(event: Event, field: string): string | undefined {
 /**
  * Network records name no host, so the local side of the record stands for it (as the built-in
  * network detectors do): source.ip, or destination.ip when a public source talks to a private
- * destination. For mining rules (attack.t1496) the remote side is the pool: its name, or ip:port.
+ * destination or the record is a DNS answer (it belongs to the client that asked, never to the resolver:
+ * the one rule of detectors/network/site.ts flowSides). For mining rules (attack.t1496) the remote side is
+ * the pool: its name, or ip:port.
  */
 export function networkEntities(event: Event, e: Entities, mining: boolean): Entities {
   const src = first(event, "source.ip");
   const dst = first(event, "destination.ip");
-  const reversed = src !== undefined && dst !== undefined && !isPrivateIp(src) && isPrivateIp(dst);
+  const sides = flowSides(event);
+  const reversed = src !== undefined && dst !== undefined && sides.local === dst && sides.local !== src;
   const local = reversed ? dst : src;
   if (local !== undefined) e.ips = addValues(e.ips, [local]);
   if (mining) {

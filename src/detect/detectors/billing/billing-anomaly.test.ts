@@ -80,7 +80,8 @@ test("GPU usage appearing in an existing region: a strong spike with its USD imp
   assert.equal(findings.length, 1);
   const f = findings[0]!;
   assert.equal(f.trigger, "billing");
-  assert.equal(f.confidence, 0.5);
+  assert.equal(f.confidence, 0.6, "GPU usage and a large excess on a compute service");
+  assert.equal(f.facts?.["billing.onset"], day(20));
   assert.equal(f.severity, "high", "over the $1,000 escalation line");
   assert.equal(f.facts?.["billing.days"], 3);
   assert.equal(f.facts?.["billing.gpu"], true);
@@ -109,7 +110,7 @@ test("spend in a region with no history joins the same finding as a new region",
   const findings = runDetector(billingAnomaly, events);
   assert.equal(findings.length, 1);
   const f = findings[0]!;
-  assert.equal(f.confidence, 0.5);
+  assert.equal(f.confidence, 0.6, "a new region and an excess over $1,000 on EC2");
   assert.equal(f.facts?.["billing.new_regions"], "ap-south-1");
   assert.equal(f.facts?.["billing.gpu"], false);
   assert.deepEqual([...f.entities.regions!].sort(), ["ap-south-1", "us-east-1"]);
@@ -123,8 +124,9 @@ test("a plain spike is weak; another account's history does not make it new", ()
   const [f, ...rest] = runDetector(billingAnomaly, events);
   assert.equal(rest.length, 0);
   assert.ok(f);
-  assert.equal(f.confidence, 0.35);
-  assert.ok(f.confidence < WEAK_CONFIDENCE);
+  assert.equal(f.confidence, 0.3);
+  assert.ok(f.confidence < WEAK_CONFIDENCE, "storage is not compute: weak whatever the ratio");
+  assert.equal(f.facts?.["billing.compute"], false);
   assert.equal(f.severity, "low");
   assert.equal(f.facts?.["billing.new_regions"], "");
 });
@@ -203,4 +205,43 @@ test("two separate spikes of one service are two findings; two accounts are sepa
 
   const other = Array.from({ length: 20 }, (_, n) => row({ day: day(n), cost: 1000, region: "us-east-1", account: "444455556666" }));
   assert.equal(runDetector(billingAnomaly, [...steadyEc2(20), ...other]).length, 0);
+});
+
+test("EC2 compute cost jumping many times over: an alert on its own, with onset, USD and ratio", () => {
+  const events = steadyEc2(21, 60);
+  for (let n = 21; n < 25; n++) events.push(row({ day: day(n), cost: 60 * 30, region: "us-east-1", usageType: "BoxUsage:c5.9xlarge" }));
+  const [f, ...rest] = runDetector(billingAnomaly, events);
+  assert.equal(rest.length, 0);
+  assert.ok(f);
+  assert.equal(f.confidence, 0.5);
+  assert.ok(f.confidence >= WEAK_CONFIDENCE);
+  assert.equal(f.facts?.["billing.onset"], day(21));
+  assert.ok((f.facts?.["billing.usd"] as number) > 6000);
+  assert.ok((f.facts?.["billing.peak_ratio"] as number) >= 25);
+  assert.match(f.description ?? "", /To confirm it: the instances behind the usage/);
+});
+
+test("traps: a month-end rise that recurs every month, and a weekly batch day, produce nothing", () => {
+  // Three months of one account: ~$80/day, and the last three days of every month ~$900 (month-end close).
+  const events: Event[] = [];
+  for (let n = 0; n < 92; n++) {
+    const d = day(n);
+    const dom = Number(d.slice(8, 10));
+    const dim = new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)), 0)).getUTCDate();
+    events.push(row({ day: d, cost: dim - dom < 3 ? 900 + jitter(n, 20) : 80 + jitter(n, 4), region: "us-east-1", usageType: "BoxUsage:r5.4xlarge", account: "444455556666" }));
+  }
+  assert.deepEqual(runDetector(billingAnomaly, events).map((f) => f.title), []);
+  // Every Sunday a reporting cluster runs: ~$600 on Sundays, ~$70 on other days, for five weeks.
+  const weekly: Event[] = [];
+  for (let n = 0; n < 35; n++) weekly.push(row({ day: day(n), cost: new Date(`${day(n)}T00:00:00Z`).getUTCDay() === 0 ? 600 + jitter(n, 10) : 70 + jitter(n, 3), region: "eu-west-1", usageType: "EU-BoxUsage:m5.2xlarge", account: "777788889999" }));
+  assert.deepEqual(runDetector(billingAnomaly, weekly).map((f) => f.title), []);
+});
+
+test("a miner running for weeks is not a rhythm, even across a month-end", () => {
+  const events = steadyEc2(20, 50);
+  for (let n = 20; n < 50; n++) events.push(row({ day: day(n), cost: 1500 + jitter(n, 30), region: "us-east-1", usageType: "BoxUsage:c5.24xlarge" }));
+  const findings = runDetector(billingAnomaly, events);
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0]!.facts?.["billing.onset"], day(20));
+  assert.equal(findings[0]!.facts?.["billing.days"], 30);
 });

@@ -4,12 +4,21 @@ import type { Detector } from "../../types.js";
 import { clip, obs } from "../common.js";
 import { DailyCosts, instanceTypeOfUsage, OTHER_USAGE, type DayCell, type Series } from "./daily-costs.js";
 import { median, medianAbsoluteDeviation } from "./robust-stats.js";
+import { recurrenceOf } from "./recurrence.js";
 
 /**
  * Billing spikes (PB-31's "Billing-based" detection): per (account, service, region) a daily cost
  * series; a day is a spike when it exceeds the median of the preceding days by robustZ·MAD and by
  * minIncreaseUsd. Consecutive spike days are one run measured against the baseline of its first day;
  * runs of one account and service that overlap become one finding with the excess in USD.
+ *
+ * The baseline knows the account's rhythm (recurrence.ts): a rise that comes back on the same weekday or at
+ * the same end or start of other months, with ordinary days beside it, is not a spike and produces nothing.
+ *
+ * Confidence (docs/confidence.md): a rise on a compute service that is large (an excess over the PB-31
+ * escalation line, or a day at RATIO_LARGE times its baseline) opens an incident on its own; GPU usage or a
+ * region never used before make it surer; a small rise, or any rise on a service that is not compute
+ * (storage, data transfer), stays a weak finding.
  */
 
 /** Preceding days the baseline looks at: recent enough to follow steady growth. */
@@ -19,8 +28,16 @@ export const BASELINE_WINDOW_DAYS = 14;
  * $10,000/day service. The MAD used is at least this fraction of the median.
  */
 export const MAD_FLOOR_FRACTION = 0.01;
-export const PLAIN_SPIKE_CONFIDENCE = 0.35;
-export const STRONG_SPIKE_CONFIDENCE = 0.5;
+/** A small rise, or a rise on a service that is not compute: weak alone. */
+export const PLAIN_SPIKE_CONFIDENCE = 0.3;
+/** A large rise on a compute service: an alert PB-31 asks to confirm. */
+export const LARGE_SPIKE_CONFIDENCE = 0.5;
+/** GPU usage or a new region in the rise (compute that the account never bought). */
+export const STRONG_SPIKE_CONFIDENCE = 0.55;
+/** Both. */
+export const LARGE_STRONG_SPIKE_CONFIDENCE = 0.6;
+/** A day at this many times its baseline is a large rise whatever the dollars. */
+export const RATIO_LARGE = 5;
 const MAX_LISTED = 10;
 
 /** One series' consecutive spike days. */
@@ -37,6 +54,8 @@ interface Run {
 
 function findRuns(series: Series, covered: readonly string[], cfg: { robustZ: number; minIncreaseUsd: number; minBaselineDays: number }): Run[] {
   const values = covered.map((d) => series.days.get(d)?.cost ?? 0);
+  const coveredSet = new Set(covered);
+  const costOf = (d: string): number | undefined => (coveredSet.has(d) ? series.days.get(d)?.cost ?? 0 : undefined);
   const runs: Run[] = [];
   let run: Run | undefined;
   let threshold = Infinity;
@@ -53,7 +72,7 @@ function findRuns(series: Series, covered: readonly string[], cfg: { robustZ: nu
     const med = median(window);
     const mad = Math.max(medianAbsoluteDeviation(window, med), MAD_FLOOR_FRACTION * med);
     const t = Math.max(med + cfg.robustZ * mad, med + cfg.minIncreaseUsd);
-    if (cost > t) {
+    if (cost > t && !recurrenceOf(covered[i]!, cost, costOf)) {
       threshold = t;
       run = { series, from: i, to: i, days: [dayOf(series, covered[i]!, cost)], baseline: med, noHistory: window.every((v) => v === 0) };
     }
@@ -83,6 +102,12 @@ function gpuTypesOf(run: Run, intel: Intel): string[] {
   return [...found];
 }
 
+/** Whether a billing service is compute (intel compute_services, substrings of the name the export writes). */
+export function isComputeService(service: string, intel: Intel): boolean {
+  const s = service.toLowerCase();
+  return intel.computeServices.some((c) => s.includes(c));
+}
+
 const usd = (n: number): number => Math.round(n * 100) / 100;
 const money = (n: number): string => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -104,8 +129,13 @@ export const billingAnomaly: Detector = {
       const newRegions = [...new Set(group.filter((r) => r.noHistory && r.series.region !== "").map((r) => r.series.region))];
       const gpuTypes = [...new Set(group.flatMap((r) => gpuTypesOf(r, ctx.intel)))];
       const strong = gpuTypes.length > 0 || newRegions.length > 0;
-      const confidence = strong ? STRONG_SPIKE_CONFIDENCE : PLAIN_SPIKE_CONFIDENCE;
-      const severity: Severity = excess >= cfg.escalateUsd ? "high" : strong ? "medium" : "low";
+      const compute = isComputeService(first.service, ctx.intel);
+      const peakRatio = Math.max(...group.flatMap((r) => r.days.map((d) => (r.baseline > 0 ? d.cost / r.baseline : Infinity))));
+      const large = compute && (excess > cfg.escalateUsd || peakRatio >= RATIO_LARGE);
+      const confidence = strong && large ? LARGE_STRONG_SPIKE_CONFIDENCE : strong ? STRONG_SPIKE_CONFIDENCE
+        : large ? LARGE_SPIKE_CONFIDENCE : PLAIN_SPIKE_CONFIDENCE;
+      const severity: Severity = excess >= cfg.escalateUsd ? "high" : strong || large ? "medium" : "low";
+      const onset = days[0]!;
 
       const cells = group.flatMap((r) => r.days.flatMap((d) => (d.cell ? [d.cell] : [])));
       const usageCost = new Map<string, number>();
@@ -126,8 +156,13 @@ export const billingAnomaly: Detector = {
       ctx.emit({
         rule: { id: billingAnomaly.id, name: billingAnomaly.title, kind: "detector" },
         title,
-        description: `Daily ${first.service} cost of ${money(total)} over ${days[0]}..${days[days.length - 1]} against a baseline of ${money(baseline)}/day` +
-          `${regions.length ? ` in ${clip(regions.join(", "), 300)}` : ""}. Top usage types: ${clip(topUsage.join(", "), 300) || "not given"}.`,
+        description: `Daily ${first.service} cost of ${money(total)} over ${onset}..${days[days.length - 1]} against a baseline of ${money(baseline)}/day` +
+          `${regions.length ? ` in ${clip(regions.join(", "), 300)}` : ""} (onset ${onset}, ${money(excess)} over the baseline` +
+          `${Number.isFinite(peakRatio) ? `, peak day ${Math.round(peakRatio * 10) / 10}x` : ", no spend before"}). ` +
+          `Top usage types: ${clip(topUsage.join(", "), 300) || "not given"}. ` +
+          (compute ? "" : "Not a compute service: a rise here is no mining sign by itself. ") +
+          "To confirm it: the instances behind the usage (instance ids, types, regions: Cost Explorer by resource, " +
+          "EC2 describe-instances in every region) and what runs on them (PB-31 checklist 1.3).",
         trigger: "billing",
         severity,
         confidence,
@@ -151,6 +186,9 @@ export const billingAnomaly: Detector = {
           "billing.usage_types": clip(topUsage.join(", "), 300),
           "billing.gpu": gpuTypes.length > 0,
           "billing.new_regions": clip(newRegions.join(", "), 300),
+          "billing.onset": onset,
+          "billing.compute": compute,
+          ...(Number.isFinite(peakRatio) ? { "billing.peak_ratio": Math.round(peakRatio * 10) / 10 } : {}),
         },
         tags: ["billing", ...(gpuTypes.length ? ["gpu" as const] : []), ...(newRegions.length ? ["new-region" as const] : [])],
         key: [first.provider, first.account, first.service, days[0]].join("\0"),

@@ -23,12 +23,13 @@ function run(host: string, index: number, from: number, to: number, util: number
   return out;
 }
 
-test("a GPU busy over 60% for 15 minutes on a web server: weak, per GPU", () => {
+test("a GPU busy over 60% for 15 minutes on a web server: an alert on its own, per GPU", () => {
   const findings = runDetector(gpuUnexpectedDetector, [...run("web-01", 0, 0, 15, 98), ...run("web-01", 1, 0, 15, 97), ...run("web-01", 2, 0, 15, 3)]);
   assert.equal(findings.length, 2);
   const f = findings.find((x) => x.facts?.["gpu.index"] === "0")!;
-  assert.equal(f.confidence, 0.35);
-  assert.ok(f.confidence < WEAK_CONFIDENCE);
+  assert.equal(f.confidence, 0.5);
+  assert.ok(f.confidence >= WEAK_CONFIDENCE);
+  assert.match(f.description ?? "", /To confirm it: the process on the GPU/);
   assert.equal(f.facts?.["gpu.minutes"], 15);
   assert.equal(f.facts?.["gpu.name"], "Tesla T4");
   assert.equal(f.evidence[0]?.file, "/cases/web-01/nvidia-smi.csv");
@@ -46,4 +47,14 @@ test("expected GPU hosts (globs) and short bursts are not findings", () => {
 test("routing: CPU metrics are ignored by the GPU detector", () => {
   const cpu = run("web-01", 0, 0, 30, 99).map((e) => { const c: Event = { ...e, "minerhunt.cpu.pct": 99 }; delete c["minerhunt.gpu.utilization"]; return c; });
   assert.equal(runDetector(gpuUnexpectedDetector, cpu).length, 0);
+});
+
+test("over an hour is surer; a host named like a GPU host is weak, a declared one is silent", () => {
+  const [long] = runDetector(gpuUnexpectedDetector, run("web-02", 0, 0, 75, 97));
+  assert.equal(long?.confidence, 0.55);
+  const [named] = runDetector(gpuUnexpectedDetector, run("ml-train-01", 0, 0, 75, 97));
+  assert.ok(named && named.confidence < WEAK_CONFIDENCE);
+  assert.ok(named.tags?.includes("expected-workload"));
+  const config = { gpu: { ...defaultConfig().gpu, expectedHosts: ["ml-train-01"] } };
+  assert.equal(runDetector(gpuUnexpectedDetector, run("ml-train-01", 0, 0, 75, 97), { config }).length, 0);
 });

@@ -15,10 +15,13 @@ export interface SeriesInfo {
   entities: Entities;
   observables: Observable[];
   facts: Record<string, string | number | boolean>;
+  /** The machine as the records name it (for site lists of expected workloads). */
+  hostName?: string;
+  instanceId?: string;
 }
 
 export class SeriesTable {
-  private readonly series: BoundedMap<string, { info: SeriesInfo; series: SustainedSeries }>;
+  private readonly series: BoundedMap<string, { info: SeriesInfo; series: SustainedSeries; lastMs: number }>;
 
   constructor(maxSeries: number, private readonly opts: SustainOptions, private readonly onRun: (info: SeriesInfo, run: SustainedRun) => void) {
     this.series = new BoundedMap(maxSeries, (_k, s) => s.series.finish());
@@ -31,9 +34,19 @@ export class SeriesTable {
   add(key: string, describe: () => SeriesInfo, ms: number, value: number, time: string, evidence: Evidence): void {
     const s = this.series.getOrCreate(key, () => {
       const info = describe();
-      return { info, series: new SustainedSeries(this.opts, (run) => this.onRun(info, run)) };
+      return { info, series: new SustainedSeries(this.opts, (run) => this.onRun(info, run)), lastMs: ms };
     });
+    if (ms > s.lastMs) s.lastMs = ms;
     s.series.add(ms, value, time, evidence);
+  }
+
+  /**
+   * For streams: series with no sample since before the watermark are finished (their open run judged, the
+   * series forgotten), so a long stream holds only the machines still reporting. A sample arriving later for
+   * such a series starts a new one.
+   */
+  flush(watermarkMs: number): void {
+    this.series.drainWhere((s) => s.lastMs < watermarkMs, (_k, s) => s.series.finish());
   }
 
   finish(): void {

@@ -62,3 +62,9 @@ test("bounded buffer: time-ordered input loses nothing, late samples are counted
   assert.equal(run2!.lateSamples, 1);
   assert.equal(run2!.minutes, 60, "the late dip at minute 3 arrived after minute 60 was placed");
 });
+
+test("a hole right after the first sample is judged against the series' step, not against itself", () => {
+  // 0 over, a 20-minute hole, then every 5 minutes from 20 to 60: the run is 20..60 (40 min), not 0..60.
+  const runs = feed([[0, 95], ...every5(20, 60, 95)], { maxGapMinutes: undefined });
+  assert.deepEqual(runs.map((r) => [r.firstTime, r.minutes]), [["2026-11-20T00:20:00.000Z", 40]]);
+});

@@ -37,7 +37,8 @@ test("an IP learned from a pool lookup earlier in the run makes the connection s
   ]);
   assert.equal(findings.length, 1);
   const f = findings[0]!;
-  assert.equal(f.confidence, 0.8);
+  assert.equal(f.confidence, 0.85, "resolved for this same client");
+  assert.equal(f.facts?.["dns.same_client"], true);
   assert.equal(f.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
   assert.deepEqual(f.entities.pools, ["185.71.66.20:14444", "xmr-eu1.nanopool.org"]);
   assert.deepEqual(f.entities.ips, ["147.229.13.222"]);
@@ -75,7 +76,7 @@ test("Maltrail's crypto_mining trail (shared fixture) as an imported list", (t) 
   assert.equal(f?.facts?.["ip.list"], "import:maltrail-crypto_mining");
 });
 
-test("a miner port alone is weak; the mining shape makes it 0.3; volume or brevity keep it 0.15", () => {
+test("a miner port alone is weak; a 30-minute quiet session on a PB-31 port crosses the line; volume or brevity keep it 0.15", () => {
   const findings = runDetector(poolConnectionDetector, [
     conn(1, "10.0.0.5", "203.0.113.10", 3333, stratumShape),
     conn(2, "10.0.0.5", "203.0.113.11", 3333, downloadShape),
@@ -83,12 +84,13 @@ test("a miner port alone is weak; the mining shape makes it 0.3; volume or brevi
     conn(4, "10.0.0.5", "203.0.113.13", 4444),
   ]);
   const byIp = new Map(findings.map((f) => [f.facts?.["destination.ip"], f]));
-  assert.equal(byIp.get("203.0.113.10")?.confidence, 0.3);
+  assert.equal(byIp.get("203.0.113.10")?.confidence, 0.4, "long (0.35) on PB-31's port 3333 (+0.05)");
   assert.equal(byIp.get("203.0.113.10")?.facts?.["flow.mining_like"], true);
   assert.equal(byIp.get("203.0.113.11")?.confidence, 0.15);
-  assert.equal(byIp.get("203.0.113.12")?.confidence, 0.15);
+  assert.equal(byIp.get("203.0.113.12"), undefined, "8333 is a Bitcoin node port: a policy observation, no pool finding");
+  assert.equal(findings.find((f) => f.facts?.["node.port"] === 8333)?.confidence, 0.1);
   assert.equal(byIp.get("203.0.113.13")?.confidence, 0.15, "no byte counts: shape unknown, not mining-like");
-  for (const f of findings) assert.ok(f.confidence < WEAK_CONFIDENCE);
+  for (const f of findings) if (f.facts?.["destination.ip"] !== "203.0.113.10") assert.ok(f.confidence < WEAK_CONFIDENCE);
 });
 
 test("a long connection logged as many short flow records (VPC flow logs) still reads as long-lived", () => {
@@ -100,7 +102,7 @@ test("a long connection logged as many short flow records (VPC flow logs) still 
     });
   }
   const [f] = runDetector(poolConnectionDetector, events);
-  assert.equal(f?.confidence, 0.3);
+  assert.equal(f?.confidence, 0.35, "mining-like (12 min, not yet long) on PB-31's port 5555");
   assert.equal(f?.evidenceCount, 12);
   assert.equal(f?.facts?.["flow.count"], 12);
 });
@@ -131,7 +133,7 @@ test("bounded: port-only pairs beyond the cap are dropped and counted; strong pa
   const late: Finding[] = [];
   let finished = false;
   const intel = loadIntel({ importDirs: [], extraLists: [{ name: "net", source: "test", importedAt: "2026-11-01T00:00:00Z", confidence: 0.8, domains: [], ips: [{ address: "100.128.0.0/9" }] }] });
-  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10 }).start({
+  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10, maxPending: 10, maxNodes: 10 }).start({
     intel, config: defaultConfig(), emit: (d) => (finished ? late : early).push(makeFinding(d)),
   });
   for (let i = 0; i < 20_000; i++) run.onEvent(conn(i, "10.0.0.5", `203.0.${(i >> 8) & 255}.${i & 255}`, 3333));
@@ -143,4 +145,39 @@ test("bounded: port-only pairs beyond the cap are dropped and counted; strong pa
   const weak = late.filter((f) => f.confidence < WEAK_CONFIDENCE);
   assert.equal(weak.length, 50);
   assert.equal(weak[0]!.facts?.["port_only.dropped"], 19_950);
+});
+
+test("DNS joined at finish: a flow read before its lookup is joined all the same, and another client's answer counts less", () => {
+  const flowFirst = runDetector(poolConnectionDetector, [
+    conn(5, "10.0.0.7", "185.71.66.20", 10343, stratumShape),
+    dns(9, "10.0.0.7", "xmr-eu1.nanopool.org", ["185.71.66.20"]),
+  ]);
+  assert.equal(flowFirst.length, 1);
+  assert.equal(flowFirst[0]!.confidence, 0.85);
+  assert.equal(flowFirst[0]!.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
+  const other = runDetector(poolConnectionDetector, [
+    conn(5, "10.0.0.8", "185.71.66.20", 10343, stratumShape),
+    dns(9, "10.0.0.7", "xmr-eu1.nanopool.org", ["185.71.66.20"]),
+  ]);
+  assert.equal(other[0]?.confidence, 0.7);
+  assert.equal(other[0]?.facts?.["dns.same_client"], false);
+  // An unrelated public flow with no answer naming it is nothing.
+  assert.equal(runDetector(poolConnectionDetector, [conn(5, "10.0.0.8", "93.184.216.34", 10343, stratumShape)]).length, 0);
+});
+
+test("a flow the sensor identified as another protocol is no port-only pool session; TLS is (stratum+ssl)", () => {
+  const findings = runDetector(poolConnectionDetector, [
+    conn(1, "10.0.0.5", "203.0.113.20", 3333, { ...stratumShape, "network.protocol": "http" }),
+    { ...conn(2, "10.0.0.5", "203.0.113.21", 4444, stratumShape), "event.dataset": "suricata.flow", "network.protocol": "smtp" },
+    conn(3, "10.0.0.5", "203.0.113.22", 3333, { ...stratumShape, "network.protocol": "ssl" }),
+  ]);
+  assert.deepEqual(findings.map((f) => f.facts?.["destination.ip"]), ["203.0.113.22"]);
+});
+
+test("a peer-to-peer shape on a miner port (peers connecting in) is a policy observation, not a pool session", () => {
+  const events: Event[] = [conn(1, "10.0.0.5", "203.0.113.30", 4444, stratumShape)];
+  for (let p = 0; p < 3; p++) events.push({ ...conn(10 + p, `198.18.0.${p + 1}`, "10.0.0.5", 4444, stratumShape), "source.port": 40000 + p });
+  const findings = runDetector(poolConnectionDetector, events);
+  assert.deepEqual(findings.map((f) => f.tags?.includes("policy")), [true]);
+  assert.equal(findings[0]!.facts?.["node.inbound"], 3);
 });

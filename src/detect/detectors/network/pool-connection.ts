@@ -1,38 +1,51 @@
 import type { Event } from "../../../model/index.js";
-import { hasCategory, num, str, strs } from "../../../model/index.js";
+import { WEAK_CONFIDENCE, hasCategory, num, str, strs } from "../../../model/index.js";
 import type { DomainMatch, IpMatch } from "../../../intel/index.js";
 import { isPrivateIp, normaliseDomain } from "../../../intel/index.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
-import { endpointText, flowSides, localEntities } from "./site.js";
+import { endpointText, flowSides, localEntities, type FlowSides } from "./site.js";
+import { FlowSummary, NodeSummary, shapeOf } from "./flow-shape.js";
 
 /**
- * Connections to mining pools in flow records (Zeek conn, Suricata flow, VPC flow logs, pcap flows).
+ * Connections to mining pools in flow records (Zeek conn, Suricata flow/netflow, VPC Flow Logs, pcap flows),
+ * summed per (local machine, far address, port) over the whole log (docs/confidence.md):
  *
- *  - destination IP in intel (intel.matchIp): 0.6, or 0.75 when the list pins the port seen;
- *  - destination IP that a pool domain resolved to earlier in this run (dns.resolved_ip of a lookup that
- *    intel.matchDomain knows): 0.8, and the finding names the domain. The scan reads DNS logs first so
- *    this works across files;
- *  - destination port in intel.minerPorts alone: weak (0.15), or 0.3 when the flow looks like mining —
- *    long-lived (minutes), low volume both ways, small packets: Stratum sends a job every few tens of
- *    seconds and a share now and then, nothing like a download or a web page.
- * Private destinations are never pools (a local proxy is found by its process, not here); return records
- * (pool → local) are read as the connection they answer. Aggregated per (local, pool ip:port).
+ *  - the far address is what a pool name resolved to FOR THIS CLIENT in this data (a DNS answer to the same
+ *    address or instance: Zeek/Suricata dns, a capture, Route 53 Resolver joined to VPC Flow Logs by source
+ *    address or instance id): 0.85, and the finding names domain, address, port and the instance that asked;
+ *    resolved for another client only: 0.7. Answers are applied when the finding is written (flush/finish),
+ *    so a flow read before the DNS log is joined all the same;
+ *  - the far address is on an intel list: 0.6, or 0.75 when the list pins the port seen;
+ *  - a miner port alone: 0.15; with the shape of a pool session (flow-shape.ts: long-lived, low and steady
+ *    both ways): 0.3, long (30 min+ sessions or an hour altogether) 0.35, +0.05 on one of PB-31's own ports,
+ *    +0.05 for reconnects, +0.1 when the same machine fails over to another miner endpoint of that shape.
+ *
+ * Not pools: private far ends; port-only flows the sensor identified as another protocol (Zeek service,
+ * Suricata app_proto; TLS excepted, as stratum+ssl is TLS); the shape of a peer-to-peer node (peers
+ * connecting in, many peers, large volume) and any flow on a cryptocurrency node port (8333, 30303...)
+ * without intel: those are one policy observation per machine and port (0.1, tag "policy"), which
+ * correlation keeps out of mining incidents.
  */
 export const POOL_CONNECTION_ID = "minerhunt.network.pool-connection";
 const TITLE = "Connection to a mining pool";
 
-const LEARNED_FROM_DNS = 0.8;
+export const LEARNED_SAME_CLIENT = 0.85;
+export const LEARNED_OTHER_CLIENT = 0.7;
 const LISTED_IP_AND_PORT = 0.75;
 const LISTED_IP = 0.6;
-const PORT_ALONE = 0.15;
-const PORT_AND_SHAPE = 0.3;
-
-/** What "mining-like" means for a flow aggregate. */
-const LONG_LIVED_SECONDS = 300;
-const LOW_RATE_BYTES_PER_SECOND = 1024;
-const SMALL_PACKET_BYTES = 512;
+export const PORT_ALONE = 0.15;
+export const PORT_AND_SHAPE = 0.3;
+export const PORT_AND_LONG_SHAPE = 0.35;
+const PLAYBOOK_PORT_BONUS = 0.05;
+const RECONNECT_BONUS = 0.05;
+const FAILOVER_BONUS = 0.1;
+const SHAPE_CAP = 0.6;
+export const NODE_CONFIDENCE = 0.1;
+/** Protocols a sensor may name on a pool session: TLS (stratum+ssl) and, should a sensor know it, Stratum. */
+const POOL_PROTOCOLS = new Set(["tls", "ssl", "stratum", "unknown", "failed", "-"]);
+const MAX_CLIENTS_PER_ANSWER = 32;
 
 export interface PoolConnectionLimits {
   /** (local, pool ip:port) pairs with a listed or learned pool; beyond it the least recently seen is reported early. */
@@ -44,11 +57,23 @@ export interface PoolConnectionLimits {
   maxPortOnly: number;
   /** IPs learned from pool-domain answers; beyond it the oldest is forgotten. */
   maxLearned: number;
+  /**
+   * Pairs to public addresses on other ports, held until DNS answers are known (so a flow read before its
+   * lookup is still joined); beyond it the least recently seen is forgotten without a finding.
+   */
+  maxPending: number;
+  /** (local, node port) summaries. */
+  maxNodes: number;
 }
 
 interface Learned {
   domain: string;
   match: DomainMatch;
+  /** The clients (addresses, instance ids) that got this answer. */
+  clients: Set<string>;
+  /** The instance and account that asked, from cloud DNS logs (Route 53 Resolver srcids.instance). */
+  instances: Set<string>;
+  accounts: Set<string>;
 }
 
 interface State {
@@ -58,44 +83,83 @@ interface State {
   port?: number;
   ipMatch?: IpMatch;
   learned?: Learned;
-  flows: number;
-  bytesOut: number;
-  bytesIn: number;
-  packetsOut: number;
-  packetsIn: number;
-  /** Some record carried byte counts / packet counts (absent fields must not read as "low volume"). */
-  haveBytes: boolean;
-  havePackets: boolean;
-  maxDurationSeconds: number;
+  sameClient?: boolean;
+  summary: FlowSummary;
+  /** The instance ids the flow records name (VPC Flow Logs v3+ instance-id). */
+  instances: Set<string>;
 }
 
-export interface FlowShape {
-  seconds: number;
-  miningLike: boolean;
+/**
+ * A flow to a public address no list or answer names yet, kept small (it is most traffic): its first and latest
+ * record and counts. It becomes a State only if a pool answer names its address later.
+ */
+interface Pending {
+  local: string;
+  remote: string;
+  port?: number;
+  count: number;
+  first: { event: Event; sides: FlowSides };
+  last: { event: Event; sides: FlowSides };
 }
 
-/** Long-lived, low volume both ways, small packets. Unknown volume is never "mining-like". */
-export function flowShape(s: Pick<State, "bytesOut" | "bytesIn" | "packetsOut" | "packetsIn" | "haveBytes" | "havePackets" | "maxDurationSeconds">, spanSeconds: number): FlowShape {
-  const seconds = Math.max(s.maxDurationSeconds, spanSeconds);
-  if (!s.haveBytes || seconds < LONG_LIVED_SECONDS) return { seconds, miningLike: false };
-  const lowRate = s.bytesOut / seconds <= LOW_RATE_BYTES_PER_SECOND && s.bytesIn / seconds <= LOW_RATE_BYTES_PER_SECOND;
-  const smallPackets = !s.havePackets ||
-    ((s.packetsOut === 0 || s.bytesOut / s.packetsOut <= SMALL_PACKET_BYTES) && (s.packetsIn === 0 || s.bytesIn / s.packetsIn <= SMALL_PACKET_BYTES));
-  const bothWays = s.bytesOut > 0 && s.bytesIn > 0;
-  return { seconds, miningLike: lowRate && smallPackets && bothWays };
+interface Node {
+  agg: Aggregate;
+  local: string;
+  port: number;
+  network?: string;
+  summary: NodeSummary;
 }
 
-export function createPoolConnectionDetector(limits: PoolConnectionLimits = { maxStrong: 10_000, maxPortOnly: 20_000, maxLearned: 50_000 }): Detector {
+export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
+  maxStrong: 10_000, maxPortOnly: 20_000, maxLearned: 50_000, maxPending: 5_000, maxNodes: 5_000,
+}): Detector {
   return {
     id: POOL_CONNECTION_ID,
     title: TITLE,
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
       let droppedPortOnly = 0;
-      const emit = (s: State) => ctx.emit(toDraft(s, droppedPortOnly));
-      const strong = new BoundedMap<string, State>(limits.maxStrong, (_k, s) => emit(s));
-      const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
       const learned = new BoundedMap<string, Learned>(limits.maxLearned);
+      const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
+      const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
+      const pending = new BoundedMap<string, Pending>(limits.maxPending);
+      const strong = new BoundedMap<string, State>(limits.maxStrong, (_k, s) => emitFlow(s, new Map()));
+
+      /** Join the DNS answers known now: an answer to this client (address or instance) counts most. */
+      const resolve = (s: State): void => {
+        const l = learned.peek(s.remote);
+        if (!l) return;
+        const same = l.clients.has(s.local) || [...s.instances].some((i) => l.clients.has(i));
+        if (!s.learned || (same && !s.sameClient)) { s.learned = l; s.sameClient = same; }
+      };
+
+      const emitFlow = (s: State, failover: Map<string, string[]>): void => {
+        resolve(s);
+        if (!s.learned && !s.ipMatch) {
+          if (s.port === undefined) return;
+          // A node's port (peers in, many peers, big volume) is a policy matter: reported by emitNode.
+          if (nodes.peek(`${s.local}\0${s.port}`)?.summary.isNode()) return;
+        }
+        ctx.emit(toDraft(s, droppedPortOnly, failover.get(s.local) ?? [], ctx));
+      };
+
+      const emitNode = (n: Node): void => {
+        if (!n.network && !n.summary.isNode()) return;
+        ctx.emit(nodeDraft(n));
+      };
+
+      /** Per local machine, the miner endpoints it keeps pool-shaped sessions with (failover needs two). */
+      const failoverMap = (states: Iterable<State>): Map<string, string[]> => {
+        const out = new Map<string, string[]>();
+        for (const s of states) {
+          if (s.learned || s.ipMatch || !shapeOf(s.summary, s.agg.spanMs() / 1000).miningLike) continue;
+          if (nodes.peek(`${s.local}\0${s.port ?? ""}`)?.summary.isNode()) continue;
+          const list = out.get(s.local) ?? [];
+          if (list.length < 16) list.push(endpointText(s.remote, s.port));
+          out.set(s.local, list);
+        }
+        return out;
+      };
 
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
@@ -103,9 +167,42 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
         if (!name) return;
         const match = ctx.intel.matchDomain(name);
         if (!match) return;
+        const client = dnsClientOf(event);
+        const instance = str(event, "cloud.instance.id");
+        const account = str(event, "cloud.account.id");
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
-          if (!isPrivateIp(ip)) learned.set(ip, { domain: name, match });
+          if (isPrivateIp(ip)) continue;
+          const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: new Set(), instances: new Set(), accounts: new Set() }));
+          for (const c of [client, instance]) if (c && l.clients.size < MAX_CLIENTS_PER_ANSWER) l.clients.add(c);
+          if (instance && l.instances.size < MAX_CLIENTS_PER_ANSWER) l.instances.add(instance);
+          if (account && l.accounts.size < 4) l.accounts.add(account);
         }
+      };
+
+      const record = (state: State, event: Event, sides: FlowSides, local: string, remote: string, port: number | undefined): void => {
+        state.summary.add(event, str(event, "source.ip") === remote, sides.localPort);
+        const instance = str(event, "cloud.instance.id");
+        if (instance && state.instances.size < 4) state.instances.add(instance);
+        const entities = localEntities(event, sides);
+        addEntity(entities, "pools", endpointText(remote, port));
+        const via = state.learned ? ` (${state.learned.domain})` : state.ipMatch ? ` (listed ${state.ipMatch.listed})` : "";
+        state.agg.add(event, `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
+          `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
+          `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`, entities);
+        state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
+      };
+
+      /** A held flow as a State, replayed from its first and latest record. */
+      const fromPending = (p: Pending): State => {
+        const state = newState(p.local, p.remote, p.port);
+        record(state, p.first.event, p.first.sides, p.local, p.remote, p.port);
+        if (p.last.event !== p.first.event) record(state, p.last.event, p.last.sides, p.local, p.remote, p.port);
+        state.summary.flows = p.count;
+        state.agg.count = p.count;
+        return state;
+      };
+      const emitPending = (p: Pending, failover: Map<string, string[]>): void => {
+        if (learned.peek(p.remote)) emitFlow(fromPending(p), failover);
       };
 
       return {
@@ -116,113 +213,191 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = { ma
           const remote = sides.remote;
           if (!remote || isPrivateIp(remote)) return;
           const port = sides.remotePort;
-          const ipMatch = ctx.intel.matchIp(remote);
-          const learnedPool = learned.peek(remote);
-          const minerPort = port !== undefined && ctx.intel.minerPorts.has(port);
-          if (!ipMatch && !learnedPool && !minerPort) return;
-
           const local = sides.local ?? (str(event, "host.name") ?? "").toLowerCase();
           const key = `${local}\0${remote}\0${port ?? ""}`;
-          let state: State | undefined;
-          if (ipMatch || learnedPool) {
-            // A pair first seen on a port alone becomes strong once intel or DNS names its address.
-            const earlier = portOnly.delete(key);
-            state = strong.getOrCreate(key, () => earlier ?? newState(local, remote, port));
-          } else {
-            state = portOnly.peek(key);
+          const ipMatch = ctx.intel.matchIp(remote);
+          const known = ipMatch !== undefined || learned.peek(remote) !== undefined;
+
+          if (known) {
+            // A pair first seen on a port alone (or held for DNS) becomes strong once intel or DNS names its address.
+            const held = pending.delete(key);
+            const earlier = portOnly.delete(key) ?? (held ? fromPending(held) : undefined);
+            const state = strong.getOrCreate(key, () => earlier ?? newState(local, remote, port));
+            if (ipMatch) state.ipMatch ??= ipMatch;
+            resolve(state);
+            record(state, event, sides, local, remote, port);
+            return;
+          }
+
+          const nodePorts = ctx.intel.cryptoNodePorts;
+          const out = port !== undefined && (nodePorts.has(port) || ctx.intel.minerPorts.has(port));
+          // Inbound only when the far end started it (the record's source): a local ephemeral port that happens
+          // to be a miner port (45560, 45700) is not a service.
+          const inbound = !out && str(event, "source.ip") === remote && sides.localPort !== undefined &&
+            (nodePorts.has(sides.localPort) || ctx.intel.minerPorts.has(sides.localPort));
+          const servicePort = out ? port : inbound ? sides.localPort : undefined;
+          if (servicePort !== undefined) {
+            const node = nodes.getOrCreate(`${local}\0${servicePort}`, () => newNode(local, servicePort, nodePorts.get(servicePort)));
+            node.summary.add(remote, !out, (num(event, "source.bytes") ?? 0) + (num(event, "destination.bytes") ?? 0));
+            if (node.network || node.agg.count < 1000) {
+              node.agg.add(event, `${local || "?"} ${out ? "->" : "<-"} ${endpointText(remote, out ? port : sides.remotePort)} (${node.network ?? "peer-to-peer"} port ${servicePort})`, localEntities(event, sides));
+            }
+            // A cryptocurrency node's port: a policy observation only, never a pool connection without intel.
+            if (node.network) return;
+          }
+
+          const protocol = str(event, "network.protocol")?.toLowerCase();
+          const otherProtocol = protocol !== undefined && !POOL_PROTOCOLS.has(protocol);
+          if (out && !otherProtocol) {
+            let state = portOnly.peek(key);
             if (!state) {
               if (portOnly.size >= portOnly.maxSize) { droppedPortOnly++; return; }
               state = newState(local, remote, port);
               portOnly.set(key, state);
             }
+            record(state, event, sides, local, remote, port);
+            return;
           }
-          if (ipMatch) state.ipMatch ??= ipMatch;
-          if (learnedPool) state.learned ??= learnedPool;
-          addFlow(state, event);
-          const entities = localEntities(event, sides);
-          addEntity(entities, "pools", endpointText(remote, port));
-          if (state.learned) addEntity(entities, "pools", state.learned.domain);
-          const via = state.learned ? ` (${state.learned.domain})` : ipMatch ? ` (listed ${ipMatch.listed})` : "";
-          state.agg.add(event, `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
-            `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
-            `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`, entities);
-          state.agg.observe([...obs("ip", remote), ...obs("port", port), ...obs("domain", state.learned?.domain)]);
+          // Any other public flow waits, kept small, for DNS answers that may name its address (flush/finish).
+          const held = pending.peek(key);
+          if (held) { held.count++; held.last = { event, sides }; return; }
+          pending.set(key, { local, remote, ...(port !== undefined ? { port } : {}), count: 1, first: { event, sides }, last: { event, sides } });
         },
         flush(watermarkMs) {
-          strong.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
-          portOnly.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
+          const failover = failoverMap(portOnly.values());
+          strong.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emitFlow(s, failover));
+          portOnly.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emitFlow(s, failover));
+          pending.drainWhere((p) => idleBefore(p.last.event, watermarkMs), (_k, p) => emitPending(p, failover));
+          nodes.drainWhere((n) => n.agg.idleBefore(watermarkMs), (_k, n) => emitNode(n));
         },
         finish() {
-          strong.drain((_k, s) => emit(s));
-          portOnly.drain((_k, s) => emit(s));
+          const failover = failoverMap(portOnly.values());
+          strong.drain((_k, s) => emitFlow(s, failover));
+          portOnly.drain((_k, s) => emitFlow(s, failover));
+          pending.drain((_k, p) => emitPending(p, failover));
+          nodes.drain((_k, n) => emitNode(n));
         },
       };
     },
   };
 }
 
+const DNS_PORTS = new Set([53, 5353, 853]);
+
+function idleBefore(event: Event, watermarkMs: number): boolean {
+  const t = Date.parse(str(event, "@timestamp") ?? "");
+  return Number.isFinite(t) && t < watermarkMs;
+}
+
+/**
+ * The machine that asked: the source of a query record (whatever its address: a public client of a private
+ * resolver is still the client), the destination of a record written from the server's side, else the local
+ * end. Never the resolver.
+ */
+function dnsClientOf(event: Event): string | undefined {
+  const dport = num(event, "destination.port");
+  const sport = num(event, "source.port");
+  if (dport !== undefined && DNS_PORTS.has(dport)) return str(event, "source.ip");
+  if (sport !== undefined && DNS_PORTS.has(sport)) return str(event, "destination.ip");
+  return flowSides(event).local ?? str(event, "source.ip");
+}
+
 function newState(local: string, remote: string, port: number | undefined): State {
-  const s: State = {
-    agg: new Aggregate(), local, remote, flows: 0, bytesOut: 0, bytesIn: 0, packetsOut: 0, packetsIn: 0,
-    haveBytes: false, havePackets: false, maxDurationSeconds: 0,
-  };
+  const s: State = { agg: new Aggregate(), local, remote, summary: new FlowSummary(), instances: new Set() };
   if (port !== undefined) s.port = port;
   return s;
 }
 
-/** Add a record's volume, oriented: "out" is local → pool whichever way the record was written. */
-function addFlow(s: State, event: Event): void {
-  s.flows++;
-  const reversed = str(event, "source.ip") === s.remote;
-  const srcBytes = num(event, "source.bytes");
-  const dstBytes = num(event, "destination.bytes");
-  if (srcBytes !== undefined || dstBytes !== undefined) s.haveBytes = true;
-  const srcPackets = num(event, "source.packets");
-  const dstPackets = num(event, "destination.packets");
-  if (srcPackets !== undefined || dstPackets !== undefined) s.havePackets = true;
-  s.bytesOut += (reversed ? dstBytes : srcBytes) ?? 0;
-  s.bytesIn += (reversed ? srcBytes : dstBytes) ?? 0;
-  s.packetsOut += (reversed ? dstPackets : srcPackets) ?? 0;
-  s.packetsIn += (reversed ? srcPackets : dstPackets) ?? 0;
-  const durationNs = num(event, "event.duration");
-  if (durationNs !== undefined && durationNs > 0) s.maxDurationSeconds = Math.max(s.maxDurationSeconds, durationNs / 1e9);
+function newNode(local: string, port: number, network: string | undefined): Node {
+  const n: Node = { agg: new Aggregate(), local, port, summary: new NodeSummary() };
+  if (network) n.network = network;
+  return n;
 }
 
-function toDraft(s: State, droppedPortOnly: number) {
-  const shape = flowShape(s, s.agg.spanMs() / 1000);
+function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[], ctx: DetectorContext) {
+  const shape = shapeOf(s.summary, s.agg.spanMs() / 1000);
   const pinnedPort = s.ipMatch?.ports !== undefined && s.port !== undefined && s.ipMatch.ports.includes(s.port);
+  const here = endpointText(s.remote, s.port);
+  const others = failoverTo.filter((e) => e !== here);
   let confidence: number;
   let why: string;
+  const reasons: string[] = [];
   if (s.learned) {
-    confidence = LEARNED_FROM_DNS;
-    why = `${s.remote} is what pool domain ${s.learned.domain} resolved to in this data`;
+    confidence = s.sameClient ? LEARNED_SAME_CLIENT : LEARNED_OTHER_CLIENT;
+    why = s.sameClient
+      ? `${s.remote} is what pool domain ${s.learned.domain} resolved to for this same client`
+      : `${s.remote} is what pool domain ${s.learned.domain} resolved to for another client in this data`;
+    if (s.sameClient) {
+      // The cloud DNS log names the instance that asked: the flow log's address is that instance.
+      for (const i of s.learned.instances) addEntity(s.agg.entities, "instances", i);
+      for (const a of s.learned.accounts) addEntity(s.agg.entities, "accounts", a);
+    }
+    addEntity(s.agg.entities, "pools", s.learned.domain);
+    s.agg.observe(obs("domain", s.learned.domain));
   } else if (s.ipMatch) {
     // Never surer than the list that named the address.
     confidence = Math.min(pinnedPort ? LISTED_IP_AND_PORT : LISTED_IP, Math.max(s.ipMatch.confidence, PORT_AND_SHAPE));
     why = `${s.remote} is on the ${s.ipMatch.list} list (${s.ipMatch.listed}${pinnedPort ? `, port ${s.port} pinned` : ""})`;
   } else {
-    confidence = shape.miningLike ? PORT_AND_SHAPE : PORT_ALONE;
-    why = `port ${s.port} is a known miner port${shape.miningLike ? " and the flow is long-lived, low-volume, small-packet" : ""}`;
+    confidence = PORT_ALONE;
+    if (shape.miningLike) {
+      confidence = shape.long ? PORT_AND_LONG_SHAPE : PORT_AND_SHAPE;
+      reasons.push(shape.long ? "long-lived (30 min+ sessions or an hour altogether)" : "long-lived", "low and steady both ways");
+      if (s.port !== undefined && ctx.intel.playbookPorts.has(s.port)) { confidence += PLAYBOOK_PORT_BONUS; reasons.push("a PB-31 pool port"); }
+      if (shape.reconnects) { confidence += RECONNECT_BONUS; reasons.push(`${s.summary.sessionCount} sessions (reconnects)`); }
+      if (others.length > 0) { confidence += FAILOVER_BONUS; reasons.push(`fails over to ${others.slice(0, 4).join(", ")}`); }
+      confidence = Math.min(confidence, SHAPE_CAP);
+    }
+    why = `port ${s.port} is a known miner port${reasons.length ? `, and the traffic has a pool session's shape: ${reasons.join(", ")}` : ""}`;
   }
   const facts: Record<string, string | number | boolean> = {
-    "flow.count": s.flows, "network.bytes_out": s.bytesOut, "network.bytes_in": s.bytesIn,
-    "flow.seconds": Math.round(shape.seconds), "flow.mining_like": shape.miningLike, "destination.ip": s.remote,
+    "flow.count": s.summary.flows, "flow.sessions": s.summary.sessionCount, "network.bytes_out": s.summary.bytesOut, "network.bytes_in": s.summary.bytesIn,
+    "flow.seconds": Math.round(shape.seconds), "flow.longest_session_seconds": Math.round(s.summary.longestSessionSeconds()),
+    "flow.mining_like": shape.miningLike, "destination.ip": s.remote,
   };
   if (s.port !== undefined) facts["destination.port"] = s.port;
-  if (s.learned) { facts["pool.domain"] = s.learned.domain; if (s.learned.match.label) facts["pool.label"] = s.learned.match.label; }
+  if (others.length && !s.learned && !s.ipMatch) facts["flow.failover_to"] = others.slice(0, 8).join(",");
+  if (s.learned) {
+    facts["pool.domain"] = s.learned.domain;
+    facts["dns.same_client"] = s.sameClient === true;
+    if (s.learned.match.label) facts["pool.label"] = s.learned.match.label;
+  }
   if (s.ipMatch) { facts["ip.list"] = s.ipMatch.list; facts["ip.listed"] = s.ipMatch.listed; if (s.ipMatch.label) facts["pool.label"] = s.ipMatch.label; }
   if (!s.learned && !s.ipMatch && droppedPortOnly > 0) facts["port_only.dropped"] = droppedPortOnly;
-  const target = `${endpointText(s.remote, s.port)}${s.learned ? ` (${s.learned.domain})` : ""}`;
+  const target = `${here}${s.learned ? ` (${s.learned.domain})` : ""}`;
   const strongOne = s.learned !== undefined || s.ipMatch !== undefined;
+  const instance = s.agg.entities.instances?.[0];
+  const from = s.local ? ` from ${instance && instance !== s.local ? `${instance} (${s.local})` : s.local}` : "";
+  const shaped = !strongOne && shape.miningLike;
   return draftFromAggregate({ id: POOL_CONNECTION_ID, title: TITLE }, s.agg, {
-    title: strongOne ? `Connection to mining pool ${target}${s.local ? ` from ${s.local}` : ""}` : `Connection to miner port ${target}${s.local ? ` from ${s.local}` : ""}`,
-    description: `PB-31 §1.2 network indicator: ${why}.`,
+    title: strongOne ? `Connection to mining pool ${target}${from}`
+      : shaped ? `Pool-shaped sessions to miner port ${target}${from}` : `Connection to miner port ${target}${from}`,
+    description: `PB-31 §1.2 network indicator: ${why}.` + (strongOne ? "" :
+      " To confirm it: the process holding the connection (EDR, ss -tp), the pool's name in DNS or proxy logs, or Stratum in a capture."),
     trigger: "network",
     confidence,
     facts,
-    tags: strongOne ? ["pb-31:1.2:pool"] : ["pb-31:1.2:port", "hint"],
-    ...(s.haveBytes ? { bytes: s.bytesOut + s.bytesIn } : {}),
-    ...(s.havePackets ? { packets: s.packetsOut + s.packetsIn } : {}),
+    tags: strongOne ? ["pb-31:1.2:pool"] : ["pb-31:1.2:port", ...(shaped ? ["flow-shape" as const] : []), ...(confidence < WEAK_CONFIDENCE ? ["hint" as const] : [])],
+    ...(s.summary.haveBytes ? { bytes: s.summary.bytesOut + s.summary.bytesIn } : {}),
+    ...(s.summary.havePackets ? { packets: s.summary.packetsOut + s.summary.packetsIn } : {}),
+  });
+}
+
+/** A cryptocurrency node, or a peer-to-peer shape on a miner port: a policy observation outside incidents. */
+function nodeDraft(n: Node) {
+  const what = n.network ? `${n.network} node port ${n.port}` : `peer-to-peer shape on port ${n.port}`;
+  return draftFromAggregate({ id: POOL_CONNECTION_ID, title: TITLE }, n.agg, {
+    title: `Cryptocurrency node traffic on ${n.local || "?"}: ${what} (${n.summary.peers.size}${n.summary.peers.size >= 256 ? "+" : ""} peers, ${n.summary.inbound} inbound)`,
+    description: "A cryptocurrency node (or a peer-to-peer service) relays blocks and transactions; it does not mine. " +
+      "A policy observation for the site to judge, never part of a mining incident.",
+    trigger: "network",
+    confidence: NODE_CONFIDENCE,
+    facts: {
+      "node.port": n.port, "node.peers": n.summary.peers.size, "node.inbound": n.summary.inbound, "network.bytes": n.summary.bytes,
+      "flow.count": n.summary.flows, ...(n.network ? { "node.network": n.network } : {}),
+    },
+    tags: ["policy", "hint"],
+    key: `node\0${n.port}`,
   });
 }
 

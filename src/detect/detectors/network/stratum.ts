@@ -16,7 +16,8 @@ import { datasetsFor } from "../../routes.js";
  *    JSON-RPC body, an X-Mining-Extensions / X-Stratum header (intel.stratum.httpHeaders), or a user agent
  *    whose product is a miner (intel.minerByProcessName on "cgminer 3.7.2", "XMRig/6.21.0 ..."): 0.8 each,
  *    0.9 when two agree;
- *  - suricata.alert: the coin-mining classtype ("Crypto Currency Mining Activity Detected") or a signature
+ *  - suricata.alert: mining JSON-RPC in the payload it carries (payload_printable, base64 payload): 0.95 as a
+ *    payload; else the coin-mining classtype ("Crypto Currency Mining Activity Detected") or a signature
  *    naming COINMINER: 0.8.
  * Aggregated per (local address, far end ip:port, kind).
  */
@@ -167,6 +168,49 @@ export function readMiningAlert(event: Event, intel: Intel): Reading | undefined
   return { kind: browser ? "browser" : "ids", confidence: browser ? IDS_BROWSER_ALERT : IDS_ALERT, reasons, methods: [], observables: [] };
 }
 
+/** The string value of a JSON key in bounded text (`"agent":"XMRig/6.21.0 ..."`), by hand, no regex. */
+function jsonStringValue(text: string, key: string): string | undefined {
+  // The key may also appear as a value first ("method":"login" before "params":{"login":...}): try each.
+  for (let at = text.indexOf(`"${key}"`), tries = 0; at !== -1 && tries < 8; at = text.indexOf(`"${key}"`, at + 1), tries++) {
+    let i = at + key.length + 2;
+    while (text[i] === " " || text[i] === "\t") i++;
+    if (text[i] !== ":") continue;
+    i++;
+    while (text[i] === " " || text[i] === "\t") i++;
+    if (text[i] !== "\"") continue;
+    const end = text.indexOf("\"", i + 1);
+    if (end === -1 || end - i - 1 > 200) continue;
+    return text.slice(i + 1, end);
+  }
+  return undefined;
+}
+
+/**
+ * Mining JSON-RPC in the payload an IDS alert carries (Suricata payload_printable or base64 payload): a
+ * Stratum "mining.subscribe"/"mining.authorize", a CryptoNote "login" sent by a miner agent (XMRig...) or with
+ * a wallet. The alert's rule may be about anything; the payload speaks for itself.
+ */
+export function readAlertPayload(event: Event, intel: Intel): Reading | undefined {
+  const text = str(event, "minerhunt.payload.printable");
+  if (!text) return undefined;
+  const known = jsonRpcMethods(text).filter((m) => dialectOf(m, intel) !== undefined);
+  if (known.length === 0) return undefined;
+  const agent = jsonStringValue(text, "agent");
+  const login = jsonStringValue(text, "login");
+  const miner = agent ? intel.minerByProcessName(userAgentProduct(agent)) : undefined;
+  const wallets = login ? intel.findWallets(login) : [];
+  const strongMethods = known.filter((m) => dialectOf(m, intel) !== "cryptonote");
+  const cryptonote = known.length - strongMethods.length;
+  if (strongMethods.length === 0 && cryptonote < 2 && !miner && wallets.length === 0) return undefined;
+  const dialect = dialectOf(known[0]!, intel);
+  const reasons = [`alert payload carries ${dialect ? `${dialect} ` : ""}JSON-RPC ${known.join(", ")}`];
+  if (agent) reasons.push(`agent ${clip(agent, 60)}`);
+  if (wallets.length) reasons.push("wallet in login");
+  const observables: Observable[] = [...(agent ? obs("user-agent", agent) : [])];
+  for (const w of wallets) observables.push(...obs("wallet", w.wallet));
+  return { kind: "stratum", confidence: STRATUM_METHODS, reasons, ...(dialect ? { dialect } : {}), methods: known, observables };
+}
+
 interface State {
   agg: Aggregate;
   reading: Reading;
@@ -189,7 +233,7 @@ export function createStratumDetector(limits: StratumLimits = { maxKeys: 10_000 
         onEvent(event) {
           const dataset = str(event, "event.dataset");
           const reading = dataset === "pcap.stratum" ? readStratumStream(event, ctx.intel)
-            : dataset === "suricata.alert" ? readMiningAlert(event, ctx.intel)
+            : dataset === "suricata.alert" ? readAlertPayload(event, ctx.intel) ?? readMiningAlert(event, ctx.intel)
               : readMiningHttp(event, ctx.intel);
           if (!reading) return;
           const sides = flowSides(event);

@@ -257,6 +257,27 @@ export function eveEvent(rec: Record<string, unknown>, origin: EveOrigin): Event
   if (type === "alert") {
     const alert = asObject(rec.alert);
     if (alert) alertFields(ev, alert);
+    put(ev, "minerhunt.payload.printable", alertPayload(rec));
   }
   return ev;
+}
+
+/** Payload text kept from an alert: enough for a Stratum login or subscribe, bounded against hostile records. */
+export const MAX_PAYLOAD_CHARS = 4096;
+
+/**
+ * The packet payload an alert carries (suricata.yaml eve-log alert `payload-printable: yes` writes
+ * `payload_printable`; `payload: yes` writes base64 `payload`), as printable text: the printable form when
+ * present, else the decoded base64 with non-printable bytes as ".", as Suricata prints them.
+ */
+export function alertPayload(rec: Record<string, unknown>): string | undefined {
+  const printable = getString(rec, "payload_printable");
+  if (printable !== undefined && printable !== "") return printable.slice(0, MAX_PAYLOAD_CHARS);
+  const b64 = getString(rec, "payload");
+  if (b64 === undefined || b64 === "") return undefined;
+  // Four base64 characters make three bytes: decode only what the cap can keep.
+  const bytes = Buffer.from(b64.slice(0, Math.ceil(MAX_PAYLOAD_CHARS / 3) * 4), "base64");
+  let out = "";
+  for (const b of bytes.subarray(0, MAX_PAYLOAD_CHARS)) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : b === 0x0a ? "\n" : ".";
+  return out === "" ? undefined : out;
 }
