@@ -225,6 +225,29 @@ export const en = {
   "scan.skipped": "{count} more records skipped by the prefilter (they could not match).",
   "scan.problems": "{count} input problem(s):",
   "scan.problemsMore": "… (--format json lists up to 1000; -v shows more)",
+
+  // respond/emitters: the billing-credit support case draft
+  "emit.case.title": "Request for a billing adjustment: unauthorized cryptocurrency mining",
+  "emit.case.accounts": "Account(s)",
+  "emit.case.incident": "Our incident reference",
+  "emit.case.what": "What happened",
+  "emit.case.whatText": "Between {first} and {last} (UTC), resources in our account were used without our authorization to mine cryptocurrency (MITRE ATT&CK T1496, resource hijacking). Scope: {instances} instance(s) in {regions} region(s), {hosts} host(s). Our analysis: {title}.",
+  "emit.case.timeline": "Timeline (UTC)",
+  "emit.case.timeCol": "Time",
+  "emit.case.eventCol": "Event",
+  "emit.case.evidence": "Evidence",
+  "emit.case.evidenceLine": "{finding}: {where}",
+  "emit.case.impact": "Cost impact (USD)",
+  "emit.case.billing": "Charges above our usual baseline shown by the billing evidence: {usd}",
+  "emit.case.burn": "Running cost of the affected instances: {usd} per hour ({detail})",
+  "emit.case.burnTotal": "About {usd} over the {hours} hour(s) from first to last sight",
+  "emit.case.noPrice": "No price known for {type}: look it up in the bill",
+  "emit.case.noImpact": "No cost figure in the evidence: attach the Cost Explorer view for the period above.",
+  "emit.case.done": "What we have done",
+  "emit.case.noActions": "(list the containment and clean-up steps taken before sending)",
+  "emit.case.request": "Our request",
+  "emit.case.requestText": "The usage above was not ours: it came from a compromise that we have contained. We ask for a credit or refund of the charges it caused in the period above. We can provide further logs on request.",
+  "emit.case.draft": "Draft prepared by minerhunt from incident {id}; review every figure before sending.",
 } as const;
 
 export type MessageKey = keyof typeof en;
