@@ -33,7 +33,7 @@ export function checkDomain(raw: string): Checked<string> {
   if (d.length > 253) return { ok: false, reason: "longer than 253 characters" };
   if (/[^\x21-\x7e]/.test(d)) {
     // Anything outside printable ASCII: allowed only as an internationalised name (never with controls or spaces).
-    if (/[\x00-\x20\x7f-\x9f]/.test(d)) return { ok: false, reason: "control character or space in the name" };
+    if (hasControlOrSpace(d)) return { ok: false, reason: "control character or space in the name" };
     const ascii = domainToASCII(d);
     if (!ascii) return { ok: false, reason: "not a valid internationalised name" };
     d = ascii;
@@ -47,6 +47,14 @@ export function checkDomain(raw: string): Checked<string> {
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return { ok: false, reason: "an address, not a name" };
   return { ok: true, value: d };
+}
+
+function hasControlOrSpace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
 }
 
 /** Shortest prefixes accepted: a pool is one host or a small range, never a /8 (that would cut the Internet). */
