@@ -5,7 +5,7 @@
 import type { CleanBlocklist } from "./blocklist.js";
 import { comment, headerLines, type EmitOptions, type Emitted } from "./common.js";
 
-export function emitHosts(list: CleanBlocklist, opts: EmitOptions = {}): Emitted {
+export function emitHosts(list: CleanBlocklist, opts: EmitOptions & { fileName?: string } = {}): Emitted {
   const lines = [
     comment("#", headerLines(list, "hosts", opts)),
     "# Append to /etc/hosts; exact names only (no subdomains)",
@@ -14,5 +14,5 @@ export function emitHosts(list: CleanBlocklist, opts: EmitOptions = {}): Emitted
     "# END minerhunt blocklist",
     "",
   ];
-  return { files: [{ name: "minerhunt-blocklist.hosts", content: lines.join("\n"), deploy: "append between the BEGIN/END markers of /etc/hosts (replace an earlier block)" }], dropped: [] };
+  return { files: [{ name: `${opts.fileName ?? "minerhunt-blocklist"}.hosts`, content: lines.join("\n"), deploy: "append between the BEGIN/END markers of /etc/hosts (replace an earlier block)" }], dropped: [] };
 }

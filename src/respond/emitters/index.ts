@@ -17,8 +17,9 @@ import { emitAwsNetwork } from "./aws-network.js";
 export * from "./blocklist.js";
 export type { EmitOptions, Emitted, EmittedFile } from "./common.js";
 export { emitSupportCase, type SupportCaseInput } from "./support-case.js";
-export { NFT_TABLE } from "./nftables.js";
-export { IPT_CHAIN, IPT_CHAIN_IN } from "./iptables.js";
+export { NFT_TABLE, emitNftables } from "./nftables.js";
+export { DEFAULT_CHAIN, DEFAULT_CHAIN_IN, emitIptables } from "./iptables.js";
+export { emitHosts } from "./hosts.js";
 export { RPZ_ZONE } from "./rpz.js";
 
 export const BLOCK_FORMATS = ["nft", "iptables", "hosts", "rpz", "dnsmasq", "unbound", "route53-firewall", "suricata", "nacl"] as const;

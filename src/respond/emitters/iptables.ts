@@ -9,12 +9,22 @@ import type { CleanBlocklist } from "./blocklist.js";
 import type { CheckedIp } from "./validate.js";
 import { comment, headerLines, type EmitOptions, type Emitted } from "./common.js";
 
-export const IPT_CHAIN = "MINERHUNT-BLOCK";
-export const IPT_CHAIN_IN = "MINERHUNT-BLOCK-IN";
+export const DEFAULT_CHAIN = "MINERHUNT-BLOCK";
+export const DEFAULT_CHAIN_IN = "MINERHUNT-BLOCK-IN";
 /** The multiport match takes at most 15 ports. */
 const MULTIPORT_MAX = 15;
 
-function restoreFile(list: CleanBlocklist, family: 4 | 6, ips: CheckedIp[], opts: EmitOptions): string {
+export interface IptablesOptions extends EmitOptions {
+  /** Chain names (at most 28 characters): two lists loaded side by side need their own. */
+  chain?: string;
+  chainIn?: string;
+  /** File name prefix. */
+  fileName?: string;
+}
+
+function restoreFile(list: CleanBlocklist, family: 4 | 6, ips: CheckedIp[], opts: IptablesOptions): string {
+  const IPT_CHAIN = opts.chain ?? DEFAULT_CHAIN, IPT_CHAIN_IN = opts.chainIn ?? DEFAULT_CHAIN_IN;
+  for (const c of [IPT_CHAIN, IPT_CHAIN_IN]) if (!/^[A-Z][A-Z0-9_-]{0,27}$/.test(c)) throw new Error(`iptables chain ${JSON.stringify(c)}: expected upper-case letters, digits, _ and -, at most 28`);
   const tool = family === 4 ? "iptables" : "ip6tables";
   const lines = [
     comment("#", headerLines(list, tool, opts)),
@@ -37,11 +47,12 @@ function restoreFile(list: CleanBlocklist, family: 4 | 6, ips: CheckedIp[], opts
   return lines.join("\n");
 }
 
-export function emitIptables(list: CleanBlocklist, opts: EmitOptions = {}): Emitted {
+export function emitIptables(list: CleanBlocklist, opts: IptablesOptions = {}): Emitted {
+  const name = opts.fileName ?? "minerhunt-blocklist";
   return {
     files: [
-      { name: "minerhunt-blocklist.iptables", content: restoreFile(list, 4, list.v4, opts), deploy: "iptables-restore --test --noflush FILE && iptables-restore --noflush FILE" },
-      { name: "minerhunt-blocklist.ip6tables", content: restoreFile(list, 6, list.v6, opts), deploy: "ip6tables-restore --test --noflush FILE && ip6tables-restore --noflush FILE" },
+      { name: `${name}.iptables`, content: restoreFile(list, 4, list.v4, opts), deploy: "iptables-restore --test --noflush FILE && iptables-restore --noflush FILE" },
+      { name: `${name}.ip6tables`, content: restoreFile(list, 6, list.v6, opts), deploy: "ip6tables-restore --test --noflush FILE && ip6tables-restore --noflush FILE" },
     ],
     dropped: [],
   };

@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { loadIntel, type Intel } from "../../../intel/index.js";
 import type { HostClient, RunResult } from "./types.js";
+import type { ProcInfo } from "./proc.js";
 
 export interface HostClientOptions {
   fsRoot?: string;
@@ -15,6 +16,8 @@ export interface HostClientOptions {
   stateDir?: string;
   intel?: Intel;
   signal?: (pid: number, signal: NodeJS.Signals) => void;
+  /** Limit the live miner scan (pids named by the evidence or a person are planned regardless, and refused if protected). */
+  scansProcess?: (p: ProcInfo) => boolean;
   run?: (file: string, args: readonly string[]) => Promise<RunResult>;
 }
 
@@ -53,6 +56,7 @@ export function createHostClient(opts: HostClientOptions = {}): HostClient {
       if (rel.startsWith("..") || isAbsolute(rel)) return undefined;
       return `/${rel.split(sep).join("/")}`;
     },
+    scansProcess: opts.scansProcess ?? (() => true),
     signal: opts.signal ?? ((pid, signal) => { process.kill(pid, signal); }),
     run: opts.run ?? runProgram,
   };

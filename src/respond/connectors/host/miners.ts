@@ -43,7 +43,8 @@ export function minerReasons(client: HostClient, p: ProcInfo, hints: MinerHints)
   const reasons: string[] = [];
   const intel = client.intel;
   const exeName = p.exe ? basename(p.exe) : "";
-  const argv0 = p.argv[0] ? basename(p.argv[0]) : "";
+  // argv[0] may carry the arguments itself (a process can rewrite it): its first word is the name.
+  const argv0 = p.argv[0] ? basename(p.argv[0].split(/\s+/, 1)[0] ?? "") : "";
   for (const name of new Set([exeName, argv0, p.comm].filter(Boolean))) {
     const miner = intel.minerByProcessName(name);
     if (miner) reasons.push(`name ${name} is ${miner.name}`);
@@ -52,7 +53,7 @@ export function minerReasons(client: HostClient, p: ProcInfo, hints: MinerHints)
   if (hints.pids.has(p.pid)) reasons.push(`pid ${p.pid} is in the evidence`);
   const hostExe = p.exe ? client.hostPath(p.exe) : undefined;
   if (hostExe && hints.paths.has(hostExe)) reasons.push(`executable ${hostExe} is in the evidence`);
-  const args = p.argv.slice(1).join(" ").toLowerCase().slice(0, 8192);
+  const args = p.argv.join(" ").toLowerCase().slice(0, 8192);
   const scheme = intel.stratum.schemes.find((s) => args.includes(s));
   if (scheme) reasons.push(`a ${scheme} URL in its arguments`);
   const flag = intel.minerArgs.find((a) => a.startsWith("-") && args.includes(a));
@@ -74,6 +75,7 @@ export function scanMiners(client: HostClient, hints: MinerHints): LiveMiner[] {
   for (const pid of listPids(client.procRoot)) {
     const p = readProc(client.procRoot, pid);
     if (!p || p.state === "Z" || p.state === "X" || (!p.exe && p.argv.length === 0)) continue;
+    if (!client.scansProcess(p)) continue;
     const reasons = minerReasons(client, p, hints);
     if (reasons.length) found.push({ proc: p, reasons });
   }

@@ -23,6 +23,11 @@ export interface HostClient {
   real(hostPath: string): string;
   /** A path on this machine as the host's path, or undefined when it lies outside fsRoot. */
   hostPath(realPath: string): string | undefined;
+  /**
+   * Whether the live scan looks at this process (default: every process). Tests limit it to their own
+   * children; a site may limit it to a user or a container.
+   */
+  scansProcess(p: import("./proc.js").ProcInfo): boolean;
   /** Send a signal to a process (process.kill; tests may watch it). */
   signal(pid: number, signal: NodeJS.Signals): void;
   /** Run a program with an argv array, never a shell (nft -f when a blocklist is applied). */
