@@ -248,6 +248,16 @@ export const en = {
   "emit.case.request": "Our request",
   "emit.case.requestText": "The usage above was not ours: it came from a compromise that we have contained. We ask for a credit or refund of the charges it caused in the period above. We can provide further logs on request.",
   "emit.case.draft": "Draft prepared by minerhunt from incident {id}; review every figure before sending.",
+
+  // cli/block.ts
+  "cli.block.description": "Write an incident's mining-pool blocklist (nftables, iptables, hosts, RPZ, dnsmasq, Unbound, Route 53 DNS Firewall, Suricata, AWS NACL) or its billing-credit case draft",
+  "cli.block.badFormat": "Unknown format {format}: expected one of {formats}",
+  "cli.block.needIncident": "Name an incident, or use --from-intel for the whole pool list",
+  "cli.block.caseNeedsIncident": "The support case draft needs an incident",
+  "cli.block.notFound": "Incident {id} is not in the store {store}",
+  "cli.block.dropped": "left out {kind} {value}: {reason}",
+  "cli.block.needOut": "{count} files to write: give --out DIR (or one --format that makes one file)",
+  "cli.block.written": "Wrote {file} ({deploy})",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -250,4 +250,14 @@ export const th: Record<MessageKey, string> = {
   "emit.case.request": "คำขอของเรา",
   "emit.case.requestText": "การใช้งานข้างต้นไม่ได้เกิดจากเรา แต่เกิดจากการถูกบุกรุกซึ่งเราควบคุมได้แล้ว เราขอเครดิตหรือการคืนเงินสำหรับค่าใช้จ่ายที่เกิดขึ้นในช่วงเวลาข้างต้น และสามารถส่งบันทึกเพิ่มเติมได้หากต้องการ",
   "emit.case.draft": "ร่างนี้จัดทำโดย minerhunt จากเหตุการณ์ {id}; โปรดตรวจสอบตัวเลขทุกตัวก่อนส่ง",
+
+  // cli/block.ts
+  "cli.block.description": "เขียนรายการบล็อก mining pool ของเหตุการณ์ (nftables, iptables, hosts, RPZ, dnsmasq, Unbound, Route 53 DNS Firewall, Suricata, AWS NACL) หรือร่างคำขอเครดิตค่าบริการ",
+  "cli.block.badFormat": "ไม่รู้จักรูปแบบ {format}: ต้องเป็นหนึ่งใน {formats}",
+  "cli.block.needIncident": "ระบุเหตุการณ์ หรือใช้ --from-intel สำหรับรายการ pool ทั้งหมด",
+  "cli.block.caseNeedsIncident": "ร่างคำขอเครดิตค่าบริการต้องระบุเหตุการณ์",
+  "cli.block.notFound": "ไม่พบเหตุการณ์ {id} ในที่เก็บข้อมูล {store}",
+  "cli.block.dropped": "ตัด {kind} {value} ออก: {reason}",
+  "cli.block.needOut": "มีไฟล์ที่ต้องเขียน {count} ไฟล์: ระบุ --out DIR (หรือ --format เดียวที่ให้ไฟล์เดียว)",
+  "cli.block.written": "เขียน {file} แล้ว ({deploy})",
 };
