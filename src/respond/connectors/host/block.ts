@@ -66,7 +66,7 @@ function blockAction(what: What): ActionDefinition<Params> {
       : { en: "Block the mining ports (nftables, iptables files)", th: "บล็อกพอร์ตขุดเหรียญ (ไฟล์ nftables, iptables)" },
     provider: "local",
     params: Params,
-    permissions: [],
+    permissions: ["CAP_NET_ADMIN (only with apply: nft -f)"],
     risk: "low",
     undoable: true,
 

@@ -63,7 +63,7 @@ export const killProcess: ActionDefinition<Params> = {
   title: { en: "Kill the miner process (checked pid, start time, executable)", th: "ยุติโปรเซสขุดเหรียญ (ตรวจ pid เวลาเริ่ม และไฟล์โปรแกรม)" },
   provider: "local",
   params: Params,
-  permissions: [],
+  permissions: ["CAP_KILL", "CAP_SYS_PTRACE (read /proc/PID/exe of other users' processes)"],
   risk: "high",
   undoable: false,
 

@@ -26,7 +26,7 @@ export const removeMiner: ActionDefinition<Params> = {
   title: { en: "Quarantine the miner binary", th: "กักกันไฟล์โปรแกรมขุดเหรียญ" },
   provider: "local",
   params: Params,
-  permissions: [],
+  permissions: ["CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_CHOWN"],
   risk: "medium",
   undoable: true,
 

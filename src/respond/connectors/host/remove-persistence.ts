@@ -93,7 +93,7 @@ export const removePersistence: ActionDefinition<Params> = {
   title: { en: "Remove the miner's cron lines, systemd units and ld.so.preload entries (with backups)", th: "ลบบรรทัด cron, systemd unit และ ld.so.preload ของโปรแกรมขุดเหรียญ (สำรองไฟล์ไว้)" },
   provider: "local",
   params: Params,
-  permissions: [],
+  permissions: ["CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_CHOWN", "systemctl stop/daemon-reload (root, real root only)"],
   risk: "medium",
   undoable: true,
 
