@@ -35,7 +35,7 @@ async function run(args: string[], deps: BlockCommandDeps = {}): Promise<{ out: 
 }
 
 test("block INCIDENT --format nft prints the table; the hostile domain is reported, not written", async () => {
-  const { out, info } = await run([incident.id, "--format", "nft"]);
+  const { out, info } = await run(["--format", "nft", incident.id]);
   assert.match(out, /^#!\/usr\/sbin\/nft -f/);
   assert.ok(out.includes("203.0.113.77"));
   assert.ok(info.some((l) => l.includes("left out domain") && l.includes("evil'pool")), info.join("\n"));
@@ -44,7 +44,7 @@ test("block INCIDENT --format nft prints the table; the hostile domain is report
 
 test("block INCIDENT --format all,support-case --out DIR writes every format and both case languages", async () => {
   const out = join(dir, "all");
-  const { info } = await run([incident.id, "--format", "all,support-case", "--out", out]);
+  const { info } = await run([incident.id, "--format", "all", "--format", "support-case", "--out", out]);
   const names = readdirSync(out).sort();
   for (const n of ["minerhunt_blocklist.nft", "minerhunt-blocklist.iptables", "minerhunt-blocklist.ip6tables", "minerhunt-blocklist.hosts",
     "rpz.minerhunt.local.zone", "minerhunt-blocklist.dnsmasq.conf", "minerhunt-blocklist.unbound.conf", "route53-firewall-domains.txt",

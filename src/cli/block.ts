@@ -38,7 +38,7 @@ export interface BlockCommandDeps {
 const SUPPORT_CASE = "support-case";
 const CHOICES = [...BLOCK_FORMATS, SUPPORT_CASE, "all"];
 
-interface Options { format: string[]; out?: string; db?: string; fromIntel?: boolean; lang?: string }
+interface Options { format?: string[]; out?: string; db?: string; fromIntel?: boolean; lang?: string }
 
 export function registerBlockCommand(program: Command, deps: BlockCommandDeps = {}): void {
   const env = deps.env ?? process.env;
@@ -46,7 +46,9 @@ export function registerBlockCommand(program: Command, deps: BlockCommandDeps = 
     .command("block")
     .description(t(langQuietly(env), "cli.block.description"))
     .argument("[incident]", "incident id (or a unique prefix of it); optional with --from-intel")
-    .addOption(new Option("--format <format...>", `one or more of ${CHOICES.join(", ")} (comma-separated or repeated)`).default(["all"]))
+    // Not variadic: "--format nft INCIDENT" must not read the incident as a format.
+    .addOption(new Option("--format <list>", `one or more of ${CHOICES.join(", ")}, comma-separated or repeated (default: all)`)
+      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]))
     .option("-o, --out <dir>", "write the files into DIR (default: print the one file to standard output)")
     .option("--from-intel", "block the whole curated pool list (and PB-31's pool ports), with or without an incident")
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
@@ -77,7 +79,7 @@ async function runBlock(incidentId: string | undefined, opts: Options, deps: Blo
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
   const info = deps.info ?? ((line: string) => process.stderr.write(`${terminal(line)}\n`));
-  const { formats, supportCase } = parseFormats(lang, opts.format);
+  const { formats, supportCase } = parseFormats(lang, opts.format ?? ["all"]);
   if (!incidentId && !opts.fromIntel) throw new UsageError(t(lang, "cli.block.needIncident"));
   if (!incidentId && supportCase) throw new UsageError(t(lang, "cli.block.caseNeedsIncident"));
 
