@@ -233,6 +233,7 @@ export const en = {
   "emit.case.what": "What happened",
   "emit.case.whatText": "Between {first} and {last} (UTC), resources in our account were used without our authorization to mine cryptocurrency (MITRE ATT&CK T1496, resource hijacking). Scope: {instances} instance(s) in {regions} region(s), {hosts} host(s). Our analysis: {title}.",
   "emit.case.timeline": "Timeline (UTC)",
+  "emit.case.noTime": "(no time)",
   "emit.case.timeCol": "Time",
   "emit.case.eventCol": "Event",
   "emit.case.evidence": "Evidence",

@@ -235,6 +235,7 @@ export const th: Record<MessageKey, string> = {
   "emit.case.what": "เกิดอะไรขึ้น",
   "emit.case.whatText": "ระหว่าง {first} ถึง {last} (UTC) ทรัพยากรในบัญชีของเราถูกใช้ขุดเหรียญคริปโตโดยไม่ได้รับอนุญาต (MITRE ATT&CK T1496 การยึดใช้ทรัพยากร) ขอบเขต: อินสแตนซ์ {instances} เครื่อง ใน {regions} รีเจียน, โฮสต์ {hosts} เครื่อง ผลการวิเคราะห์ของเรา: {title}",
   "emit.case.timeline": "ลำดับเหตุการณ์ (UTC)",
+  "emit.case.noTime": "(ไม่มีเวลา)",
   "emit.case.timeCol": "เวลา",
   "emit.case.eventCol": "เหตุการณ์",
   "emit.case.evidence": "หลักฐาน",

@@ -41,6 +41,18 @@ test("allowlisted look-alikes and private pool addresses are dropped with a reas
   assert.deepEqual(clean.ports.map((p) => p.port), [3333, 4444, 5555]);
 });
 
+test("a pool on a service port (443) or an unusual port is blocked by address and name, never by port", () => {
+  const findings = realisticFindings();
+  const incident = incidentFrom(findings, { entities: { pools: ["pool.supportxmr.com:443", "203.0.113.80:7019", "203.0.113.81:3333"] } });
+  const { list, dropped } = blocklistFromIncident(incident, [], { intel });
+  assert.deepEqual(dropped.map((d) => [d.value, d.reason.startsWith("not a known mining port")]), [["7019", true]]);
+  const clean = cleanBlocklist(list);
+  assert.deepEqual(clean.ports.map((p) => p.port), [3333]);
+  assert.ok(clean.dropped.some((d) => d.value === "443"));
+  assert.deepEqual(clean.v4.map((i) => i.cidr), ["203.0.113.80", "203.0.113.81"]);
+  assert.ok(clean.domains.includes("pool.supportxmr.com"));
+});
+
 test("splitHostPort reads names, IPv4 and bracketed IPv6 with ports", () => {
   assert.deepEqual(splitHostPort("pool.example:3333"), { host: "pool.example", port: "3333" });
   assert.deepEqual(splitHostPort("203.0.113.7:14444"), { host: "203.0.113.7", port: "14444" });

@@ -50,6 +50,12 @@ export interface CleanBlocklist {
   dropped: Rejected[];
 }
 
+/**
+ * Ports never blocked as ports, whatever a list says: a pool on 443 (pool.supportxmr.com:443 is common)
+ * must not cut the web. The pool's address still is blocked; its name too, through the DNS formats.
+ */
+export const SERVICE_PORTS: ReadonlySet<number> = new Set([20, 21, 22, 25, 53, 80, 110, 123, 143, 389, 443, 465, 587, 636, 853, 993, 995, 3389, 8080, 8443]);
+
 export const EMPTY_REFS: BlocklistRefs = { source: "incident", findingIds: [] };
 
 /**
@@ -82,6 +88,7 @@ export function cleanBlocklist(list: Blocklist): CleanBlocklist {
   for (const p of list.ports) {
     const c = checkPort(p.port);
     if (!c.ok) { dropped.push({ kind: "port", value: quoteRejected(String(p.port)), reason: c.reason }); continue; }
+    if (SERVICE_PORTS.has(c.value)) { dropped.push({ kind: "port", value: String(c.value), reason: "a common service port: only the pool's address and name are blocked" }); continue; }
     if (p.protocol !== "tcp" && p.protocol !== "udp") { dropped.push({ kind: "port", value: quoteRejected(String(p.protocol)), reason: "protocol is not tcp or udp" }); continue; }
     ports.set(`${p.protocol}/${c.value}`, { port: c.value, protocol: p.protocol });
   }
@@ -137,7 +144,14 @@ export function blocklistFromIncident(incident: Incident, findings: readonly Fin
       else if (o.type === "port" && aboutPool) ports.push({ port: Number(o.value), protocol: "tcp" });
     }
   }
-  const list: Blocklist = { domains, ips, ports, refs: { source: "incident", incidentId: incident.id, findingIds: findings.map((f) => f.id) } };
+  // With the intel, a port is blocked as a port only when pools are known to use it (intel minerPorts);
+  // another one (a pool on 7019) is covered by blocking the pool's address and name instead.
+  const minerPorts = opts.intel?.minerPorts;
+  const kept = minerPorts ? ports.filter((p) => minerPorts.has(p.port) || SERVICE_PORTS.has(p.port)) : ports;
+  for (const p of new Set(ports.filter((x) => !kept.includes(x)).map((x) => x.port))) {
+    dropped.push({ kind: "port", value: String(p), reason: "not a known mining port: only the pool's address and name are blocked" });
+  }
+  const list: Blocklist = { domains, ips, ports: kept, refs: { source: "incident", incidentId: incident.id, findingIds: findings.map((f) => f.id) } };
   return { list, dropped };
 }
 

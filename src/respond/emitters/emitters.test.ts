@@ -35,7 +35,7 @@ function hostileList(): Blocklist {
   const ports: BlockPort[] = [
     { port: 3333, protocol: "tcp" }, { port: 3334, protocol: "tcp" }, { port: 14444, protocol: "tcp" }, { port: 5555, protocol: "udp" },
     { port: 70000, protocol: "tcp" }, { port: 0, protocol: "tcp" }, { port: "3333,22" as unknown as number, protocol: "tcp" },
-    { port: 7777, protocol: "sctp" as unknown as "tcp" },
+    { port: 7777, protocol: "sctp" as unknown as "tcp" }, { port: 443, protocol: "tcp" },
   ];
   return {
     domains: [...GOOD_DOMAINS, ...HOSTILE_DOMAINS, "*.c3pool.com.", "MineXMR.com"],
@@ -73,7 +73,8 @@ test("cleanBlocklist keeps the valid values, normalises them and reports every h
   assert.deepEqual(clean.ports, [{ port: 3333, protocol: "tcp" }, { port: 3334, protocol: "tcp" }, { port: 14444, protocol: "tcp" }, { port: 5555, protocol: "udp" }]);
   assert.equal(clean.dropped.filter((d) => d.kind === "domain").length, HOSTILE_DOMAINS.length);
   assert.equal(clean.dropped.filter((d) => d.kind === "ip").length, HOSTILE_IPS.length);
-  assert.equal(clean.dropped.filter((d) => d.kind === "port").length, 4);
+  assert.equal(clean.dropped.filter((d) => d.kind === "port").length, 5);
+  assert.ok(clean.dropped.some((d) => d.value === "443" && /common service port/.test(d.reason)), "443 is never blocked as a port");
   // A huge value is quoted cut short.
   assert.ok(clean.dropped.every((d) => d.value.length <= 81));
 });

@@ -69,9 +69,9 @@ export function emitSupportCase(input: SupportCaseInput): string {
   }), "");
 
   out.push(`## ${m("emit.case.timeline")}`, "", `| ${m("emit.case.timeCol")} | ${m("emit.case.eventCol")} |`, "|---|---|");
-  for (const f of [...findings].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen))) {
-    out.push(`| ${md(formatTime(f.firstSeen))} | ${md(f.title)} |`);
-  }
+  // Findings without a time (a file found on disk) say so, after the timed ones.
+  const timed = [...findings].sort((a, b) => (a.firstSeen === "" ? 1 : 0) - (b.firstSeen === "" ? 1 : 0) || a.firstSeen.localeCompare(b.firstSeen));
+  for (const f of timed) out.push(`| ${f.firstSeen ? md(formatTime(f.firstSeen)) : m("emit.case.noTime")} | ${md(f.title)} |`);
   out.push("");
 
   const perFinding = input.evidencePerFinding ?? 3;
