@@ -11,15 +11,24 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadIntel } from "../../../intel/index.js";
+import { makeFinding } from "../../../model/index.js";
 import { incidentFrom, realisticFindings } from "../../../report/test-helpers/incident.js";
 import type { ActionDefinition, PlanStep, PlannedStep, ResponseContext } from "../../types.js";
 import { blockPools, blockPorts, createHostClient, hostActions, killProcess, removeMiner, removePersistence } from "./actions.js";
 import { readProc } from "./proc.js";
-import { FILES, LINKS, MINER_PATH, exited, makeRoot, startMiner } from "./test-helpers/fake-host.js";
+import { FILES, LINKS, MINER_PATH, exited, makeRoot, startMiner, startService } from "./test-helpers/fake-host.js";
 import { needTool, runTool } from "../../emitters/test-helpers/tools.js";
 
 const intel = loadIntel({ importDirs: [] });
-const findings = realisticFindings();
+/** The entry vector: postgres (the victim service) ran the dropper. Its name must never make postgres a target. */
+const entryVector = makeFinding({
+  rule: { id: "minerhunt.host.entry-vector", name: "entry vector", kind: "detector" }, title: "postgres ran a downloaded script on build-01",
+  trigger: "host", kind: "process", severity: "high", confidence: 0.7, firstSeen: "2026-11-19T22:39:00Z", lastSeen: "2026-11-19T22:39:00Z",
+  entities: { hosts: ["build-01.corp.example.com"] },
+  observables: [{ type: "process", value: "postgres" }, { type: "url", value: "http://198.51.100.23/x.sh" }],
+  evidence: [{ file: "edr/build-01.ndjson", line: 3 }], facts: { "entry.service": "postgres" },
+});
+const findings = [...realisticFindings(), entryVector];
 const incident = incidentFrom(findings);
 const roots: string[] = [];
 const children: ChildProcess[] = [];
@@ -112,6 +121,19 @@ test("kill-process: a pid that now names another process (start time differs) is
   assert.match((await killProcess.precondition(otherExe, ctx))?.en ?? "", /now runs/);
   other.kill("SIGKILL");
   await exited(other);
+});
+
+test("the victim service the evidence names (postgres) is neither killed nor its cron line removed", { timeout: 20_000 }, async () => {
+  const { root, ctx } = setup();
+  const service = await track(startService(root));
+  const miner = await track(startMiner(root));
+  const pids = (await plan(killProcess, ctx, {})).map((s) => Number(s.target.id));
+  assert.ok(pids.includes(miner.pid!), "the miner is planned");
+  assert.ok(!pids.includes(service.pid!), "postgres is not");
+  const files = (await plan(removePersistence, ctx, {})).map((s) => s.target.id);
+  assert.ok(!files.includes("/etc/cron.d/pg-backup"), "the backup job that runs as postgres stays");
+  assert.ok(!(await plan(removeMiner, ctx, {})).some((s) => s.target.id.includes("postgres")));
+  for (const c of [service, miner]) { c.kill("SIGKILL"); await exited(c); }
 });
 
 test("kill-process: a protected host is refused", { timeout: 20_000 }, async () => {

@@ -27,7 +27,7 @@ export function indicatorsFor(client: HostClient, incident: Incident, findings: 
   for (const m of intel.miners) for (const n of m.processNames) add(n);
   for (const n of intel.campaignProcessNames) add(n);
   for (const s of intel.stratum.schemes) add(s);
-  const hints = minerHints(findings);
+  const hints = minerHints(findings, intel);
   for (const n of hints.names) add(n);
   for (const p of hints.paths) add(p);
   const clean = cleanBlocklist(blocklistFromIncident(incident, findings, { intel }).list);

@@ -70,7 +70,7 @@ export const killProcess: ActionDefinition<Params> = {
   async plan(input, ctx) {
     const client = ctx.clients.host;
     if (!client) return [refusedNoClient("kill-process", WHY)];
-    const hints = minerHints(input.findings);
+    const hints = minerHints(input.findings, client.intel);
     const found = new Map<number, LiveMiner>();
     for (const m of scanMiners(client, hints)) found.set(m.proc.pid, m);
     // Pids a person named, or the evidence names, are planned even when the scan would not pick them

@@ -4,6 +4,7 @@
  * executable path, its name). The reasons are kept with the step, so a person sees why.
  */
 import { basename } from "node:path";
+import type { Intel } from "../../../intel/index.js";
 import type { Finding } from "../../../model/index.js";
 import type { HostClient } from "./types.js";
 import { listPids, readProc, type ProcInfo } from "./proc.js";
@@ -21,17 +22,26 @@ export interface MinerHints {
 const GENERIC_NAMES = new Set(["sh", "bash", "dash", "zsh", "ash", "busybox", "curl", "wget", "python", "python3", "perl", "node", "java",
   "sudo", "su", "cron", "crond", "systemd", "init", "sleep", "nohup", "env", "timeout", "ssh", "sshd"]);
 
-export function minerHints(findings: readonly Finding[]): MinerHints {
+/**
+ * What the evidence says about the miner's processes. A name counts only when the intel knows it as a
+ * miner's, a campaign's or a disguise (kswapd0): a finding's process may be the victim service that ran the
+ * dropper ("postgres ran a downloaded script"), and that must never be killed or matched by name. Files named
+ * by persistence findings are the cron tables and units themselves: remove-persistence edits those, they are
+ * not binaries to quarantine.
+ */
+export function minerHints(findings: readonly Finding[], intel: Intel): MinerHints {
   const hints: MinerHints = { pids: new Set(), paths: new Set(), names: new Set() };
+  const services = new Set(intel.servicePrograms);
   for (const f of findings) {
     if (f.trigger !== "host" && f.trigger !== "container") continue;
     const pid = f.facts?.["process.pid"];
     if (pid !== undefined && /^[0-9]+$/.test(String(pid))) hints.pids.add(Number(pid));
     for (const o of f.observables) {
-      if (o.type === "file" && o.value.startsWith("/")) hints.paths.add(o.value);
+      if (o.type === "file" && o.value.startsWith("/") && f.kind !== "persistence") hints.paths.add(o.value);
       if (o.type === "process") {
         const name = basename(o.value).toLowerCase();
-        if (name && !GENERIC_NAMES.has(name)) hints.names.add(name);
+        if (!name || GENERIC_NAMES.has(name) || services.has(name)) continue;
+        if (intel.minerByProcessName(name) || intel.isMasqueradeName(name) || intel.campaignProcessNames.includes(name)) hints.names.add(name);
       }
     }
   }

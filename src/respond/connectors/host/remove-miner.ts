@@ -33,7 +33,7 @@ export const removeMiner: ActionDefinition<Params> = {
   async plan(input, ctx) {
     const client = ctx.clients.host;
     if (!client) return [refusedNoClient("remove-miner", WHY)];
-    const hints = minerHints(input.findings);
+    const hints = minerHints(input.findings, client.intel);
     const paths = new Map<string, string>();
     for (const m of scanMiners(client, hints)) {
       const hostPath = m.proc.exe ? client.hostPath(m.proc.exe) : undefined;

@@ -29,6 +29,7 @@ export const FILES: Record<string, string> = {
     "",
   ].join("\n"),
   "/etc/cron.d/sysstat": "5-55/10 * * * * root command -v debian-sa1 > /dev/null && debian-sa1 1 1\n",
+  "/etc/cron.d/pg-backup": "30 2 * * * postgres /usr/local/bin/pg_backup.sh --db orders\n",
   "/etc/systemd/system/sysupdate.service": [
     "[Unit]", "Description=System update helper", "", "[Service]",
     `ExecStart=${MINER_PATH} -o pool.supportxmr.com:3333 --donate-level=1`, "Restart=always", "", "[Install]", "WantedBy=multi-user.target", "",
@@ -62,7 +63,18 @@ export function makeRoot(): string {
 /** Start the fake miner; resolves once it runs (its /proc entry exists with the new image). */
 export async function startMiner(root: string, name = MINER_PATH): Promise<ChildProcess> {
   const path = join(root, name);
-  const child = spawn(path, ["600"], { argv0: `${path} -o ${STRATUM} -u ${WALLET}`, stdio: "ignore" });
+  return started(spawn(path, ["600"], { argv0: `${path} -o ${STRATUM} -u ${WALLET}`, stdio: "ignore" }));
+}
+
+/** A harmless process named like a service the evidence mentions (a copy of sleep named postgres). */
+export async function startService(root: string, name = "/usr/lib/postgresql/15/bin/postgres"): Promise<ChildProcess> {
+  mkdirSync(dirname(join(root, name)), { recursive: true });
+  copyFileSync("/bin/sleep", join(root, name));
+  chmodSync(join(root, name), 0o755);
+  return started(spawn(join(root, name), ["600"], { stdio: "ignore" }));
+}
+
+async function started(child: ChildProcess): Promise<ChildProcess> {
   await new Promise<void>((resolve, reject) => {
     child.once("spawn", () => resolve());
     child.once("error", reject);
