@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import("./report.js")).registerReportCommand,
   audit: async () => (await import("./audit.js")).registerAuditCommand,
   block: async () => (await import("./block.js")).registerBlockCommand,
+  respond: async () => (await import("./respond.js")).registerRespondCommand,
 };
 
 /**
