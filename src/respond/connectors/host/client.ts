@@ -3,6 +3,7 @@
  * process.kill, execFile. Tests give a temporary fsRoot (and may keep the real /proc: the processes are real).
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { loadIntel, type Intel } from "../../../intel/index.js";
@@ -32,6 +33,17 @@ function runProgram(file: string, args: readonly string[]): Promise<RunResult> {
   });
 }
 
+/** A mounted root's own name (etc/hostname), when it is not this machine's root and the name is a plain host name. */
+function rootHostName(fsRoot: string): string | undefined {
+  if (fsRoot === "/") return undefined;
+  try {
+    const name = readFileSync(join(fsRoot, "etc/hostname"), "utf8").trim();
+    return /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(name) ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createHostClient(opts: HostClientOptions = {}): HostClient {
   const fsRoot = resolve(opts.fsRoot ?? "/");
   const stateDir = opts.stateDir ?? DEFAULT_STATE_DIR;
@@ -41,7 +53,7 @@ export function createHostClient(opts: HostClientOptions = {}): HostClient {
     kind: "host",
     fsRoot,
     procRoot: opts.procRoot ?? "/proc",
-    hostName: opts.hostName ?? hostname(),
+    hostName: opts.hostName ?? rootHostName(fsRoot) ?? hostname(),
     stateDir,
     get intel(): Intel {
       intel ??= loadIntel();

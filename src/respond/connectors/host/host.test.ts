@@ -260,6 +260,26 @@ test("block-pools and block-ports: write nftables, iptables and hosts files (nft
   assert.ok(!existsSync(join(dir, "minerhunt_pools.nft")) && !existsSync(join(dir, "minerhunt-ports.iptables")));
 });
 
+test("on a machine the incident does not name, kill, quarantine and persistence steps are refused (blocklists are not)", { timeout: 20_000 }, async () => {
+  const { root, ctx } = setup();
+  const miner = await track(startMiner(root));
+  const host = createHostClient({ fsRoot: root, hostName: "ws-99.corp.example.com", intel, scansProcess: (p) => p.ppid === process.pid });
+  const elsewhere = { ...ctx, clients: { host } };
+  for (const a of [killProcess, removeMiner, removePersistence] as ActionDefinition<Record<string, unknown>>[]) {
+    const steps = await plan(a, elsewhere, {});
+    assert.ok(steps.length > 0, a.name);
+    for (const s of steps) assert.match(s.refused?.reason.en ?? "", /not a host of the incident \(build-01\.corp\.example\.com/, `${a.name} ${s.id}`);
+  }
+  assert.equal((await plan(blockPools, elsewhere, {}))[0]?.refused, undefined);
+  // A short name matches its full name; a mounted root names itself from etc/hostname.
+  const short = createHostClient({ fsRoot: root, hostName: "BUILD-01", intel, scansProcess: () => false });
+  assert.equal((await plan(removePersistence, { ...ctx, clients: { host: short } }, {}))[0]?.refused, undefined);
+  writeFileSync(join(root, "etc/hostname"), "build-01\n");
+  assert.equal(createHostClient({ fsRoot: root, intel }).hostName, "build-01");
+  miner.kill("SIGKILL");
+  await exited(miner);
+});
+
 test("without a host client every action plans one refused step", async () => {
   const { ctx } = setup();
   for (const a of hostActions) {

@@ -10,7 +10,7 @@ import type { Bilingual } from "../../../model/index.js";
 import type { ActionDefinition, PlanStep, PlannedStep, ResponseContext } from "../../types.js";
 import { cut, hostClient, refusedNoClient, str } from "./common.js";
 import { minerHints, minerReasons, scanMiners, type LiveMiner } from "./miners.js";
-import { hostProtected, pidProtected } from "./protect.js";
+import { hostProtected, notIncidentHost, pidProtected } from "./protect.js";
 import { isGone, readProc, snapshotProc, type ProcInfo } from "./proc.js";
 import type { HostClient } from "./types.js";
 
@@ -82,7 +82,11 @@ export const killProcess: ActionDefinition<Params> = {
       const reasons = minerReasons(client, p, hints);
       found.set(pid, { proc: p, reasons: reasons.length ? reasons : [`pid ${pid} named for this plan`] });
     }
-    return [...found.values()].sort((a, b) => a.proc.pid - b.proc.pid).map((m) => stepFor(client, ctx, m.proc, m.reasons));
+    const elsewhere = notIncidentHost(client, input.incident);
+    return [...found.values()].sort((a, b) => a.proc.pid - b.proc.pid).map((m) => {
+      const step = stepFor(client, ctx, m.proc, m.reasons);
+      return elsewhere && !step.refused ? { ...step, refused: { reason: elsewhere } } : step;
+    });
   },
 
   async precondition(step, ctx) {

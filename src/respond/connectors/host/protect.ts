@@ -2,7 +2,7 @@
  * What the host connector never touches, whatever the plan says: PID 1, minerhunt itself and its parent,
  * the pids and host names the site protects, and minerhunt's own files.
  */
-import type { Bilingual } from "../../../model/index.js";
+import type { Bilingual, Incident } from "../../../model/index.js";
 import type { ResponseContext } from "../../types.js";
 import type { HostClient } from "./types.js";
 
@@ -38,4 +38,22 @@ export function pathProtected(client: HostClient, hostPath: string, ctx: Respons
   const hit = ctx.protect.ids.find((id) => id.startsWith("/") && globMatch(id, hostPath));
   if (hit) return { en: `${hostPath} is protected (${hit})`, th: `${hostPath} อยู่ในรายการที่ได้รับการป้องกัน (${hit})` };
   return undefined;
+}
+
+/**
+ * Whether this machine is one the incident is about. An incident that names hosts (db-prod-01) is not
+ * acted on from another machine: its indicators are that host's, and so should be the processes and files.
+ * Names match in full or by their first label ("db-prod-01" and "db-prod-01.corp.example.com").
+ */
+export function notIncidentHost(client: HostClient, incident: Incident): Bilingual | undefined {
+  const hosts = incident.entities.hosts ?? [];
+  if (hosts.length === 0) return undefined;
+  const short = (n: string): string => n.toLowerCase().split(".", 1)[0] ?? "";
+  const me = client.hostName.toLowerCase();
+  if (hosts.some((h) => h.toLowerCase() === me || short(h) === short(me))) return undefined;
+  const list = hosts.slice(0, 5).join(", ");
+  return {
+    en: `this machine (${client.hostName}) is not a host of the incident (${list}): run minerhunt there, or on its mounted root`,
+    th: `เครื่องนี้ (${client.hostName}) ไม่ใช่โฮสต์ของเหตุการณ์ (${list}): ให้รัน minerhunt บนเครื่องนั้น หรือบน root ที่ mount ไว้`,
+  };
 }

@@ -11,7 +11,7 @@ import type { ActionDefinition, PlannedStep } from "../../types.js";
 import { cut, hostClient, refusedNoClient, str } from "./common.js";
 import { isRegularFile, moveFile, sha256File } from "./files.js";
 import { minerHints, scanMiners } from "./miners.js";
-import { hostProtected, pathProtected } from "./protect.js";
+import { hostProtected, notIncidentHost, pathProtected } from "./protect.js";
 
 const Params = z.object({
   /** Host paths a person names on top of the evidence and the live scan. */
@@ -62,7 +62,7 @@ export const removeMiner: ActionDefinition<Params> = {
       };
       const refused = !regular
         ? { en: `${hostPath} is not a regular file (link, device or folder)`, th: `${hostPath} ไม่ใช่ไฟล์ปกติ` }
-        : pathProtected(client, hostPath, ctx) ?? hostProtected(client, ctx);
+        : pathProtected(client, hostPath, ctx) ?? hostProtected(client, ctx) ?? notIncidentHost(client, input.incident);
       if (refused) step.refused = { reason: refused };
       steps.push(step);
     }

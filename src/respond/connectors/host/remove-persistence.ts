@@ -14,7 +14,7 @@ import { cut, hostClient, refusedNoClient, str } from "./common.js";
 import { backupOnce, rewriteFile, sha256, sha256File } from "./files.js";
 import { indicatorsFor } from "./indicators.js";
 import { findCronAndPreload, findUnits, isValidUnitName, unitLinks } from "./persistence.js";
-import { hostProtected, pathProtected } from "./protect.js";
+import { hostProtected, notIncidentHost, pathProtected } from "./protect.js";
 import type { HostClient } from "./types.js";
 
 const Params = z.object({
@@ -115,7 +115,7 @@ export const removePersistence: ActionDefinition<Params> = {
         undoable: true,
         why: { en: `${WHY.en}: ${f.hits.map((h) => cut(h.text, 120)).join(" | ")}`, th: `${WHY.th}: ${f.hits.map((h) => cut(h.text, 120)).join(" | ")}` },
       };
-      const refused = pathProtected(client, f.hostPath, ctx) ?? hostProtected(client, ctx);
+      const refused = pathProtected(client, f.hostPath, ctx) ?? hostProtected(client, ctx) ?? notIncidentHost(client, input.incident);
       if (refused) step.refused = { reason: refused };
       steps.push(step);
     }
@@ -132,7 +132,7 @@ export const removePersistence: ActionDefinition<Params> = {
         undoable: true,
         why: { en: `${WHY.en}: ${u.hits.map((h) => cut(h.text.trim(), 120)).join(" | ")}`, th: `${WHY.th}: ${u.hits.map((h) => cut(h.text.trim(), 120)).join(" | ")}` },
       };
-      const refused = hostProtected(client, ctx);
+      const refused = hostProtected(client, ctx) ?? notIncidentHost(client, input.incident);
       if (refused) step.refused = { reason: refused };
       steps.push(step);
     }
