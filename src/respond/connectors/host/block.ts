@@ -11,7 +11,7 @@ import { blocklistFromIncident, cleanBlocklist, emitHosts, emitIptables, emitNft
 import { safeRef } from "../../emitters/validate.js";
 import type { ActionDefinition, PlanStep, ResourceState } from "../../types.js";
 import { hostClient, refusedNoClient, str } from "./common.js";
-import { sha256 } from "./files.js";
+import { sha256, staysInside } from "./files.js";
 import { hostProtected, pathProtected } from "./protect.js";
 
 const Params = z.object({
@@ -107,6 +107,7 @@ function blockAction(what: What): ActionDefinition<Params> {
       const client = hostClient(ctx, name);
       const outDir = str(step.params, "outDir");
       const dir = client.real(outDir);
+      if (!staysInside(client.fsRoot, dir)) throw new Error(`${outDir} leads outside the root through a link: nothing written`);
       mkdirSync(dir, { recursive: true, mode: 0o750 });
       const written: { name: string; sha256: string }[] = [];
       for (const f of filesFor(what, listOf(step))) {

@@ -3,8 +3,8 @@
  * kept byte for byte, moves that work across file systems.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
 
 export function sha256(data: Buffer | string): string {
   return createHash("sha256").update(data).digest("hex");
@@ -61,4 +61,22 @@ export function isRegularFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a path, once every link in it is followed, is still under the root. A mounted image may hold
+ * links ("tmp -> /"): following one would move or edit the analyst's own files. A path that does not exist
+ * is judged by its nearest existing parent.
+ */
+export function staysInside(root: string, path: string): boolean {
+  const base = realpathSync(root);
+  let probe = path;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  let real: string;
+  try {
+    real = realpathSync(probe);
+  } catch {
+    return false;
+  }
+  return real === base || real.startsWith(base.endsWith(sep) ? base : `${base}${sep}`);
 }

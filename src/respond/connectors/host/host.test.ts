@@ -8,7 +8,8 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadIntel } from "../../../intel/index.js";
 import { makeFinding } from "../../../model/index.js";
@@ -151,7 +152,8 @@ function createHashOf(path: string): string {
 
 test("remove-miner: quarantines the binary by its sha256 with mode 000; undo puts it back; links are refused", async () => {
   const { root, ctx } = setup();
-  symlinkSync("/bin/true", join(root, "tmp/kswapd0"));
+  // A link inside the root (to the miner itself): links are never moved, wherever they point.
+  symlinkSync(join(root, MINER_PATH), join(root, "tmp/kswapd0"));
   const steps = await plan(removeMiner, ctx, { paths: ["/tmp/kswapd0"] });
   const step = steps.find((s) => s.target.id === MINER_PATH);
   assert.ok(step, "the binary the evidence names is planned");
@@ -278,6 +280,24 @@ test("on a machine the incident does not name, kill, quarantine and persistence 
   assert.equal(createHostClient({ fsRoot: root, intel }).hostName, "build-01");
   miner.kill("SIGKILL");
   await exited(miner);
+});
+
+test("a mounted root's links never lead the actions outside it", async () => {
+  const { root, ctx } = setup();
+  const outside = mkdtempSync(join(tmpdir(), "minerhunt-outside-"));
+  roots.push(outside);
+  // The image's /opt is a link to a folder outside the root holding a "miner"; its cron.d folder too.
+  copyFileSync("/bin/sleep", join(outside, "xmrig"));
+  writeFileSync(join(outside, "miner-cron"), `* * * * * root ${MINER_PATH} -o stratum+tcp://pool.supportxmr.com:3333\n`);
+  symlinkSync(outside, join(root, "opt"));
+  rmSync(join(root, "etc/cron.d"), { recursive: true });
+  symlinkSync(outside, join(root, "etc/cron.d"));
+  const miner = (await plan(removeMiner, ctx, { paths: ["/opt/xmrig"] })).find((s) => s.target.id === "/opt/xmrig");
+  assert.match(miner?.refused?.reason.en ?? "", /outside the root/);
+  await assert.rejects(removeMiner.execute(miner!, ctx), /outside the root/);
+  assert.ok(existsSync(join(outside, "xmrig")), "nothing moved outside the root");
+  const persistence = (await plan(removePersistence, ctx, {})).map((s) => s.target.id);
+  assert.ok(!persistence.some((id) => id.startsWith("/etc/cron.d/")), persistence.join(", "));
 });
 
 test("without a host client every action plans one refused step", async () => {

@@ -8,6 +8,7 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { basename } from "node:path";
 import type { TargetKind } from "../../../model/index.js";
+import { staysInside } from "./files.js";
 import { lineNames, type Indicators } from "./indicators.js";
 import type { HostClient } from "./types.js";
 
@@ -46,6 +47,7 @@ function listFiles(client: HostClient, hostDir: string): string[] {
 }
 
 function readLines(client: HostClient, hostPath: string): string[] | undefined {
+  if (!staysInside(client.fsRoot, client.real(hostPath))) return undefined;
   try {
     const st = lstatSync(client.real(hostPath));
     if (!st.isFile() || st.size > 4 * 1024 * 1024) return undefined;

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Bilingual } from "../../../model/index.js";
 import type { ActionDefinition, PlannedStep } from "../../types.js";
 import { cut, hostClient, refusedNoClient, str } from "./common.js";
-import { isRegularFile, moveFile, sha256File } from "./files.js";
+import { isRegularFile, moveFile, sha256File, staysInside } from "./files.js";
 import { minerHints, scanMiners } from "./miners.js";
 import { hostProtected, notIncidentHost, pathProtected } from "./protect.js";
 
@@ -60,7 +60,9 @@ export const removeMiner: ActionDefinition<Params> = {
         undoable: true,
         why: { en: `${WHY.en}: ${source}`, th: `${WHY.th}: ${source}` },
       };
-      const refused = !regular
+      const refused = !staysInside(client.fsRoot, real)
+        ? { en: `${hostPath} leads outside the root through a link`, th: `${hostPath} ชี้ออกนอก root ผ่านลิงก์` }
+        : !regular
         ? { en: `${hostPath} is not a regular file (link, device or folder)`, th: `${hostPath} ไม่ใช่ไฟล์ปกติ` }
         : pathProtected(client, hostPath, ctx) ?? hostProtected(client, ctx) ?? notIncidentHost(client, input.incident);
       if (refused) step.refused = { reason: refused };
@@ -93,6 +95,7 @@ export const removeMiner: ActionDefinition<Params> = {
       if (sha256File(quarantine) === hash) return { undo, detail: { alreadyQuarantined: true } };
       throw new Error(`${hostPath} is gone and is not in quarantine`);
     }
+    if (!staysInside(client.fsRoot, real) || !staysInside(client.fsRoot, quarantine)) throw new Error(`${hostPath} or the quarantine leads outside the root through a link: not moved`);
     if (!isRegularFile(real) || sha256File(real) !== hash) throw new Error(`${hostPath} changed since the plan: not moved`);
     const st = statSync(real);
     moveFile(real, quarantine);

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { Bilingual } from "../../../model/index.js";
 import type { ActionDefinition, PlanStep, PlannedStep, ResourceState } from "../../types.js";
 import { cut, hostClient, refusedNoClient, str } from "./common.js";
-import { backupOnce, rewriteFile, sha256, sha256File } from "./files.js";
+import { backupOnce, rewriteFile, sha256, sha256File, staysInside } from "./files.js";
 import { indicatorsFor } from "./indicators.js";
 import { findCronAndPreload, findUnits, isValidUnitName, unitLinks } from "./persistence.js";
 import { hostProtected, notIncidentHost, pathProtected } from "./protect.js";
@@ -52,6 +52,7 @@ async function executeFile(client: HostClient, step: PlanStep): Promise<{ undo: 
   const planned = str(step.before, "sha256");
   const backup = backupPath(client, hostPath, planned);
   const lines = plannedLines(step);
+  if (!staysInside(client.fsRoot, real) || !staysInside(client.fsRoot, client.real(backup))) throw new Error(`${hostPath} or its backup leads outside the root through a link: not edited`);
   const current = readFileSync(real);
   const currentLines = current.toString("utf8").split("\n");
   if (sha256(current) === planned) {
@@ -77,6 +78,7 @@ async function executeUnit(client: HostClient, step: PlanStep): Promise<{ undo: 
   const removed: { link: string; target: string }[] = [];
   for (const l of plannedLinks(step.before)) {
     const real = client.real(l.link);
+    if (!staysInside(client.fsRoot, dirname(real))) continue;
     try {
       if (lstatSync(real).isSymbolicLink() && readlinkSync(real) === l.target) { unlinkSync(real); removed.push(l); }
     } catch { /* already gone */ }
