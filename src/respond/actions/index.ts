@@ -6,9 +6,11 @@
 import { ActionRegistry } from "../registry.js";
 import type { ActionDefinition } from "../types.js";
 import { MANUAL_ACTIONS } from "./manual.js";
+import { hostActions } from "../connectors/host/actions.js";
 
 export const AUTOMATED: readonly ActionDefinition[] = [
   // connectors: one line each, e.g. ...HOST_ACTIONS,
+  ...hostActions,
 ];
 
 let registry: ActionRegistry | undefined;
