@@ -233,6 +233,8 @@ export async function executePlan(store: ResponseStore, ctx: ResponseContext, pl
 /** Ticks a checklist item once every step of the plan that carries it is verified; the answer names plan and steps. */
 function checklistTicker(store: ResponseStore, ctx: ResponseContext, plan: Plan, latest: Map<string, StepRun>): (step: PlanStep) => Promise<void> {
   const incidentId = plan.incidentId;
+  // The plan was made from the playbook's items: those ids are valid even where the stored checklist has no row yet.
+  const items = [...new Set(plan.steps.flatMap((s) => s.checklistItems))];
   return async (step) => {
     if (incidentId === undefined) return;
     for (const item of step.checklistItems) {
@@ -241,6 +243,7 @@ function checklistTicker(store: ResponseStore, ctx: ResponseContext, plan: Plan,
       await store.tickChecklist(incidentId, item, {
         by: ctx.actor,
         answer: `done and verified by minerhunt respond: plan ${plan.id}, step(s) ${carriers.map((s) => s.id).join(", ")}`,
+        items,
       });
     }
   };
