@@ -7,7 +7,7 @@ import type { Incident, Plan, PlanStep, StepRun } from "../model/index.js";
 import { formatTime, formatUsd, pick, t } from "../i18n/index.js";
 import type { Lang } from "../i18n/index.js";
 import type { ChecklistPhase, Playbook } from "../playbook/index.js";
-import type { Block, Section, ViewOptions } from "./view.js";
+import type { Block, Section, ViewOptions } from "./view-model.js";
 
 /** Rows per table in this section; a long-running incident's history is capped, newest kept. */
 const MAX_ROWS = 40;
