@@ -22,7 +22,7 @@ export function doneSection(incident: Incident, opts: ViewOptions): Section {
     blocks.push({
       kind: "table",
       headers: [t(lang, "actions.time"), t(lang, "actions.action"), t(lang, "actions.status"), t(lang, "actions.target")],
-      rows: opts.actions.slice(-MAX_ROWS).map((r) => [formatTime(r.at), r.name, r.status, r.target]),
+      rows: opts.actions.slice(-MAX_ROWS).map((r) => [formatTime(r.at), r.name, t(lang, `rpt.actionStatus.${r.status}`), r.target]),
       code: [1, 3],
     });
   }
