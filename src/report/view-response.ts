@@ -11,13 +11,16 @@ import type { Block, Section, ViewOptions } from "./view-model.js";
 
 /** Rows per table in this section; a long-running incident's history is capped, newest kept. */
 const MAX_ROWS = 40;
+const MAX_PLANS = 3;
 
 export function doneSection(incident: Incident, opts: ViewOptions): Section {
   const { lang } = opts;
   const blocks: Block[] = [];
   const plans = [...(opts.plans ?? [])].filter((p) => p.incidentId === undefined || p.incidentId === incident.id)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const plan of plans) blocks.push(...planBlocks(plan, opts));
+  // The latest plans in full; older ones (superseded by re-planning) only counted, so the report stays short.
+  for (const plan of plans.slice(-MAX_PLANS)) blocks.push(...planBlocks(plan, opts));
+  if (plans.length > MAX_PLANS) blocks.push({ kind: "paragraph", text: t(lang, "report.truncated", { shown: MAX_PLANS, total: plans.length }), tone: "muted" });
   if (opts.actions?.length) {
     blocks.push({
       kind: "table",
