@@ -8,6 +8,7 @@ import type { Finding, Incident } from "../model/index.js";
 import { openStore } from "../store/index.js";
 import type { IncidentStore } from "../report/index.js";
 import { incidentFrom, realisticFindings } from "../report/test-helpers/incident.js";
+import { approvalsOf, historyOf, notesOf, responsePlan, stepRunsOf } from "../report/test-helpers/response.js";
 import { registerReportCommand } from "./report.js";
 import type { ReportCommandDeps } from "./report.js";
 
@@ -132,4 +133,24 @@ test("with the real store: an incident saved by a scan is reported by id prefix"
   const { out } = await run([incident.id.slice(0, 12), "--db", db, "--format", "md"]);
   assert.match(out, /^# Incident report: Cryptomining: AWS account 123456789012/);
   assert.match(out, /\| \*\*Incident ID\*\* \| inc-20261120-0001 \|/);
+});
+
+test("a store that keeps response records: the report shows the plan's steps, approval and verification", async () => {
+  const plan = responsePlan(incident.id);
+  const asked: string[] = [];
+  const store: IncidentStore = {
+    getIncident: (id: string) => (id === incident.id ? incident : undefined),
+    listFindings: () => findings,
+    notes: (id: string) => { asked.push(`notes ${id}`); return notesOf(id); },
+    timeline: (id: string) => { asked.push(`timeline ${id}`); return historyOf(id); },
+    listPlans: (id?: string) => { asked.push(`plans ${String(id)}`); return [plan]; },
+    approvals: (planId: string) => { asked.push(`approvals ${planId}`); return approvalsOf(plan); },
+    stepRuns: (planId: string) => { asked.push(`runs ${planId}`); return stepRunsOf(plan); },
+  };
+  const { out } = await run([incident.id], { openStore: () => store });
+  assert.deepEqual(asked.sort(), [`approvals ${plan.id}`, `notes ${incident.id}`, `plans ${incident.id}`, `runs ${plan.id}`, `timeline ${incident.id}`].sort());
+  const done = out.slice(out.indexOf("## What was done"));
+  assert.match(done, /Approved by wichai at 2026-11-20 06:07:30Z/);
+  assert.match(done, /\| executed and verified \| 2026-11-20 06:10:05Z, somchai \| state=gone/);
+  assert.match(done, /xmrig ran as jenkins/);
 });

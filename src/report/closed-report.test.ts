@@ -98,3 +98,11 @@ test("the Thai report has no English-only label: every title, header, caption an
   assert.deepEqual(english, [], `labels without Thai: ${english.join(" | ")}`);
   assert.ok(labels.length > 60, `${labels.length} labels checked`);
 });
+
+test("many plans (re-planned): the latest three in full, the rest counted", async () => {
+  const plans = Array.from({ length: 5 }, (_, i) => ({ ...plan, id: `plan-${i}`, createdAt: `2026-11-20T0${i}:00:00Z` }));
+  const text = (await renderReport(incident, findings, { lang: "en", format: "md", playbook, now, plans })) as string;
+  const done = section(text, "What was done");
+  assert.deepEqual([...done.matchAll(/Plan (plan-\d)/g)].map((m) => m[1]), ["plan-2", "plan-3", "plan-4"]);
+  assert.match(done, /3 of 5 shown\./);
+});

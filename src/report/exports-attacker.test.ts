@@ -50,6 +50,7 @@ test("STIX from the example: valid bundles whose indicators name no system proce
       const url = /^\[url:value = '([^']*)'\]$/.exec(pattern);
       if (url) assert.match(url[1]!, /^[a-z][a-z0-9+.-]*:\/\//, "URLs have a scheme");
       assert.ok(!String(o.name).startsWith("port:"), "a port alone accuses nobody");
+      assert.ok(!String(o.description ?? "").includes("db-prod-01"), "the victim's host names stay out of a shared bundle");
     }
   }
   assert.ok(indicators >= 10, `indicators: ${indicators}`);

@@ -43,11 +43,11 @@ function renderBlock(b: Block): string {
     case "list":
       return `<ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join("")}</ul>`;
     case "keyValue":
-      return `<table class="kv"><tbody>${b.rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</tbody></table>`;
+      return `<table class="kv"><tbody>${b.rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${keepIdsWhole(escapeHtml(v))}</td></tr>`).join("")}</tbody></table>`;
     case "table": {
       const code = new Set(b.code ?? []);
       const cell = (text: string, i: number) => {
-        const inner = code.has(i) && text !== "" ? `<code>${breakablePath(escapeHtml(text))}</code>` : escapeHtml(text);
+        const inner = code.has(i) && text !== "" ? `<code>${breakablePath(escapeHtml(text))}</code>` : keepIdsWhole(escapeHtml(text));
         const mark = text === "☑" ? ` class="done"` : text === "☐" ? ` class="open"` : "";
         return `<td${mark}>${inner}</td>`;
       };
@@ -89,6 +89,7 @@ td.done { color: #1e8449; font-weight: bold; text-align: center; }
 td.open { color: #7f8c8d; text-align: center; }
 code, pre { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; font-size: .86em; }
 td code { overflow-wrap: break-word; }
+span.id { white-space: nowrap; }
 pre { background: #f4f6f7; border: 1px solid #d5dbdb; padding: .5rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 p.warning { background: #fdedec; border: 1px solid #e74c3c; padding: .5rem; font-weight: bold; }
 p.muted { color: #566573; font-style: italic; }
@@ -110,4 +111,13 @@ p.fallback { font-weight: bold; }
  */
 function breakablePath(escaped: string): string {
   return escaped.replace(/([/:?=,]|&amp;)(?=[^\s])/g, "$1<wbr>");
+}
+
+/**
+ * An id with a hyphen ("i-0a1b2c3d4e5f60701", "us-east-1") would be broken after its hyphen, as text
+ * may be: kept whole instead when it is short enough to fit a column. Longer tokens stay breakable.
+ * Runs on already-escaped text: a token is whitespace-delimited, so no entity is ever cut.
+ */
+function keepIdsWhole(escaped: string): string {
+  return escaped.replace(/\S+/g, (token) => (token.includes("-") && token.length <= 40 ? `<span class="id">${token}</span>` : token));
 }

@@ -8,6 +8,7 @@ import { isIP } from "node:net";
 import type { Finding, Incident } from "../model/index.js";
 import { collectIocs, hashAlgorithm, splitPool, urlWithScheme } from "./iocs.js";
 import type { Ioc } from "./iocs.js";
+import { kindName } from "./finding-kinds.js";
 import { uuidv5 } from "./ids.js";
 import { tacticsOf, technique } from "./mitre.js";
 
@@ -55,7 +56,8 @@ export function toStixBundle(incident: Incident, findings: readonly Finding[], o
     indicators.push({
       type: "indicator", id, ...common, ...marked,
       name: `${ioc.type}: ${ioc.value}`.slice(0, 250),
-      description: first ? `Seen in: ${first.title}`.slice(0, 1000) : undefined,
+      // The kind of finding, not its title: a title names the victim's own hosts and paths, which a shared bundle must not carry.
+      description: first ? `Seen in: ${kindName(first, "en")}`.slice(0, 1000) : undefined,
       indicator_types: ["malicious-activity"],
       pattern, pattern_type: "stix", pattern_version: "2.1",
       valid_from: stixTime(new Date(Date.parse(incident.firstSeen) || Date.now())),

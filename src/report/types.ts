@@ -7,7 +7,7 @@ import type { Lang } from "../i18n/index.js";
 import type { Playbook } from "../playbook/index.js";
 import type { Note, TimelineEntry } from "../store/types.js";
 import type { PdfRenderer } from "./pdf.js";
-import type { ViewOptions } from "./view.js";
+import type { ViewOptions } from "./view-model.js";
 
 /**
  * The part of the incident store a report reads. Sync or async, undefined or null for "not there":

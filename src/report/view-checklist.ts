@@ -8,8 +8,8 @@ import type { Lang } from "../i18n/index.js";
 import type { ActionItem, ChecklistPhase, Playbook } from "../playbook/index.js";
 import { tacticsOf, technique } from "./mitre.js";
 import type { Tactic } from "./mitre.js";
-import type { Block, Section } from "./view.js";
-import { DONE_MARK, OPEN_MARK, dynamicKey } from "./view.js";
+import type { Block, Section } from "./view-model.js";
+import { DONE_MARK, OPEN_MARK, dynamicKey } from "./view-model.js";
 
 const MAX_IDS_PER_ITEM = 8;
 

@@ -10,8 +10,8 @@ import type { Lang } from "../i18n/index.js";
 import { findingTitle, kindName, subjectOf } from "./finding-kinds.js";
 import { collectIocs } from "./iocs.js";
 import type { Ioc } from "./iocs.js";
-import type { Block, Section } from "./view.js";
-import { percent } from "./view.js";
+import type { Block, Section } from "./view-model.js";
+import { percent } from "./view-model.js";
 
 /** Body caps: what fits the report's main part. */
 export const MAX_TIMELINE_ROWS = 20;

@@ -7,22 +7,25 @@ import type { Incident, Plan, PlanStep, StepRun } from "../model/index.js";
 import { formatTime, formatUsd, pick, t } from "../i18n/index.js";
 import type { Lang } from "../i18n/index.js";
 import type { ChecklistPhase, Playbook } from "../playbook/index.js";
-import type { Block, Section, ViewOptions } from "./view.js";
+import type { Block, Section, ViewOptions } from "./view-model.js";
 
 /** Rows per table in this section; a long-running incident's history is capped, newest kept. */
 const MAX_ROWS = 40;
+const MAX_PLANS = 3;
 
 export function doneSection(incident: Incident, opts: ViewOptions): Section {
   const { lang } = opts;
   const blocks: Block[] = [];
   const plans = [...(opts.plans ?? [])].filter((p) => p.incidentId === undefined || p.incidentId === incident.id)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  for (const plan of plans) blocks.push(...planBlocks(plan, opts));
+  // The latest plans in full; older ones (superseded by re-planning) only counted, so the report stays short.
+  for (const plan of plans.slice(-MAX_PLANS)) blocks.push(...planBlocks(plan, opts));
+  if (plans.length > MAX_PLANS) blocks.push({ kind: "paragraph", text: t(lang, "report.truncated", { shown: MAX_PLANS, total: plans.length }), tone: "muted" });
   if (opts.actions?.length) {
     blocks.push({
       kind: "table",
       headers: [t(lang, "actions.time"), t(lang, "actions.action"), t(lang, "actions.status"), t(lang, "actions.target")],
-      rows: opts.actions.slice(-MAX_ROWS).map((r) => [formatTime(r.at), r.name, r.status, r.target]),
+      rows: opts.actions.slice(-MAX_ROWS).map((r) => [formatTime(r.at), r.name, t(lang, `rpt.actionStatus.${r.status}`), r.target]),
       code: [1, 3],
     });
   }

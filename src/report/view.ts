@@ -7,64 +7,22 @@
  * done); the evidence follows as distinct facts with counts; full lists go to an appendix with caps,
  * so a report stays a few pages whatever the incident's size (the JSON exports have everything).
  */
-import type { Approval, Campaign, Finding, Incident, Plan, StepRun } from "../model/index.js";
+import type { Campaign, Finding, Incident, Plan } from "../model/index.js";
 import { formatTime, formatUsd, pick, t } from "../i18n/index.js";
-import type { Lang, MessageKey } from "../i18n/index.js";
+import type { Lang } from "../i18n/index.js";
 import { decisionGraph, toMermaid } from "../playbook/index.js";
 import type { Playbook } from "../playbook/index.js";
-import type { Note, TimelineEntry } from "../store/types.js";
 import { flowchartSvg } from "./diagram.js";
 import { findingTitle } from "./finding-kinds.js";
-import type { ActionRecord } from "./types.js";
 import { checklistSection, mitreSection } from "./view-checklist.js";
 import { appendixSection, evidenceSection, iocSection, timelineSection } from "./view-findings.js";
 import { closure, doneSection, stepsCarriedOut } from "./view-response.js";
+import { percent } from "./view-model.js";
+import type { Block, ReportView, Section, ViewOptions } from "./view-model.js";
 
-export type Block =
-  | { kind: "paragraph"; text: string; tone?: "warning" | "muted" }
-  | { kind: "list"; items: string[] }
-  | { kind: "keyValue"; rows: [string, string][] }
-  /** `code`: indexes of columns whose values are shown as code (paths, IOCs). */
-  | { kind: "table"; caption?: string; headers: string[]; rows: string[][]; code?: number[] }
-  /** `svg`: the drawing (diagram.ts, labels already XML-escaped); `mermaid`: the same graph as text for Markdown. */
-  | { kind: "diagram"; svg: string; mermaid: string; caption: string; fallback: string }
-  | { kind: "code"; caption: string; text: string };
+export type { Block, ReportView, Section, ViewOptions } from "./view-model.js";
+export { DONE_MARK, OPEN_MARK } from "./view-model.js";
 
-export interface Section {
-  id: string;
-  title: string;
-  blocks: Block[];
-  /** Starts on a new page and is set smaller (the full lists). */
-  appendix?: boolean;
-}
-
-export interface ReportView {
-  lang: Lang;
-  title: string;
-  subtitle: string;
-  sections: Section[];
-}
-
-export interface ViewOptions {
-  lang: Lang;
-  playbook: Playbook;
-  now?: Date;
-  /** Actions recorded by hand or by an older engine; shown with the plans' steps. */
-  actions?: readonly ActionRecord[];
-  /** The incident's campaign, when it is in one. */
-  campaign?: Campaign;
-  /** The analysts' notes (store.notes). */
-  notes?: readonly Pick<Note, "at" | "author" | "text">[];
-  /** What happened to the incident (store.timeline): status changes, ticks, assignment, closing. */
-  history?: readonly Pick<TimelineEntry, "at" | "actor" | "kind" | "data">[];
-  /** Response plans for the incident, their approvals and the runs of their steps (respond/). */
-  plans?: readonly Plan[];
-  approvals?: readonly Approval[];
-  stepRuns?: readonly StepRun[];
-}
-
-export const DONE_MARK = "☑";
-export const OPEN_MARK = "☐";
 /** Values listed per entity kind before the rest are counted. */
 const MAX_ENTITY_VALUES = 12;
 
@@ -270,14 +228,4 @@ function billing(incident: Incident, findings: readonly Finding[], lang: Lang): 
   if (incident.billingUsd !== undefined) blocks.push({ kind: "paragraph", text: t(lang, "billing.total", { amount: formatUsd(incident.billingUsd) }) });
   if (rows.length > 0) blocks.push({ kind: "table", headers: [t(lang, "billing.finding"), t(lang, "billing.account"), t(lang, "billing.amount")], rows });
   return { id: "billing", title, blocks };
-}
-
-/** Rounded down: agreeing signals approach certainty but a report should not claim 100%. */
-export function percent(x: number): string {
-  return `${Math.floor(x * 100)}%`;
-}
-
-/** A catalogue key built from data (a tactic id...); the caller checks that the text is not the key itself. */
-export function dynamicKey(key: string): MessageKey {
-  return key as MessageKey;
 }
