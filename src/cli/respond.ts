@@ -22,7 +22,7 @@ import { defaultStoreLocation, openStore } from "../store/index.js";
 import { terminal } from "../present/escape.js";
 import { auditWarning } from "./audit.js";
 import { EXIT_CLEAN, EXIT_FOUND } from "./errors.js";
-import { formatActions, formatPlan, formatPlanList, formatRuns, tally } from "./respond-format.js";
+import { formatActions, formatFailures, formatPlan, formatPlanList, formatRuns, tally } from "./respond-format.js";
 
 export interface RespondCommandDeps {
   write?: (text: string) => void;
@@ -173,6 +173,8 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
         setExitCode(counts.failed > 0 || counts.refused > 0 || gateFailed ? EXIT_FOUND : EXIT_CLEAN);
         if (o.format === "json") { json({ runs, state }); return; }
         out(runs.length ? formatRuns(o.language, plan, runs) : t(o.language, "respond.execute.nothing"));
+        const failures = formatFailures(o.language, state);
+        if (failures) out(failures);
         out(t(o.language, "respond.execute.summary", { id: plan.id, ...counts }));
         if (!opts.execute) out(t(o.language, "respond.execute.dryRun"));
       });
