@@ -87,7 +87,10 @@ export async function buildPlan(b: PlanBuild, ctx: ResponseContext): Promise<Pla
       }
       let planned: PlannedStep[];
       try {
-        planned = await def.plan({ incident: b.incident, findings: b.findings, params: params.data, mode: b.mode, checklistItem }, ctx);
+        const unreachableHere = (scope: string, reason: string): void => {
+          if (!unreachable.some((u) => u.scope === scope && u.reason === reason)) unreachable.push({ scope, reason });
+        };
+        planned = await def.plan({ incident: b.incident, findings: b.findings, params: params.data, mode: b.mode, checklistItem, unreachable: unreachableHere }, ctx);
       } catch (err) {
         // One provider down must not sink the plan: say which, and plan the rest.
         unreachable.push({ scope: `${name} (${checklistItem})`, reason: err instanceof Error ? err.message : String(err) });

@@ -57,6 +57,11 @@ export interface PlanInput<P> {
   mode: PlanMode;
   /** The checklist item this step is planned for ("containment.isolate"). */
   checklistItem: string;
+  /**
+   * Report a place that could not be read while the rest was planned (a region that answered with errors, an
+   * account the role cannot assume): it goes to Plan.unreachable. Throwing from plan() reports the whole action.
+   */
+  unreachable?: (scope: string, reason: string) => void;
 }
 
 /** A step as an action plans it; the planner fills id, action, checklistItems and requires. */
