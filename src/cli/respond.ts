@@ -159,7 +159,7 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .option("--execute", "really change things (needs an approval of the plan's current content)")
     .option("--yes", "also run destructive steps (terminate, delete): the second confirmation")
     .option("--confirm <step>", "a manual step the person has carried out (repeat or comma-separate)", collect)
-    .option("--no-four-eyes", "accept an approval by the plan's own author")
+    .option("--no-four-eyes", "let the plan's author execute it, or accept the author's own approval (single-person teams)")
     .option("--by <name>", BY)
     .action(async (planId: string, opts: { execute?: boolean; yes?: boolean; confirm?: string[]; fourEyes: boolean; by?: string }, cmd: Command) => {
       await withStore(cmd, async (store, o) => {

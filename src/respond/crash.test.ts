@@ -47,7 +47,7 @@ test("SIGKILL mid-plan, then resume: every host is changed exactly once and the 
     assert.equal(between.steps["mark-host:web-01"]?.status, "verified");
     assert.equal(between.steps["mark-host:web-02"], undefined, "killed after the change, before the record");
 
-    await executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(store, { ...ctx, actor: "carol" }, plan.id, { execute: true, yes: true, fourEyes: true });
     const changes = readFileSync(join(dir, "changes.log"), "utf8").trim().split("\n");
     assert.deepEqual(changes, ["web-01", "web-02", "web-03"], "each host changed once");
     const executes = readFileSync(join(dir, "executes.log"), "utf8").trim().split("\n");

@@ -47,6 +47,7 @@ export interface ExecuteRequest {
   execute: boolean;
   /** Destructive steps (risk "destructive") also need this second confirmation. */
   yes: boolean;
+  /** Refuse an approval by the plan's author, and an execution (not a dry run) by the plan's author. */
   fourEyes: boolean;
   /** Manual steps (provider "manual") the person confirms they carried out; the others wait. */
   confirm?: string[];
@@ -142,6 +143,10 @@ export async function executePlan(store: ResponseStore, ctx: ResponseContext, pl
     if (!approval) throw new RespondError("not-approved", `plan ${plan.id} has no approval for its current content (hash ${plan.hash.slice(0, 12)}…): minerhunt respond approve ${plan.id} --reason ...`);
     if (request.fourEyes && approval.by === plan.createdBy) {
       throw new RespondError("refused", `four eyes: plan ${plan.id} was approved by its own author ${approval.by}; another person must approve it`);
+    }
+    // As the server's roles say: a responder never executes a plan they made (a dry run is anyone's).
+    if (request.fourEyes && ctx.actor === plan.createdBy) {
+      throw new RespondError("refused", `four eyes: ${ctx.actor} made plan ${plan.id} and cannot execute it; another person must`);
     }
   }
   const registry = registryOf(ctx);
