@@ -205,6 +205,23 @@ describe("execution", () => {
     assert.equal(inc!.checklist.find((c) => c.id === "containment.kill")?.done, true);
   });
 
+  it("the checklist answer of a plan over many instances names the first steps and counts the rest", async () => {
+    const w = await world();
+    const ids = Array.from({ length: 30 }, (_, i) => `i-0c0ffee00000${String(i).padStart(5, "0")}`);
+    for (const id of ids) w.cloud.addInstance(id, "us-east-1", "g4dn.xlarge");
+    const f = guardDutyFinding(ids[0]!, "us-east-1");
+    f.entities.instances = ids;
+    f.entities.accounts = ["999988887777"]; // another account: its own incident, not merged into the world's
+    await w.store.saveScan({ findings: [f], incidents: [incidentOf("inc-many", [f])] });
+    const plan = await planIncident(w.store, w.ctx, { incidentId: "inc-many", mode: "preserve-evidence", playbook: testPlaybook(), items: ["containment.isolate"] });
+    assert.equal(plan.steps.length, 60);
+    assert.equal(plan.usdPerHour, 15.78, "30 × 0.526");
+    await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
+    const answer = (await w.store.getIncident("inc-many"))!.checklist.find((c) => c.id === "containment.isolate")?.answer ?? "";
+    assert.match(answer, /step\(s\) snapshot-instance:i-0c0ffee0000000000, .* and 40 more$/);
+  });
+
   it("a failed snapshot skips the terminate it gates; the other target goes on (partial failure per target)", async () => {
     const w = await world();
     w.cloud.failSnapshot.add("i-0a1b2c3d4e5f60001");
