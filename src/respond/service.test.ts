@@ -309,6 +309,33 @@ describe("undo and audit", () => {
     assert.deepEqual(await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true }), [], "an undone step is not redone");
   });
 
+  it("undo after a crash that lost the execution's record restores the state the plan saw", async () => {
+    const w = await world();
+    const plan = await planIncident(w.store, w.ctx, { incidentId: w.incidentId, mode: "preserve-evidence", playbook: testPlaybook(), items: ["containment.isolate"] });
+    await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
+    // The process dies right after isolating i-…0001, before recording it; the resume finds it already isolated.
+    let crashed = false;
+    const crashing = new Proxy(w.store, {
+      get(target, prop, receiver) {
+        if (prop === "addStepRun") {
+          return async (r: StepRun) => {
+            if (!crashed && r.stepId === "isolate-instance:i-0a1b2c3d4e5f60001" && r.status === "executed") { crashed = true; throw new Error("SIGKILL"); }
+            return target.addStepRun(r);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await assert.rejects(executePlan(crashing, w.exec, plan.id, { execute: true, yes: false, fourEyes: true }), /SIGKILL/);
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
+    const runs = await w.store.stepRuns(plan.id);
+    assert.equal(runs.find((r) => r.stepId === "isolate-instance:i-0a1b2c3d4e5f60001" && r.status === "executed")?.undo, undefined, "the resume saw nothing to undo");
+    await undoPlan(w.store, w.exec, plan.id);
+    assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60001").groups, ["sg-0web00000000001"], "from the plan's before");
+    assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60002").groups, ["sg-0web00000000001"]);
+  });
+
   it("audit verify passes, then fails after a record is edited or the last one is removed", async () => {
     const w = await world();
     const plan = await plannedAndApproved(w);

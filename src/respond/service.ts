@@ -265,16 +265,22 @@ export async function undoPlan(store: ResponseStore, ctx: ResponseContext, planI
     if (unknown.length) throw new RespondError("invalid", `${unknown.join(", ")}: not a step of plan ${plan.id}`);
   }
   const out: StepRun[] = [];
+  // The FIRST undo data since the step was last undone: a repeated execute (a resume, two people at once) finds
+  // the target already changed and must not overwrite what the first one saw. Without any, the plan's `before`.
   const undoOf = new Map<string, StepRun["undo"]>();
-  for (const r of state.runs) if (r.undo !== undefined) undoOf.set(r.stepId, r.undo);
+  for (const r of state.runs) {
+    if (r.dryRun) continue;
+    if (r.status === "undone") undoOf.delete(r.stepId);
+    else if (r.undo !== undefined && !undoOf.has(r.stepId)) undoOf.set(r.stepId, r.undo);
+  }
   // Last done, first undone.
   for (const step of [...plan.steps].reverse()) {
     if (asked && !asked.includes(step.id)) continue;
     const status = state.steps[step.id]?.status;
     const done = status === "verified" || status === "executed" || status === "failed";
-    const undoData = undoOf.get(step.id);
+    const kept = undoOf.get(step.id);
     const def = registry.get(step.action);
-    if (!done || (status === "failed" && undoData === undefined)) {
+    if (!done || (status === "failed" && kept === undefined)) {
       if (asked) throw new RespondError("invalid", `step ${step.id} is ${status ?? "not run"}: nothing to undo`);
       continue;
     }
@@ -283,8 +289,9 @@ export async function undoPlan(store: ResponseStore, ctx: ResponseContext, planI
       continue;
     }
     try {
-      await def.undo(step, undoData ?? {}, ctx);
-      const r = run(plan, step, ctx, "undone", false, undoData ? { undo: undoData } : {});
+      const undoData = kept ?? step.before;
+      await def.undo(step, undoData, ctx);
+      const r = run(plan, step, ctx, "undone", false, { undo: undoData });
       await store.addStepRun(r);
       out.push(r);
     } catch (err) {

@@ -73,7 +73,10 @@ export type PlannedStep = Omit<PlanStep, "id" | "action" | "checklistItems" | "r
 };
 
 export interface ExecuteResult {
-  /** What undo needs, kept with the step run. */
+  /**
+   * What undo needs, kept with the step run (the previous security groups...). Return none when the target was
+   * already in the intended state: undo then uses the first undo data recorded, else the plan's `before`.
+   */
   undo?: ResourceState;
   /** Anything worth recording (new snapshot ids...). */
   detail?: ResourceState;
