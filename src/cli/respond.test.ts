@@ -71,6 +71,7 @@ describe("minerhunt respond", () => {
     assert.equal(first.code, 1, "the terminate was refused without --yes");
     assert.match(first.out, /terminate-instance:i-0a1b2c3d4e5f60001 .* refused: destructive: needs the second confirmation \(--yes\)/);
     assert.match(first.out, /2 verified, 0 failed, 1 refused/);
+    assert.match(first.out, /Not done, by place \(provider \/ account \/ region \/ host\):\n {2}manual \/ 123456789012 \/ us-east-1\n {4}terminate-instance:i-0a1b2c3d4e5f60001: refused: destructive/);
     const second = await run(["execute", id, "--db", db, "--execute", "--yes", "--confirm", terminate], "carol");
     assert.equal(second.code, 0);
     assert.match(second.out, /3 verified, 0 failed, 0 refused, 0 skipped/);

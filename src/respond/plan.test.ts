@@ -58,10 +58,20 @@ test("a gate that is not in the plan, or a cycle of gates, refuses the step; a f
     plan: async (input, ctx) => (await base[1]!.plan(input, ctx)).map((p) => ({ ...p, requires: ["snapshot-instance:i-0nothere"] })),
   };
   const down: ActionDefinition = { ...base[3]!, plan: () => Promise.reject(new Error("ap-east-1: OptInRequired")) };
-  const registry = new ActionRegistry([base[0]!, needy, base[2]!, down]);
+  const partly: ActionDefinition = {
+    ...base[2]!,
+    plan: async (input, ctx) => {
+      input.unreachable?.("aws 123456789012 eu-north-1", "AuthFailure: AWS was not able to validate the provided access credentials");
+      return base[2]!.plan(input, ctx);
+    },
+  };
+  const registry = new ActionRegistry([base[0]!, needy, partly, down]);
   const plan = await build(registry, "preserve-evidence");
   assert.match(plan.steps.find((s) => s.action === "isolate-instance")!.refused!.reason.en, /needs snapshot-instance:i-0nothere, which is not in the plan/);
-  assert.deepEqual(plan.unreachable, [{ scope: "kill-process (containment.kill)", reason: "ap-east-1: OptInRequired" }]);
+  assert.deepEqual(plan.unreachable, [
+    { scope: "kill-process (containment.kill)", reason: "ap-east-1: OptInRequired" },
+    { scope: "aws 123456789012 eu-north-1", reason: "AuthFailure: AWS was not able to validate the provided access credentials" },
+  ], "a region is reported while the rest is planned");
   assert.ok(plan.steps.some((s) => s.action === "terminate-instance" && !s.refused));
 
   const loop = (name: string, other: string): ActionDefinition => ({
