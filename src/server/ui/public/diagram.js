@@ -1,5 +1,6 @@
 // Inside the sandboxed diagram frame: take mermaid text from the parent, draw it with securityLevel "strict"
 // (labels are text, no HTML, no click handlers), then tell the parent how tall it is.
+/* global window, document */
 "use strict";
 (function () {
   var drawn = 0;

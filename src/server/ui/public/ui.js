@@ -4,6 +4,7 @@
 // 3. Charts: [data-chart] elements hold JSON series; uPlot draws them.
 // 4. Live plan status: [data-events] opens a server-sent event stream; step rows update as runs arrive.
 // 5. Forms with data-confirm ask before they submit (real execution, closing).
+/* global window, document, EventSource */
 "use strict";
 (function () {
   function csrfToken() {
@@ -49,7 +50,7 @@
 
   function drawChart(el) {
     var spec;
-    try { spec = JSON.parse(el.getAttribute("data-chart") || "null"); } catch (e) { return; }
+    try { spec = JSON.parse(el.getAttribute("data-chart") || "null"); } catch { return; }
     if (!spec || !Array.isArray(spec.x) || !Array.isArray(spec.series)) return;
     var series = [{}];
     var data = [spec.x];
@@ -76,7 +77,7 @@
     var source = new EventSource(holder.getAttribute("data-events"));
     source.addEventListener("step", function (event) {
       var run;
-      try { run = JSON.parse(event.data); } catch (e) { return; }
+      try { run = JSON.parse(event.data); } catch { return; }
       var cells = document.querySelectorAll("[data-step-status]");
       for (var i = 0; i < cells.length; i++) {
         if (cells[i].getAttribute("data-step-status") !== run.stepId) continue;
