@@ -286,6 +286,7 @@ export const en = {
   "ui.graph.title": "Entity graph",
   "ui.graph.host": "host",
   "ui.graph.instance": "instance",
+  "ui.graph.ip": "address",
   "ui.graph.pool": "pool",
   "ui.graph.wallet": "wallet",
   "ui.graph.key": "access key",

@@ -288,6 +288,7 @@ export const th: Record<MessageKey, string> = {
   "ui.graph.title": "แผนภาพความเชื่อมโยง",
   "ui.graph.host": "host",
   "ui.graph.instance": "instance",
+  "ui.graph.ip": "ที่อยู่ IP",
   "ui.graph.pool": "pool",
   "ui.graph.wallet": "wallet",
   "ui.graph.key": "access key",

@@ -1,12 +1,13 @@
 /**
- * The incident's entity graph as mermaid text: machines (hosts, instances), the pools and wallets they
+ * The incident's entity graph as mermaid text: machines (hosts, instances; an address when a record names
+ * no machine), the pools and wallets they
  * mine to, the access keys and accounts behind them. Every label is log text, so it is written as a quoted
  * mermaid label with every character outside letters, digits and a few safe marks replaced by mermaid's
  * #code; entity: no value can close its quotes, start a link, a click handler or markup. Node ids are ours.
  */
 import type { Finding } from "../../model/index.js";
 
-export const GRAPH_KINDS = ["host", "instance", "pool", "wallet", "key", "account"] as const;
+export const GRAPH_KINDS = ["host", "instance", "ip", "pool", "wallet", "key", "account"] as const;
 export type GraphKind = (typeof GRAPH_KINDS)[number];
 
 /** At most this many nodes of one kind are drawn; the rest are counted. */
@@ -15,6 +16,7 @@ export const MAX_NODES_PER_KIND = 20;
 const CLASS_STYLE: Record<GraphKind, string> = {
   host: "fill:#d6eaf8,stroke:#2471a3",
   instance: "fill:#d1f2eb,stroke:#138d75",
+  ip: "fill:#f4f6f7,stroke:#2471a3",
   pool: "fill:#fadbd8,stroke:#c0392b",
   wallet: "fill:#fdebd0,stroke:#ca6f1e",
   key: "fill:#e8daef,stroke:#7d3c98",
@@ -65,7 +67,9 @@ export function entityGraph(findings: readonly Finding[], labels: Record<GraphKi
 
   for (const f of findings) {
     const e = f.entities;
-    const machines = [...(e.hosts ?? []).map((v) => node("host", v)), ...(e.instances ?? []).map((v) => node("instance", v))];
+    let machines = [...(e.hosts ?? []).map((v) => node("host", v)), ...(e.instances ?? []).map((v) => node("instance", v))];
+    // A network record names no machine, only its address: draw the address so its pool is not left alone.
+    if (machines.length === 0 && (e.pools?.length || f.observables.some((o) => o.type === "wallet"))) machines = (e.ips ?? []).map((v) => node("ip", v));
     const marks = [
       ...(e.pools ?? []).map((v) => node("pool", v)),
       ...f.observables.filter((o) => o.type === "wallet").map((o) => node("wallet", o.value)),

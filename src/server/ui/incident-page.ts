@@ -158,7 +158,7 @@ ${findings.length > shown.length ? html`<p class="muted">${tr("report.truncated"
 
 function graph(tr: Tr, findings: readonly Finding[]): SafeHtml {
   const g = entityGraph(findings, {
-    host: tr("ui.graph.host"), instance: tr("ui.graph.instance"), pool: tr("ui.graph.pool"),
+    host: tr("ui.graph.host"), instance: tr("ui.graph.instance"), ip: tr("ui.graph.ip"), pool: tr("ui.graph.pool"),
     wallet: tr("ui.graph.wallet"), key: tr("ui.graph.key"), account: tr("ui.graph.account"),
   });
   if (g.nodes === 0) return html``;
