@@ -16,6 +16,7 @@ import type { ServerDeps } from "./contract.js";
 import { installErrorHandlers } from "./errors.js";
 import { installGuard, type RouteRecord } from "./auth/guard.js";
 import { authRoutes } from "./auth/routes.js";
+import { apiRoutes } from "./api/index.js";
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -91,6 +92,7 @@ export async function buildServer(deps: ServerDeps, build: BuildOptions = {}): P
   r.get("/api/v1/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   authRoutes(app, deps);
+  apiRoutes(app, deps);
 
   // ---- UI REGISTRATION POINT -------------------------------------------------------------------
   // The web UI (src/server/ui, uiRoutes) is passed in by serve.ts; the app runs without it (API only).
