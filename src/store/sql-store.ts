@@ -20,6 +20,7 @@ import { AUDIT_LOCK, incidentLockKeys, lockStripes, scanLockKeys } from "./locks
 import {
   auditOfApproval, auditOfPlan, auditOfStepRun, insertApproval, insertStepRun, selectApprovals, selectPlan, selectPlans, selectStepRuns, upsertPlan,
 } from "./response-records.js";
+import { SqlAuthRecords } from "./auth-records.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 10_000;
@@ -40,6 +41,7 @@ function requireText(value: string, what: string, max: number): string {
 
 export class SqlStore implements Store {
   readonly backend: "sqlite" | "postgres";
+  readonly auth: SqlAuthRecords;
   private readonly now: () => Date;
   private readonly windowHours: number;
   private readonly auditHead: string | undefined;
@@ -48,6 +50,7 @@ export class SqlStore implements Store {
 
   private constructor(private readonly driver: SqlDriver, options: OpenStoreOptions) {
     this.backend = driver.dialect;
+    this.auth = new SqlAuthRecords(driver);
     this.auditHead = options.auditHead;
     this.now = options.now ?? (() => new Date());
     this.windowHours = options.correlationWindowHours ?? 24;
