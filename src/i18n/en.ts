@@ -304,7 +304,6 @@ export const en = {
   "ui.plans.title": "Response plans",
   "ui.plans.none": "No plan yet.",
   "ui.plans.make": "Make a plan",
-  "ui.plans.unavailable": "The response service is not connected to this server: plans cannot be made or run here.",
   "ui.plan.title": "Action plan",
   "ui.plan.mode": "Mode",
   "ui.plan.mode.preserve-evidence": "Preserve evidence first",
@@ -351,6 +350,7 @@ export const en = {
   "ui.login.username": "User name",
   "ui.login.password": "Password",
   "ui.login.submit": "Sign in",
+  "ui.login.failed": "Wrong user name or password.",
   "ui.login.oidc": "Sign in with single sign-on",
 } as const;
 

@@ -306,7 +306,6 @@ export const th: Record<MessageKey, string> = {
   "ui.plans.title": "แผนตอบสนอง",
   "ui.plans.none": "ยังไม่มีแผน",
   "ui.plans.make": "สร้างแผน",
-  "ui.plans.unavailable": "เซิร์ฟเวอร์นี้ไม่ได้เชื่อมกับบริการตอบสนอง: สร้างหรือรันแผนที่นี่ไม่ได้",
   "ui.plan.title": "แผนปฏิบัติการ",
   "ui.plan.mode": "รูปแบบ",
   "ui.plan.mode.preserve-evidence": "เก็บหลักฐานก่อน",
@@ -353,5 +352,6 @@ export const th: Record<MessageKey, string> = {
   "ui.login.username": "ชื่อผู้ใช้",
   "ui.login.password": "รหัสผ่าน",
   "ui.login.submit": "เข้าสู่ระบบ",
+  "ui.login.failed": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง",
   "ui.login.oidc": "เข้าสู่ระบบด้วย single sign-on",
 };

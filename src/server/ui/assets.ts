@@ -46,7 +46,7 @@ const FRAME_FILES = new Set(["mermaid.min.js", "diagram.js", "diagram.html"]);
 export function registerAssets(app: FastifyInstance): void {
   const files = assetFiles();
   const cache = new Map<string, Buffer>();
-  app.get<{ Params: { name: string } }>("/assets/:name", async (request, reply) => {
+  app.get<{ Params: { name: string } }>("/assets/:name", { config: { public: true } }, async (request, reply) => {
     const asset = Object.hasOwn(files, request.params.name) ? files[request.params.name] : undefined;
     if (!asset) return reply.code(404).type("text/plain; charset=utf-8").send("not found");
     let body = cache.get(asset.file);

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import type { FastifyInstance } from "fastify";
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from "../../report/pdf.js";
 import { skipOrFailInCi } from "../../test-helpers/index.js";
-import { TEST_USERS } from "./test-harness.js";
+import { PASSWORD } from "./test-harness.js";
 
 export function chromiumOrSkip(t: TestContext): boolean {
   if (existsSync(DEFAULT_CHROMIUM)) return true;
@@ -60,7 +60,7 @@ export async function logIn(page: Page, base: string, user: string, next = "/"):
   await page.goto(`${base}${next}`);
   await page.waitForURL(/\/login/);
   await page.fill('input[name="username"]', user);
-  await page.fill('input[name="password"]', TEST_USERS[user]!.password);
+  await page.fill('input[name="password"]', PASSWORD);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.click('button[type="submit"]')]);
 }
 

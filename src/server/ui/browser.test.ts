@@ -7,20 +7,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../test-helpers/index.js";
-import { buildHarness, exampleStore } from "./test-harness.js";
+import { uiServer } from "./test-harness.js";
 import { chromiumOrSkip, diagramsDrawn, foreignRequests, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
 
 test("sign in, open the example incident, tick, note, Thai, screenshots", { timeout: 180_000 }, async (t) => {
   if (!chromiumOrSkip(t)) return;
-  const ex = await exampleStore([join(REPO_ROOT, "examples")]);
-  const app = await buildHarness({ store: ex.store });
+  const server = await uiServer({ paths: [join(REPO_ROOT, "examples")] });
+  const { app, store } = server;
   const browser = await launch();
   const shots = screenshotDir();
   try {
     const base = await listen(app);
     const w = await watchedPage(browser);
     const { page } = w;
-    await logIn(page, base, "alice");
+    await logIn(page, base, "analyst");
     await page.waitForSelector("table.queue");
     // The queue: the P1 incidents first; the database server's incident is there.
     const titles = await page.$$eval("table.queue tbody tr td:nth-child(3) a", (as) => as.map((a) => a.textContent ?? ""));
@@ -40,15 +40,15 @@ test("sign in, open the example incident, tick, note, Thai, screenshots", { time
     // Tick an item through htmx: the row is replaced, with who and when.
     await page.click('button[data-item="containment.kill"]');
     await page.waitForSelector("#item-containment_kill[data-item-state='done']");
-    assert.match(await page.textContent("#item-containment_kill") ?? "", /ticked by alice at \d{4}-\d\d-\d\d/);
-    const stored = await ex.store.getIncident(incidentId);
-    assert.equal(stored?.checklist.find((c) => c.id === "containment.kill")?.by, "alice");
+    assert.match(await page.textContent("#item-containment_kill") ?? "", /ticked by analyst at \d{4}-\d\d-\d\d/);
+    const stored = await store.getIncident(incidentId);
+    assert.equal(stored?.checklist.find((c) => c.id === "containment.kill")?.by, "analyst");
 
     // A note, also through htmx.
     await page.fill("#note-form textarea", "Killed pid 5135 on db-prod-01; <b>not</b> bold");
     await page.click("#note-form button");
     await page.waitForSelector("#notes-list li:has-text('Killed pid 5135')");
-    assert.equal((await ex.store.notes(incidentId)).length, 1);
+    assert.equal((await store.notes(incidentId)).length, 1);
     assert.equal(await page.$("#notes-list b"), null, "the note's markup is text");
 
     await page.reload();
@@ -81,7 +81,6 @@ test("sign in, open the example incident, tick, note, Thai, screenshots", { time
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
     await browser.close();
-    await app.close();
-    await ex.close();
+    await server.close();
   }
 });

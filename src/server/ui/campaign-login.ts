@@ -41,7 +41,14 @@ ${incidents.map((i) => html`<tr><td><span class="badge prio-${i.priority}">${i.p
     return sendPage(reply, page({ lang, user: request.user, title: campaign.title, path: href("/campaigns", [campaign.id]), body }));
   });
 
-  app.get<{ Querystring: { set?: string; next?: string } }>("/lang", async (request, reply) => {
+  app.get<{ Querystring: { error?: string; next?: string } }>("/login", { config: { public: true } }, async (request, reply) => {
+    const lang = langOf(request);
+    const tr = translator(lang);
+    // The auth plugin handles POST /login and sends a failed form sign-in back here with ?error=1.
+    return sendPage(reply, loginPage({ lang, next: safeNext(request.query.next), ...(request.query.error ? { error: tr("ui.login.failed") } : {}) }));
+  });
+
+  app.get<{ Querystring: { set?: string; next?: string } }>("/lang", { config: { public: true } }, async (request, reply) => {
     const set = request.query.set ?? "";
     if (isLang(set)) {
       const secure = deps.options.secureCookies ? "; Secure" : "";
@@ -63,7 +70,7 @@ export interface LoginPageOptions {
   oidc?: boolean;
 }
 
-/** The sign-in page; the server's auth plugin serves it at GET /login and handles the POST. */
+/** The sign-in page (GET /login); the server's auth plugin handles the POST. */
 export function loginPage(o: LoginPageOptions): SafeHtml {
   const tr = translator(o.lang);
   const body = html`<section class="login">

@@ -35,8 +35,6 @@ export interface IncidentView {
   user?: AuthUser;
   /** A message to show at the top (a refused change). */
   error?: string;
-  /** Whether plans can be made here (the respond service is wired). */
-  canPlan: boolean;
 }
 
 /** Rows of evidence shown per finding (the stored sample is already bounded) and findings listed. */
@@ -187,11 +185,10 @@ function workForms(tr: Tr, v: IncidentView): SafeHtml {
 <section>
 <h2>${tr("ui.plans.title")}</h2>
 ${v.plans.length ? html`<ul>${v.plans.map((p) => html`<li><a href="${href("/plans", [p.id])}"><code>${p.id}</code></a> · ${tr(`ui.plan.mode.${p.mode}`)} · ${formatTime(p.createdAt)} · ${p.createdBy}</li>`)}</ul>` : html`<p class="muted">${tr("ui.plans.none")}</p>`}
-${can("analyst") && v.canPlan ? html`<form class="row" method="post" action="${href("/incidents", [...base, "plans"])}">${csrfField(v.user)}
+${can("analyst") ? html`<form class="row" method="post" action="${href("/incidents", [...base, "plans"])}">${csrfField(v.user)}
   <select name="mode">${PLAN_MODES.map((m) => html`<option value="${m}">${tr(`ui.plan.mode.${m}`)}</option>`)}</select>
   <button type="submit" class="primary">${tr("ui.plans.make")}</button>
 </form>` : ""}
-${!v.canPlan ? html`<p class="muted">${tr("ui.plans.unavailable")}</p>` : ""}
 </section>`;
 }
 

@@ -10,11 +10,13 @@ import { loadPlaybook } from "../../playbook/index.js";
 import type { Playbook } from "../../playbook/index.js";
 import { planIncident } from "../../respond/service.js";
 import { StoreError } from "../../store/types.js";
+import { HttpError } from "../errors.js";
 import type { IncidentStatus } from "../../store/types.js";
 import { checklistEntries, checklistItem } from "./checklist.js";
 import { href, html } from "./html.js";
 import { incidentBody, notesList } from "./incident-page.js";
 import { isHtmx, langOf, page, redirect, sendPage, translator, userOf } from "./page.js";
+import { respondContext } from "./types.js";
 import type { UiDeps } from "./types.js";
 
 type IdParams = { Params: { id: string } };
@@ -36,6 +38,7 @@ export function playbookFor(deps: UiDeps): (id: string) => Playbook {
 
 /** A store refusal as a status code and the store's own message (which names what was expected). */
 export function refusal(error: unknown): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message };
   if (error instanceof StoreError) return { status: error.code === "not-found" ? 404 : error.code === "ambiguous" ? 409 : 400, message: error.message };
   if (error instanceof Error) return { status: 400, message: error.message };
   return { status: 500, message: String(error) };
@@ -52,7 +55,7 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: UiDeps): void
     ]);
     const body = incidentBody({
       incident, findings, timeline, notes, plans, lang, user: request.user, playbook: playbooks(incident.decision?.playbook ?? "PB-31"),
-      canPlan: deps.respondContext !== undefined, ...(campaign ? { campaign } : {}), ...(error ? { error } : {}),
+      ...(campaign ? { campaign } : {}), ...(error ? { error } : {}),
     });
     const usesCharts = findings.some((f) => f.kind === "metric" || f.kind === "billing");
     return sendPage(reply, page({ lang, user: request.user, title: incident.title, path: href("/incidents", [incident.id]), body, ...(usesCharts ? { scripts: ["uplot"] as const } : {}) }), status);
@@ -156,11 +159,10 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: UiDeps): void
     const incident = await findIncident(request, reply);
     if (!incident) return reply;
     const tr = translator(langOf(request));
-    if (!deps.respondContext) return renderIncident(request, reply, incident, tr("ui.plans.unavailable"), 503);
     const mode = field(request.body, "mode") ?? "preserve-evidence";
     if (!(PLAN_MODES as readonly string[]).includes(mode)) return renderIncident(request, reply, incident, tr("ui.plan.badMode", { mode, expected: PLAN_MODES.join(", ") }), 400);
     try {
-      const plan = await planIncident(deps.store, deps.respondContext(user.name), { incidentId: incident.id, mode: mode as PlanMode });
+      const plan = await planIncident(deps.store, respondContext(deps, user.name), { incidentId: incident.id, mode: mode as PlanMode });
       return redirect(reply, href("/plans", [plan.id]));
     } catch (error) {
       const r = refusal(error);

@@ -4,7 +4,7 @@
  * that escapes (html.ts), and it runs under a strict Content-Security-Policy (no inline script or style).
  *
  * Pages: / (queue, or how to get data in), /incidents/:id, /campaigns/:id, /plans/:id (+ /events, SSE),
- * /lang (language switch), /assets/* (public). The sign-in page is `loginPage()`, served by the auth plugin.
+ * /login (the sign-in form; the auth plugin handles its POST), /lang (language switch), /assets/* (public).
  */
 import type { FastifyPluginAsync } from "fastify";
 import { registerAssets } from "./assets.js";

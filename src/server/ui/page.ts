@@ -1,6 +1,10 @@
 /**
  * The page shell every UI page shares, and the per-request facts pages need (language, user, CSRF token).
  * Strict CSP: no inline script or style anywhere; behaviour comes from /assets/ui.js, looks from /assets/ui.css.
+ *
+ * Referrer policy "same-origin" (meta): the server's header says no-referrer, under which browsers send
+ * `Origin: null` on every form post, and the sign-in route refuses a null origin as another site's. Same-origin
+ * still sends nothing to other sites.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isLang, t } from "../../i18n/index.js";
@@ -78,6 +82,7 @@ export function page(o: PageOptions): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 ${o.user?.csrfToken ? html`<meta name="csrf-token" content="${o.user.csrfToken}">` : ""}
 <title>${o.title} · minerhunt</title>

@@ -16,6 +16,7 @@ import type { SafeHtml } from "./html.js";
 import { field, refusal } from "./incident-routes.js";
 import { csrfField, langOf, page, redirect, sendPage, translator } from "./page.js";
 import type { Tr } from "./page.js";
+import { respondContext } from "./types.js";
 import type { UiDeps } from "./types.js";
 
 type IdParams = { Params: { id: string } };
@@ -37,9 +38,9 @@ function stepLabel(tr: Tr, status: string): string {
   return tr(`ui.step.${status as StepRun["status"]}`);
 }
 
-function planBody(tr: Tr, lang: Lang, state: PlanState, user: AuthUser | undefined, canAct: boolean, error?: string): SafeHtml {
+function planBody(tr: Tr, lang: Lang, state: PlanState, user: AuthUser | undefined, error?: string): SafeHtml {
   const p = state.plan;
-  const can = (role: "responder") => canAct && (user ? roleAtLeast(user.role, role) : false);
+  const can = (role: "responder") => (user ? roleAtLeast(user.role, role) : false);
   const base = href("/plans", [p.id]);
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ""}
 <h1>${tr("ui.plan.title")} <code>${p.id}</code></h1>
@@ -86,7 +87,7 @@ ${can("responder") ? html`<div class="grid">
 </form>
 </div>
 <div></div>
-</div>` : !canAct ? html`<p class="muted">${tr("ui.plans.unavailable")}</p>` : ""}
+</div>` : ""}
 <h2>${tr("ui.plan.history")}</h2>
 <table><thead><tr><th>${tr("timeline.time")}</th><th>${tr("ui.plan.step")}</th><th>${tr("field.status")}</th><th>${tr("ui.timeline.who")}</th></tr></thead><tbody>
 ${state.approvals.map((a) => html`<tr><td class="when">${formatTime(a.at)}</td><td>${tr("ui.plan.approval")}</td><td>${a.planHash === p.hash ? tr("ui.plan.valid") : tr("ui.plan.void")}: ${a.reason}</td><td>${a.by}</td></tr>`)}
@@ -108,7 +109,7 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
     const lang = langOf(request);
     const tr = translator(lang);
     const state = await stateOf(deps, plan);
-    const body = planBody(tr, lang, state, request.user, deps.respondContext !== undefined, error);
+    const body = planBody(tr, lang, state, request.user, error);
     return sendPage(reply, page({ lang, user: request.user, title: `${tr("ui.plan.title")} ${plan.id}`, path: href("/plans", [plan.id]), body }), status);
   }
 
@@ -122,9 +123,7 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
     const plan = await findPlan(request, reply);
     if (!plan) return reply;
     const user = request.user;
-    const tr = translator(langOf(request));
     if (!user) return reply.code(401).send();
-    if (!deps.respondContext) return render(request, reply, plan, tr("ui.plans.unavailable"), 503);
     try {
       await run(plan, user);
     } catch (error) {
@@ -142,14 +141,14 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
     }));
 
   app.post<IdParams>("/plans/:id/execute", { config: { role: "responder" } }, (request, reply) =>
-    act(request, reply, (plan, user) => executePlan(deps.store, deps.respondContext!(user.name), plan.id, {
+    act(request, reply, (plan, user) => executePlan(deps.store, respondContext(deps, user.name), plan.id, {
       execute: field(request.body, "execute") === "true",
       yes: field(request.body, "yes") === "true",
       fourEyes: deps.options.fourEyes,
     })));
 
   app.post<IdParams>("/plans/:id/undo", { config: { role: "responder" } }, (request, reply) =>
-    act(request, reply, (plan, user) => undoPlan(deps.store, deps.respondContext!(user.name), plan.id)));
+    act(request, reply, (plan, user) => undoPlan(deps.store, respondContext(deps, user.name), plan.id)));
 
   app.get<IdParams>("/plans/:id/events", { config: { role: "viewer" } }, async (request, reply) => {
     const plan = await deps.store.getPlan(request.params.id).catch(() => undefined);
