@@ -33,7 +33,7 @@ export interface EntityGraph {
 export function mermaidLabel(text: string): string {
   let out = "";
   for (const ch of text.replace(/[\r\n]+/g, " ").slice(0, 120)) {
-    out += /[\p{L}\p{N} ._:/@-]/u.test(ch) && !/[\p{Cc}\p{Cf}]/u.test(ch) ? ch : `#${ch.codePointAt(0)};`;
+    out += /[\p{L}\p{M}\p{N} ._:/@-]/u.test(ch) && !/[\p{Cc}\p{Cf}]/u.test(ch) ? ch : `#${ch.codePointAt(0)};`;
   }
   return `"${out}"`;
 }
