@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const ASSETS = ["detect/sigma/data", "sources/container/data", "sources/windows/data"];
+const ASSETS = ["detect/sigma/data", "sources/container/data", "sources/windows/data", "server/ui/public"];
 for (const rel of ASSETS) {
   const from = join(root, "src", rel);
   if (!existsSync(from)) throw new Error(`copy-assets: ${from} is missing`);

@@ -1,34 +1,24 @@
 /**
- * The queue: open work first, by priority, then by USD per hour at stake, then severity and recency;
- * campaigns above it. With nothing stored at all, a page that says how to get data in.
+ * The queue: open work, in the API's order (server/api/queue.ts, one rule for both: priority, then USD per
+ * hour at stake from the newest plan, then severity and recency); campaigns above it. With nothing stored
+ * at all, a page that says how to get data in.
  */
 import type { FastifyInstance } from "fastify";
 import { formatTime, formatUsd } from "../../i18n/index.js";
 import type { Lang } from "../../i18n/index.js";
-import { INCIDENT_STATUSES, SEVERITIES, severityRank } from "../../model/index.js";
-import type { Campaign, Incident, Plan, Severity } from "../../model/index.js";
+import { INCIDENT_STATUSES, SEVERITIES } from "../../model/index.js";
+import type { Campaign, Incident, Severity } from "../../model/index.js";
 import type { IncidentStatus } from "../../store/types.js";
 import { href, html } from "./html.js";
 import type { SafeHtml } from "./html.js";
-import { usdPerHourAtStake } from "./money.js";
-import type { AtStake } from "./money.js";
+import { compareQueue, usdPerHourByIncident } from "../api/queue.js";
 import { langOf, page, sendPage, translator } from "./page.js";
 import type { Tr } from "./page.js";
 import type { UiDeps } from "./types.js";
 
 const QUEUE_LIMIT = 500;
 
-interface Row { incident: Incident; stake: AtStake }
-
-export function sortQueue(rows: Row[]): Row[] {
-  const prio = (i: Incident) => Number(i.priority.slice(1));
-  return [...rows].sort((a, b) =>
-    prio(a.incident) - prio(b.incident)
-    || b.stake.usdPerHour - a.stake.usdPerHour
-    || severityRank(b.incident.severity) - severityRank(a.incident.severity)
-    || b.incident.lastSeen.localeCompare(a.incident.lastSeen)
-    || a.incident.id.localeCompare(b.incident.id));
-}
+interface Row { incident: Incident; usdPerHour: number | undefined }
 
 function parseStatus(v: unknown): IncidentStatus | "active" | "all" {
   if (v === "all") return "all";
@@ -54,9 +44,8 @@ export function registerQueue(app: FastifyInstance, deps: UiDeps): void {
     if (incidents.length === 0 && scans.length === 0 && (await deps.store.listIncidents({ limit: 1 })).length === 0) {
       return sendPage(reply, page({ lang, user: request.user, title: tr("ui.empty.title"), path: request.url, body: emptyStore(tr) }));
     }
-    const newestPlan = new Map<string, Plan>();
-    for (const p of plans) if (p.incidentId && !newestPlan.has(p.incidentId)) newestPlan.set(p.incidentId, p);
-    const rows = sortQueue(incidents.map((incident) => ({ incident, stake: usdPerHourAtStake(incident, newestPlan.get(incident.id)) })));
+    const usd = usdPerHourByIncident(plans);
+    const rows = [...incidents].sort((a, b) => compareQueue(a, b, usd)).map((incident) => ({ incident, usdPerHour: usd.get(incident.id) }));
     const campaigns = await campaignsOf(deps, incidents);
     const body = html`
 <h1>${tr("ui.queue.title")}</h1>
@@ -96,14 +85,15 @@ ${campaigns.map((c) => html`<tr><td><a href="${href("/campaigns", [c.id])}"><cod
 function incidentTable(tr: Tr, _lang: Lang, rows: readonly Row[]): SafeHtml {
   return html`<table class="queue"><thead><tr>
 <th>${tr("field.priority")}</th><th>${tr("field.severity")}</th><th>${tr("field.title")}</th><th>${tr("field.status")}</th>
-<th class="num">${tr("ui.queue.usdPerHour")}</th><th class="num">${tr("field.confidence")}</th><th>${tr("field.assignee")}</th><th>${tr("field.lastSeen")}</th>
+<th class="num">${tr("ui.queue.usdPerHour")}</th><th class="num">${tr("field.billing")}</th><th class="num">${tr("field.confidence")}</th><th>${tr("field.assignee")}</th><th>${tr("field.lastSeen")}</th>
 </tr></thead><tbody>
-${rows.map(({ incident: i, stake }) => html`<tr data-incident="${i.id}">
+${rows.map(({ incident: i, usdPerHour }) => html`<tr data-incident="${i.id}">
 <td><span class="badge prio-${i.priority}">${i.priority}</span></td>
 <td><span class="badge sev-${i.severity}">${tr(`severity.${i.severity}`)}</span></td>
 <td><a href="${href("/incidents", [i.id])}">${i.title}</a><br><code class="muted">${i.id}</code>${i.sample ? html` <span class="badge">${tr("scan.sample")}</span>` : ""}</td>
 <td><span class="badge status-${i.status}">${tr(`status.${i.status}`)}</span></td>
-<td class="num">${stake.source === "none" ? "—" : html`${formatUsd(stake.usdPerHour)}<br><span class="muted">${tr(stake.source === "plan" ? "ui.stake.plan" : "ui.stake.billing")}</span>`}</td>
+<td class="num">${usdPerHour === undefined ? html`<span class="muted" title="${tr("ui.stake.noPlan")}">—</span>` : formatUsd(usdPerHour)}</td>
+<td class="num">${i.billingUsd !== undefined ? formatUsd(i.billingUsd) : "—"}</td>
 <td class="num">${Math.round(i.confidence * 100)}%</td>
 <td>${i.assignee ?? "—"}</td>
 <td class="when">${formatTime(i.lastSeen)}</td>

@@ -1,18 +1,16 @@
 /**
- * The UI's pieces without a browser: escaping, links, mermaid labels, charts from real findings, the queue
- * order, and every route through the real server (roles, CSRF, refusals, htmx fragments, language, assets).
+ * The UI's pieces without a browser: escaping, links, mermaid labels, charts from real findings, and every route through the real server (roles, CSRF, refusals, htmx fragments, language, assets).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runScan } from "../../scan/run.js";
 import { REPO_ROOT } from "../../test-helpers/index.js";
-import type { Incident } from "../../model/index.js";
+import { compareQueue, usdPerHourByIncident } from "../api/queue.js";
 import { DIAGRAM_CSP } from "./assets.js";
 import { dailyCostChart, utilisationChart } from "./charts.js";
 import { MAX_NODES_PER_KIND, entityGraph, mermaidLabel } from "./entity-graph.js";
 import { href, html, multiline, safeNext } from "./html.js";
-import { sortQueue } from "./queue.js";
 import { signIn, uiServer } from "./test-harness.js";
 
 const EXAMPLES = join(REPO_ROOT, "examples");
@@ -72,17 +70,6 @@ test("charts come from the examples' metric and billing evidence", async () => {
   assert.deepEqual(cost.series[0]!.values, [2984.37, 5351.12], "the two spike days of the Cost Explorer export");
 });
 
-test("the queue: priority first, then USD per hour at stake, then severity", () => {
-  const inc = (id: string, priority: Incident["priority"], severity: Incident["severity"]) => ({ id, priority, severity, lastSeen: "2026-11-18T00:00:00Z" }) as Incident;
-  const rows = sortQueue([
-    { incident: inc("a", "P2", "critical"), stake: { usdPerHour: 900, source: "billing" } },
-    { incident: inc("b", "P1", "high"), stake: { usdPerHour: 10, source: "plan" } },
-    { incident: inc("c", "P1", "critical"), stake: { usdPerHour: 10, source: "plan" } },
-    { incident: inc("d", "P1", "medium"), stake: { usdPerHour: 200, source: "billing" } },
-  ]);
-  assert.deepEqual(rows.map((r) => r.incident.id), ["d", "c", "b", "a"]);
-});
-
 test("routes: sign-in, roles, CSRF, refusals, htmx fragments, language, assets", { timeout: 60_000 }, async () => {
   const server = await uiServer({ paths: [EXAMPLES] });
   const { app, store } = server;
@@ -101,6 +88,11 @@ test("routes: sign-in, roles, CSRF, refusals, htmx fragments, language, assets",
     assert.match(login.body, /name="next" value="\/"/);
 
     const viewer = await signIn(app, "viewer");
+    // The queue lists incidents in the API's order (one rule: server/api/queue.ts).
+    const listed = [...(await app.inject({ url: "/", headers: { cookie: viewer.cookie } })).body.matchAll(/<tr data-incident="([^"]+)">/g)].map((m) => m[1]);
+    const expected = (await store.listIncidents()).sort((x, y) => compareQueue(x, y, usdPerHourByIncident([]))).map((i) => i.id);
+    assert.deepEqual(listed, expected);
+    assert.equal(listed.length, 3);
     const viewed = await app.inject({ url: page, headers: { cookie: viewer.cookie } });
     assert.equal(viewed.statusCode, 200);
     assert.equal(viewed.body.includes("data-item=\"containment.kill\""), false, "a viewer gets no tick buttons");
