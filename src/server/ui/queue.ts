@@ -78,7 +78,7 @@ function filters(tr: Tr, status: string, severity: Severity | undefined): SafeHt
 function campaignTable(tr: Tr, campaigns: readonly Campaign[]): SafeHtml {
   return html`<h2>${tr("ui.queue.campaigns", { count: campaigns.length })}</h2>
 <table class="campaigns"><thead><tr><th>${tr("ui.campaign.id")}</th><th>${tr("field.title")}</th><th class="num">${tr("ui.campaign.machines")}</th><th class="num">${tr("campaign.incidents")}</th><th>${tr("ui.campaign.links")}</th></tr></thead><tbody>
-${campaigns.map((c) => html`<tr><td><a href="${href("/campaigns", [c.id])}"><code>${c.id}</code></a></td><td>${c.title}</td><td class="num">${c.scope.machines}</td><td class="num">${c.incidentIds.length}</td><td>${c.links.slice(0, 3).map((l) => html`<span class="badge">${l.kind}</span> <code>${l.value}</code> `)}</td></tr>`)}
+${campaigns.map((c) => html`<tr><td><a href="${href("/campaigns", [c.id])}"><code>${c.id}</code></a></td><td>${c.title}</td><td class="num">${c.scope.machines}</td><td class="num">${c.incidentIds.length}</td><td>${c.links.slice(0, 3).map((l) => html`<span class="badge">${tr(`ui.campaign.kind.${l.kind}`)}</span> <code>${l.value}</code> `)}</td></tr>`)}
 </tbody></table>`;
 }
 
