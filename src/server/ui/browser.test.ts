@@ -49,6 +49,7 @@ test("sign in, open the example incident, tick, note, Thai, screenshots", { time
     await page.click("#note-form button");
     await page.waitForSelector("#notes-list li:has-text('Killed pid 5135')");
     assert.equal((await store.notes(incidentId)).length, 1);
+    assert.equal(await page.inputValue("#note-form textarea"), "", "the form is emptied once the note is saved");
     assert.equal(await page.$("#notes-list b"), null, "the note's markup is text");
 
     await page.reload();

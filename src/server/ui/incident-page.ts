@@ -203,7 +203,7 @@ function notesSection(tr: Tr, v: IncidentView): SafeHtml {
   return html`<section>
 <h2>${tr("section.notes")}</h2>
 ${notesList(tr, v.notes)}
-${v.user && roleAtLeast(v.user.role, "analyst") ? html`<form class="stack" method="post" action="${action}" hx-post="${action}" hx-target="#notes-list" hx-swap="outerHTML" id="note-form">
+${v.user && roleAtLeast(v.user.role, "analyst") ? html`<form class="stack" method="post" action="${action}" hx-post="${action}" hx-target="#notes-list" hx-swap="outerHTML" id="note-form" data-reset-on-success>
   ${csrfField(v.user)}<textarea name="text" required maxlength="20000" aria-label="${tr("ui.notes.add")}"></textarea>
   <button type="submit">${tr("ui.notes.add")}</button>
 </form>` : ""}

@@ -18,6 +18,13 @@
     if (token && ctx && ctx.request && ctx.request.headers) ctx.request.headers["x-csrf-token"] = token;
   });
 
+  // A note form empties itself once its note is saved (data-reset-on-success).
+  document.addEventListener("htmx:after:request", function (event) {
+    var form = event.target;
+    var ctx = event.detail && event.detail.ctx;
+    if (form && form.hasAttribute && form.hasAttribute("data-reset-on-success") && ctx && ctx.response && ctx.response.status < 300) form.reset();
+  });
+
   // --- diagrams --------------------------------------------------------------------------------
   function setupDiagrams() {
     var frames = document.querySelectorAll("iframe.diagram");
