@@ -4,8 +4,9 @@
  * their current state (respond/types.ts). The planner then
  *   - merges steps across items: one step (action × target) can carry several checklist items;
  *   - refuses protected targets (protect.ts) now, and the executor checks again before acting;
- *   - gates: in "preserve-evidence" mode a destructive step waits for every read (forensic) step on the same
- *     target, so if the snapshot fails nothing is stopped or terminated; steps can also name their own gates;
+ *   - gates: in "preserve-evidence" mode a destructive action's evidence actions are planned too, and a
+ *     destructive step waits for every forensic step on the same target (kind and id), so if the snapshot fails
+ *     nothing is stopped or terminated; steps can also name their own gates;
  *   - orders: read steps first, then containment, then destructive, and never a step before its gates;
  *   - sums the money at stake and hashes the content (plan-hash.ts).
  */
@@ -43,6 +44,17 @@ export function planItems(playbook: Playbook, only?: readonly string[]): { id: s
   return all.filter((a) => only.includes(a.id));
 }
 
+/** The item's actions, each destructive one preceded by its evidence actions in preserve-evidence mode. */
+function withEvidence(actions: readonly string[], b: PlanBuild): string[] {
+  if (b.mode !== "preserve-evidence") return [...actions];
+  const out: string[] = [];
+  for (const name of actions) {
+    for (const e of b.registry.get(name)?.evidence ?? []) if (!out.includes(e)) out.push(e);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
 /** 0 read (forensics first), 1 containment and other changes, 2 destructive last. */
 function rank(risk: Risk): number {
   return risk === "read" ? 0 : risk === "destructive" ? 2 : 1;
@@ -59,13 +71,14 @@ function stepOf(action: string, checklistItem: string, p: PlannedStep): PlanStep
   return step;
 }
 
-const targetKey = (s: PlanStep): string => `${s.target.provider}\0${s.target.id}`;
+/** Kind and id, not provider: a manual evidence step gates a connector's terminate of the same instance. */
+const targetKey = (s: PlanStep): string => `${s.target.kind}\0${s.target.id}`;
 
 export async function buildPlan(b: PlanBuild, ctx: ResponseContext): Promise<Plan> {
   const steps = new Map<string, PlanStep>();
   const unreachable: Plan["unreachable"] = [];
   for (const { id: checklistItem, item } of planItems(b.playbook, b.items)) {
-    for (const name of item.actions) {
+    for (const name of withEvidence(item.actions, b)) {
       const def = b.registry.get(name);
       if (!def) throw new RespondError("invalid", `playbook ${b.playbook.id} ${checklistItem}: unknown response action "${name}"`);
       const params = def.params.safeParse(item.params ?? {});

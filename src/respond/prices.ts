@@ -61,7 +61,10 @@ export function parsePriceFile(text: string, file: string): PriceFile {
         if (isNode(node) && node.range) line = lc.linePos(node.range[0]).line;
       }
       const where = path.join(".") || "(top level)";
-      const what = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : issue.message;
+      const what = issue.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"`
+        // zod reports a bad record key without its own message: say what a key must be.
+        : issue.code === "invalid_key" ? `"${String(path.at(-1))}" is not ${path.length > 2 ? "a region such as us-east-1" : "an instance type such as c5.4xlarge"}`
+          : issue.message;
       return `${file}${line !== undefined ? `:${line}` : ""}: ${where}: ${what}`;
     }));
   }

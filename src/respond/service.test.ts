@@ -208,7 +208,7 @@ describe("execution", () => {
     assert.equal(latest.get("snapshot-instance:i-0a1b2c3d4e5f60001")?.status, "failed");
     assert.match(latest.get("snapshot-instance:i-0a1b2c3d4e5f60001")?.error ?? "", /snapshot failed/);
     assert.equal(latest.get("terminate-instance:i-0a1b2c3d4e5f60001")?.status, "skipped");
-    assert.match(latest.get("terminate-instance:i-0a1b2c3d4e5f60001")?.error ?? "", /gate not verified: snapshot-instance:i-0a1b2c3d4e5f60001 is failed/);
+    assert.match(latest.get("terminate-instance:i-0a1b2c3d4e5f60001")?.error ?? "", /gate failed: snapshot-instance:i-0a1b2c3d4e5f60001 is failed/);
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60001").state, "running", "nothing terminated without its snapshot");
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60002").state, "terminated");
     assert.ok((await w.store.auditRecords()).some((r) => r.action === "step.skipped" && r.target === "terminate-instance:i-0a1b2c3d4e5f60001"));

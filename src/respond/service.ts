@@ -64,6 +64,8 @@ export interface PlanState {
 }
 
 const MAX_REASON_CHARS = 2_000;
+/** How a step skipped because a gate failed or was refused begins its error (the CLI exits 1 on it). */
+export const GATE_FAILED = "gate failed";
 
 function registryOf(ctx: ResponseContext): ActionRegistry {
   return ctx.registry ?? defaultRegistry();
@@ -172,8 +174,10 @@ export async function executePlan(store: ResponseStore, ctx: ResponseContext, pl
     }
     const waiting = step.requires.filter((id) => latest.get(id)?.status !== "verified");
     if (waiting.length) {
+      // "gate failed" when a gate failed or was refused (the plan is in trouble); "waits for" when it has not run yet.
+      const failed = waiting.some((id) => ["failed", "refused"].includes(latest.get(id)?.status ?? ""));
       const why = waiting.map((id) => `${id} is ${latest.get(id)?.status ?? "not run"}`).join(", ");
-      await record(run(plan, step, ctx, "skipped", false, { error: `gate not verified: ${why}` }));
+      await record(run(plan, step, ctx, "skipped", false, { error: `${failed ? GATE_FAILED : "waits for its gate"}: ${why}` }));
       continue;
     }
     if (def.provider === "manual" && !confirmed.has(step.id)) {

@@ -98,6 +98,11 @@ export interface ActionDefinition<P = Record<string, unknown>> {
    * destructive step on the same target waits until this one is verified. Default: true when risk is "read".
    */
   forensic?: boolean;
+  /**
+   * Forensic actions planned before this one, on the same targets, in "preserve-evidence" mode (terminate-instance:
+   * ["snapshot-volumes", "tag-instance"]); they gate it. Not planned in "terminate-now" mode.
+   */
+  evidence?: string[];
   /** Resolve targets and read their current state. No changes. */
   plan(input: PlanInput<P>, ctx: ResponseContext): Promise<PlannedStep[]>;
   /** Checked again just before execution (the world may have moved): a reason not to act, or undefined. */
