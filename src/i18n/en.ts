@@ -225,6 +225,23 @@ export const en = {
   "scan.skipped": "{count} more records skipped by the prefilter (they could not match).",
   "scan.problems": "{count} input problem(s):",
   "scan.problemsMore": "… (--format json lists up to 1000; -v shows more)",
+
+  // server: minerhunt serve, user and token commands
+  "server.listening": "minerhunt serving on {url} (store: {store}; four-eyes: {fourEyes})",
+  "server.noUsers": "No users yet: add one with `minerhunt user add NAME --role admin --password-stdin --db {db}`",
+  "server.insecureBind": "Listening on {host} without --secure-cookies: put it behind TLS and pass --secure-cookies",
+  "server.stopping": "Stopping: saving what the ingest engine holds…",
+  "server.noStore": "No store at {path}: create one with `minerhunt scan --db {path}` or pass --create",
+  "server.userAdded": "User {name} added with role {role}",
+  "server.userNoPassword": "{name} has no password: they can sign in only by OIDC until `minerhunt user passwd {name}`",
+  "server.userDisabled": "User {name} disabled; their sessions ended",
+  "server.userEnabled": "User {name} enabled",
+  "server.passwordSet": "Password of {name} changed; their sessions ended",
+  "server.roleSet": "{name} now has role {role}",
+  "server.tokenCreated": "Token {id} for {user} ({role}). It is shown now and never again:",
+  "server.tokenRevoked": "Token {id} revoked",
+  "server.passwordStdin": "Reading the password from standard input (one line)",
+  "server.none": "None.",
 } as const;
 
 export type MessageKey = keyof typeof en;

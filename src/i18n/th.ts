@@ -227,4 +227,21 @@ export const th: Record<MessageKey, string> = {
   "scan.skipped": "ข้ามอีก {count} ระเบียนด้วยตัวกรองล่วงหน้า (ไม่มีทางตรงกับกฎใด)",
   "scan.problems": "ปัญหาของข้อมูลนำเข้า {count} รายการ:",
   "scan.problemsMore": "… (--format json แสดงได้ถึง 1000 รายการ; -v แสดงมากขึ้น)",
+
+  // server: minerhunt serve, user and token commands
+  "server.listening": "minerhunt ให้บริการที่ {url} (คลังข้อมูล: {store}; สี่ตา: {fourEyes})",
+  "server.noUsers": "ยังไม่มีผู้ใช้: เพิ่มด้วย `minerhunt user add NAME --role admin --password-stdin --db {db}`",
+  "server.insecureBind": "รับการเชื่อมต่อที่ {host} โดยไม่มี --secure-cookies: ควรอยู่หลัง TLS และใส่ --secure-cookies",
+  "server.stopping": "กำลังหยุด: บันทึกข้อมูลที่ค้างในเครื่องนำเข้า…",
+  "server.noStore": "ไม่พบคลังข้อมูลที่ {path}: สร้างด้วย `minerhunt scan --db {path}` หรือใส่ --create",
+  "server.userAdded": "เพิ่มผู้ใช้ {name} บทบาท {role} แล้ว",
+  "server.userNoPassword": "{name} ยังไม่มีรหัสผ่าน: เข้าสู่ระบบได้ทาง OIDC เท่านั้นจนกว่าจะตั้งด้วย `minerhunt user passwd {name}`",
+  "server.userDisabled": "ปิดการใช้งานผู้ใช้ {name} แล้ว และยุติเซสชันทั้งหมด",
+  "server.userEnabled": "เปิดการใช้งานผู้ใช้ {name} แล้ว",
+  "server.passwordSet": "เปลี่ยนรหัสผ่านของ {name} แล้ว และยุติเซสชันทั้งหมด",
+  "server.roleSet": "{name} มีบทบาท {role} แล้ว",
+  "server.tokenCreated": "โทเคน {id} ของ {user} ({role}) แสดงครั้งนี้ครั้งเดียวเท่านั้น:",
+  "server.tokenRevoked": "เพิกถอนโทเคน {id} แล้ว",
+  "server.passwordStdin": "อ่านรหัสผ่านจากอินพุตมาตรฐาน (หนึ่งบรรทัด)",
+  "server.none": "ไม่มี",
 };
