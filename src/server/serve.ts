@@ -6,7 +6,6 @@ import type { FastifyPluginAsync } from "fastify";
 import { buildServer } from "./app.js";
 import type { ServerDeps, ServerOptions } from "./contract.js";
 import { loadDetection, type DetectionOptions } from "./ingest/detection.js";
-import { asResponseStore } from "./response-store.js";
 import type { Store } from "../store/types.js";
 
 export interface ServeOptions extends ServerOptions {
@@ -42,7 +41,7 @@ async function builtInUi(): Promise<FastifyPluginAsync<ServerDeps> | undefined> 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const { store, detection, logger, ui, ...options } = o;
   const deps: ServerDeps = {
-    store: asResponseStore(store), options, now: () => new Date(),
+    store, options, now: () => new Date(),
     detection: await loadDetection(detection ?? {}),
   };
   const uiPlugin = ui === null ? undefined : ui ?? (await builtInUi());
