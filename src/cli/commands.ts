@@ -23,6 +23,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import("./report.js")).registerReportCommand,
   audit: async () => (await import("./audit.js")).registerAuditCommand,
   respond: async () => (await import("./respond.js")).registerRespondCommand,
+  serve: async () => (await import("./serve.js")).registerServeCommand,
+  user: async () => (await import("./access.js")).registerUserCommands,
+  token: async () => (await import("./access.js")).registerTokenCommands,
 };
 
 /**

@@ -17,6 +17,8 @@ import { installErrorHandlers } from "./errors.js";
 import { installGuard, type RouteRecord } from "./auth/guard.js";
 import { authRoutes } from "./auth/routes.js";
 import { apiRoutes } from "./api/index.js";
+import { ingestRoutes } from "./ingest/route.js";
+import type { IngestEngineOptions } from "./ingest/engine.js";
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -39,6 +41,8 @@ export interface BuildOptions {
   ui?: FastifyPluginAsync<ServerDeps>;
   /** Fastify's logger (pino); off in tests. */
   logger?: boolean;
+  /** Batching of the ingest endpoint's saves. */
+  ingest?: IngestEngineOptions;
 }
 
 export interface MinerhuntServer {
@@ -93,6 +97,7 @@ export async function buildServer(deps: ServerDeps, build: BuildOptions = {}): P
 
   authRoutes(app, deps);
   apiRoutes(app, deps);
+  await app.register(ingestRoutes, { deps, ...(build.ingest ? { engine: build.ingest } : {}) });
 
   // ---- UI REGISTRATION POINT -------------------------------------------------------------------
   // The web UI (src/server/ui, uiRoutes) is passed in by serve.ts; the app runs without it (API only).

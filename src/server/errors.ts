@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { RespondError } from "../respond/errors.js";
 import { StoreError } from "../store/types.js";
 
 export interface ErrorBody {
@@ -23,6 +24,9 @@ export class HttpError extends Error {
 
 const STORE_STATUS: Record<StoreError["code"], number> = { "not-found": 404, ambiguous: 409, invalid: 400, location: 500, io: 500 };
 
+/** A refused step or a plan not approved for its content is a conflict with the plan's state, not a bad request. */
+const RESPOND_STATUS: Record<RespondError["code"], number> = { "not-found": 404, invalid: 400, refused: 409, "not-approved": 409 };
+
 const STATUS_CODES: Record<number, string> = {
   400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed", 409: "conflict",
   413: "too-large", 415: "unsupported-media-type", 429: "rate-limited", 501: "not-implemented", 503: "unavailable",
@@ -36,6 +40,10 @@ export function errorReply(err: unknown): { status: number; body: ErrorBody } {
     const status = STORE_STATUS[err.code];
     if (status >= 500) return { status, body: { error: "internal", message: "the store failed; see the server log" } };
     return { status, body: { error: STATUS_CODES[status] ?? "error", message: err.message, ...(err.candidates.length ? { details: { candidates: err.candidates } } : {}) } };
+  }
+  if (err instanceof RespondError) {
+    const status = RESPOND_STATUS[err.code];
+    return { status, body: { error: err.code === "refused" || err.code === "not-approved" ? err.code : STATUS_CODES[status] ?? "error", message: err.message } };
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => `${v.instancePath || "/"} ${v.message ?? ""}`.trim());

@@ -17,10 +17,10 @@ import type {
 } from "./types.js";
 import { StoreError } from "./types.js";
 import { AUDIT_LOCK, incidentLockKeys, lockStripes, scanLockKeys } from "./locks.js";
+import { SqlAuthRecords } from "./auth-records.js";
 import {
   auditOfApproval, auditOfPlan, auditOfStepRun, insertApproval, insertStepRun, selectApprovals, selectPlan, selectPlans, selectStepRuns, upsertPlan,
 } from "./response-records.js";
-import { SqlAuthRecords } from "./auth-records.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 10_000;

@@ -34,15 +34,6 @@ function summary(i: Incident, usd: ReadonlyMap<string, number>): z.infer<typeof 
   };
 }
 
-/** Plans are optional (a store without response records has none): the queue then orders without money. */
-async function plansOrNone(deps: ServerDeps): Promise<ReadonlyMap<string, number>> {
-  try {
-    return usdPerHourByIncident(await deps.store.listPlans());
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 501) return new Map();
-    throw err;
-  }
-}
 
 const ListQuery = z.object({
   status: csvEnum(INCIDENT_STATUSES, "status"),
@@ -79,7 +70,7 @@ export function incidentRoutes(app: FastifyInstance, deps: ServerDeps): void {
       (q.assignee === undefined || (i.assignee ?? "") === q.assignee) &&
       (q.campaign === undefined || i.campaignId === q.campaign) &&
       words.every((w) => i.title.toLowerCase().includes(w)));
-    const usd = await plansOrNone(deps);
+    const usd = usdPerHourByIncident(await deps.store.listPlans());
     chosen.sort((a, b) => compareQueue(a, b, usd));
     return { total: chosen.length, incidents: chosen.slice(q.offset, q.offset + q.limit).map((i) => summary(i, usd)) };
   });

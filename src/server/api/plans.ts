@@ -9,19 +9,21 @@ import { z } from "zod";
 import { ApprovalSchema, PLAN_MODES, PlanSchema, StepRunSchema, type Plan } from "../../model/index.js";
 import { approvePlan, executePlan, planIncident, planState, undoPlan } from "../../respond/service.js";
 import type { ResponseContext } from "../../respond/types.js";
+import { responseContext } from "../../respond/context.js";
+import { loadConfig } from "../../scan/config.js";
 import type { ServerDeps } from "../contract.js";
 import { HttpError } from "../errors.js";
 import { requireIncident } from "./incidents.js";
 import { IdParam, errors } from "./schemas.js";
 
-/** No connector clients: every action that needs one plans a refused step; previews and manual steps still work. */
-export function defaultResponseContext(actor: string, now: () => Date): ResponseContext {
-  return {
-    clients: {},
-    protect: { ids: [], pids: [1, process.pid, process.ppid] },
-    actor, now,
-    prices: { instanceUsdPerHour: () => undefined },
-  };
+/**
+ * The server's response context unless one is given: the site config's protected targets, the price table,
+ * the action registry, and no connector clients (an action that needs one plans a refused step; previews and
+ * manual steps still work). `serve` passes the clients it was configured with.
+ */
+export function defaultResponseContext(deps: ServerDeps, actor: string): ResponseContext {
+  const config = deps.detection?.config ?? loadConfig();
+  return { ...responseContext(actor, config), now: deps.now };
 }
 
 const PlanStateSchema = z.object({
@@ -43,15 +45,6 @@ const ExecuteBody = z.object({
 });
 const UndoBody = z.object({ steps: z.array(z.string().min(1).max(300)).max(500).optional() });
 
-/** The service's "not built" stub becomes 501 rather than 500. */
-async function service<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof Error && err.message === "respond: not built yet") throw new HttpError(501, "not-implemented", "response plans are not built in this version");
-    throw err;
-  }
-}
 
 async function requirePlan(deps: ServerDeps, id: string): Promise<Plan> {
   const plan = await deps.store.getPlan(id);
@@ -67,8 +60,8 @@ function refuseOwnPlan(deps: ServerDeps, plan: Plan, user: string, what: string)
 
 export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const context = (actor: string): ResponseContext => deps.respond?.(actor) ?? defaultResponseContext(actor, deps.now);
-  const fails = errors(400, 401, 403, 404, 409, 501);
+  const context = (actor: string): ResponseContext => deps.respond?.(actor) ?? defaultResponseContext(deps, actor);
+  const fails = errors(400, 401, 403, 404, 409);
 
   r.post("/api/v1/incidents/:id/plans", {
     config: { role: "analyst" },
@@ -76,7 +69,7 @@ export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
   }, async (request, reply) => {
     const incident = await requireIncident(deps, request.params.id);
     const { mode, items } = request.body;
-    const plan = await service(() => planIncident(deps.store, context(request.user!.name), { incidentId: incident.id, mode, ...(items ? { items } : {}) }));
+    const plan = await planIncident(deps.store, context(request.user!.name), { incidentId: incident.id, mode, ...(items ? { items } : {}) });
     return reply.code(201).send(plan);
   });
 
@@ -95,7 +88,7 @@ export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: { tags: ["plans"], summary: "A plan with its approvals and every step's latest run", params: IdParam, response: { 200: PlanStateSchema, ...fails } },
   }, async (request) => {
     const plan = await requirePlan(deps, request.params.id);
-    return service(() => planState(deps.store, plan.id));
+    return planState(deps.store, plan.id);
   });
 
   r.post("/api/v1/plans/:id/approve", {
@@ -104,7 +97,7 @@ export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
   }, async (request) => {
     const plan = await requirePlan(deps, request.params.id);
     refuseOwnPlan(deps, plan, request.user!.name, "approve");
-    return service(() => approvePlan(deps.store, plan.id, { by: request.user!.name, reason: request.body.reason, fourEyes: deps.options.fourEyes }));
+    return approvePlan(deps.store, plan.id, { by: request.user!.name, reason: request.body.reason, fourEyes: deps.options.fourEyes });
   });
 
   r.post("/api/v1/plans/:id/execute", {
@@ -114,7 +107,7 @@ export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const plan = await requirePlan(deps, request.params.id);
     const { execute, yes } = request.body;
     if (execute) refuseOwnPlan(deps, plan, request.user!.name, "execute");
-    return service(() => executePlan(deps.store, context(request.user!.name), plan.id, { execute, yes, fourEyes: deps.options.fourEyes }));
+    return executePlan(deps.store, context(request.user!.name), plan.id, { execute, yes, fourEyes: deps.options.fourEyes });
   });
 
   r.post("/api/v1/plans/:id/undo", {
@@ -122,6 +115,6 @@ export function planRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: { tags: ["plans"], summary: "Undo executed undoable steps (all, or those named)", params: IdParam, body: UndoBody, response: { 200: z.array(StepRunSchema), ...fails } },
   }, async (request) => {
     const plan = await requirePlan(deps, request.params.id);
-    return service(() => undoPlan(deps.store, context(request.user!.name), plan.id, request.body.steps));
+    return undoPlan(deps.store, context(request.user!.name), plan.id, request.body.steps);
   });
 }

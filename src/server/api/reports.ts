@@ -22,13 +22,7 @@ const ACTION_STATUS: Partial<Record<StepRun["status"], ActionRecord["status"]>> 
 
 /** What the response did, for the report's "Actions taken": each step's latest real (not preview) run. */
 async function actionsOf(deps: ServerDeps, incidentId: string): Promise<ActionRecord[]> {
-  let plans: Plan[];
-  try {
-    plans = await deps.store.listPlans(incidentId);
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 501) return [];
-    throw err;
-  }
+  const plans: Plan[] = await deps.store.listPlans(incidentId);
   const out: ActionRecord[] = [];
   for (const plan of plans) {
     const latest = new Map<string, StepRun>();

@@ -13,7 +13,6 @@ import { createToken, addUser } from "../auth/accounts.js";
 import type { HashParams } from "../auth/passwords.js";
 import { ROLES, type Role, type ServerDeps, type ServerOptions } from "../contract.js";
 import type { RouteRecord } from "../auth/guard.js";
-import { asResponseStore } from "../response-store.js";
 
 export const TEST_HASH: HashParams = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 export const PASSWORD = "correct horse battery staple";
@@ -39,7 +38,7 @@ export interface TestServerOptions {
 
 export async function testServer(o: TestServerOptions = {}): Promise<TestServer> {
   const dir = o.location ? undefined : mkdtempSync(join(tmpdir(), "minerhunt-server-"));
-  const store = asResponseStore(await openStore(o.location ?? join(dir!, "minerhunt.db"), { auditHead: undefined }));
+  const store = await openStore(o.location ?? join(dir!, "minerhunt.db"), { auditHead: undefined });
   const now = (): Date => new Date();
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {

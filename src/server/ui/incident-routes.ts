@@ -10,7 +10,7 @@ import { loadPlaybook } from "../../playbook/index.js";
 import type { Playbook } from "../../playbook/index.js";
 import { planIncident } from "../../respond/service.js";
 import { StoreError } from "../../store/types.js";
-import { HttpError } from "../errors.js";
+import { errorReply } from "../errors.js";
 import type { IncidentStatus } from "../../store/types.js";
 import { checklistEntries, checklistItem } from "./checklist.js";
 import { href, html } from "./html.js";
@@ -36,12 +36,10 @@ export function playbookFor(deps: UiDeps): (id: string) => Playbook {
   });
 }
 
-/** A store refusal as a status code and the store's own message (which names what was expected). */
+/** A refusal (store, respond service, server) as the status and message the JSON API would give (server/errors.ts). */
 export function refusal(error: unknown): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message };
-  if (error instanceof StoreError) return { status: error.code === "not-found" ? 404 : error.code === "ambiguous" ? 409 : 400, message: error.message };
-  if (error instanceof Error) return { status: 400, message: error.message };
-  return { status: 500, message: String(error) };
+  const { status, body } = errorReply(error);
+  return { status, message: body.message };
 }
 
 export function registerIncidentRoutes(app: FastifyInstance, deps: UiDeps): void {
@@ -166,7 +164,7 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: UiDeps): void
       return redirect(reply, href("/plans", [plan.id]));
     } catch (error) {
       const r = refusal(error);
-      return renderIncident(request, reply, incident, r.message, r.status === 400 ? 409 : r.status);
+      return renderIncident(request, reply, incident, r.message, r.status);
     }
   });
 }

@@ -128,7 +128,7 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
       await run(plan, user);
     } catch (error) {
       const r = refusal(error);
-      return render(request, reply, plan, r.message, r.status === 400 ? 409 : r.status);
+      return render(request, reply, plan, r.message, r.status);
     }
     return redirect(reply, href("/plans", [plan.id]));
   }

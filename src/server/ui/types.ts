@@ -13,5 +13,5 @@ export interface UiDeps extends ServerDeps {
 
 /** The response context for one acting user: the server's (deps.respond), else the API's default (no connector clients). */
 export function respondContext(deps: ServerDeps, actor: string): ResponseContext {
-  return deps.respond?.(actor) ?? defaultResponseContext(actor, deps.now);
+  return deps.respond?.(actor) ?? defaultResponseContext(deps, actor);
 }

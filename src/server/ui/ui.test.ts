@@ -129,6 +129,19 @@ test("routes: sign-in, roles, CSRF, refusals, htmx fragments, language, assets",
     assert.equal(assign.statusCode, 303);
     assert.equal((await store.getIncident(incident.id))!.assignee, "somchai");
 
+    // Four-eyes: a responder who made a plan cannot approve it; the page says why.
+    const responder = await signIn(app, "responder");
+    const made = await app.inject({ method: "POST", url: `${page}/plans`, headers: { ...FORM, cookie: responder.cookie }, payload: form({ _csrf: responder.csrf, mode: "preserve-evidence" }) });
+    assert.equal(made.statusCode, 303);
+    const planPath = String(made.headers.location);
+    assert.match(planPath, /^\/plans\/plan-/);
+    const own = await app.inject({ method: "POST", url: `${planPath}/approve`, headers: { ...FORM, cookie: responder.cookie }, payload: form({ _csrf: responder.csrf, reason: "mine" }) });
+    assert.ok(own.statusCode === 403 || own.statusCode === 409, `refused, got ${own.statusCode}`);
+    assert.match(own.body, /class="error" role="alert">[^<]*four/i);
+    assert.equal((await store.approvals(planPath.split("/").pop()!)).length, 0);
+    const noReason = await app.inject({ method: "POST", url: `${planPath}/approve`, headers: { ...FORM, cookie: analyst.cookie }, payload: form({ _csrf: analyst.csrf, reason: "x" }) });
+    assert.equal(noReason.statusCode, 403, "an analyst cannot approve");
+
     const closeNoReason = await app.inject({ method: "POST", url: `${page}/status`, headers: { ...FORM, cookie: analyst.cookie }, payload: form({ _csrf: analyst.csrf, status: "closed" }) });
     assert.equal(closeNoReason.statusCode, 400);
     assert.match(closeNoReason.body, /Closing needs a reason/);
