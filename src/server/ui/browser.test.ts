@@ -72,6 +72,7 @@ test("sign in, open the example incident, tick, note, Thai, screenshots", { time
     for (const label of ["เส้นทางการตัดสินใจ", "ยกเลิกเครื่องหมาย", "เพิ่มบันทึก"]) assert.ok(text.includes(label), `Thai label ${label}`);
     await page.screenshot({ path: join(shots, "incident-th.png") });
     await page.screenshot({ path: join(shots, "incident-th-full.png"), fullPage: true });
+    await page.locator("table.timeline").screenshot({ path: join(shots, "timeline-th.png") });
     await page.goto(`${base}/`);
     await page.screenshot({ path: join(shots, "queue-th.png") });
 

@@ -15,7 +15,7 @@ import type { AuthUser } from "../contract.js";
 import { roleAtLeast } from "../contract.js";
 import { dailyCostChart, utilisationChart } from "./charts.js";
 import type { ChartSpec } from "./charts.js";
-import { checklistSection } from "./checklist.js";
+import { checklistEntries, checklistSection } from "./checklist.js";
 import { entityGraph } from "./entity-graph.js";
 import { href, html, multiline } from "./html.js";
 import type { SafeHtml } from "./html.js";
@@ -58,7 +58,7 @@ ${escalations(tr, i, v.lang)}
 ${charts(tr, findings)}
 <h2>${tr("section.checklist")}</h2>
 <div id="checklist">${checklistSection(i, v.playbook, v.lang, v.user)}</div>
-${timeline(tr, findings, v.timeline, v.lang)}
+${timeline(tr, findings, v.timeline, v.lang, v.playbook)}
 ${evidence(tr, findings)}
 ${graph(tr, findings)}
 </div>
@@ -129,10 +129,12 @@ ${chart("chart-cost", tr("ui.charts.cost"), cost, tr("ui.charts.sampled"))}`;
 
 interface TimelineRow { at: string; sort: number; who: string; what: SafeHtml }
 
-function timeline(tr: Tr, findings: readonly Finding[], entries: readonly TimelineEntry[], lang: Lang): SafeHtml {
+function timeline(tr: Tr, findings: readonly Finding[], entries: readonly TimelineEntry[], lang: Lang, playbook: Playbook): SafeHtml {
+  const items = new Map(checklistEntries(playbook, lang).map((e) => [e.id, e.text]));
+  const itemText = (id: string) => items.get(id) ?? id;
   const rows: TimelineRow[] = [
     ...findings.map((f) => ({ at: f.firstSeen, sort: 0, who: f.rule.id, what: html`<span class="badge sev-${f.severity}">${tr(`severity.${f.severity}`)}</span> ${f.title}` })),
-    ...entries.map((e) => ({ at: e.at, sort: 1, who: e.actor, what: html`${activityText(e, lang)}` })),
+    ...entries.map((e) => ({ at: e.at, sort: 1, who: e.actor, what: html`${activityText(e, lang, itemText)}` })),
   ];
   // Rows without a parseable time go last, not first.
   const ms = (s: string) => { const v = Date.parse(s); return Number.isNaN(v) ? Number.POSITIVE_INFINITY : v; };

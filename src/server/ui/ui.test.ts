@@ -154,6 +154,7 @@ test("routes: sign-in, roles, CSRF, refusals, htmx fragments, language, assets",
     const after = await app.inject({ url: page, headers: { cookie: analyst.cookie } });
     assert.match(after.body, /Closed: Miner removed, pools blocked/);
     assert.match(after.body, /Assigned to somchai/);
+    assert.match(after.body, /Unticked Kill the mining process/, "the timeline names the item by its text");
 
     // The queue hides closed incidents unless asked.
     const queue = await app.inject({ url: "/", headers: { cookie: analyst.cookie } });
