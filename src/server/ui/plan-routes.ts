@@ -150,6 +150,12 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
   app.post<IdParams>("/plans/:id/undo", { config: { role: "responder" } }, (request, reply) =>
     act(request, reply, (plan, user) => undoPlan(deps.store, respondContext(deps, user.name), plan.id)));
 
+  // Open event streams end when the server closes; otherwise a watching browser would hold its shutdown.
+  const streams = new Set<() => void>();
+  app.addHook("preClose", async () => {
+    for (const end of [...streams]) end();
+  });
+
   app.get<IdParams>("/plans/:id/events", { config: { role: "viewer" } }, async (request, reply) => {
     const plan = await deps.store.getPlan(request.params.id).catch(() => undefined);
     if (!plan) return reply.code(404).send();
@@ -170,11 +176,16 @@ export function registerPlanRoutes(app: FastifyInstance, deps: UiDeps): void {
     };
     const timer = setInterval(() => { send().catch(() => undefined); }, deps.planEventsPollMs ?? 1000);
     const keepAlive = setInterval(() => { if (!closed) res.write(": keep-alive\n\n"); }, 15_000);
-    request.raw.on("close", () => {
+    const end = () => {
+      if (closed) return;
       closed = true;
       clearInterval(timer);
       clearInterval(keepAlive);
-    });
+      streams.delete(end);
+      res.end();
+    };
+    streams.add(end);
+    request.raw.on("close", end);
     await send().catch(() => undefined);
   });
 }

@@ -191,6 +191,37 @@ test("routes: sign-in, roles, CSRF, refusals, htmx fragments, language, assets",
   }
 });
 
+test("the plan event stream sends the runs so far and ends when the server closes", { timeout: 60_000 }, async () => {
+  const server = await uiServer({ paths: [join(EXAMPLES, "onprem")] });
+  let closed = false;
+  try {
+    const incident = (await server.store.listIncidents())[0]!;
+    const analyst = await signIn(server.app, "analyst");
+    const made = await server.app.inject({ method: "POST", url: `${href("/incidents", [incident.id])}/plans`, headers: { ...FORM, cookie: analyst.cookie }, payload: form({ _csrf: analyst.csrf }) });
+    const planPath = String(made.headers.location);
+    const responder = await signIn(server.app, "responder");
+    const dry = await server.app.inject({ method: "POST", url: `${planPath}/execute`, headers: { ...FORM, cookie: responder.cookie }, payload: form({ _csrf: responder.csrf, execute: "false" }) });
+    assert.equal(dry.statusCode, 303);
+    await server.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = server.app.server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${address.port}${planPath}/events`, { headers: { cookie: analyst.cookie } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    assert.match(first, /^event: step\ndata: \{"stepId":"[^"]+","status":"planned","dryRun":true/);
+    const closing = server.close().then(() => { closed = true; });
+    const ended = await Promise.race([
+      (async () => { while (!(await reader.read()).done); return true; })(),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000)),
+    ]);
+    assert.equal(ended, true, "the stream ends when the server closes");
+    await closing;
+  } finally {
+    if (!closed) await server.close();
+  }
+});
+
 test("an empty store explains how to get data in", async () => {
   const server = await uiServer({});
   try {
