@@ -24,6 +24,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: async () => (await import("./audit.js")).registerAuditCommand,
   block: async () => (await import("./block.js")).registerBlockCommand,
   respond: async () => (await import("./respond.js")).registerRespondCommand,
+  serve: async () => (await import("./serve.js")).registerServeCommand,
+  user: async () => (await import("./access.js")).registerUserCommands,
+  token: async () => (await import("./access.js")).registerTokenCommands,
 };
 
 /**

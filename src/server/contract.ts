@@ -48,6 +48,25 @@ export interface ServerOptions {
   bodyLimit: number;
   /** Secure cookies (behind TLS). */
   secureCookies: boolean;
+  /** Sign-in attempts allowed per minute, per address and user name / per address (default 5 / 30). */
+  loginLimit?: { perUser: number; perAddress: number };
+  /** How long a browser session lasts, minutes (default 720). */
+  sessionMinutes?: number;
+  /** OIDC sign-in (server/auth/oidc.ts); absent: local users only. */
+  oidc?: OidcOptions;
+}
+
+export interface OidcOptions {
+  /** The issuer URL (its /.well-known/openid-configuration is read). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: https://<this server>/auth/oidc/callback. */
+  redirectUri: string;
+  /** A signed-in person must already be a local user (recommended); otherwise they are added with this role. */
+  autoCreateRole?: Role;
+  /** Allow http:// issuers (tests on 127.0.0.1 only). */
+  allowInsecure?: boolean;
 }
 
 /** Everything the plugins are given; nothing reaches global state. */
@@ -55,6 +74,10 @@ export interface ServerDeps {
   store: Store & ResponseRecords;
   options: ServerOptions;
   now: () => Date;
+  /** The response context plans are made and executed with, per acting user (server/api/plans.ts has a default). */
+  respond?: (actor: string) => import("../respond/types.js").ResponseContext;
+  /** Detection for the ingest endpoint (server/ingest); absent: the defaults a scan uses, loaded on first use. */
+  detection?: import("./ingest/detection.js").DetectionSetup;
 }
 
 declare module "fastify" {
@@ -65,5 +88,7 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The least role a route needs; routes without one are public (login page, health, static assets). */
     role?: Role;
+    /** Marks a route public on purpose; app.ts refuses to start with a route that has neither this nor a role. */
+    public?: boolean;
   }
 }

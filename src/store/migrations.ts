@@ -242,6 +242,37 @@ CREATE INDEX campaign_incidents_by_incident ON campaign_incidents (incident_id);
 `;
 
 /**
+ * Access (server/auth): a password hash beside each user, API tokens and browser sessions. Tokens and
+ * session ids are stored only as SHA-256 digests, so a copy of the database cannot be used to sign in.
+ */
+const accessSchema = (): string => `
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  label TEXT NOT NULL,
+  role TEXT NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_name);
+CREATE TABLE sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users(name),
+  via TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_name);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+`;
+
+/**
  * Response records (respond/service.ts): plans stored whole (json, hash, incident), approvals and step runs
  * appended. No foreign key to incidents: a plan and its history outlive whatever happens to the incident.
  * The older `actions` and `approvals` tables of the first schema were never written and stay unused.
@@ -325,6 +356,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema: findings, incidents, timeline, checklist, scans, actions, approvals, users, audit", sql: initialSchema },
   { version: 2, name: "campaigns", sql: campaignsSchema },
   { version: 3, name: "response: plans, approvals, step runs", sql: responseSchema },
+  { version: 4, name: "access: password hashes, API tokens, sessions", sql: accessSchema },
   { version: 6, name: "incident marks: campaigns across scans", sql: incidentMarksSchema },
 ];
 

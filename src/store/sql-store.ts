@@ -18,6 +18,7 @@ import type {
 } from "./types.js";
 import { StoreError } from "./types.js";
 import { AUDIT_LOCK, incidentLockKeys, lockStripes, scanLockKeys } from "./locks.js";
+import { SqlAuthRecords } from "./auth-records.js";
 import {
   auditOfApproval, auditOfPlan, auditOfStepRun, insertApproval, insertStepRun, selectApprovals, selectPlan, selectPlans, selectStepRuns, upsertPlan,
 } from "./response-records.js";
@@ -41,6 +42,7 @@ function requireText(value: string, what: string, max: number): string {
 
 export class SqlStore implements Store {
   readonly backend: "sqlite" | "postgres";
+  readonly auth: SqlAuthRecords;
   private readonly now: () => Date;
   private readonly windowHours: number;
   private readonly auditHead: string | undefined;
@@ -49,6 +51,7 @@ export class SqlStore implements Store {
 
   private constructor(private readonly driver: SqlDriver, options: OpenStoreOptions) {
     this.backend = driver.dialect;
+    this.auth = new SqlAuthRecords(driver);
     this.auditHead = options.auditHead;
     this.now = options.now ?? (() => new Date());
     this.windowHours = options.correlationWindowHours ?? 24;

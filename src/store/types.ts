@@ -190,6 +190,8 @@ export type AuditVerification =
 export interface Store extends ResponseRecords {
   /** "sqlite" or "postgres". */
   readonly backend: "sqlite" | "postgres";
+  /** Users, API tokens and sessions for the server (store/auth-records.ts). */
+  readonly auth: AuthRecords;
 
   /** Save one scan's findings and incidents in ONE transaction; idempotent (see docs/store.md). */
   saveScan(scan: ScanInput, options?: SaveScanOptions): Promise<SaveScanResult>;
@@ -267,4 +269,67 @@ export interface ResponseRecords {
   addStepRun(run: import("../model/index.js").StepRun): Promise<void>;
   /** In the order they were written. */
   stepRuns(planId: string): Promise<import("../model/index.js").StepRun[]>;
+}
+
+/** A person (or service) who may sign in to the server; roles are server/contract.ts's, kept as text here. */
+export interface UserRecord {
+  name: string;
+  displayName?: string;
+  role: string;
+  disabled: boolean;
+  createdAt: string;
+  /** Local password set (OIDC-only users have none). */
+  hasPassword: boolean;
+}
+
+/** An API token as stored: never the token itself, only its SHA-256. */
+export interface TokenRecord {
+  /** Short public id ("tok_..."), shown in listings and used to revoke. */
+  id: string;
+  userName: string;
+  label: string;
+  /** The token's role; what it may do is the lower of this and its user's current role. */
+  role: string;
+  sha256: string;
+  createdAt: string;
+  createdBy: string;
+  expiresAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the cookie value. */
+  idSha256: string;
+  userName: string;
+  via: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Users, API tokens and sessions (migration 4); server/auth decides, this only keeps. */
+export interface AuthRecords {
+  addUser(user: { name: string; role: string; displayName?: string; passwordHash?: string; createdAt: string }): Promise<void>;
+  getUser(name: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  passwordHash(name: string): Promise<string | undefined>;
+  /** StoreError "not-found" when there is no such user. */
+  setPassword(name: string, passwordHash: string): Promise<void>;
+  setDisabled(name: string, disabled: boolean): Promise<void>;
+  setRole(name: string, role: string): Promise<void>;
+
+  addToken(token: TokenRecord): Promise<void>;
+  tokenBySha256(sha256: string): Promise<TokenRecord | undefined>;
+  listTokens(userName?: string): Promise<TokenRecord[]>;
+  /** false when there is no such token or it was already revoked. */
+  revokeToken(id: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
+
+  addSession(session: SessionRecord): Promise<void>;
+  sessionBySha256(idSha256: string): Promise<SessionRecord | undefined>;
+  deleteSession(idSha256: string): Promise<void>;
+  /** Every session of a user (password changed, user disabled); returns how many. */
+  deleteUserSessions(userName: string): Promise<number>;
+  deleteExpiredSessions(now: string): Promise<number>;
 }

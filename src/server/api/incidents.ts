@@ -1,0 +1,137 @@
+/**
+ * Reading incidents: the queue (filtered, in queue order), one incident, its findings, its evidence
+ * (each finding's sampled source lines, flattened), its timeline and notes; campaigns.
+ */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { CampaignSchema, EvidenceSchema, FindingSchema, IncidentSchema, INCIDENT_STATUSES, PRIORITIES, SEVERITIES, type Incident } from "../../model/index.js";
+import type { ServerDeps } from "../contract.js";
+import { HttpError } from "../errors.js";
+import { compareQueue, usdPerHourByIncident } from "./queue.js";
+import { IdParam, IncidentSummarySchema, csvEnum, errors } from "./schemas.js";
+
+/** The store reads at most this many incidents for one queue request (store/sql-store.ts MAX_LIST_LIMIT). */
+const QUEUE_READ = 10_000;
+
+export async function requireIncident(deps: ServerDeps, id: string): Promise<Incident> {
+  const incident = await deps.store.getIncident(id);
+  if (!incident) throw new HttpError(404, "not-found", `no incident "${id}"`);
+  return incident;
+}
+
+function summary(i: Incident, usd: ReadonlyMap<string, number>): z.infer<typeof IncidentSummarySchema> {
+  const usdPerHour = usd.get(i.id);
+  return {
+    id: i.id, title: i.title, status: i.status, severity: i.severity, priority: i.priority, confidence: i.confidence,
+    firstSeen: i.firstSeen, lastSeen: i.lastSeen, environment: i.environment, hostType: i.hostType, scope: i.scope,
+    findings: i.findingIds.length,
+    checklist: { done: i.checklist.filter((c) => c.done).length, total: i.checklist.length },
+    ...(i.assignee !== undefined ? { assignee: i.assignee } : {}),
+    ...(i.campaignId !== undefined ? { campaignId: i.campaignId } : {}),
+    ...(i.billingUsd !== undefined ? { billingUsd: i.billingUsd } : {}),
+    ...(usdPerHour !== undefined ? { usdPerHour } : {}),
+  };
+}
+
+
+const ListQuery = z.object({
+  status: csvEnum(INCIDENT_STATUSES, "status"),
+  severity: z.enum(SEVERITIES).optional().describe("the least severity: high lists high and critical"),
+  priority: csvEnum(PRIORITIES, "priority"),
+  assignee: z.string().max(200).optional(),
+  campaign: z.string().max(128).optional(),
+  q: z.string().max(200).optional().describe("words in the title (case-insensitive)"),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(QUEUE_READ).default(0),
+});
+
+export function incidentRoutes(app: FastifyInstance, deps: ServerDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const viewer = { role: "viewer" as const };
+
+  r.get("/api/v1/incidents", {
+    config: viewer,
+    schema: {
+      tags: ["incidents"], summary: "The incident queue: priority, then USD/hour at stake, then severity, then the most recent",
+      querystring: ListQuery,
+      response: { 200: z.object({ total: z.number().int(), incidents: z.array(IncidentSummarySchema) }), ...errors(400, 401, 403) },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const stored = await deps.store.listIncidents({
+      limit: QUEUE_READ,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.severity ? { severity: q.severity } : {}),
+    });
+    const words = q.q?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
+    const chosen = stored.filter((i) =>
+      (!q.priority || q.priority.includes(i.priority)) &&
+      (q.assignee === undefined || (i.assignee ?? "") === q.assignee) &&
+      (q.campaign === undefined || i.campaignId === q.campaign) &&
+      words.every((w) => i.title.toLowerCase().includes(w)));
+    const usd = usdPerHourByIncident(await deps.store.listPlans());
+    chosen.sort((a, b) => compareQueue(a, b, usd));
+    return { total: chosen.length, incidents: chosen.slice(q.offset, q.offset + q.limit).map((i) => summary(i, usd)) };
+  });
+
+  r.get("/api/v1/incidents/:id", {
+    config: viewer,
+    schema: { tags: ["incidents"], summary: "One incident (full id or a unique prefix)", params: IdParam, response: { 200: IncidentSchema, ...errors(401, 403, 404, 409) } },
+  }, async (request) => requireIncident(deps, request.params.id));
+
+  r.get("/api/v1/incidents/:id/findings", {
+    config: viewer,
+    schema: { tags: ["incidents"], summary: "The incident's findings", params: IdParam, response: { 200: z.array(FindingSchema), ...errors(401, 403, 404, 409) } },
+  }, async (request) => deps.store.listFindings((await requireIncident(deps, request.params.id)).id));
+
+  const EvidenceRow = EvidenceSchema.extend({ findingId: z.string(), findingTitle: z.string() });
+  r.get("/api/v1/incidents/:id/evidence", {
+    config: viewer,
+    schema: {
+      tags: ["incidents"], summary: "Each finding's sampled source lines (file, line, summary)", params: IdParam,
+      response: { 200: z.array(EvidenceRow), ...errors(401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const findings = await deps.store.listFindings((await requireIncident(deps, request.params.id)).id);
+    return findings.flatMap((f) => f.evidence.map((e) => ({ ...e, findingId: f.id, findingTitle: f.title })));
+  });
+
+  const TimelineEntrySchema = z.object({
+    id: z.number().int(), incidentId: z.string(), at: z.string(), actor: z.string(), kind: z.string(),
+    data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+  });
+  r.get("/api/v1/incidents/:id/timeline", {
+    config: viewer,
+    schema: { tags: ["incidents"], summary: "What happened to the incident, oldest first", params: IdParam, response: { 200: z.array(TimelineEntrySchema), ...errors(401, 403, 404, 409) } },
+  }, async (request) => deps.store.timeline((await requireIncident(deps, request.params.id)).id));
+
+  const NoteSchema = z.object({ id: z.number().int(), incidentId: z.string(), at: z.string(), author: z.string(), text: z.string() });
+  r.get("/api/v1/incidents/:id/notes", {
+    config: viewer,
+    schema: { tags: ["incidents"], summary: "Analysts' notes, oldest first", params: IdParam, response: { 200: z.array(NoteSchema), ...errors(401, 403, 404, 409) } },
+  }, async (request) => deps.store.notes((await requireIncident(deps, request.params.id)).id));
+
+  r.get("/api/v1/campaigns", {
+    config: viewer,
+    schema: { tags: ["campaigns"], summary: "Campaigns of the stored incidents (one actor behind several)", response: { 200: z.array(CampaignSchema), ...errors(401, 403) } },
+  }, async () => {
+    const ids = new Set<string>();
+    for (const i of await deps.store.listIncidents({ limit: QUEUE_READ })) if (i.campaignId) ids.add(i.campaignId);
+    const out = [];
+    for (const id of [...ids].sort()) {
+      const c = await deps.store.getCampaign(id);
+      if (c) out.push(c);
+    }
+    return out.sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
+  });
+
+  r.get("/api/v1/campaigns/:id", {
+    config: viewer,
+    schema: { tags: ["campaigns"], summary: "One campaign", params: IdParam, response: { 200: CampaignSchema, ...errors(401, 403, 404) } },
+  }, async (request) => {
+    const c = await deps.store.getCampaign(request.params.id);
+    if (!c) throw new HttpError(404, "not-found", `no campaign "${request.params.id}"`);
+    return c;
+  });
+}
