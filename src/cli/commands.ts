@@ -22,6 +22,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   incident: async () => (await import("./incident.js")).registerIncidentCommand,
   report: async () => (await import("./report.js")).registerReportCommand,
   audit: async () => (await import("./audit.js")).registerAuditCommand,
+  sweep: async () => (await import("./sweep.js")).registerSweepCommand,
+  lab: async () => (await import("./lab.js")).registerLabCommand,
 };
 
 /**

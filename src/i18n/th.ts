@@ -227,4 +227,15 @@ export const th: Record<MessageKey, string> = {
   "scan.skipped": "ข้ามอีก {count} ระเบียนด้วยตัวกรองล่วงหน้า (ไม่มีทางตรงกับกฎใด)",
   "scan.problems": "ปัญหาของข้อมูลนำเข้า {count} รายการ:",
   "scan.problemsMore": "… (--format json แสดงได้ถึง 1000 รายการ; -v แสดงมากขึ้น)",
+
+  "aws.sweep.summary": "ตรวจ AWS บัญชี {account}: {regions} region ล้มเหลว {failed} พบ instance {instances} ตัว น่าสงสัย {suspects} ตัว เสียเงิน {usd}/ชม.",
+  "aws.sweep.unpriced": "instance น่าสงสัย {count} ตัวไม่ทราบราคา จึงไม่รวมในยอด",
+  "aws.sweep.none": "ไม่พบ instance ที่มีร่องรอย miner หรือถูกสร้างโดย principal เดียวกับ miner",
+  "aws.sweep.failed": "Region ที่ตรวจไม่ได้ (ต้องตรวจด้วยมือ):",
+  "aws.sweep.principals": "Principal ที่สร้าง instance น่าสงสัย:",
+  "aws.sweep.recentUsers": "IAM users ที่สร้างใน {days} วันล่าสุด:",
+  "aws.sweep.recentKeys": "Access keys ที่สร้างใน {days} วันล่าสุด:",
+  "aws.sweep.iamError": "อ่าน IAM ไม่ได้: {error}",
+  "aws.lab.listening": "minerhunt lab: บัญชี AWS จำลอง {account} ที่ {url} (seed {seed}) ชี้ SDK หรือ CLI มาที่นี่ด้วย --endpoint {url}",
+  "aws.lab.credentials": "credentials ที่รับ: AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} (ห้ามใช้ของจริง)",
 };
