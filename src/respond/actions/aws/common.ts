@@ -4,6 +4,7 @@
  */
 import { DescribeInstanceAttributeCommand, DescribeInstancesCommand, type Instance } from "@aws-sdk/client-ec2";
 import { z } from "zod";
+import { globMatch } from "../../../detect/detectors/host/glob.js";
 import type { Bilingual, Entities, Target } from "../../../model/index.js";
 import { awsErrorText } from "../../connectors/aws/clients.js";
 import { mapLimit } from "../../connectors/aws/limit.js";
@@ -55,8 +56,7 @@ export function needAws(ctx: ResponseContext): AwsClients {
 /** A protected id: exact, or a glob with "*" (as in the allowlist). */
 export function isProtected(ctx: ResponseContext, ...ids: (string | undefined)[]): string | undefined {
   for (const pattern of ctx.protect.ids) {
-    const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-    for (const id of ids) if (id !== undefined && re.test(id)) return id;
+    for (const id of ids) if (id !== undefined && globMatch(pattern, id)) return id;
   }
   return undefined;
 }

@@ -22,6 +22,7 @@ export const snapshotVolumes: ActionDefinition<AwsTargetParams> = {
   permissions: ["ec2:DescribeInstances", "ec2:CreateSnapshot", "ec2:DescribeSnapshots", "ec2:CreateTags"],
   risk: "low",
   undoable: false,
+  forensic: true,
   plan: (input, ctx) => planPerInstance("snapshot-volumes", input, ctx, (i, base) => ({
     ...base, params: {}, before: { volumes: i.volumes, snapshots: [] }, after: { snapshots: i.volumes.map((v) => `snapshot of ${v}`) },
     call: i.volumes.map((v) => `ec2:CreateSnapshot VolumeId=${v} Region=${i.region}`).join("; "), risk: "low", undoable: false, stopsUsdPerHour: 0,
@@ -69,6 +70,7 @@ export const tagInstance: ActionDefinition<AwsTargetParams> = {
   permissions: ["ec2:DescribeInstances", "ec2:CreateTags", "ec2:DeleteTags"],
   risk: "low",
   undoable: true,
+  forensic: true,
   plan: (input, ctx) => planPerInstance("tag-instance", input, ctx, (i, base) => {
     const tags = tagsFor(input.incident.id);
     return {
@@ -114,6 +116,7 @@ export const protectTermination: ActionDefinition<AwsTargetParams> = {
   permissions: ["ec2:DescribeInstanceAttribute", "ec2:ModifyInstanceAttribute"],
   risk: "low",
   undoable: true,
+  forensic: true,
   plan: (input, ctx) => planPerInstance("protect-termination", input, ctx, (i, base) => ({
     ...base, params: {}, before: {}, after: { disableApiTermination: true },
     call: `ec2:ModifyInstanceAttribute InstanceId=${i.id} DisableApiTermination=true Region=${i.region}`, risk: "low", undoable: true, stopsUsdPerHour: 0,

@@ -7,11 +7,11 @@ import { denyAllPolicy, disableAccessKey, revokeSessions, rotateAccessKey } from
 import { attackerResources, cancelSpotRequests, containAutoScalingGroup } from "./related.js";
 import { sweepRegions } from "./sweep-regions.js";
 
-export const AWS_ACTIONS: readonly ActionDefinition<never>[] = [
+export const AWS_ACTIONS: readonly ActionDefinition[] = [
   sweepRegions, snapshotVolumes, tagInstance, protectTermination, isolateInstance, containAutoScalingGroup, cancelSpotRequests,
   stopInstance, terminateInstance, disableAccessKey, denyAllPolicy, revokeSessions, rotateAccessKey, attackerResources,
   enableGuardDuty, budgetAlert, scpGuardrail,
-] as unknown as readonly ActionDefinition<never>[];
+] as unknown as readonly ActionDefinition[];
 
 export { sweepTargets, sweepEntities } from "./common.js";
 export { guardrailPolicy, defaultDeniedInstanceTypes } from "./scp.js";
