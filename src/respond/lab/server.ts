@@ -89,7 +89,8 @@ async function answer(world: LabWorld, req: IncomingMessage): Promise<Reply> {
     const json = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     run = (region) => ({ status: 200, type: "application/x-amz-json-1.1", body: JSON.stringify(handler(world, region, json)) });
   }
-  countCall(world, service, operation);
+  // A DryRun call changes nothing and is counted apart, so "the plan changed nothing" can be checked by counts.
+  countCall(world, service, /(^|&)DryRun=true(&|$)/.test(body) ? `${operation}(DryRun)` : operation);
   const region = regionFor(world, service, scope.region);
   if (region.failure && !GLOBAL_SERVICES.has(service)) throw new LabError(region.failure.code, region.failure.message, region.failure.status);
   const fault = takeFault(world, service, operation, region.name, body);
