@@ -33,6 +33,7 @@ export function registerSweepCommand(program: Command): Command {
     .option("--endpoint <url>", "send every call here (minerhunt lab: http://127.0.0.1:PORT); a local endpoint gets the lab's dummy credentials")
     .option("--json", "print the whole result as JSON")
     .option("--all", "list every instance, not only the suspects")
+    .option("--no-user-data", "do not read user data (one call per instance: most of a big sweep's time); suspects then come from CloudTrail alone")
     .option("--concurrency <n>", "regions swept at once", positive("--concurrency"), 6)
     .option("--recent-days <n>", "IAM users and keys created within this many days are listed", positive("--recent-days"), 7)
     .addOption(new Option("--lang <lang>", "language of the text output").choices(["en", "th"]))
@@ -41,7 +42,7 @@ Credentials come from the AWS SDK's default chain (AWS_PROFILE, environment, SSO
 sweep needs ec2:DescribeRegions, ec2:DescribeInstances, ec2:DescribeInstanceAttribute,
 cloudtrail:LookupEvents, iam:ListUsers, iam:ListAccessKeys, sts:GetCallerIdentity.
 A region that fails is listed with its error; the sweep goes on. Exit: 0 nothing suspect, 1 suspects, 2 error.`)
-    .action(async (opts: { regions?: string; endpoint?: string; json?: boolean; all?: boolean; concurrency: number; recentDays: number; lang?: string }) => {
+    .action(async (opts: { regions?: string; endpoint?: string; json?: boolean; all?: boolean; userData: boolean; concurrency: number; recentDays: number; lang?: string }) => {
       try {
         const lang = resolveLang(opts.lang);
         const local = opts.endpoint !== undefined && isLocalEndpoint(opts.endpoint);
@@ -57,7 +58,7 @@ A region that fails is listed with its error; the sweep goes on. Exit: 0 nothing
         setMaxListeners(0, abort.signal);
         process.once("SIGINT", () => abort.abort());
         try {
-          const result = await sweepAws(clients, loadIntel(), sweepPrices(), { regions, regionConcurrency: opts.concurrency, recentDays: opts.recentDays, signal: abort.signal });
+          const result = await sweepAws(clients, loadIntel(), sweepPrices(), { regions, regionConcurrency: opts.concurrency, recentDays: opts.recentDays, userData: opts.userData, signal: abort.signal });
           process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatSweep(result, lang, { all: opts.all, recentDays: opts.recentDays }));
           process.exitCode = result.suspects.length ? EXIT_FOUND : EXIT_CLEAN;
         } finally {

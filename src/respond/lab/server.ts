@@ -3,8 +3,9 @@
  * SigV4; the credential scope (`Credential=AKID/date/REGION/SERVICE/aws4_request`) says which service and
  * region it is for, so one endpoint override serves them all. Signatures are not checked: this is a lab.
  *
- * /_lab/calls (GET: API calls by operation; DELETE: reset) and /_lab/faults (GET, POST a fault, DELETE all)
- * let a bench or a game day read counts and inject errors from outside the process.
+ * /_lab/calls (GET: API calls by operation; DELETE: reset), /_lab/faults (GET, POST a fault, DELETE all) and
+ * /_lab/usage (the lab's own CPU seconds and RSS) let a bench or a game day read counts and inject errors from
+ * outside the process.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -108,6 +109,10 @@ function control(world: LabWorld, req: IncomingMessage, res: ServerResponse, pat
     if (req.method === "POST") world.faults.push(JSON.parse(body) as LabFault);
     if (req.method === "DELETE") world.faults.length = 0;
     return send(world.faults);
+  }
+  if (path === "/_lab/usage") {
+    const cpu = process.cpuUsage();
+    return send({ cpuSeconds: (cpu.user + cpu.system) / 1e6, rssMb: process.memoryUsage().rss / 1048576 });
   }
   res.writeHead(404, { "content-type": "text/plain" });
   res.end("lab: unknown control path\n");

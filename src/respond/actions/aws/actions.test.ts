@@ -17,7 +17,7 @@ function toStep(action: string, p: PlannedStep): PlanStep {
   return { ...rest, id: `${action}:${key}`, action, checklistItems: [], requires: requires ?? [] };
 }
 
-async function plan<P>(def: ActionDefinition<P>, incident: Incident, params: P, ctx: ResponseContext, mode: PlanMode = "preserve-evidence"): Promise<PlanStep[]> {
+async function plan<P>(def: ActionDefinition<P>, incident: Incident, params: unknown, ctx: ResponseContext, mode: PlanMode = "preserve-evidence"): Promise<PlanStep[]> {
   return (await def.plan({ incident, findings: [], params: def.params.parse(params), mode, checklistItem: "test" }, ctx)).map((p) => toStep(def.name, p));
 }
 

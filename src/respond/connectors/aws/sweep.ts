@@ -22,6 +22,11 @@ export interface SweepOptions {
   regionConcurrency?: number;
   /** DescribeInstanceAttribute calls in flight per region (default 8). */
   userDataConcurrency?: number;
+  /**
+   * Read and scan every instance's user data (default true). It is one call per instance (EC2 has no batch
+   * form) and most of a big sweep's time; without it, suspects come from CloudTrail alone.
+   */
+  userData?: boolean;
   /** IAM users and keys created within this many days are listed (default 7). */
   recentDays?: number;
   /** CloudTrail look-back in days (default and maximum 90). */
@@ -105,7 +110,7 @@ async function sweepRegion(clients: AwsClients, region: string, intel: Intel, pr
     for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) instances.push(toSwept(i, region));
   }
   const launches = launchesByInstance(clients, region, opts.trailDays, opts.now, opts.signal);
-  await mapLimit(instances, opts.userDataConcurrency ?? 8, async (inst) => {
+  await mapLimit(opts.userData === false ? [] : instances, opts.userDataConcurrency ?? 8, async (inst) => {
     const attr = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: inst.id, Attribute: "userData" }), { abortSignal: opts.signal });
     const text = decodeUserData(attr.UserData?.Value);
     if (text) inst.userDataHits = scanUserData(text, intel);
