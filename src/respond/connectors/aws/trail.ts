@@ -38,15 +38,26 @@ const s = (v: unknown): string | undefined => (typeof v === "string" && v.length
 function parseRecord(text: string | undefined): Record<string, unknown> {
   if (!text || text.length > 1 << 20) return {};
   try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === "object" ? (v as Record<string, unknown>) : {};
+    return obj(JSON.parse(text));
   } catch {
     return {};
   }
 }
 
+/** A field of a parsed record that should be an object; anything else (null, a string, an array) reads as empty. */
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** The instance ids a RunInstances record's response lists (the record is the caller's to shape: checked). */
+function instanceIdsOf(record: Record<string, unknown>): string[] {
+  const items = obj(obj(record.responseElements).instancesSet).items;
+  if (!Array.isArray(items)) return [];
+  return items.slice(0, 10_000).map((i) => s(obj(i).instanceId)).filter((x): x is string => !!x);
+}
+
 export function principalOf(record: Record<string, unknown>, fallback: { username?: string; accessKeyId?: string } = {}): Principal {
-  const id = (record.userIdentity ?? {}) as Record<string, unknown>;
+  const id = obj(record.userIdentity);
   return {
     arn: s(id.arn), userName: s(id.userName) ?? fallback.username, accessKeyId: s(id.accessKeyId) ?? fallback.accessKeyId,
     invokedBy: s(id.invokedBy), sourceIp: s(record.sourceIPAddress), userAgent: s(record.userAgent),
@@ -78,8 +89,7 @@ export async function lookupEvents(clients: AwsClients, region: string, attribut
 export async function launchesByInstance(clients: AwsClients, region: string, days?: number, now?: Date, signal?: AbortSignal): Promise<Map<string, LaunchInfo>> {
   const map = new Map<string, LaunchInfo>();
   for (const e of await lookupEvents(clients, region, { AttributeKey: "EventName", AttributeValue: "RunInstances" }, days, now, signal)) {
-    const items = (((e.record.responseElements ?? {}) as Record<string, unknown>).instancesSet as { items?: unknown[] } | undefined)?.items ?? [];
-    const ids = items.map((i) => s((i as Record<string, unknown>).instanceId)).filter((x): x is string => !!x);
+    const ids = instanceIdsOf(e.record);
     for (const r of e.resources) if (r.type === "AWS::EC2::Instance" && r.name && !ids.includes(r.name)) ids.push(r.name);
     for (const id of ids) if (!map.has(id)) map.set(id, { ...e.principal, eventTime: e.eventTime, eventName: e.eventName });
   }
