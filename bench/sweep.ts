@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   await once(lab, "exit");
   const result = JSON.parse(readFileSync(outFile, "utf8")) as { instances: unknown[]; suspects: { id: string }[]; failures: { region: string }[]; usdPerHour: number };
   if (sweep.status !== 1) throw new Error(`sweep exited ${sweep.status}: ${sweep.stderr.slice(-2000)}`);
+  if (result.failures.length !== 1 || result.suspects.length !== 5) throw new Error(`expected 5 suspects and 1 failed region, got ${result.suspects.length} and ${JSON.stringify(result.failures)}`);
   const total = Object.values(calls).reduce((a, b) => a + b, 0);
   const row = {
     regions: 17, instancesPerRegion: PER_REGION, instancesSwept: result.instances.length, suspects: result.suspects.length,

@@ -93,8 +93,10 @@ export function pageToken(scope: string, offset: number): string {
 
 export function readToken(scope: string, token: string | undefined): number {
   if (token === undefined || token === "") return 0;
-  const [s, n] = Buffer.from(token, "base64").toString().split(":");
-  const offset = Number(n);
+  const text = Buffer.from(token, "base64").toString();
+  const at = text.lastIndexOf(":");
+  const s = text.slice(0, Math.max(at, 0));
+  const offset = Number(text.slice(at + 1));
   if (s !== scope || !Number.isInteger(offset) || offset < 0) throw new LabError("InvalidParameterValue", `Invalid value '${token}' for nextToken`);
   return offset;
 }

@@ -18,6 +18,8 @@ import { decodeUserData, scanUserData } from "./userdata.js";
 export interface SweepOptions {
   /** Only these regions (default: every region DescribeRegions lists). */
   regions?: string[];
+  /** DescribeInstances page size (5..1000, default 1000). */
+  pageSize?: number;
   /** Regions swept at once (default 6). */
   regionConcurrency?: number;
   /** DescribeInstanceAttribute calls in flight per region (default 8). */
@@ -102,7 +104,7 @@ function toSwept(i: Instance, region: string): SweptInstance {
 async function sweepRegion(clients: AwsClients, region: string, intel: Intel, prices: PriceTable, opts: SweepOptions): Promise<SweptInstance[]> {
   const ec2 = clients.ec2(region);
   const instances: SweptInstance[] = [];
-  const pages = paginateDescribeInstances({ client: ec2, pageSize: 1000 }, {
+  const pages = paginateDescribeInstances({ client: ec2, pageSize: opts.pageSize ?? 1000 }, {
     Filters: [{ Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] }],
   });
   for await (const page of pages) {
