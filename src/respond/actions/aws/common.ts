@@ -112,20 +112,31 @@ function wanted(input: PlanInput<AwsTargetParams>): { ids: Map<string, string | 
   return { ids, regions: regions?.length ? regions : undefined };
 }
 
-const cache = new WeakMap<ResponseContext, Map<string, Promise<Resolved>>>();
+/**
+ * A read shared by the actions planned together (one DescribeInstances per region, not one per action), kept
+ * for a short while only: a long-lived context (the server's) must see the world as it is at the next plan.
+ */
+export const PLAN_READ_TTL_MS = 30_000;
+const cache = new WeakMap<ResponseContext, Map<string, { at: number; value: Promise<unknown> }>>();
 
-/** The incident's instances with their current state, read once per context and incident. */
-export function resolveInstances(input: PlanInput<AwsTargetParams>, ctx: ResponseContext): Promise<Resolved> {
-  const { ids, regions } = wanted(input);
-  const key = JSON.stringify([input.incident.id, [...ids], regions]);
+export function cachedRead<T>(ctx: ResponseContext, key: string, read: () => Promise<T>): Promise<T> {
   let byKey = cache.get(ctx);
   if (!byKey) cache.set(ctx, (byKey = new Map()));
-  let found = byKey.get(key);
-  if (!found) {
-    found = readInstances(needAws(ctx), ids, regions);
-    byKey.set(key, found);
-  }
-  return found;
+  const now = Date.now();
+  const hit = byKey.get(key);
+  if (hit && now - hit.at < PLAN_READ_TTL_MS) return hit.value as Promise<T>;
+  for (const [k, v] of byKey) if (now - v.at >= PLAN_READ_TTL_MS) byKey.delete(k);
+  const value = read();
+  byKey.set(key, { at: now, value });
+  // A failed read is not kept: the next plan tries again.
+  value.catch(() => byKey.delete(key));
+  return value;
+}
+
+/** The incident's instances with their current state, read once for the actions planned together. */
+export function resolveInstances(input: PlanInput<AwsTargetParams>, ctx: ResponseContext): Promise<Resolved> {
+  const { ids, regions } = wanted(input);
+  return cachedRead(ctx, JSON.stringify(["instances", input.incident.id, [...ids], regions]), () => readInstances(needAws(ctx), ids, regions));
 }
 
 async function readInstances(aws: AwsClients, ids: Map<string, string | undefined>, regions?: string[]): Promise<Resolved> {

@@ -9,7 +9,7 @@ import { mapLimit } from "../../connectors/aws/limit.js";
 import { listRegions } from "../../connectors/aws/sweep.js";
 import { lookupEvents, type TrailEvent } from "../../connectors/aws/trail.js";
 import type { PlanInput, ResponseContext } from "../../types.js";
-import { needAws, type AwsTargetParams } from "./common.js";
+import { cachedRead, needAws, type AwsTargetParams } from "./common.js";
 
 export interface MadeResource {
   kind: TargetKind;
@@ -43,20 +43,10 @@ export function accessKeysOf(input: PlanInput<AwsTargetParams>): string[] {
   return [...new Set(input.params.accessKeys ?? input.incident.entities.accessKeys ?? [])].filter((k) => /^A[A-Z0-9]{15,127}$/.test(k));
 }
 
-const cache = new WeakMap<ResponseContext, Map<string, Promise<PrincipalWork>>>();
-
 export function principalResources(input: PlanInput<AwsTargetParams>, ctx: ResponseContext): Promise<PrincipalWork> {
   const keys = accessKeysOf(input);
   const regions = input.params.regions ?? input.incident.entities.regions;
-  const cacheKey = JSON.stringify([keys, regions]);
-  let byKey = cache.get(ctx);
-  if (!byKey) cache.set(ctx, (byKey = new Map()));
-  let work = byKey.get(cacheKey);
-  if (!work) {
-    work = read(ctx, keys, regions?.length ? regions : undefined);
-    byKey.set(cacheKey, work);
-  }
-  return work;
+  return cachedRead(ctx, JSON.stringify(["principal", keys, regions]), () => read(ctx, keys, regions?.length ? regions : undefined));
 }
 
 function resourceId(e: TrailEvent): string | undefined {
