@@ -62,6 +62,16 @@ describe("sweep aws against minerhunt lab (real SDK)", () => {
     assert.equal((h.lab.world.calls.get("ec2:DescribeInstances") ?? 0) - before, 3);
   });
 
+  it("without user data, a GPU instance launched with a key created recently marks its principal", async () => {
+    const userDataCalls = h.lab.world.calls.get("ec2:DescribeInstanceAttribute");
+    const r = await sweepAws(h.clients, intel, labPrices, { userData: false });
+    assert.equal(h.lab.world.calls.get("ec2:DescribeInstanceAttribute"), userDataCalls);
+    // The four the attacker's key launched; the group's member (launched by Auto Scaling) needs its user data to be seen.
+    assert.deepEqual(r.suspects.map((s) => s.type).sort(), ["c5.4xlarge", "c5.4xlarge", "g4dn.2xlarge", "p3.2xlarge"]);
+    assert.match(r.suspects.find((s) => s.type === "p3.2xlarge")!.reasons.join(";"), /gpu instance launched with access key AKIA5LAB0ATTACKER001, created recently/);
+    assert.ok(r.suspects.every((s) => s.userDataHits.length === 0));
+  });
+
   it("follows NextToken through every page", async () => {
     const big = await withLab({ benignPerRegion: 23 });
     try {

@@ -125,19 +125,33 @@ async function sweepRegion(clients: AwsClients, region: string, intel: Intel, pr
   return instances;
 }
 
-/** Suspects: miner strings in user data; then everything the same (non-service) principal launched. */
-export function judge(instances: SweptInstance[]): SweptInstance[] {
+export interface JudgeSignals {
+  /** Access keys created within the recent window (an intruder's new key). */
+  recentKeyIds?: ReadonlySet<string>;
+  /** "gpu" or "compute" for the families miners favour (intel.classifyInstanceType). */
+  classify?: (type: string) => "gpu" | "compute" | undefined;
+}
+
+/**
+ * Suspects: miner strings in user data, or a GPU or large instance launched with an access key created
+ * recently; then everything the same (non-service) principal launched.
+ */
+export function judge(instances: SweptInstance[], signals: JudgeSignals = {}): SweptInstance[] {
   const bad = new Set<string>();
   for (const i of instances) {
-    if (!i.userDataHits.length) continue;
+    const key = i.launchedBy?.accessKeyId;
+    const family = signals.classify?.(i.type);
+    const newKey = key !== undefined && family !== undefined && signals.recentKeyIds?.has(key);
+    if (!i.userDataHits.length && !newKey) continue;
     i.suspect = true;
-    i.reasons.push(`user data: ${i.userDataHits.join(", ")}`);
+    if (i.userDataHits.length) i.reasons.push(`user data: ${i.userDataHits.join(", ")}`);
+    if (newKey) i.reasons.push(`${family} instance launched with access key ${key}, created recently`);
     if (i.launchedBy && !i.launchedBy.invokedBy) bad.add(principalName(i.launchedBy));
   }
   for (const i of instances) {
     if (!i.launchedBy || i.launchedBy.invokedBy) continue;
     const who = principalName(i.launchedBy);
-    if (!bad.has(who)) continue;
+    if (!bad.has(who) || i.reasons.some((r) => r.startsWith("launched by"))) continue;
     i.reasons.push(`launched by ${who}${i.launchedBy.accessKeyId ? ` (${i.launchedBy.accessKeyId})` : ""}, who launched miners`);
     i.suspect = true;
   }
@@ -191,7 +205,8 @@ export async function sweepAws(clients: AwsClients, intel: Intel, prices: PriceT
   }, opts.signal);
   instances.sort((a, b) => a.region.localeCompare(b.region) || a.id.localeCompare(b.id));
   outcomes.sort((a, b) => a.region.localeCompare(b.region));
-  const suspects = judge(instances);
+  const iam = await iamWork;
+  const suspects = judge(instances, { recentKeyIds: new Set(iam.recentKeys.map((k) => k.accessKeyId)), classify: (t) => intel.classifyInstanceType(t) });
   const principals = new Map<string, { name: string; accessKeyIds: string[]; instances: number }>();
   for (const i of suspects) {
     if (!i.launchedBy || i.launchedBy.invokedBy) continue;
@@ -202,7 +217,6 @@ export async function sweepAws(clients: AwsClients, intel: Intel, prices: PriceT
     principals.set(name, p);
   }
   const running = suspects.filter((i) => RUNNING_STATES.has(i.state));
-  const iam = await iamWork;
   let account: string | undefined;
   try { account = await clients.accountId(); } catch { account = undefined; }
   return {
