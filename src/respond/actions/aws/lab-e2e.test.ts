@@ -118,7 +118,8 @@ describe("AWS response against minerhunt lab, through the respond service", () =
     w.faults.push({ service: "ec2", operation: "CreateSnapshot", match: p3.volumes[0]!, code: "SnapshotCreationPerVolumeRateExceeded", message: "The maximum per volume CreateSnapshot request rate has been exceeded." });
     const plan = await planIncident(s.store, s.ctx, { incidentId: s.incidentId, mode: "preserve-evidence", items: ["containment.isolate", "containment.disable-credentials"] });
     await approvePlan(s.store, plan.id, { by: "bob", reason: "lab miners, confirmed by sweep", fourEyes: true });
-    const runs = await executePlan(s.store, s.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    const bob = { ...s.ctx, actor: "bob" };
+    const runs = await executePlan(s.store, bob, plan.id, { execute: true, yes: true, fourEyes: true });
     const last = latest(runs);
     assert.equal(last.get(`snapshot-volumes:${p3.id}`)!.status, "failed");
     for (const a of ["stop-instance", "terminate-instance", "isolate-instance"]) {
@@ -152,7 +153,7 @@ describe("AWS response against minerhunt lab, through the respond service", () =
     assert.match(w.users.get("svc-backup-sync")!.inlinePolicies["minerhunt-revoke-older-sessions"]!, /aws:TokenIssueTime/);
 
     const before = digest(w);
-    const again = await executePlan(s.store, s.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    const again = await executePlan(s.store, bob, plan.id, { execute: true, yes: true, fourEyes: true });
     assert.equal(digest(w), before);
     assert.ok(again.every((r) => r.stepId.endsWith(p3.id) || r.stepId.includes(p3.volumes[0]!)), again.map((r) => r.stepId).join(", "));
     assert.equal((await checkAudit(s.store as Store, s.head)).ok, true);
@@ -166,7 +167,8 @@ describe("AWS response against minerhunt lab, through the respond service", () =
     const plan = await planIncident(s.store, s.ctx, { incidentId: s.incidentId, mode: "preserve-evidence", items: ["containment.isolate", "containment.disable-credentials"] });
     await approvePlan(s.store, plan.id, { by: "bob", reason: "game day", fourEyes: true });
     // Without --yes the destructive terminate is refused; everything else runs.
-    const runs = latest(await executePlan(s.store, s.ctx, plan.id, { execute: true, yes: false, fourEyes: true }));
+    const bob = { ...s.ctx, actor: "bob" };
+    const runs = latest(await executePlan(s.store, bob, plan.id, { execute: true, yes: false, fourEyes: true }));
     assert.equal(runs.get(`terminate-instance:${miner.id}`)!.status, "refused");
     const inst = w.regions.get("us-east-1")!.instances.get(miner.id)!;
     assert.equal(inst.state, "stopped");
@@ -175,7 +177,7 @@ describe("AWS response against minerhunt lab, through the respond service", () =
     assert.equal(quarantine.name, "minerhunt-quarantine");
     assert.equal(quarantine.egressOpen, false);
 
-    const undone = await undoPlan(s.store, s.ctx, plan.id);
+    const undone = await undoPlan(s.store, bob, plan.id);
     assert.ok(undone.some((r) => r.stepId === `isolate-instance:${miner.id}` && r.status === "undone"));
     assert.deepEqual(inst.groupIds, groupsBefore);
     assert.equal(inst.state, "running");

@@ -1,15 +1,18 @@
 /** CloudTrail reading with aws-sdk-client-mock: the record shapes LookupEvents returns, hostile ones included. */
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { after, afterEach, describe, it } from "node:test";
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { mockClient } from "aws-sdk-client-mock";
 import { launchesByInstance, principalName } from "./trail.js";
 import type { AwsClients } from "./types.js";
 import { awsErrorCode, awsErrorText } from "./clients.js";
 
-const ct = mockClient(CloudTrailClient);
+// One mocked instance, not the class: test files share processes, and the lab tests need the real client.
+const client = new CloudTrailClient({ region: "us-east-1", credentials: { accessKeyId: "AKIAMOCK", secretAccessKey: "x" } });
+const ct = mockClient(client);
 afterEach(() => ct.reset());
-const clients = { cloudTrail: () => new CloudTrailClient({ region: "us-east-1", credentials: { accessKeyId: "AKIAMOCK", secretAccessKey: "x" } }) } as unknown as AwsClients;
+after(() => ct.restore());
+const clients = { cloudTrail: () => client } as unknown as AwsClients;
 
 const runInstances = (ids: string[], identity: Record<string, unknown>) => JSON.stringify({
   eventVersion: "1.09", userIdentity: identity, eventTime: "2026-12-03T13:11:23Z", eventSource: "ec2.amazonaws.com", eventName: "RunInstances",
