@@ -16,14 +16,7 @@ function positive(name: string) {
 }
 
 /** A local endpoint is the lab (or another fake): it gets the lab's dummy keys, never the real credential chain. */
-export function isLocalEndpoint(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
-  } catch {
-    throw new Error(`--endpoint: expected a URL such as http://127.0.0.1:4566, got "${url}"`);
-  }
-}
+export { isLoopbackEndpoint as isLocalEndpoint } from "../respond/connectors/aws/clients.js";
 
 export function registerSweepCommand(program: Command): Command {
   const sweep = program.command("sweep").description("Sweep a cloud account for mining instances (read-only)");
@@ -45,13 +38,12 @@ A region that fails is listed with its error; the sweep goes on. Exit: 0 nothing
     .action(async (opts: { regions?: string; endpoint?: string; json?: boolean; all?: boolean; userData: boolean; concurrency: number; recentDays: number; lang?: string }) => {
       try {
         const lang = resolveLang(opts.lang);
-        const local = opts.endpoint !== undefined && isLocalEndpoint(opts.endpoint);
-        const [{ createAwsClients }, { sweepAws }, { formatSweep }, { loadIntel }, { LAB_CREDENTIALS }, { sweepPrices }] = await Promise.all([
+        const [{ awsClientsFor, isLoopbackEndpoint }, { sweepAws }, { formatSweep }, { loadIntel }, { LAB_CREDENTIALS }, { sweepPrices }] = await Promise.all([
           import("../respond/connectors/aws/clients.js"), import("../respond/connectors/aws/sweep.js"), import("../respond/connectors/aws/format.js"),
           import("../intel/index.js"), import("../respond/lab/index.js"), import("../respond/connectors/aws/prices.js"),
         ]);
-        if (local) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-        const clients = createAwsClients({ endpoint: opts.endpoint, credentials: local ? LAB_CREDENTIALS : undefined });
+        if (opts.endpoint !== undefined && isLoopbackEndpoint(opts.endpoint)) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+        const clients = awsClientsFor({ endpoint: opts.endpoint, labCredentials: LAB_CREDENTIALS });
         const regions = opts.regions?.split(",").map((r) => r.trim()).filter(Boolean);
         const abort = new AbortController();
         // Every in-flight SDK call listens on the one signal.

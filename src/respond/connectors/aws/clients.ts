@@ -87,3 +87,23 @@ export function awsErrorCode(err: unknown): string | undefined {
   const e = err as { name?: string; Code?: string };
   return e.Code ?? e.name;
 }
+
+/** A loopback endpoint is the lab (or another fake): it must never receive the real credential chain. */
+export function isLoopbackEndpoint(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    throw new Error(`--endpoint: expected a URL such as http://127.0.0.1:4566, got "${url}"`);
+  }
+  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+}
+
+/**
+ * The clients the CLI and the server use: the default credential chain, or with `endpoint` every call sent
+ * there (a loopback endpoint gets the lab's dummy keys). The respond core's client builder calls this.
+ */
+export function awsClientsFor(opts: { endpoint?: string; homeRegion?: string; labCredentials: AwsClientOptions["credentials"] }): AwsClients {
+  const local = opts.endpoint !== undefined && isLoopbackEndpoint(opts.endpoint);
+  return createAwsClients({ endpoint: opts.endpoint, homeRegion: opts.homeRegion, credentials: local ? opts.labCredentials : undefined });
+}
