@@ -27,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import("./serve.js")).registerServeCommand,
   user: async () => (await import("./access.js")).registerUserCommands,
   token: async () => (await import("./access.js")).registerTokenCommands,
+  sweep: async () => (await import("./sweep.js")).registerSweepCommand,
+  lab: async () => (await import("./lab.js")).registerLabCommand,
 };
 
 /**

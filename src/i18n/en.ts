@@ -540,6 +540,16 @@ export const en = {
   "respond.status.failed": "failed",
   "respond.status.undone": "undone",
   "respond.status.none": "not run",
+  "aws.sweep.summary": "AWS sweep of account {account}: {regions} region(s), {failed} failed, {instances} instance(s), {suspects} suspect(s), burning {usd}/h",
+  "aws.sweep.unpriced": "{count} suspect(s) of unknown price are not in the total",
+  "aws.sweep.none": "No instance with miner strings or launched by a miner's principal.",
+  "aws.sweep.failed": "Regions that could not be swept (check them by hand):",
+  "aws.sweep.principals": "Principals that launched the suspects:",
+  "aws.sweep.recentUsers": "IAM users created in the last {days} days:",
+  "aws.sweep.recentKeys": "Access keys created in the last {days} days:",
+  "aws.sweep.iamError": "IAM could not be read: {error}",
+  "aws.lab.listening": "minerhunt lab: a fake AWS account {account} on {url} (seed {seed}); point the SDK or CLI at it with --endpoint {url}",
+  "aws.lab.credentials": "credentials it accepts: AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} (never real ones)",
 } as const;
 
 export type MessageKey = keyof typeof en;

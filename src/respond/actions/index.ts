@@ -7,10 +7,12 @@ import { ActionRegistry } from "../registry.js";
 import type { ActionDefinition } from "../types.js";
 import { MANUAL_ACTIONS } from "./manual.js";
 import { hostActions } from "../connectors/host/actions.js";
+import { AWS_ACTIONS } from "./aws/index.js";
 
 export const AUTOMATED: readonly ActionDefinition[] = [
-  // connectors: one line each, e.g. ...HOST_ACTIONS,
+  // connectors: one line each
   ...hostActions,
+  ...AWS_ACTIONS,
 ];
 
 let registry: ActionRegistry | undefined;
