@@ -4,7 +4,7 @@
  * (data/intel: miner names, flags, pool domains, Stratum schemes, ports, wallets); no list lives here.
  * Text is attacker-controlled: it is bounded, only lower-cased and split, never run or used as a pattern.
  */
-import type { Intel } from "../../intel/index.js";
+import { loadIntel, type Intel } from "../../intel/index.js";
 import { imageRepository } from "../../model/index.js";
 
 export type MinerSignKind = "image" | "process" | "args" | "stratum" | "pool-domain" | "wallet" | "port";
@@ -52,6 +52,7 @@ export function scanText(intel: Intel, text: string, where: string): MinerSign[]
     if (!word) continue;
     const base = word.slice(word.lastIndexOf("/") + 1).replace(/\.exe$/, "");
     if (base && (intel.minerByProcessName(base) || intel.campaignProcessNames.includes(base))) add("process", base, true);
+    else if (base && intel.isMasqueradeName(base)) add("process", `${base} (a kernel-thread name outside the kernel)`, false);
     const h = hostOf(word);
     if (h) {
       const match = intel.matchDomain(h.host);
@@ -71,6 +72,14 @@ export function scanImage(intel: Intel, image: string, where: string): MinerSign
   const repo = imageRepository(image);
   const last = repo.slice(repo.lastIndexOf("/") + 1);
   return intel.minerByProcessName(last) ? [{ kind: "image", value: image.slice(0, 200), where, strong: true }] : [];
+}
+
+let cachedIntel: Intel | undefined;
+
+/** The shipped intel, loaded once (actions get no Intel through ResponseContext). */
+export function defaultIntel(): Intel {
+  cachedIntel ??= loadIntel();
+  return cachedIntel;
 }
 
 /** Whether the signs are enough to call something a miner: one strong sign, or two weak ones. */
