@@ -7,7 +7,7 @@
 import { loadIntel, type Intel } from "../../intel/index.js";
 import { imageRepository } from "../../model/index.js";
 
-export type MinerSignKind = "image" | "process" | "args" | "stratum" | "pool-domain" | "wallet" | "port";
+export type MinerSignKind = "image" | "process" | "args" | "stratum" | "pool-domain" | "wallet" | "port" | "size";
 
 export interface MinerSign {
   kind: MinerSignKind;
