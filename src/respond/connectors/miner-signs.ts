@@ -74,6 +74,17 @@ export function scanImage(intel: Intel, image: string, where: string): MinerSign
   return intel.minerByProcessName(last) ? [{ kind: "image", value: image.slice(0, 200), where, strong: true }] : [];
 }
 
+/** Signs of a miner on a VM: its size family (weak alone: ML teams use GPUs too), boot script and tags. */
+export function vmSigns(intel: Intel, vm: { size: string; tags: Record<string, string>; script?: string; scriptWhere: string }): { signs: MinerSign[]; gpu: boolean } {
+  const signs: MinerSign[] = [];
+  const family = intel.classifyInstanceType(vm.size);
+  if (family) signs.push({ kind: "size", value: `${vm.size} (${family === "gpu" ? "GPU family" : "large compute size"})`, where: "size", strong: false });
+  if (vm.script) signs.push(...scanText(intel, vm.script, vm.scriptWhere));
+  const tagText = Object.entries(vm.tags).map(([k, v]) => `${k}=${v}`).join("\n");
+  if (tagText) signs.push(...scanText(intel, tagText, "tags"));
+  return { signs, gpu: family === "gpu" };
+}
+
 let cachedIntel: Intel | undefined;
 
 /** The shipped intel, loaded once (actions get no Intel through ResponseContext). */

@@ -6,8 +6,7 @@
  * Stop is a deallocate: a VM that is only "stopped" keeps its hardware and is still billed.
  */
 import type { VirtualMachine } from "@azure/arm-compute";
-import type { Intel } from "../../../intel/index.js";
-import { looksLikeMiner, scanText, type MinerSign } from "../miner-signs.js";
+import { looksLikeMiner, vmSigns } from "../miner-signs.js";
 import type { SweptVm, VmBackend, VmRef, VmState, VmSweep } from "../vm.js";
 import type { AzureClients } from "./types.js";
 
@@ -42,16 +41,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   const worker = async () => { while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); } };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-export function vmSigns(intel: Intel, vm: { size: string; tags: Record<string, string>; script?: string; scriptWhere: string }): { signs: MinerSign[]; gpu: boolean } {
-  const signs: MinerSign[] = [];
-  const family = intel.classifyInstanceType(vm.size);
-  if (family) signs.push({ kind: "size", value: `${vm.size} (${family === "gpu" ? "GPU family" : "large compute size"})`, where: "size", strong: false });
-  if (vm.script) signs.push(...scanText(intel, vm.script, vm.scriptWhere));
-  const tagText = Object.entries(vm.tags).map(([k, v]) => `${k}=${v}`).join("\n");
-  if (tagText) signs.push(...scanText(intel, tagText, "tags"));
-  return { signs, gpu: family === "gpu" };
 }
 
 function decodeBase64(text: string | undefined): string | undefined {

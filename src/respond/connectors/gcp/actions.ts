@@ -1,0 +1,7 @@
+/** stop-vm-gcp (stop, undo: start) and delete-vm-gcp (destructive), over the GCP backend. */
+import { makeVmActions } from "../vm-actions.js";
+import { gcpBackend } from "./vms.js";
+
+const actions = makeVmActions("gcp", (ctx) => (ctx.clients.gcp ? gcpBackend(ctx.clients.gcp) : undefined));
+export const stopVmGcp = actions.stop;
+export const deleteVmGcp = actions.remove;
