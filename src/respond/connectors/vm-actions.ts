@@ -56,7 +56,8 @@ export function makeVmActions(provider: VmProvider, backendOf: (ctx: ResponseCon
       const running = !backend.stopped.includes(vm.power);
       if (op === "stop" && !running) continue; // nothing to stop
       const usd = ctx.prices.instanceUsdPerHour(provider, vm.size, regionOf(provider, vm.location));
-      const signs = vm.signs.filter((s) => s.strong).map((s) => s.value).concat(vm.signs.filter((s) => !s.strong).map((s) => s.value)).slice(0, 4).join(", ") || "named in the incident";
+      const listed = vm.signs.filter((s) => s.strong).concat(vm.signs.filter((s) => !s.strong)).map((s) => s.value).slice(0, 4).join(", ");
+      const signs = sweep.suspicious.includes(vm) ? listed : `named in the incident${listed ? `; ${listed}` : ""}`;
       const label = `${vm.name} (${vm.size}, ${vm.location}, ${vm.account})`;
       const step: PlannedStep = {
         key: vm.id,
