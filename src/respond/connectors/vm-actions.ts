@@ -44,6 +44,8 @@ export function makeVmActions(provider: VmProvider, backendOf: (ctx: ResponseCon
     const backend = backendOf(ctx);
     const risk = op === "stop" ? "medium" : "destructive";
     if (!backend) {
+      // Say so only when the incident is on this provider; other incidents simply have nothing here.
+      if (!(input.incident.entities.providers ?? []).includes(provider)) return [];
       const reason = both("respond.cloud.noClient", { provider: providerName });
       return [{ key: "no-client", target: { kind: "vm", id: "*", provider: provider as Provider }, params: { ...input.params }, before: {}, after: {}, call: "-", risk, undoable: op === "stop", refused: { reason }, why: reason }];
     }

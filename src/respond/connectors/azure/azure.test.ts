@@ -143,7 +143,8 @@ test("delete-vm-azure is destructive, includes the parked miner, deletes and ver
 });
 
 test("without Azure clients the actions plan one refused step", async () => {
-  const steps = await stopVmAzure.plan({ incident: testIncident({}), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({}));
+  assert.deepEqual(await stopVmAzure.plan({ incident: testIncident({ providers: ["aws"] }), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({})), []);
+  const steps = await stopVmAzure.plan({ incident: testIncident({ providers: ["azure"] }), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({}));
   assert.equal(steps.length, 1);
   assert.match(steps[0]!.refused!.reason.en, /No Azure client/);
   assert.ok(stopVmAzure.permissions.includes("Microsoft.Compute/virtualMachines/deallocate/action"));

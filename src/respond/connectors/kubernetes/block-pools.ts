@@ -13,6 +13,7 @@ import { both } from "../bilingual.js";
 import { defaultIntel } from "../miner-signs.js";
 import { protectedBy } from "../protect.js";
 import { sweepKubernetes } from "./sweep.js";
+import { concernsKubernetes } from "./delete-workload.js";
 import { apiStatus, toJson, type KubeJson } from "./workloads.js";
 import type { KubernetesClient } from "./types.js";
 
@@ -93,6 +94,7 @@ export const blockPoolsKubernetes: ActionDefinition<BlockPoolsParams> = {
     const cilium = input.params.cilium === true;
     const base = { addresses, domains, cilium, incident: input.incident.id };
     const noTarget = { kind: "network-policy" as const, id: `*/${POLICY_NAME}`, provider: "kubernetes" as const };
+    if (!client && !concernsKubernetes(input.incident)) return [];
     if (!client) return [{ key: "no-client", target: noTarget, params: base, before: {}, after: {}, call: "-", risk: "medium", undoable: true, refused: { reason: both("respond.k8s.noClient") }, why: both("respond.k8s.noClient") }];
     if (addresses.length === 0) {
       const reason = both("respond.k8s.noPoolAddresses", { domains: domains.join(", ") || "-" });

@@ -36,6 +36,12 @@ function incidentLinks(w: SweptWorkload, incident: Incident): string[] {
   return links;
 }
 
+/** Whether an incident is about a Kubernetes cluster (its pods, namespaces, clusters or provider). */
+export function concernsKubernetes(incident: Incident): boolean {
+  const e = incident.entities;
+  return Boolean(e.pods?.length || e.clusters?.length || e.namespaces?.length || e.providers?.includes("kubernetes"));
+}
+
 function refusedStep(key: string, target: PlannedStep["target"], reason: PlannedStep["why"], params: Record<string, unknown>): PlannedStep {
   return { key, target, params, before: {}, after: {}, call: "-", risk: "high", undoable: true, requires: [], refused: { reason }, why: reason };
 }
@@ -100,7 +106,10 @@ export const deleteWorkload: ActionDefinition<DeleteWorkloadParams> = {
   async plan(input, ctx) {
     const params = { ...input.params } as Record<string, unknown>;
     const client = ctx.clients.kubernetes;
-    if (!client) return [refusedStep("no-client", { kind: "namespace", id: "*", provider: "kubernetes" }, both("respond.k8s.noClient"), params)];
+    if (!client) {
+      // Say so only when the incident is about a cluster; other incidents simply have nothing here.
+      return concernsKubernetes(input.incident) ? [refusedStep("no-client", { kind: "namespace", id: "*", provider: "kubernetes" }, both("respond.k8s.noClient"), params)] : [];
+    }
     const sweep = await sweepKubernetes(client, defaultIntel(), { namespaces: input.params.namespaces });
     const scope = input.params.scope ?? "cluster";
     const steps: PlannedStep[] = [];

@@ -148,9 +148,12 @@ test("delete-workload: scope incident takes only what the incident names; protec
 });
 
 test("delete-workload without a client plans one refused step", async () => {
-  const steps = await deleteWorkload.plan({ incident: testIncident({}), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({}));
+  const steps = await deleteWorkload.plan({ incident: testIncident({ clusters: ["prod-eks"] }), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({}));
   assert.equal(steps.length, 1);
   assert.ok(steps[0]!.refused);
+  // An incident that is not about a cluster gets nothing from it.
+  assert.deepEqual(await deleteWorkload.plan({ incident: testIncident({ hosts: ["web-1"] }), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({})), []);
+  assert.deepEqual(await blockPoolsKubernetes.plan({ incident: testIncident({ pools: ["198.51.100.23"] }), findings: [], params: {}, mode: "terminate-now", checklistItem: "x" }, testContext({})), []);
 });
 
 test("block-pools-kubernetes: the NetworkPolicy names only the pool addresses; a policy that re-opens them fails verify; undo removes it", async () => {
