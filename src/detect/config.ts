@@ -78,6 +78,13 @@ export const DetectConfigSchema = z.strictObject({
     hosts: z.array(z.string()).default([]),
     images: z.array(z.string()).default([]),
   }).default({ domains: [], ips: [], processes: [], hosts: [], images: [] }),
+  /**
+   * Response (respond/protect.ts): targets no plan may touch, besides PID 1, minerhunt itself and its parent,
+   * and the allowlisted hosts: host names, instance ids, account ids, access key ids, namespaces (globs).
+   */
+  respond: z.strictObject({
+    protect: z.array(z.string().min(1)).default([]),
+  }).default({ protect: [] }),
 });
 export type DetectConfig = z.infer<typeof DetectConfigSchema>;
 

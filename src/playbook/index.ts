@@ -7,7 +7,7 @@ export type { EvalContext, EvalResult } from "./evaluate.js";
 export { decisionGraph, walkDecision } from "./decision.js";
 export { classifyHosts, globMatch, typeFromName } from "./hosttype.js";
 export { PLAYBOOK_DIR, PlaybookError, formatProblem, loadPlaybook, loadPlaybookFile, loadPlaybooks, parsePlaybook } from "./load.js";
-export type { PlaybookProblem } from "./load.js";
+export type { PlaybookLoadOptions, PlaybookProblem } from "./load.js";
 export { toMermaid } from "./mermaid.js";
 export type { MermaidOptions } from "./mermaid.js";
 export { PlaybookSchema } from "./schema.js";

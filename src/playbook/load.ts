@@ -66,26 +66,66 @@ function parseAndCheck(text: string, file: string): Playbook {
   }));
 }
 
+export interface PlaybookLoadOptions {
+  /**
+   * The response actions that exist (respond/registry.ts names()): every `actions:` name of a checklist item
+   * and every region-sweep `action` must be one of them. The caller passes the names in so that playbook/
+   * knows nothing of respond/. Not checked when absent.
+   */
+  actions?: ReadonlySet<string>;
+}
+
 /** Load one playbook file. */
-export function loadPlaybookFile(path: string): Playbook {
+export function loadPlaybookFile(path: string, options: PlaybookLoadOptions = {}): Playbook {
   const size = statSync(path).size;
   if (size > MAX_BYTES) {
     throw new PlaybookError([{ file: path, path: "", message: `file is ${size} bytes; a playbook is at most ${MAX_BYTES}` }]);
   }
-  return parsePlaybook(readFileSync(path, "utf8"), path);
+  const text = readFileSync(path, "utf8");
+  const pb = parsePlaybook(text, path);
+  if (options.actions) checkActionNames(pb, options.actions, path, () => text);
+  return pb;
+}
+
+/** Every action name the playbook uses, with where it is. */
+function actionNames(pb: Playbook): { path: (string | number)[]; name: string }[] {
+  const out: { path: (string | number)[]; name: string }[] = [];
+  for (const phase of ["containment", "eradication", "recovery"] as const) {
+    pb[phase].forEach((item, i) => item.actions.forEach((name, j) => out.push({ path: [phase, i, "actions", j], name })));
+  }
+  pb.regionSweep?.commands.forEach((c, i) => { if (c.action) out.push({ path: ["regionSweep", "commands", i, "action"], name: c.action }); });
+  return out;
+}
+
+/** Throw a PlaybookError naming file:line of every action name that is not known. */
+function checkActionNames(pb: Playbook, known: ReadonlySet<string>, file: string, text: () => string): void {
+  const unknown = actionNames(pb).filter((a) => !known.has(a.name));
+  if (unknown.length === 0) return;
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text(), { lineCounter });
+  const expected = [...known].sort().join(", ");
+  throw new PlaybookError(unknown.map((a) => {
+    const p: PlaybookProblem = { file, path: formatPath(a.path), message: `unknown response action "${a.name}": expected one of ${expected}` };
+    const line = lineOf(doc, lineCounter, a.path);
+    if (line !== undefined) p.line = line;
+    return p;
+  }));
 }
 
 const cache = new Map<string, Playbook>();
 
 /** A playbook by id ("PB-31" reads pb-31.yaml) from the playbook folder; cached per folder and id. */
-export function loadPlaybook(id = "PB-31", dir = PLAYBOOK_DIR): Playbook {
+export function loadPlaybook(id = "PB-31", dir = PLAYBOOK_DIR, options: PlaybookLoadOptions = {}): Playbook {
   const key = `${dir}\0${id}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
   const file = join(dir, `${id.toLowerCase()}.yaml`);
-  const pb = loadPlaybookFile(file);
-  if (pb.id !== id) throw new PlaybookError([{ file, path: "id", message: `file is named for ${id} but says id ${pb.id}` }]);
-  cache.set(key, pb);
+  let pb = cache.get(key);
+  if (!pb) {
+    pb = loadPlaybookFile(file);
+    if (pb.id !== id) throw new PlaybookError([{ file, path: "id", message: `file is named for ${id} but says id ${pb.id}` }]);
+    cache.set(key, pb);
+  }
+  if (options.actions) checkActionNames(pb, options.actions, file, () => readFileSync(file, "utf8"));
   return pb;
 }
 
@@ -93,14 +133,14 @@ export function loadPlaybook(id = "PB-31", dir = PLAYBOOK_DIR): Playbook {
  * Every playbook in a folder, checked together: ids match file names, and every hand-off to another
  * playbook (escalations, related) names one that exists.
  */
-export function loadPlaybooks(dir = PLAYBOOK_DIR): Map<string, Playbook> {
+export function loadPlaybooks(dir = PLAYBOOK_DIR, options: PlaybookLoadOptions = {}): Map<string, Playbook> {
   const problems: PlaybookProblem[] = [];
   const out = new Map<string, Playbook>();
   const files = readdirSync(dir).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
   for (const name of files) {
     const file = join(dir, name);
     try {
-      const pb = loadPlaybookFile(file);
+      const pb = loadPlaybookFile(file, options);
       const expected = basename(name).replace(/\.ya?ml$/, "").toUpperCase();
       if (pb.id !== expected) problems.push({ file, path: "id", message: `id ${pb.id} does not match the file name (expected ${expected})` });
       else out.set(pb.id, pb);

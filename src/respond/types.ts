@@ -40,6 +40,8 @@ export interface ResponseContext {
   prices: PriceTable;
   /** Cancels long calls (sweeps) when the person gives up. */
   signal?: AbortSignal;
+  /** The actions to plan and execute with (respond/actions/index.ts defaultRegistry() when absent). */
+  registry?: import("./registry.js").ActionRegistry;
 }
 
 export interface PriceTable {
@@ -91,6 +93,16 @@ export interface ActionDefinition<P = Record<string, unknown>> {
   permissions: string[];
   risk: Risk;
   undoable: boolean;
+  /**
+   * Preserves evidence (snapshot, memory capture, tags, termination protection): in "preserve-evidence" mode a
+   * destructive step on the same target waits until this one is verified. Default: true when risk is "read".
+   */
+  forensic?: boolean;
+  /**
+   * Forensic actions planned before this one, on the same targets, in "preserve-evidence" mode (terminate-instance:
+   * ["snapshot-volumes", "tag-instance"]); they gate it. Not planned in "terminate-now" mode.
+   */
+  evidence?: string[];
   /** Resolve targets and read their current state. No changes. */
   plan(input: PlanInput<P>, ctx: ResponseContext): Promise<PlannedStep[]>;
   /** Checked again just before execution (the world may have moved): a reason not to act, or undefined. */

@@ -241,9 +241,76 @@ CREATE TABLE campaign_incidents (
 CREATE INDEX campaign_incidents_by_incident ON campaign_incidents (incident_id);
 `;
 
+/**
+ * Response records (respond/service.ts): plans stored whole (json, hash, incident), approvals and step runs
+ * appended. No foreign key to incidents: a plan and its history outlive whatever happens to the incident.
+ * The older `actions` and `approvals` tables of the first schema were never written and stay unused.
+ */
+const responseSchema = (dialect: Dialect): string => {
+  const w = words(dialect);
+  return `
+CREATE TABLE response_plans (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT,
+  hash TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX response_plans_incident ON response_plans (incident_id, created_at);
+
+CREATE TABLE response_approvals (
+  id ${w.serial},
+  plan_id TEXT NOT NULL REFERENCES response_plans(id),
+  plan_hash TEXT NOT NULL,
+  by_whom TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX response_approvals_plan ON response_approvals (plan_id);
+
+CREATE TABLE response_step_runs (
+  id ${w.serial},
+  plan_id TEXT NOT NULL REFERENCES response_plans(id),
+  step_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  by_whom TEXT NOT NULL,
+  dry_run INTEGER NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE INDEX response_step_runs_plan ON response_step_runs (plan_id, id);
+${appendOnlyResponse(dialect)}
+`;
+};
+
+/** Approvals and step runs are history: the database refuses to change or delete them, as it does for the audit log. */
+function appendOnlyResponse(dialect: Dialect): string {
+  if (dialect === "sqlite") {
+    return ["response_approvals", "response_step_runs"].map((t) => `
+CREATE TRIGGER ${t}_no_update BEFORE UPDATE ON ${t}
+BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;
+CREATE TRIGGER ${t}_no_delete BEFORE DELETE ON ${t}
+BEGIN SELECT RAISE(ABORT, '${t} is append-only'); END;`).join("\n");
+  }
+  return `
+CREATE FUNCTION minerhunt_response_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END
+$$;
+${["response_approvals", "response_step_runs"].map((t) => `
+CREATE TRIGGER ${t}_no_change BEFORE UPDATE OR DELETE ON ${t}
+FOR EACH ROW EXECUTE FUNCTION minerhunt_response_append_only();
+CREATE TRIGGER ${t}_no_truncate BEFORE TRUNCATE ON ${t}
+FOR EACH STATEMENT EXECUTE FUNCTION minerhunt_response_append_only();`).join("\n")}
+`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema: findings, incidents, timeline, checklist, scans, actions, approvals, users, audit", sql: initialSchema },
   { version: 2, name: "campaigns", sql: campaignsSchema },
+  { version: 3, name: "response: plans, approvals, step runs", sql: responseSchema },
 ];
 
 /** Any number will do as long as it is the same for every minerhunt process. */

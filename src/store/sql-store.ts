@@ -1,7 +1,7 @@
 /**
  * The Store, written once over the small SQL layer in sql.ts; the backends differ only in their driver.
  */
-import type { Campaign, ChecklistItemState, Entities, Finding, Incident } from "../model/index.js";
+import type { Approval, Campaign, ChecklistItemState, Entities, Finding, Incident, Plan, StepRun } from "../model/index.js";
 import { CampaignSchema, SEVERITIES, severityRank } from "../model/index.js";
 import { auditHash, canonicalJson, ChainVerifier } from "./audit.js";
 import { appendAuditHead } from "./audit-head.js";
@@ -17,6 +17,9 @@ import type {
 } from "./types.js";
 import { StoreError } from "./types.js";
 import { AUDIT_LOCK, incidentLockKeys, lockStripes, scanLockKeys } from "./locks.js";
+import {
+  auditOfApproval, auditOfPlan, auditOfStepRun, insertApproval, insertStepRun, selectApprovals, selectPlan, selectPlans, selectStepRuns, upsertPlan,
+} from "./response-records.js";
 
 const DEFAULT_LIST_LIMIT = 100;
 const MAX_LIST_LIMIT = 10_000;
@@ -383,6 +386,45 @@ export class SqlStore implements Store {
         if (rows.length < AUDIT_PAGE) return verifier.result();
       }
     });
+  }
+
+  // ---- response records (response-records.ts): each write and its audit record in one transaction ----
+
+  savePlan(plan: Plan): Promise<void> {
+    return this.write(async (conn) => {
+      const existed = await upsertPlan(conn, plan, this.at());
+      await this.appendAuditIn(conn, auditOfPlan(plan, existed));
+    }, () => [AUDIT_LOCK]);
+  }
+
+  getPlan(idOrPrefix: string): Promise<Plan | undefined> {
+    return this.driver.withConnection((conn) => selectPlan(conn, idOrPrefix));
+  }
+
+  listPlans(incidentId?: string): Promise<Plan[]> {
+    return this.driver.withConnection((conn) => selectPlans(conn, incidentId, MAX_LIST_LIMIT));
+  }
+
+  addApproval(approval: Approval): Promise<void> {
+    return this.write(async (conn) => {
+      const plan = await insertApproval(conn, approval);
+      await this.appendAuditIn(conn, auditOfApproval(approval, plan.incidentId));
+    }, () => [AUDIT_LOCK]);
+  }
+
+  approvals(planId: string): Promise<Approval[]> {
+    return this.driver.withConnection((conn) => selectApprovals(conn, planId));
+  }
+
+  addStepRun(run: StepRun): Promise<void> {
+    return this.write(async (conn) => {
+      const plan = await insertStepRun(conn, run);
+      await this.appendAuditIn(conn, auditOfStepRun(run, plan.incidentId));
+    }, () => [AUDIT_LOCK]);
+  }
+
+  stepRuns(planId: string): Promise<StepRun[]> {
+    return this.driver.withConnection((conn) => selectStepRuns(conn, planId));
   }
 
   // ---- housekeeping ----------------------------------------------------------------------------

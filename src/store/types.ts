@@ -173,7 +173,7 @@ export type AuditVerification =
   | { ok: true; count: number; head?: { seq: number; hash: string } }
   | { ok: false; count: number; brokenAt: number; reason: string };
 
-export interface Store {
+export interface Store extends ResponseRecords {
   /** "sqlite" or "postgres". */
   readonly backend: "sqlite" | "postgres";
 

@@ -1,0 +1,26 @@
+/**
+ * ResponseClients from what the person gave on the command line (or the server's settings). Each connector
+ * adds its own options and one builder below: the host connector its file-system root, AWS its profile,
+ * regions and endpoint override (the lab), Kubernetes its kubeconfig... An action whose client is missing
+ * plans a refused step, so a plan made without, say, AWS credentials still shows what would be done.
+ */
+import type { ResponseClients } from "./types.js";
+
+export interface ClientOptions {
+  /** File-system root the host connector acts under ("/" on the machine itself, a temporary root in tests). */
+  hostRoot?: string;
+}
+
+type ClientBuilder = (options: ClientOptions) => Partial<ResponseClients>;
+
+const BUILDERS: readonly ClientBuilder[] = [
+  // The host connector replaces this with a client that carries the root and process access.
+  (o) => (o.hostRoot !== undefined ? { host: { kind: "host" } } : {}),
+  // connectors: one builder each (aws, kubernetes, azure, gcp).
+];
+
+export function buildClients(options: ClientOptions = {}): ResponseClients {
+  const clients: ResponseClients = {};
+  for (const build of BUILDERS) Object.assign(clients, build(options));
+  return clients;
+}
