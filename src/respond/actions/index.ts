@@ -6,9 +6,15 @@
 import { ActionRegistry } from "../registry.js";
 import type { ActionDefinition } from "../types.js";
 import { MANUAL_ACTIONS } from "./manual.js";
+import { KUBERNETES_ACTIONS } from "../connectors/kubernetes/actions.js";
+import { AZURE_ACTIONS } from "../connectors/azure/actions.js";
+import { GCP_ACTIONS } from "../connectors/gcp/actions.js";
 
 export const AUTOMATED: readonly ActionDefinition[] = [
   // connectors: one line each, e.g. ...HOST_ACTIONS,
+  ...KUBERNETES_ACTIONS,
+  ...AZURE_ACTIONS,
+  ...GCP_ACTIONS,
 ];
 
 let registry: ActionRegistry | undefined;

@@ -1,22 +1,12 @@
 /**
- * Whether a target is on the protected list (ResponseContext.protect.ids): names or globs ("prod-*",
- * "kube-system/*", "/subscriptions/123/*"). A "*" matches any run of characters, "?" one; nothing else is
- * special, so an id from a provider can never act as a pattern.
+ * Whether a target is on the protected list (ResponseContext.protect.ids), checked against every name a
+ * connector knows it by (a VM's resource id and its short name, a workload's namespace...). The globs are
+ * the site's, matched as everywhere else (detect/detectors/host/glob.ts: "*", "?", case-insensitive), and
+ * the planner's own check (respond/protect.ts) still runs on the target's id, host, account and namespace.
  */
-export function protectedBy(patterns: readonly string[], candidates: readonly string[]): string | undefined {
-  for (const pattern of patterns) {
-    const re = globToRegExp(pattern);
-    if (candidates.some((c) => re.test(c))) return pattern;
-  }
-  return undefined;
-}
+import { globMatch } from "../../detect/detectors/host/glob.js";
 
-function globToRegExp(glob: string): RegExp {
-  let src = "";
-  for (const ch of glob) {
-    if (ch === "*") src += ".*";
-    else if (ch === "?") src += ".";
-    else src += ch.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${src}$`, "i");
+/** The first pattern that matches one of the candidates, or undefined. */
+export function protectedBy(patterns: readonly string[], candidates: readonly string[]): string | undefined {
+  return patterns.find((p) => candidates.some((c) => c !== "" && globMatch(p, c)));
 }
