@@ -17,7 +17,7 @@ test("only the named command is registered; by default all of them, in help orde
   assert.deepEqual(one.commands.map((c) => c.name()), ["formats"]);
   const all = await buildProgram();
   assert.deepEqual(all.commands.map((c) => c.name()), [...COMMAND_NAMES]);
-  assert.deepEqual([...COMMAND_NAMES], ["scan", "formats", "intel", "rules", "incident", "report", "audit", "respond"]);
+  assert.deepEqual([...COMMAND_NAMES], ["scan", "formats", "intel", "rules", "incident", "report", "audit", "sweep", "respond"]);
   const none = await buildProgram([]);
   assert.deepEqual(none.commands, []);
   assert.match(none.version() ?? "", /^\d+\.\d+\.\d+/);

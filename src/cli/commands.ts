@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   incident: async () => (await import("./incident.js")).registerIncidentCommand,
   report: async () => (await import("./report.js")).registerReportCommand,
   audit: async () => (await import("./audit.js")).registerAuditCommand,
+  sweep: async () => (await import("./sweep.js")).registerSweepCommand,
   respond: async () => (await import("./respond.js")).registerRespondCommand,
 };
 
