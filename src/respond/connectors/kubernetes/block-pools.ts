@@ -200,8 +200,14 @@ export const blockPoolsKubernetes: ActionDefinition<BlockPoolsParams> = {
     } else if (!previous && current) {
       await client.networking.deleteNamespacedNetworkPolicy({ namespace, name: POLICY_NAME });
     }
-    if ("previousCilium" in undo && undo["previousCilium"] === null) {
-      try { await client.custom.deleteNamespacedCustomObject({ ...CILIUM, namespace, name: POLICY_NAME }); } catch (err) { if (apiStatus(err) !== 404) throw err; }
+    if ("previousCilium" in undo) {
+      const prior = undo["previousCilium"] as { spec?: unknown } | null;
+      const now = await readCilium(client, namespace, POLICY_NAME);
+      if (prior === null && now) await client.custom.deleteNamespacedCustomObject({ ...CILIUM, namespace, name: POLICY_NAME });
+      else if (prior && now) {
+        const body = { ...now, spec: prior.spec, metadata: { ...now.metadata, resourceVersion: now.metadata?.["resourceVersion"] } };
+        await client.custom.replaceNamespacedCustomObject({ ...CILIUM, namespace, name: POLICY_NAME, body });
+      }
     }
   },
 };

@@ -35,8 +35,12 @@ export function kubeConfigFrom(opts: KubernetesClientOptions): KubeConfig {
     });
     return kc;
   }
-  if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
+  try {
+    if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new Error(`kubernetes: cannot read the kubeconfig ${opts.kubeconfig ?? "($KUBECONFIG or ~/.kube/config)"}: ${(err as Error).message}`);
+  }
   if (opts.context !== undefined) {
     if (!kc.getContexts().some((c) => c.name === opts.context)) {
       const known = kc.getContexts().map((c) => c.name).join(", ") || "none";

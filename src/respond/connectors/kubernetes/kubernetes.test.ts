@@ -76,8 +76,9 @@ test("a wrong token is a reported failure, not a crash", async () => {
   } finally { await api.close(); }
 });
 
-test("plain http is refused except on loopback", () => {
+test("plain http is refused except on loopback; an unreadable kubeconfig is named", () => {
   assert.throws(() => createKubernetesClient({ server: "http://10.0.0.1:6443", token: "x" }), /refusing plain http/);
+  assert.throws(() => createKubernetesClient({ kubeconfig: "/nonexistent/kubeconfig" }), /cannot read the kubeconfig \/nonexistent\/kubeconfig/);
 });
 
 test("delete-workload: plan, execute, verify, idempotent re-run, undo", async () => {
