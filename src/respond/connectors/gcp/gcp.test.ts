@@ -111,3 +111,12 @@ test("delete-vm-gcp deletes, verifies the instance is gone, and refuses protecte
 test("plain http to a non-loopback endpoint is refused", () => {
   assert.throws(() => createGcpClients({ projects: ["p"], apiEndpoint: "compute.example.com", protocol: "http" }), /refusing plain http/);
 });
+
+test("the money at stake comes from the shipped price table (zone -> region)", async () => {
+  const { loadPriceTable } = await import("../../prices.js");
+  const ctx = { ...testContext({ gcp: clients }), prices: loadPriceTable() };
+  const planned = await stopVmGcp.plan({ incident: testIncident({}), findings: [], params: {}, mode: "terminate-now", checklistItem: "containment.isolate" }, ctx);
+  const render = planned.find((s) => s.target.id.endsWith("render-7"))!;
+  assert.equal(render.usdPerHour, 3.6734, "a2-highgpu-1g in us-central1 (the zone us-central1-a's region)");
+  assert.equal(render.stopsUsdPerHour, 3.6734);
+});
