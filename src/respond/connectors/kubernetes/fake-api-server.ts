@@ -126,7 +126,13 @@ export class FakeKubernetesApi {
         const items = [...this.objects.values()]
           .filter((o) => o.apiVersion === apiVersionOf(r) && o.kind === r.kind && (ns === undefined || o.metadata.namespace === ns))
           .map((o) => { const { apiVersion: _a, kind: _k, ...rest } = o; return rest; }); // list items carry no kind, as on a real server
-        return send(res, 200, { apiVersion: apiVersionOf(r), kind: listKind, metadata: { resourceVersion: String(this.resourceVersion) }, items });
+        // limit/continue paging as the API server does it (the continue token is opaque to clients).
+        const limit = Number(request.query["limit"] ?? "0");
+        const start = request.query["continue"] ? Number(Buffer.from(request.query["continue"], "base64url").toString()) : 0;
+        const page = limit > 0 ? items.slice(start, start + limit) : items;
+        const metadata: Record<string, unknown> = { resourceVersion: String(this.resourceVersion) };
+        if (limit > 0 && start + limit < items.length) metadata["continue"] = Buffer.from(String(start + limit)).toString("base64url");
+        return send(res, 200, { apiVersion: apiVersionOf(r), kind: listKind, metadata, items: page });
       }
       if (request.method === "POST") return this.create(r, ns ?? "", body, res);
       return send(res, 405, status(405, "MethodNotAllowed", `${request.method} not allowed on a collection`));

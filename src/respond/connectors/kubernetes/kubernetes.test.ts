@@ -51,6 +51,22 @@ test("the sweep finds the three seeded miners as their top-most controllers, and
   assert.deepEqual(sweep.unreachable, []);
 });
 
+test("lists are read page by page (limit/continue) on a big cluster", async () => {
+  const c = await cluster();
+  try {
+    for (let i = 0; i < 1200; i++) {
+      c.api.seed({ apiVersion: "v1", kind: "Pod", metadata: { name: `worker-${i}`, namespace: "default" }, spec: { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] } });
+    }
+    const sweep = await sweepKubernetes(c.client, intel);
+    assert.equal(sweep.counts.Pod, 12 + 1200);
+    const podLists = c.api.requests.filter((r) => r.path === "/api/v1/pods");
+    assert.equal(podLists.length, 3, "1212 pods at 500 a page");
+    assert.ok(podLists.every((r) => r.query["limit"] === "500"));
+    assert.equal(podLists.filter((r) => r.query["continue"]).length, 2);
+    assert.equal(sweep.suspicious.length, 3);
+  } finally { await c.close(); }
+});
+
 test("a kind the caller may not list is reported as unreachable, the rest is still swept", async () => {
   const c = await cluster({ forbid: (r) => r.path === "/apis/apps/v1/daemonsets" });
   try {

@@ -8,7 +8,7 @@
  */
 import type { Intel } from "../../../intel/index.js";
 import { looksLikeMiner, scanImage, scanText, type MinerSign } from "../miner-signs.js";
-import { KINDS, WORKLOAD_KINDS, apiMessage, toJson, type KubeJson, type WorkloadKind } from "./workloads.js";
+import { KINDS, WORKLOAD_KINDS, apiMessage, listEvery, toJson, type KubeJson, type WorkloadKind } from "./workloads.js";
 import type { KubernetesClient } from "./types.js";
 
 export interface WorkloadRef {
@@ -78,15 +78,15 @@ export async function sweepKubernetes(client: KubernetesClient, intel: Intel, op
   const byUid = new Map<string, Entry>();
   const counts: Partial<Record<WorkloadKind, number>> = {};
   const unreachable: KubernetesSweep["unreachable"] = [];
-  const lists = await Promise.allSettled(WORKLOAD_KINDS.map((k) => KINDS[k].listAll(client)));
+  const lists = await Promise.allSettled(WORKLOAD_KINDS.map((k) => listEvery(client, KINDS[k])));
   lists.forEach((result, i) => {
     const ops = KINDS[WORKLOAD_KINDS[i]!];
     if (result.status === "rejected") {
       unreachable.push({ scope: `${client.cluster} ${ops.plural}`, reason: apiMessage(result.reason) });
       return;
     }
-    counts[ops.kind] = result.value.items.length;
-    for (const item of result.value.items) {
+    counts[ops.kind] = result.value.length;
+    for (const item of result.value) {
       const object = toJson(item);
       const meta = object.metadata ?? {};
       if (!meta.uid || !meta.name) continue;

@@ -15,12 +15,15 @@ export type KubeJson = Record<string, unknown> & {
 };
 export interface OwnerRef { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }
 
+export interface ListPage { limit: number; _continue?: string }
+
 export interface KindOps {
   kind: WorkloadKind;
   apiVersion: string;
   plural: string;
   targetKind: TargetKind;
-  listAll(c: KubernetesClient): Promise<{ items: unknown[] }>;
+  /** One page of every namespace's objects (`limit`/`continue`, as kubectl pages). */
+  listAll(c: KubernetesClient, page: ListPage): Promise<{ items: unknown[]; metadata?: { _continue?: string } }>;
   read(c: KubernetesClient, namespace: string, name: string): Promise<unknown>;
   /** Delete with propagationPolicy Background: the owner goes now and the garbage collector takes its pods. */
   remove(c: KubernetesClient, namespace: string, name: string): Promise<unknown>;
@@ -46,7 +49,7 @@ function at(obj: KubeJson, ...path: string[]): KubeJson | undefined {
 export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   Pod: {
     kind: "Pod", apiVersion: "v1", plural: "pods", targetKind: "pod",
-    listAll: (c) => c.core.listPodForAllNamespaces(),
+    listAll: (c, page) => c.core.listPodForAllNamespaces(page),
     read: (c, namespace, name) => c.core.readNamespacedPod({ namespace, name }),
     remove: (c, namespace, name) => c.core.deleteNamespacedPod({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.core.createNamespacedPod({ namespace, body: body as never }),
@@ -54,7 +57,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   Deployment: {
     kind: "Deployment", apiVersion: "apps/v1", plural: "deployments", targetKind: "deployment",
-    listAll: (c) => c.apps.listDeploymentForAllNamespaces(),
+    listAll: (c, page) => c.apps.listDeploymentForAllNamespaces(page),
     read: (c, namespace, name) => c.apps.readNamespacedDeployment({ namespace, name }),
     remove: (c, namespace, name) => c.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.apps.createNamespacedDeployment({ namespace, body: body as never }),
@@ -62,7 +65,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   ReplicaSet: {
     kind: "ReplicaSet", apiVersion: "apps/v1", plural: "replicasets", targetKind: "replicaset",
-    listAll: (c) => c.apps.listReplicaSetForAllNamespaces(),
+    listAll: (c, page) => c.apps.listReplicaSetForAllNamespaces(page),
     read: (c, namespace, name) => c.apps.readNamespacedReplicaSet({ namespace, name }),
     remove: (c, namespace, name) => c.apps.deleteNamespacedReplicaSet({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.apps.createNamespacedReplicaSet({ namespace, body: body as never }),
@@ -70,7 +73,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   DaemonSet: {
     kind: "DaemonSet", apiVersion: "apps/v1", plural: "daemonsets", targetKind: "daemonset",
-    listAll: (c) => c.apps.listDaemonSetForAllNamespaces(),
+    listAll: (c, page) => c.apps.listDaemonSetForAllNamespaces(page),
     read: (c, namespace, name) => c.apps.readNamespacedDaemonSet({ namespace, name }),
     remove: (c, namespace, name) => c.apps.deleteNamespacedDaemonSet({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.apps.createNamespacedDaemonSet({ namespace, body: body as never }),
@@ -78,7 +81,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   StatefulSet: {
     kind: "StatefulSet", apiVersion: "apps/v1", plural: "statefulsets", targetKind: "statefulset",
-    listAll: (c) => c.apps.listStatefulSetForAllNamespaces(),
+    listAll: (c, page) => c.apps.listStatefulSetForAllNamespaces(page),
     read: (c, namespace, name) => c.apps.readNamespacedStatefulSet({ namespace, name }),
     remove: (c, namespace, name) => c.apps.deleteNamespacedStatefulSet({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.apps.createNamespacedStatefulSet({ namespace, body: body as never }),
@@ -86,7 +89,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   Job: {
     kind: "Job", apiVersion: "batch/v1", plural: "jobs", targetKind: "job",
-    listAll: (c) => c.batch.listJobForAllNamespaces(),
+    listAll: (c, page) => c.batch.listJobForAllNamespaces(page),
     read: (c, namespace, name) => c.batch.readNamespacedJob({ namespace, name }),
     remove: (c, namespace, name) => c.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.batch.createNamespacedJob({ namespace, body: body as never }),
@@ -94,7 +97,7 @@ export const KINDS: Readonly<Record<WorkloadKind, KindOps>> = {
   },
   CronJob: {
     kind: "CronJob", apiVersion: "batch/v1", plural: "cronjobs", targetKind: "cronjob",
-    listAll: (c) => c.batch.listCronJobForAllNamespaces(),
+    listAll: (c, page) => c.batch.listCronJobForAllNamespaces(page),
     read: (c, namespace, name) => c.batch.readNamespacedCronJob({ namespace, name }),
     remove: (c, namespace, name) => c.batch.deleteNamespacedCronJob({ namespace, name, propagationPolicy: BG }),
     create: (c, namespace, body) => c.batch.createNamespacedCronJob({ namespace, body: body as never }),
@@ -106,6 +109,22 @@ export const WORKLOAD_KINDS = Object.keys(KINDS) as WorkloadKind[];
 
 export function isWorkloadKind(kind: string): kind is WorkloadKind {
   return Object.hasOwn(KINDS, kind);
+}
+
+/** Objects per list call: bounded pages keep the API server's and our memory flat on big clusters. */
+export const LIST_PAGE = 500;
+
+/** Every object of a kind in every namespace, page by page. */
+export async function listEvery(c: KubernetesClient, ops: KindOps): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let next: string | undefined;
+  for (let pages = 0; pages < 10_000; pages++) {
+    const list = await ops.listAll(c, { limit: LIST_PAGE, ...(next ? { _continue: next } : {}) });
+    out.push(...list.items);
+    next = list.metadata?._continue;
+    if (!next) return out;
+  }
+  throw new Error(`kubernetes: listing ${ops.plural} did not end after 10000 pages`);
 }
 
 /** The REST path of one object, as a plan shows it. */
