@@ -79,6 +79,26 @@ export function formatRuns(lang: Lang, plan: Plan, runs: readonly StepRun[]): st
     (r.observed ? `  [${cell(stateText(r.observed), 80)}]` : ""))).join("\n") + (runs.length ? "\n" : "");
 }
 
+/**
+ * Partial failure per place: the steps that failed, were refused or are blocked by a failed gate, grouped by
+ * where their target is (provider, account, region, host), with why. Empty when nothing went wrong.
+ */
+export function formatFailures(lang: Lang, state: PlanState): string {
+  const byPlace = new Map<string, string[]>();
+  for (const s of state.plan.steps) {
+    const r = state.steps[s.id];
+    if (!r || r.dryRun || !(r.status === "failed" || r.status === "refused" || (r.status === "skipped" && r.error?.startsWith("gate failed")))) continue;
+    const place = [s.target.provider, s.target.account, s.target.region, s.target.host].filter(Boolean).join(" / ");
+    const lines = byPlace.get(place) ?? [];
+    lines.push(`    ${s.id}: ${statusText(lang, r)}`);
+    byPlace.set(place, lines);
+  }
+  if (byPlace.size === 0) return "";
+  const out = [t(lang, "respond.execute.perPlace")];
+  for (const [place, lines] of [...byPlace].sort(([a], [b]) => a.localeCompare(b))) out.push(`  ${place}`, ...lines);
+  return out.map(terminal).join("\n") + "\n";
+}
+
 export interface Tally { verified: number; failed: number; refused: number; skipped: number; undone: number; waiting: number }
 
 export function tally(state: PlanState): Tally {

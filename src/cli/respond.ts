@@ -23,7 +23,7 @@ import { defaultStoreLocation, openStore } from "../store/index.js";
 import { terminal } from "../present/escape.js";
 import { auditWarning } from "./audit.js";
 import { EXIT_CLEAN, EXIT_FOUND } from "./errors.js";
-import { formatActions, formatPlan, formatPlanList, formatRuns, tally } from "./respond-format.js";
+import { formatActions, formatFailures, formatPlan, formatPlanList, formatRuns, tally } from "./respond-format.js";
 
 export interface RespondCommandDeps {
   write?: (text: string) => void;
@@ -168,7 +168,7 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .option("--execute", "really change things (needs an approval of the plan's current content)")
     .option("--yes", "also run destructive steps (terminate, delete): the second confirmation")
     .option("--confirm <step>", "a manual step the person has carried out (repeat or comma-separate)", collect)
-    .option("--no-four-eyes", "accept an approval by the plan's own author")
+    .option("--no-four-eyes", "let the plan's author execute it, or accept the author's own approval (single-person teams)")
     .option("--by <name>", BY)
     .action(async (planId: string, opts: { execute?: boolean; yes?: boolean; confirm?: string[]; fourEyes: boolean; by?: string }, cmd: Command) => {
       await withStore(cmd, async (store, o) => {
@@ -182,6 +182,8 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
         setExitCode(counts.failed > 0 || counts.refused > 0 || gateFailed ? EXIT_FOUND : EXIT_CLEAN);
         if (o.format === "json") { json({ runs, state }); return; }
         out(runs.length ? formatRuns(o.language, plan, runs) : t(o.language, "respond.execute.nothing"));
+        const failures = formatFailures(o.language, state);
+        if (failures) out(failures);
         out(t(o.language, "respond.execute.summary", { id: plan.id, ...counts }));
         if (!opts.execute) out(t(o.language, "respond.execute.dryRun"));
       });

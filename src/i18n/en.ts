@@ -272,6 +272,7 @@ export const en = {
   "respond.execute.dryRun": "Dry run: nothing was changed. Once approved, run again with --execute (and --yes for destructive steps).",
   "respond.execute.nothing": "Nothing to do: every step is done, undone or waiting as before.",
   "respond.execute.summary": "Plan {id}: {verified} verified, {failed} failed, {refused} refused, {skipped} skipped, {undone} undone, {waiting} not run yet",
+  "respond.execute.perPlace": "Not done, by place (provider / account / region / host):",
   "respond.undo.nothing": "Nothing to undo.",
   "respond.actions.columns": "NAME|PROVIDER|RISK|UNDO|PERMISSIONS|TITLE",
   "respond.list.columns": "PLAN|INCIDENT|MODE|STEPS|USD/H|MADE BY|AT",

@@ -274,6 +274,7 @@ export const th: Record<MessageKey, string> = {
   "respond.execute.dryRun": "จำลองเท่านั้น: ไม่มีการเปลี่ยนแปลง เมื่อได้รับอนุมัติแล้วให้รันอีกครั้งด้วย --execute (และ --yes สำหรับขั้นตอนที่ย้อนไม่ได้)",
   "respond.execute.nothing": "ไม่มีอะไรต้องทำ: ทุกขั้นตอนเสร็จแล้ว ถูกย้อนกลับ หรือรออยู่เช่นเดิม",
   "respond.execute.summary": "แผน {id}: ตรวจสอบแล้ว {verified}, ล้มเหลว {failed}, ถูกปฏิเสธ {refused}, ข้าม {skipped}, ย้อนกลับแล้ว {undone}, ยังไม่ได้ทำ {waiting}",
+  "respond.execute.perPlace": "ยังไม่สำเร็จ แยกตามที่ตั้ง (provider / account / region / host):",
   "respond.undo.nothing": "ไม่มีอะไรต้องย้อนกลับ",
   "respond.actions.columns": "ชื่อ|ผู้ให้บริการ|ความเสี่ยง|ย้อนได้|สิทธิ์|คำอธิบาย",
   "respond.list.columns": "แผน|เหตุการณ์|โหมด|ขั้นตอน|USD/ชม.|สร้างโดย|เมื่อ",

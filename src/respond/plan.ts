@@ -87,7 +87,10 @@ export async function buildPlan(b: PlanBuild, ctx: ResponseContext): Promise<Pla
       }
       let planned: PlannedStep[];
       try {
-        planned = await def.plan({ incident: b.incident, findings: b.findings, params: params.data, mode: b.mode, checklistItem }, ctx);
+        const unreachableHere = (scope: string, reason: string): void => {
+          if (!unreachable.some((u) => u.scope === scope && u.reason === reason)) unreachable.push({ scope, reason });
+        };
+        planned = await def.plan({ incident: b.incident, findings: b.findings, params: params.data, mode: b.mode, checklistItem, unreachable: unreachableHere }, ctx);
       } catch (err) {
         // One provider down must not sink the plan: say which, and plan the rest.
         unreachable.push({ scope: `${name} (${checklistItem})`, reason: err instanceof Error ? err.message : String(err) });
@@ -121,14 +124,13 @@ export async function buildPlan(b: PlanBuild, ctx: ResponseContext): Promise<Pla
 /** Forensic gates of preserve-evidence mode; a gate that is not in the plan refuses the step that needs it. */
 function addGates(steps: PlanStep[], mode: PlanMode, registry: ActionRegistry): void {
   const ids = new Set(steps.map((s) => s.id));
-  const forensic = (s: PlanStep): boolean => registry.get(s.action)?.forensic ?? s.risk === "read";
+  const forensic = (s: PlanStep): boolean => s.risk !== "destructive" && (registry.get(s.action)?.forensic ?? s.risk === "read");
+  // Forensic steps by target, so a plan of thousands of instances gates in one pass.
+  const evidenceOf = new Map<string, string[]>();
+  for (const s of steps) if (forensic(s)) evidenceOf.set(targetKey(s), [...(evidenceOf.get(targetKey(s)) ?? []), s.id]);
   for (const step of steps) {
     if (mode === "preserve-evidence" && step.risk === "destructive") {
-      for (const other of steps) {
-        if (other !== step && other.risk !== "destructive" && forensic(other) && targetKey(other) === targetKey(step) && !step.requires.includes(other.id)) {
-          step.requires.push(other.id);
-        }
-      }
+      for (const id of evidenceOf.get(targetKey(step)) ?? []) if (!step.requires.includes(id)) step.requires.push(id);
     }
     const missing = step.requires.filter((r) => !ids.has(r));
     if (missing.length && !step.refused) {

@@ -26,7 +26,10 @@ let n = 0;
 interface World {
   store: ResponseStore;
   cloud: FakeCloud;
+  /** alice: makes the plans. */
   ctx: ResponseContext;
+  /** carol: executes and undoes them (four eyes: never the author). */
+  exec: ResponseContext;
   location: string;
   head: string;
   incidentId: string;
@@ -54,7 +57,7 @@ async function world(options: { protect?: string[]; pids?: number[] } = {}): Pro
     protect: { ids: options.protect ?? [], pids: options.pids ?? [1, process.pid, process.ppid] },
     registry: fakeRegistry(cloud),
   };
-  return { store, cloud, ctx, location, head, incidentId: incident.id };
+  return { store, cloud, ctx, exec: { ...ctx, actor: "carol" }, location, head, incidentId: incident.id };
 }
 
 async function plannedAndApproved(w: World, mode: "preserve-evidence" | "terminate-now" = "preserve-evidence") {
@@ -121,7 +124,7 @@ describe("planning", () => {
     assert.ok((await w.store.auditRecords()).some((r) => r.action === "step.refused" && r.target === "kill-process:1"));
     // Executing does not touch them either.
     await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
-    await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     assert.ok(w.cloud.processes.has(1) && w.cloud.processes.has(process.pid), "PID 1 and the runner live");
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60001").state, "running");
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60002").state, "terminated");
@@ -137,6 +140,9 @@ describe("approval", () => {
     await assert.rejects(approvePlan(w.store, plan.id, { by: "bob", reason: "  ", fourEyes: true }), /needs a reason/);
     const a = await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
     assert.equal(a.planHash, plan.hash);
+    await assert.rejects(executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true }), /four eyes: alice made plan .* cannot execute it/);
+    assert.equal(w.cloud.changes.length, 0);
+    assert.ok((await executePlan(w.store, w.ctx, plan.id, { execute: false, yes: false, fourEyes: true })).length > 0, "the author may preview");
     assert.deepEqual((await planState(w.store, plan.id)).validApproval, a);
   });
 
@@ -150,7 +156,7 @@ describe("approval", () => {
     const state = await planState(w.store, plan.id);
     assert.equal(state.approvals.length, 1);
     assert.equal(state.validApproval, undefined);
-    await assert.rejects(executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true }),
+    await assert.rejects(executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true }),
       (err: unknown) => err instanceof RespondError && err.code === "not-approved");
     assert.equal(w.cloud.changes.length, 0);
     // Someone edits the stored JSON (a target swapped) without rehashing: nothing runs, nothing can be approved.
@@ -159,7 +165,7 @@ describe("approval", () => {
     const db = new Database(w2.location);
     db.prepare("UPDATE response_plans SET json = replace(json, 'i-0a1b2c3d4e5f60002', 'i-0fffffffffffffff9') WHERE id = ?").run(p2.id);
     db.close();
-    await assert.rejects(executePlan(w2.store, w2.ctx, p2.id, { execute: true, yes: true, fourEyes: true }), /does not match its hash/);
+    await assert.rejects(executePlan(w2.store, w2.exec, p2.id, { execute: true, yes: true, fourEyes: true }), /does not match its hash/);
     await assert.rejects(approvePlan(w2.store, p2.id, { by: "carol", reason: "ok", fourEyes: true }), /does not match its hash/);
     assert.equal(w2.cloud.changes.length, 0);
   });
@@ -169,7 +175,7 @@ describe("execution", () => {
   it("a dry run changes nothing and is audited step by step", async () => {
     const w = await world();
     const plan = await planIncident(w.store, w.ctx, { incidentId: w.incidentId, mode: "preserve-evidence", playbook: testPlaybook() });
-    const runs = await executePlan(w.store, w.ctx, plan.id, { execute: false, yes: true, fourEyes: true });
+    const runs = await executePlan(w.store, w.exec, plan.id, { execute: false, yes: true, fourEyes: true });
     assert.equal(runs.length, plan.steps.length);
     assert.ok(runs.every((r) => r.status === "planned" && r.dryRun));
     assert.deepEqual(w.cloud.changes, []);
@@ -181,12 +187,12 @@ describe("execution", () => {
   it("destructive steps need yes; with it they run; each step is verified and ticks its items", async () => {
     const w = await world();
     const plan = await plannedAndApproved(w);
-    const first = await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: false, fourEyes: true });
+    const first = await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
     assert.deepEqual(first.filter((r) => r.stepId.startsWith("terminate")).map((r) => r.status), ["refused", "refused"]);
     assert.match(first.find((r) => r.stepId.startsWith("terminate"))!.error ?? "", /--yes/);
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60001").state, "running");
     assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60001").groups, [QUARANTINE_SG], "non-destructive steps ran");
-    const second = await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    const second = await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     assert.deepEqual(statuses(second), [
       "terminate-instance:i-0a1b2c3d4e5f60001 executed", "terminate-instance:i-0a1b2c3d4e5f60001 verified",
       "terminate-instance:i-0a1b2c3d4e5f60002 executed", "terminate-instance:i-0a1b2c3d4e5f60002 verified",
@@ -199,11 +205,28 @@ describe("execution", () => {
     assert.equal(inc!.checklist.find((c) => c.id === "containment.kill")?.done, true);
   });
 
+  it("the checklist answer of a plan over many instances names the first steps and counts the rest", async () => {
+    const w = await world();
+    const ids = Array.from({ length: 30 }, (_, i) => `i-0c0ffee00000${String(i).padStart(5, "0")}`);
+    for (const id of ids) w.cloud.addInstance(id, "us-east-1", "g4dn.xlarge");
+    const f = guardDutyFinding(ids[0]!, "us-east-1");
+    f.entities.instances = ids;
+    f.entities.accounts = ["999988887777"]; // another account: its own incident, not merged into the world's
+    await w.store.saveScan({ findings: [f], incidents: [incidentOf("inc-many", [f])] });
+    const plan = await planIncident(w.store, w.ctx, { incidentId: "inc-many", mode: "preserve-evidence", playbook: testPlaybook(), items: ["containment.isolate"] });
+    assert.equal(plan.steps.length, 60);
+    assert.equal(plan.usdPerHour, 15.78, "30 × 0.526");
+    await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
+    const answer = (await w.store.getIncident("inc-many"))!.checklist.find((c) => c.id === "containment.isolate")?.answer ?? "";
+    assert.match(answer, /step\(s\) snapshot-instance:i-0c0ffee0000000000, .* and 40 more$/);
+  });
+
   it("a failed snapshot skips the terminate it gates; the other target goes on (partial failure per target)", async () => {
     const w = await world();
     w.cloud.failSnapshot.add("i-0a1b2c3d4e5f60001");
     const plan = await plannedAndApproved(w);
-    const runs = await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    const runs = await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     const latest = new Map(runs.map((r) => [r.stepId, r]));
     assert.equal(latest.get("snapshot-instance:i-0a1b2c3d4e5f60001")?.status, "failed");
     assert.match(latest.get("snapshot-instance:i-0a1b2c3d4e5f60001")?.error ?? "", /snapshot failed/);
@@ -217,11 +240,11 @@ describe("execution", () => {
   it("a second execute does nothing and writes nothing", async () => {
     const w = await world();
     const plan = await plannedAndApproved(w);
-    await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     const changes = [...w.cloud.changes];
     const executes = w.cloud.executes.length;
     const auditCount = (await w.store.verifyAuditChain()).count;
-    const again = await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    const again = await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     assert.deepEqual(again, []);
     assert.deepEqual(w.cloud.changes, changes);
     assert.equal(w.cloud.executes.length, executes);
@@ -245,9 +268,9 @@ describe("execution", () => {
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    await assert.rejects(executePlan(crashing, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true }), /SIGKILL/);
+    await assert.rejects(executePlan(crashing, w.exec, plan.id, { execute: true, yes: true, fourEyes: true }), /SIGKILL/);
     assert.equal(w.cloud.instance("i-0a1b2c3d4e5f60002").state, "running", "the crash stopped the run");
-    await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     const counts = new Map<string, number>();
     for (const id of w.cloud.executes) counts.set(id, (counts.get(id) ?? 0) + 1);
     assert.deepEqual([...counts.values()].filter((c) => c !== 1), [], `each step once: ${JSON.stringify([...counts])}`);
@@ -259,7 +282,7 @@ describe("execution", () => {
   it("a target protected after planning is refused at execution", async () => {
     const w = await world();
     const plan = await plannedAndApproved(w);
-    const ctx = { ...w.ctx, protect: { ...w.ctx.protect, ids: ["i-0a1b2c3d4e5f60002"] } };
+    const ctx = { ...w.exec, protect: { ...w.exec.protect, ids: ["i-0a1b2c3d4e5f60002"] } };
     const runs = await executePlan(w.store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
     // Snapshot and isolate are refused; the terminate then waits for a snapshot that never came.
     assert.deepEqual(runs.filter((r) => r.stepId.endsWith("60002")).map((r) => `${r.stepId.split(":")[0]} ${r.status}`),
@@ -275,21 +298,48 @@ describe("undo and audit", () => {
     const w = await world();
     const plan = await planIncident(w.store, w.ctx, { incidentId: w.incidentId, mode: "preserve-evidence", playbook: testPlaybook(), items: ["containment.isolate"] });
     await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
-    await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: false, fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
     assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60001").groups, [QUARANTINE_SG]);
-    await assert.rejects(undoPlan(w.store, w.ctx, plan.id, ["snapshot-instance:i-0a1b2c3d4e5f60001"]), /cannot be undone/);
-    const undone = await undoPlan(w.store, w.ctx, plan.id);
+    await assert.rejects(undoPlan(w.store, w.exec, plan.id, ["snapshot-instance:i-0a1b2c3d4e5f60001"]), /cannot be undone/);
+    const undone = await undoPlan(w.store, w.exec, plan.id);
     assert.deepEqual(statuses(undone), ["isolate-instance:i-0a1b2c3d4e5f60002 undone", "isolate-instance:i-0a1b2c3d4e5f60001 undone"]);
     assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60001").groups, ["sg-0web00000000001"]);
     assert.equal((await w.store.auditRecords()).filter((r) => r.action === "step.undone").length, 2);
-    assert.deepEqual(await undoPlan(w.store, w.ctx, plan.id), [], "undoing twice does nothing");
-    assert.deepEqual(await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: false, fourEyes: true }), [], "an undone step is not redone");
+    assert.deepEqual(await undoPlan(w.store, w.exec, plan.id), [], "undoing twice does nothing");
+    assert.deepEqual(await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true }), [], "an undone step is not redone");
+  });
+
+  it("undo after a crash that lost the execution's record restores the state the plan saw", async () => {
+    const w = await world();
+    const plan = await planIncident(w.store, w.ctx, { incidentId: w.incidentId, mode: "preserve-evidence", playbook: testPlaybook(), items: ["containment.isolate"] });
+    await approvePlan(w.store, plan.id, { by: "bob", reason: "ok", fourEyes: true });
+    // The process dies right after isolating i-…0001, before recording it; the resume finds it already isolated.
+    let crashed = false;
+    const crashing = new Proxy(w.store, {
+      get(target, prop, receiver) {
+        if (prop === "addStepRun") {
+          return async (r: StepRun) => {
+            if (!crashed && r.stepId === "isolate-instance:i-0a1b2c3d4e5f60001" && r.status === "executed") { crashed = true; throw new Error("SIGKILL"); }
+            return target.addStepRun(r);
+          };
+        }
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await assert.rejects(executePlan(crashing, w.exec, plan.id, { execute: true, yes: false, fourEyes: true }), /SIGKILL/);
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: false, fourEyes: true });
+    const runs = await w.store.stepRuns(plan.id);
+    assert.equal(runs.find((r) => r.stepId === "isolate-instance:i-0a1b2c3d4e5f60001" && r.status === "executed")?.undo, undefined, "the resume saw nothing to undo");
+    await undoPlan(w.store, w.exec, plan.id);
+    assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60001").groups, ["sg-0web00000000001"], "from the plan's before");
+    assert.deepEqual(w.cloud.instance("i-0a1b2c3d4e5f60002").groups, ["sg-0web00000000001"]);
   });
 
   it("audit verify passes, then fails after a record is edited or the last one is removed", async () => {
     const w = await world();
     const plan = await plannedAndApproved(w);
-    await executePlan(w.store, w.ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(w.store, w.exec, plan.id, { execute: true, yes: true, fourEyes: true });
     const ok = await checkAudit(w.store, w.head);
     assert.equal(ok.ok, true, ok.problems.join("; "));
     const actions = new Set((await w.store.auditRecords()).map((r) => r.action));

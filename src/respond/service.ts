@@ -47,6 +47,7 @@ export interface ExecuteRequest {
   execute: boolean;
   /** Destructive steps (risk "destructive") also need this second confirmation. */
   yes: boolean;
+  /** Refuse an approval by the plan's author, and an execution (not a dry run) by the plan's author. */
   fourEyes: boolean;
   /** Manual steps (provider "manual") the person confirms they carried out; the others wait. */
   confirm?: string[];
@@ -64,6 +65,8 @@ export interface PlanState {
 }
 
 const MAX_REASON_CHARS = 2_000;
+/** Steps named in a checklist answer; step ids are short, so this stays far below the store's limit. */
+const ANSWER_STEPS = 20;
 /** How a step skipped because a gate failed or was refused begins its error (the CLI exits 1 on it). */
 export const GATE_FAILED = "gate failed";
 
@@ -142,6 +145,10 @@ export async function executePlan(store: ResponseStore, ctx: ResponseContext, pl
     if (!approval) throw new RespondError("not-approved", `plan ${plan.id} has no approval for its current content (hash ${plan.hash.slice(0, 12)}…): minerhunt respond approve ${plan.id} --reason ...`);
     if (request.fourEyes && approval.by === plan.createdBy) {
       throw new RespondError("refused", `four eyes: plan ${plan.id} was approved by its own author ${approval.by}; another person must approve it`);
+    }
+    // As the server's roles say: a responder never executes a plan they made (a dry run is anyone's).
+    if (request.fourEyes && ctx.actor === plan.createdBy) {
+      throw new RespondError("refused", `four eyes: ${ctx.actor} made plan ${plan.id} and cannot execute it; another person must`);
     }
   }
   const registry = registryOf(ctx);
@@ -233,15 +240,17 @@ export async function executePlan(store: ResponseStore, ctx: ResponseContext, pl
 /** Ticks a checklist item once every step of the plan that carries it is verified; the answer names plan and steps. */
 function checklistTicker(store: ResponseStore, ctx: ResponseContext, plan: Plan, latest: Map<string, StepRun>): (step: PlanStep) => Promise<void> {
   const incidentId = plan.incidentId;
+  const carriersOf = new Map<string, PlanStep[]>();
+  for (const s of plan.steps) for (const item of s.checklistItems) carriersOf.set(item, [...(carriersOf.get(item) ?? []), s]);
   return async (step) => {
     if (incidentId === undefined) return;
     for (const item of step.checklistItems) {
-      const carriers = plan.steps.filter((s) => s.checklistItems.includes(item));
+      const carriers = carriersOf.get(item) ?? [];
       if (!carriers.every((s) => latest.get(s.id)?.status === "verified")) continue;
-      await store.tickChecklist(incidentId, item, {
-        by: ctx.actor,
-        answer: `done and verified by minerhunt respond: plan ${plan.id}, step(s) ${carriers.map((s) => s.id).join(", ")}`,
-      });
+      // A plan over thousands of instances: name the first steps, count the rest (the plan holds them all).
+      const shown = carriers.slice(0, ANSWER_STEPS).map((s) => (s.id.length > 120 ? `${s.id.slice(0, 119)}…` : s.id)).join(", ");
+      const more = carriers.length > ANSWER_STEPS ? ` and ${carriers.length - ANSWER_STEPS} more` : "";
+      await store.tickChecklist(incidentId, item, { by: ctx.actor, answer: `done and verified by minerhunt respond: plan ${plan.id}, step(s) ${shown}${more}` });
     }
   };
 }
@@ -256,14 +265,22 @@ export async function undoPlan(store: ResponseStore, ctx: ResponseContext, planI
     if (unknown.length) throw new RespondError("invalid", `${unknown.join(", ")}: not a step of plan ${plan.id}`);
   }
   const out: StepRun[] = [];
+  // The FIRST undo data since the step was last undone: a repeated execute (a resume, two people at once) finds
+  // the target already changed and must not overwrite what the first one saw. Without any, the plan's `before`.
+  const undoOf = new Map<string, StepRun["undo"]>();
+  for (const r of state.runs) {
+    if (r.dryRun) continue;
+    if (r.status === "undone") undoOf.delete(r.stepId);
+    else if (r.undo !== undefined && !undoOf.has(r.stepId)) undoOf.set(r.stepId, r.undo);
+  }
   // Last done, first undone.
   for (const step of [...plan.steps].reverse()) {
     if (asked && !asked.includes(step.id)) continue;
     const status = state.steps[step.id]?.status;
     const done = status === "verified" || status === "executed" || status === "failed";
-    const undoData = [...state.runs].reverse().find((r) => r.stepId === step.id && r.undo !== undefined)?.undo;
+    const kept = undoOf.get(step.id);
     const def = registry.get(step.action);
-    if (!done || (status === "failed" && undoData === undefined)) {
+    if (!done || (status === "failed" && kept === undefined)) {
       if (asked) throw new RespondError("invalid", `step ${step.id} is ${status ?? "not run"}: nothing to undo`);
       continue;
     }
@@ -272,8 +289,9 @@ export async function undoPlan(store: ResponseStore, ctx: ResponseContext, planI
       continue;
     }
     try {
-      await def.undo(step, undoData ?? {}, ctx);
-      const r = run(plan, step, ctx, "undone", false, undoData ? { undo: undoData } : {});
+      const undoData = kept ?? step.before;
+      await def.undo(step, undoData, ctx);
+      const r = run(plan, step, ctx, "undone", false, { undo: undoData });
       await store.addStepRun(r);
       out.push(r);
     } catch (err) {

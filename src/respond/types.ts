@@ -57,6 +57,11 @@ export interface PlanInput<P> {
   mode: PlanMode;
   /** The checklist item this step is planned for ("containment.isolate"). */
   checklistItem: string;
+  /**
+   * Report a place that could not be read while the rest was planned (a region that answered with errors, an
+   * account the role cannot assume): it goes to Plan.unreachable. Throwing from plan() reports the whole action.
+   */
+  unreachable?: (scope: string, reason: string) => void;
 }
 
 /** A step as an action plans it; the planner fills id, action, checklistItems and requires. */
@@ -68,7 +73,10 @@ export type PlannedStep = Omit<PlanStep, "id" | "action" | "checklistItems" | "r
 };
 
 export interface ExecuteResult {
-  /** What undo needs, kept with the step run. */
+  /**
+   * What undo needs, kept with the step run (the previous security groups...). Return none when the target was
+   * already in the intended state: undo then uses the first undo data recorded, else the plan's `before`.
+   */
   undo?: ResourceState;
   /** Anything worth recording (new snapshot ids...). */
   detail?: ResourceState;

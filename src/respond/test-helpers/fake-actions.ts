@@ -126,8 +126,11 @@ export function fakeActions(cloud: FakeCloud): ActionDefinition[] {
     name: "isolate-instance", risk: "high", undoable: true, permissions: ["ec2:ModifyInstanceAttribute", "ec2:DescribeInstances"],
     step: (i) => ({ before: { groups: [...i.groups] }, after: { groups: [QUARANTINE_SG] }, call: `ec2:ModifyInstanceAttribute InstanceId=${i.id} Groups=[${QUARANTINE_SG}] Region=${i.region}` }),
     execute: (i) => {
+      // Already isolated (a resumed or repeated execute): nothing changed, so nothing to say about the past.
+      if (i.groups.length === 1 && i.groups[0] === QUARANTINE_SG) return {};
       const previous = [...i.groups];
-      if (!(i.groups.length === 1 && i.groups[0] === QUARANTINE_SG)) { i.groups = [QUARANTINE_SG]; cloud.changes.push(`isolate ${i.id}`); }
+      i.groups = [QUARANTINE_SG];
+      cloud.changes.push(`isolate ${i.id}`);
       return { undo: { groups: previous } };
     },
     verify: (i) => ({ ok: i.groups.length === 1 && i.groups[0] === QUARANTINE_SG, observed: { groups: [...i.groups] } }),
