@@ -40,7 +40,7 @@ export function makeVmActions(provider: VmProvider, backendOf: (ctx: ResponseCon
     return b;
   }
 
-  async function planFor(op: "stop" | "delete", input: { incident: Incident; params: VmActionParams }, ctx: ResponseContext): Promise<PlannedStep[]> {
+  async function planFor(op: "stop" | "delete", input: { incident: Incident; params: VmActionParams; unreachable?: (scope: string, reason: string) => void }, ctx: ResponseContext): Promise<PlannedStep[]> {
     const backend = backendOf(ctx);
     const risk = op === "stop" ? "medium" : "destructive";
     if (!backend) {
@@ -76,7 +76,7 @@ export function makeVmActions(provider: VmProvider, backendOf: (ctx: ResponseCon
       if (pattern) step.refused = { reason: both("respond.cloud.protected", { target: label, pattern }) };
       steps.push(step);
     }
-    if (sweep.unreachable.length) for (const s of steps) s.before["unreadable"] = sweep.unreachable.map((u) => `${u.scope}: ${u.reason}`);
+    for (const u of sweep.unreachable) input.unreachable?.(u.scope, u.reason);
     return steps;
   }
 

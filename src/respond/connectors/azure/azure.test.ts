@@ -81,13 +81,13 @@ test("the sweep lists every enabled subscription, pages through every VM, flags 
 test("stop-vm-azure deallocates the running miners only, verifies, is idempotent and undoes by starting", async (t) => {
   if (!needOpenssl(t)) return;
   const ctx = testContext({ azure: clients });
-  const planned = await stopVmAzure.plan({ incident: testIncident({}), findings: [], params: {}, mode: "terminate-now", checklistItem: "containment.stop-instance" }, ctx);
+  const unreadable: string[] = [];
+  const planned = await stopVmAzure.plan({ incident: testIncident({}), findings: [], params: {}, mode: "terminate-now", checklistItem: "containment.stop-instance", unreachable: (scope, reason) => unreadable.push(`${scope}: ${reason}`) }, ctx);
   assert.deepEqual(planned.map((s) => s.target.label?.split(" ")[0]).sort(), ["d4-dropper", "nc6-miner"]);
   const nc6 = planned.find((s) => s.target.id.endsWith("/nc6-miner"))!;
   assert.equal(nc6.usdPerHour, 3.06);
   assert.equal(nc6.stopsUsdPerHour, 3.06);
   assert.match(nc6.call, /^azure POST https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.+\/virtualMachines\/nc6-miner\/deallocate\?api-version=/);
-  const unreadable = nc6.before["unreadable"] as string[];
   assert.equal(unreadable.length, 1, "the plan says which subscription it could not read");
   assert.match(unreadable[0]!, new RegExp(`^subscription ${S2}: HTTP 403 AuthorizationFailed`));
   assert.ok(arm.requests.every((r) => r.method === "GET"), "planning changes nothing");

@@ -119,10 +119,8 @@ export const deleteWorkload: ActionDefinition<DeleteWorkloadParams> = {
       if (!links.length && !(scope === "cluster" && suspicious)) continue;
       steps.push(stepFor(client, w, links, params, ctx));
     }
-    if (sweep.unreachable.length) {
-      // A kind we could not list may hide a miner: say so in every step rather than silently plan less.
-      for (const s of steps) s.before["unreadable"] = sweep.unreachable.map((u) => `${u.scope}: ${u.reason}`);
-    }
+    // A kind we could not list may hide a miner: the plan says so (Plan.unreachable) rather than silently plan less.
+    for (const u of sweep.unreachable) input.unreachable?.(u.scope, u.reason);
     return steps;
   },
 

@@ -55,13 +55,17 @@ test("a Kubernetes incident: plan, dry run, approve, execute, verify, re-run, un
     const cron = ours.find((s) => s.id === "delete-workload:CronJob/batch/cache-warmup")!;
     assert.deepEqual(cron.checklistItems, ["containment.kill", "eradication.remove-persistence"], "one step carries both items");
     assert.ok(ours.every((s) => !s.refused));
+    assert.deepEqual(plan.unreachable, [], "every kind of the cluster was read");
 
     // A dry run changes nothing in the cluster.
     await executePlan(store, ctx, plan.id, { execute: false, yes: true, fourEyes: true });
     assert.equal(api.requests.filter((r) => r.method !== "GET").length, 0);
 
     await approvePlan(store, plan.id, { by: "bob", reason: "miner CronJob confirmed, INC-77", fourEyes: true });
-    await executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    // Four eyes: the plan's author may not execute it; carol does.
+    await assert.rejects(executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true }), /four eyes/);
+    const carol = { ...ctx, actor: "carol" };
+    await executePlan(store, carol, plan.id, { execute: true, yes: true, fourEyes: true });
     const state = await planState(store, plan.id);
     for (const s of ours) assert.equal(state.steps[s.id]?.status, "verified", `${s.id}: ${state.steps[s.id]?.error ?? ""}`);
     assert.equal(api.get("CronJob", "batch", "cache-warmup"), undefined);
@@ -73,11 +77,11 @@ test("a Kubernetes incident: plan, dry run, approve, execute, verify, re-run, un
 
     // A second execute does nothing again.
     const writes = api.requests.filter((r) => r.method !== "GET").length;
-    await executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+    await executePlan(store, carol, plan.id, { execute: true, yes: true, fourEyes: true });
     assert.equal(api.requests.filter((r) => r.method !== "GET").length, writes);
 
     // Undo the CronJob's deletion and the policy.
-    await undoPlan(store, ctx, plan.id, [cron.id, "block-pools-kubernetes:batch"]);
+    await undoPlan(store, carol, plan.id, [cron.id, "block-pools-kubernetes:batch"]);
     assert.ok(api.get("CronJob", "batch", "cache-warmup"));
     assert.equal(api.get("NetworkPolicy", "batch", "minerhunt-block-pools"), undefined);
     const after = await planState(store, plan.id);
