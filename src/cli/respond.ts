@@ -14,6 +14,7 @@ import type { PlanMode } from "../model/index.js";
 import { PLAN_MODES } from "../model/index.js";
 import { defaultRegistry } from "../respond/actions/index.js";
 import { responseContext } from "../respond/context.js";
+import { connectClouds } from "../respond/connectors/cloud-clients.js";
 import { leastPrivilegePolicy } from "../respond/registry.js";
 import type { ResponseStore } from "../respond/service.js";
 import { GATE_FAILED, approvePlan, executePlan, planIncident, planState, undoPlan } from "../respond/service.js";
@@ -30,7 +31,7 @@ export interface RespondCommandDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-interface GlobalOptions { db?: string; lang?: string; format: "text" | "json"; json?: boolean; config?: string; hostRoot?: string }
+interface GlobalOptions { db?: string; lang?: string; format: "text" | "json"; json?: boolean; config?: string; hostRoot?: string; kubeconfig?: string; context?: string; subscription?: string[]; project?: string[] }
 
 function defaultActor(env: NodeJS.ProcessEnv): string {
   const fromEnv = env["MINERHUNT_USER"] || env["USER"] || env["LOGNAME"];
@@ -52,6 +53,10 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
     .option("--config <file>", "site config: allowlist.hosts and respond.protect are never acted on")
     .option("--host-root <dir>", "file-system root the local host actions act under (default: none, host actions are refused)")
+    .option("--kubeconfig <file>", "Kubernetes: kubeconfig file (with --context; either one enables the Kubernetes actions)")
+    .option("--context <name>", "Kubernetes: kubeconfig context")
+    .option("--subscription <id...>", "Azure: subscription ids to act in (DefaultAzureCredential)")
+    .option("--project <id...>", "GCP: project ids to act in (Application Default Credentials)")
     .addOption(new Option("--lang <lang>", "language of the text output (default from LC_ALL/LANG)").choices(["th", "en"]))
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
     .option("--json", "the same as --format json");
@@ -76,8 +81,12 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
       await store.close();
     }
   };
-  const context = (o: GlobalOptions, by: string | undefined) =>
-    responseContext(by ?? defaultActor(env), loadConfig(o.config), o.hostRoot !== undefined ? { hostRoot: o.hostRoot } : {});
+  const context = async (o: GlobalOptions, by: string | undefined) => {
+    const ctx = responseContext(by ?? defaultActor(env), loadConfig(o.config), o.hostRoot !== undefined ? { hostRoot: o.hostRoot } : {});
+    // Cloud and cluster SDKs load slowly: only those the person named are loaded.
+    Object.assign(ctx.clients, await connectClouds({ kubeconfig: o.kubeconfig, kubeContext: o.context, azureSubscriptions: o.subscription, gcpProjects: o.project }));
+    return ctx;
+  };
 
   respond.command("actions")
     .description("List the response actions: provider, risk, whether they can be undone, the permissions they need")
@@ -107,7 +116,7 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .option("--by <name>", BY)
     .action(async (incident: string, opts: { mode: PlanMode; item?: string[]; by?: string }, cmd: Command) => {
       await withStore(cmd, async (store, o) => {
-        const plan = await planIncident(store, context(o, opts.by), { incidentId: incident, mode: opts.mode, ...(opts.item ? { items: opts.item } : {}) });
+        const plan = await planIncident(store, await context(o, opts.by), { incidentId: incident, mode: opts.mode, ...(opts.item ? { items: opts.item } : {}) });
         if (o.format === "json") { json(plan); return; }
         out(formatPlan(o.language, plan));
         out(terminal(t(o.language, "respond.plan.next", { id: plan.id })));
@@ -164,7 +173,7 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .action(async (planId: string, opts: { execute?: boolean; yes?: boolean; confirm?: string[]; fourEyes: boolean; by?: string }, cmd: Command) => {
       await withStore(cmd, async (store, o) => {
         const plan = (await planState(store, planId)).plan;
-        const runs = await executePlan(store, context(o, opts.by), plan.id, {
+        const runs = await executePlan(store, await context(o, opts.by), plan.id, {
           execute: opts.execute === true, yes: opts.yes === true, fourEyes: opts.fourEyes, ...(opts.confirm ? { confirm: opts.confirm } : {}),
         });
         const state = await planState(store, plan.id);
@@ -188,7 +197,7 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .action(async (planId: string, opts: { step?: string[]; by?: string }, cmd: Command) => {
       await withStore(cmd, async (store, o) => {
         const plan = (await planState(store, planId)).plan;
-        const runs = await undoPlan(store, context(o, opts.by), plan.id, opts.step);
+        const runs = await undoPlan(store, await context(o, opts.by), plan.id, opts.step);
         setExitCode(runs.some((r) => r.status === "failed") ? EXIT_FOUND : EXIT_CLEAN);
         if (o.format === "json") json(runs);
         else out(runs.length ? formatRuns(o.language, plan, runs) : t(o.language, "respond.undo.nothing"));

@@ -1,77 +1,73 @@
+/**
+ * `minerhunt sweep kubernetes|gcp` against the fake Kubernetes API server and the fake Compute server: what
+ * it lists, its exit codes, and that attacker-controlled text (an image name with terminal escapes) is
+ * escaped.
+ */
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
-import { startLab, type LabServer } from "../respond/lab/index.js";
-import { formatSweep } from "../respond/connectors/aws/format.js";
-import type { SweepResult } from "../respond/connectors/aws/sweep.js";
-import { REPO_ROOT } from "../test-helpers/index.js";
-import { isLocalEndpoint } from "./sweep.js";
+import { Command } from "commander";
+import { registerSweepCommand } from "./sweep.js";
+import { FakeKubernetesApi } from "../respond/connectors/kubernetes/fake-api-server.js";
+import { seedCompromisedCluster } from "../respond/connectors/kubernetes/fake-cluster-seed.js";
+import { createKubernetesClient } from "../respond/connectors/kubernetes/client.js";
+import { FakeCompute } from "../respond/connectors/gcp/fake-compute-server.js";
+import { createGcpClients, staticTokenAuth } from "../respond/connectors/gcp/client.js";
+import type { ResponseClients } from "../respond/types.js";
 
-const run = promisify(execFile);
-
-/** The real CLI through tsx, asynchronously: the lab answers in this process meanwhile. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  try {
-    const r = await run(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
-      cwd: REPO_ROOT, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "", LC_MESSAGES: "", AWS_PROFILE: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" },
-    });
-    return { code: 0, out: r.stdout, err: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout, err: e.stderr };
-  }
+async function runSweep(args: string[], clients: Partial<ResponseClients>): Promise<{ out: string; code: number | undefined; asked: unknown[] }> {
+  let out = "";
+  let code: number | undefined;
+  const asked: unknown[] = [];
+  const program = new Command("minerhunt").exitOverride();
+  registerSweepCommand(program, { write: (t) => { out += t; }, setExitCode: (c) => { code = c; }, connect: async (o) => { asked.push(o); return clients; } });
+  await program.parseAsync(["node", "minerhunt", "sweep", ...args]);
+  return { out, code, asked };
 }
 
-describe("minerhunt sweep aws", () => {
-  let lab: LabServer;
-  before(async () => { lab = await startLab(); });
-  after(async () => { await lab.close(); });
-
-  it("sweeps the lab through --endpoint: table, failing region, exit 1; --json is the whole result", async () => {
-    const text = await cli(["sweep", "aws", "--endpoint", lab.url, "--lang", "en"]);
-    assert.equal(text.code, 1, text.err);
-    assert.match(text.out, /AWS sweep of account 111122223333: 17 region\(s\), 1 failed, \d+ instance\(s\), 5 suspect\(s\), burning \$[\d.]+\/h/);
-    assert.match(text.out, /ap-south-1: UnauthorizedOperation/);
-    assert.match(text.out, /svc-backup-sync AKIA5LAB0ATTACKER001 \(4\)/);
-    const json = await cli(["sweep", "aws", "--endpoint", lab.url, "--json", "--regions", "eu-west-1,us-west-2"]);
-    assert.equal(json.code, 1);
-    const r = JSON.parse(json.out) as SweepResult;
-    assert.deepEqual(r.regions.map((x) => x.region), ["eu-west-1", "us-west-2"]);
-    assert.equal(r.suspects.length, 1);
-    assert.ok(r.usdPerHour > 0, "priced from data/prices");
-  });
-
-  it("a usage error exits 2 with a clear message", async () => {
-    const bad = await cli(["sweep", "aws", "--endpoint", "not a url"]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.err, /--endpoint: expected a URL/);
-  });
-
-  it("only a loopback endpoint counts as the lab", () => {
-    assert.equal(isLocalEndpoint("http://127.0.0.1:4566"), true);
-    assert.equal(isLocalEndpoint("http://localhost:1"), true);
-    assert.equal(isLocalEndpoint("https://ec2.us-east-1.amazonaws.com"), false);
-  });
+test("sweep kubernetes lists the miners by owning controller, exits 1, and escapes hostile text", async () => {
+  const api = new FakeKubernetesApi({ token: "t" });
+  seedCompromisedCluster(api);
+  api.seed({ apiVersion: "v1", kind: "Pod", metadata: { name: "dbg", namespace: "default" }, spec: { containers: [{ name: "c", image: "evil\u001b[2J\u001b]0;pwned\u0007/xmrig:latest" }] } });
+  const url = await api.listen();
+  try {
+    const kubernetes = createKubernetesClient({ server: url, token: "t" });
+    const text = await runSweep(["kubernetes", "--context", "prod", "--lang", "en"], { kubernetes });
+    assert.equal(text.code, 1);
+    assert.deepEqual(text.asked, [{ kubernetes: true, kubeconfig: undefined, kubeContext: "prod" }]);
+    assert.match(text.out, /Kubernetes sweep of .*: 4 suspicious of \d+ read\./);
+    for (const w of ["CronJob batch/cache-warmup", "DaemonSet kube-system/kube-metrics", "Deployment prod/metrics-agent", "Pod default/dbg"]) assert.ok(text.out.includes(w), w);
+    assert.ok(!text.out.includes("nginx") && !text.out.includes("coredns"));
+    assert.ok(!text.out.includes("\u001b"), "no raw escape reaches the terminal");
+    const json = await runSweep(["kubernetes", "--json", "--namespace", "batch"], { kubernetes });
+    const parsed = JSON.parse(json.out) as { suspicious: { name: string }[] };
+    assert.deepEqual(parsed.suspicious.map((w) => w.name), ["cache-warmup"]);
+    const th = await runSweep(["kubernetes", "--lang", "th", "--namespace", "prod"], { kubernetes });
+    assert.match(th.out, /ผลการกวาดตรวจ Kubernetes/);
+  } finally { await api.close(); }
 });
 
-describe("sweep table", () => {
-  it("escapes what the account wrote (tags, names, errors) and prints in Thai", () => {
-    const hostile = "evil\u001b[2J\u001b]0;pwn\u0007name";
-    const r: SweepResult = {
-      account: "111122223333", startedAt: "", finishedAt: "", regions: [{ region: "us-east-1", instances: 1 }, { region: "xx-1", instances: 0, error: `Boom: ${hostile}` }],
-      failures: [{ region: "xx-1", error: `Boom: ${hostile}` }], instances: [], suspects: [],
-      principals: [{ name: hostile, accessKeyIds: ["AKIAX"], instances: 1 }], recentUsers: [{ userName: hostile, created: "2026-12-03T00:00:00Z" }], recentKeys: [],
-      usdPerHour: 0, unpricedSuspects: 0,
-    };
-    const inst = { id: "i-0abc", region: "us-east-1", type: "c5.large", state: "running", securityGroups: [], volumes: [], userDataHits: [], suspect: true, reasons: [`user data: ${hostile}`], launchedBy: { userName: hostile, eventTime: "", eventName: "RunInstances" } };
-    r.instances = [inst];
-    r.suspects = [inst];
-    for (const lang of ["en", "th"] as const) {
-      const out = formatSweep(r, lang);
-      assert.ok(!out.includes("\u001b") && !out.includes("\u0007"), out);
-    }
-    assert.match(formatSweep(r, "th"), /ตรวจ AWS บัญชี 111122223333/);
-  });
+test("sweep kubernetes with nothing readable exits 2; sweep gcp reports the forbidden project and exits 1", async () => {
+  const api = new FakeKubernetesApi({ token: "t" });
+  const url = await api.listen();
+  try {
+    const denied = await runSweep(["kubernetes"], { kubernetes: createKubernetesClient({ server: url, token: "wrong" }) });
+    assert.equal(denied.code, 2);
+    assert.match(denied.out, /Could not read .*pods: HTTP 401/);
+  } finally { await api.close(); }
+
+  const fake = new FakeCompute("tok");
+  fake.instances.push({ project: "p1", zone: "us-central1-a", name: "x1", id: "1", machineType: "n2-standard-96", status: "RUNNING", metadata: { "startup-script": "./xmrig -o stratum+tcp://pool.supportxmr.com:3333" } });
+  fake.forbidden.add("p2");
+  const { host, port } = await fake.listen();
+  const gcp = createGcpClients({ projects: ["p1", "p2"], apiEndpoint: host, port, protocol: "http", authClient: staticTokenAuth("tok") });
+  try {
+    const r = await runSweep(["gcp", "--project", "p1", "p2", "--lang", "en"], { gcp });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /x1 {2}n2-standard-96 {2}us-central1-a {2}p1 {2}running/);
+    assert.match(r.out, /Could not read project p2: .*compute\.instances\.list/);
+  } finally {
+    await gcp.instances.close();
+    await gcp.zoneOperations.close();
+    await fake.close();
+  }
 });

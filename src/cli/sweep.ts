@@ -1,65 +1,104 @@
 /**
- * `minerhunt sweep aws`: every enabled region, every instance, user data scanned, launcher from CloudTrail,
- * price per hour (docs/aws.md). Read-only. Exit 0 nothing suspect, 1 suspects found, 2 error.
+ * `minerhunt sweep aws|kubernetes|azure|gcp` (aws: sweep-aws.ts): list what looks like a miner in a cluster (workloads by their
+ * owning controller) or in every location/zone of Azure subscriptions or GCP projects (VMs), and say what
+ * could not be read. Read-only: it changes nothing (respond plan/execute act).
+ * Exit codes: 0 nothing suspicious, 1 something suspicious, 2 error (or nothing could be read at all).
  */
-import { setMaxListeners } from "node:events";
 import { Command, Option } from "commander";
-import { resolveLang } from "../i18n/index.js";
+import { loadIntel } from "../intel/index.js";
+import { resolveLang, t, type Lang } from "../i18n/index.js";
+import { terminal } from "../present/escape.js";
+import { connectClouds, type CloudClientOptions } from "../respond/connectors/cloud-clients.js";
+import type { ResponseClients } from "../respond/types.js";
+import type { MinerSign } from "../respond/connectors/miner-signs.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, printError } from "./errors.js";
+import { addSweepAwsCommand } from "./sweep-aws.js";
 
-function positive(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: expected a whole number of at least 1, got "${v}"`);
-    return n;
-  };
+export interface SweepCommandDeps {
+  write?: (text: string) => void;
+  setExitCode?: (code: number) => void;
+  /** Builds the clients (tests hand in clients pointed at the fakes). */
+  connect?: (o: CloudClientOptions) => Promise<Partial<ResponseClients>>;
 }
 
-/** A local endpoint is the lab (or another fake): it gets the lab's dummy keys, never the real credential chain. */
-export { isLoopbackEndpoint as isLocalEndpoint } from "../respond/connectors/aws/clients.js";
+const signText = (signs: readonly MinerSign[]) => signs.map((s) => `${s.kind}: ${s.value}${s.strong ? "" : " (weak)"}`).join("; ");
 
-export function registerSweepCommand(program: Command): Command {
-  const sweep = program.command("sweep").description("Sweep a cloud account for mining instances (read-only)");
-  sweep.command("aws")
-    .description("Every enabled AWS region in parallel: instances, user data scanned for miner strings, who launched them (CloudTrail), USD per hour; recent IAM users and keys")
-    .option("--regions <list>", "comma-separated regions (default: every region DescribeRegions lists)")
-    .option("--endpoint <url>", "send every call here (minerhunt lab: http://127.0.0.1:PORT); a local endpoint gets the lab's dummy credentials")
-    .option("--json", "print the whole result as JSON")
-    .option("--all", "list every instance, not only the suspects")
-    .option("--no-user-data", "do not read user data (one call per instance: most of a big sweep's time); suspects then come from CloudTrail alone")
-    .option("--concurrency <n>", "regions swept at once", positive("--concurrency"), 6)
-    .option("--recent-days <n>", "IAM users and keys created within this many days are listed", positive("--recent-days"), 7)
-    .addOption(new Option("--lang <lang>", "language of the text output").choices(["en", "th"]))
-    .addHelpText("after", `
-Credentials come from the AWS SDK's default chain (AWS_PROFILE, environment, SSO, instance role); the
-sweep needs ec2:DescribeRegions, ec2:DescribeInstances, ec2:DescribeInstanceAttribute,
-cloudtrail:LookupEvents, iam:ListUsers, iam:ListAccessKeys, sts:GetCallerIdentity.
-A region that fails is listed with its error; the sweep goes on. Exit: 0 nothing suspect, 1 suspects, 2 error.`)
-    .action(async (opts: { regions?: string; endpoint?: string; json?: boolean; all?: boolean; userData: boolean; concurrency: number; recentDays: number; lang?: string }) => {
-      try {
-        const lang = resolveLang(opts.lang);
-        const [{ awsClientsFor, isLoopbackEndpoint }, { sweepAws }, { formatSweep }, { loadIntel }, { LAB_CREDENTIALS }, { sweepPrices }] = await Promise.all([
-          import("../respond/connectors/aws/clients.js"), import("../respond/connectors/aws/sweep.js"), import("../respond/connectors/aws/format.js"),
-          import("../intel/index.js"), import("../respond/lab/index.js"), import("../respond/connectors/aws/prices.js"),
-        ]);
-        if (opts.endpoint !== undefined && isLoopbackEndpoint(opts.endpoint)) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-        const clients = awsClientsFor({ endpoint: opts.endpoint, labCredentials: LAB_CREDENTIALS });
-        const regions = opts.regions?.split(",").map((r) => r.trim()).filter(Boolean);
-        const abort = new AbortController();
-        // Every in-flight SDK call listens on the one signal.
-        setMaxListeners(0, abort.signal);
-        process.once("SIGINT", () => abort.abort());
-        try {
-          const result = await sweepAws(clients, loadIntel(), sweepPrices(), { regions, regionConcurrency: opts.concurrency, recentDays: opts.recentDays, userData: opts.userData, signal: abort.signal });
-          process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : formatSweep(result, lang, { all: opts.all, recentDays: opts.recentDays }));
-          process.exitCode = result.suspects.length ? EXIT_FOUND : EXIT_CLEAN;
-        } finally {
-          clients.destroy();
-        }
-      } catch (err) {
-        printError(err);
-        process.exitCode = EXIT_ERROR;
-      }
-    });
+interface Unreachable { scope: string; reason: string }
+
+function finish(deps: Required<Pick<SweepCommandDeps, "write" | "setExitCode">>, lang: Lang, provider: string, scope: string, total: number, lines: string[], unreachable: Unreachable[], json: unknown, asJson: boolean, readAnything: boolean): void {
+  if (asJson) {
+    deps.write(JSON.stringify(json, null, 2) + "\n");
+  } else {
+    const out = [t(lang, "sweep.header", { provider, scope, suspicious: lines.length, total }), ...lines.map((l) => `  ${l}`)];
+    if (lines.length === 0) out.push(`  ${t(lang, "sweep.none")}`);
+    for (const u of unreachable) out.push(t(lang, "sweep.unreachable", { scope: u.scope, reason: u.reason }));
+    deps.write(out.map(terminal).join("\n") + "\n");
+  }
+  deps.setExitCode(!readAnything ? EXIT_ERROR : lines.length ? EXIT_FOUND : EXIT_CLEAN);
+}
+
+export function registerSweepCommand(program: Command, deps: SweepCommandDeps = {}): Command {
+  const io = {
+    write: deps.write ?? ((text: string) => { process.stdout.write(text); }),
+    setExitCode: deps.setExitCode ?? ((code: number) => { process.exitCode = code; }),
+  };
+  const connect = deps.connect ?? connectClouds;
+  const sweep = program.command("sweep").description("Look for miners across a cloud or cluster: every namespace, location or zone (read-only)");
+  addSweepAwsCommand(sweep);
+  const lang = new Option("--lang <lang>", "output language: th or en (default: from the locale)");
+  const run = (fn: () => Promise<void>) => fn().catch((err: unknown) => { printError(err); io.setExitCode(EXIT_ERROR); });
+
+  sweep.command("kubernetes")
+    .description("Workloads (pods, Deployments, DaemonSets, StatefulSets, Jobs, CronJobs) whose images, commands or arguments look like miners, by owning controller")
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)")
+    .option("--context <name>", "kubeconfig context (default: its current-context)")
+    .option("--namespace <ns...>", "only these namespaces (default: all)")
+    .option("--json", "JSON output")
+    .addOption(lang)
+    .action((o: { kubeconfig?: string; context?: string; namespace?: string[]; json?: boolean; lang?: string }) => run(async () => {
+      const l = resolveLang(o.lang);
+      const clients = await connect({ kubernetes: true, kubeconfig: o.kubeconfig, kubeContext: o.context });
+      const client = clients.kubernetes;
+      if (!client) throw new Error(t(l, "respond.k8s.noClient"));
+      const { sweepKubernetes } = await import("../respond/connectors/kubernetes/sweep.js");
+      const s = await sweepKubernetes(client, loadIntel(), { namespaces: o.namespace });
+      const lines = s.suspicious.map((w) => `${w.kind} ${w.namespace}/${w.name}  pods=${w.pods}  ${w.images.join(",")}  ${w.foreignOwner ? `owned by ${w.foreignOwner}  ` : ""}${signText(w.signs)}`);
+      const total = Object.values(s.counts).reduce((a, b) => a + (b ?? 0), 0);
+      const json = { cluster: s.cluster, counts: s.counts, unreachable: s.unreachable, suspicious: s.suspicious.map(({ object: _o, ...w }) => w) };
+      finish(io, l, "Kubernetes", s.cluster, total, lines, s.unreachable, json, o.json === true, Object.keys(s.counts).length > 0);
+    }));
+
+  sweep.command("azure")
+    .description("VMs in every location of the subscriptions (listAll + instanceView, userData, tags, GPU sizes)")
+    .option("--subscription <id...>", "subscription ids (default: every enabled subscription the credential lists)")
+    .option("--json", "JSON output")
+    .addOption(lang)
+    .action((o: { subscription?: string[]; json?: boolean; lang?: string }) => run(async () => {
+      const l = resolveLang(o.lang);
+      const clients = await connect({ azureSubscriptions: o.subscription ?? [] });
+      if (!clients.azure) throw new Error(t(l, "respond.cloud.noClient", { provider: "Azure" }));
+      const { azureBackend } = await import("../respond/connectors/azure/vms.js");
+      vmSweep(io, l, "Azure", await azureBackend(clients.azure).sweep(loadIntel()), o.json === true);
+    }));
+
+  sweep.command("gcp")
+    .description("Compute Engine instances in every zone of the projects (aggregatedList: startup scripts, labels, GPUs)")
+    .requiredOption("--project <id...>", "project ids")
+    .option("--json", "JSON output")
+    .addOption(lang)
+    .action((o: { project: string[]; json?: boolean; lang?: string }) => run(async () => {
+      const l = resolveLang(o.lang);
+      const clients = await connect({ gcpProjects: o.project });
+      if (!clients.gcp) throw new Error(t(l, "respond.cloud.noClient", { provider: "GCP" }));
+      const { gcpBackend } = await import("../respond/connectors/gcp/vms.js");
+      vmSweep(io, l, "GCP", await gcpBackend(clients.gcp).sweep(loadIntel()), o.json === true);
+    }));
   return sweep;
+}
+
+function vmSweep(io: Required<Pick<SweepCommandDeps, "write" | "setExitCode">>, lang: Lang, provider: string, s: import("../respond/connectors/vm.js").VmSweep, asJson: boolean): void {
+  const lines = s.suspicious.map((v) => `${v.name}  ${v.size}  ${v.location}  ${v.account}  ${v.power}  ${signText(v.signs)}`);
+  const json = { provider: s.provider, accounts: s.accounts, calls: s.calls, unreachable: s.unreachable, suspicious: s.suspicious, scanned: s.vms.length };
+  const readAnything = s.accounts.length > 0 && s.unreachable.filter((u) => /^(project|subscription)/.test(u.scope)).length < s.accounts.length;
+  finish(io, lang, provider, s.accounts.join(", ") || "-", s.vms.length, lines, s.unreachable, json, asJson, readAnything);
 }

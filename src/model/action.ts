@@ -28,7 +28,7 @@ export const TARGET_KINDS = [
   "instance", "volume", "snapshot", "security-group", "auto-scaling-group", "launch-template", "spot-request",
   "lambda-function", "ecs-service", "batch-job", "sagemaker-resource",
   "access-key", "iam-user", "iam-role", "account", "region", "organization",
-  "vm", "pod", "deployment", "daemonset", "cronjob", "job", "namespace", "network-policy", "image",
+  "vm", "pod", "deployment", "daemonset", "statefulset", "replicaset", "cronjob", "job", "namespace", "network-policy", "image",
   "blocklist", "support-case", "budget", "detector",
 ] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];

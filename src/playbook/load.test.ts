@@ -62,7 +62,7 @@ test("structural mistakes: unknown node, missing field, a fork without condition
   const dup = problemsOf(replaceOnce(PB31_TEXT, "- id: block-ports", "- id: kill"));
   assert.ok(dup.some((p) => p.path === "containment[4].id" && /duplicate id 'kill'/.test(p.message)), JSON.stringify(dup));
 
-  const typo = problemsOf(replaceOnce(PB31_TEXT, "actions: [kill-process]", "actions: [Kill_Process]"));
+  const typo = problemsOf(replaceOnce(PB31_TEXT, "actions: [kill-process, delete-workload]", "actions: [Kill_Process, delete-workload]"));
   assert.ok(typo.some((p) => p.path === "containment[0].actions[0]" && /kebab-case/.test(p.message)), JSON.stringify(typo));
 
   const withBadKey = replaceOnce(PB31_TEXT, "severity: high\n", "severity: high\nseverityy: low\n");

@@ -10,6 +10,15 @@ import { createHostClient } from "./connectors/host/client.js";
 export interface ClientOptions {
   /** File-system root the host connector acts under ("/" on the machine itself, a temporary root in tests). */
   hostRoot?: string;
+  /**
+   * Kubernetes, Azure and GCP (connectors/cloud-clients.ts connectClouds, async because their SDKs load slowly):
+   * a kubeconfig file and/or context (either one selects Kubernetes; the default kubeconfig when only a context
+   * is given), the Azure subscriptions ([] = every subscription the credential lists), the GCP projects.
+   */
+  kubeconfig?: string;
+  kubeContext?: string;
+  azureSubscriptions?: string[];
+  gcpProjects?: string[];
 }
 
 type ClientBuilder = (options: ClientOptions) => Partial<ResponseClients>;

@@ -8,11 +8,17 @@ import type { ActionDefinition } from "../types.js";
 import { MANUAL_ACTIONS } from "./manual.js";
 import { hostActions } from "../connectors/host/actions.js";
 import { AWS_ACTIONS } from "./aws/index.js";
+import { KUBERNETES_ACTIONS } from "../connectors/kubernetes/actions.js";
+import { AZURE_ACTIONS } from "../connectors/azure/actions.js";
+import { GCP_ACTIONS } from "../connectors/gcp/actions.js";
 
 export const AUTOMATED: readonly ActionDefinition[] = [
   // connectors: one line each
   ...hostActions,
   ...AWS_ACTIONS,
+  ...KUBERNETES_ACTIONS,
+  ...AZURE_ACTIONS,
+  ...GCP_ACTIONS,
 ];
 
 let registry: ActionRegistry | undefined;
