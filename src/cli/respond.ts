@@ -31,7 +31,7 @@ export interface RespondCommandDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-interface GlobalOptions { db?: string; lang?: string; format: "text" | "json"; json?: boolean; config?: string; hostRoot?: string; kubeconfig?: string; context?: string; subscription?: string[]; project?: string[] }
+interface GlobalOptions { db?: string; lang?: string; format: "text" | "json"; json?: boolean; config?: string; hostRoot?: string; kubeconfig?: string; context?: string; subscription?: string[]; project?: string[]; aws?: boolean; awsEndpoint?: string }
 
 function defaultActor(env: NodeJS.ProcessEnv): string {
   const fromEnv = env["MINERHUNT_USER"] || env["USER"] || env["LOGNAME"];
@@ -53,6 +53,8 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     .option("--db <location>", "SQLite file or postgres:// URL (default: MINERHUNT_DB, else ~/.local/share/minerhunt/minerhunt.db)")
     .option("--config <file>", "site config: allowlist.hosts and respond.protect are never acted on")
     .option("--host-root <dir>", "file-system root the local host actions act under (default: none, host actions are refused)")
+    .option("--aws", "AWS: act with the SDK's default credentials (AWS_PROFILE, environment, SSO, instance role)")
+    .option("--aws-endpoint <url>", "AWS: send every call here (minerhunt lab: http://127.0.0.1:PORT; a loopback endpoint gets the lab's dummy keys); implies --aws")
     .option("--kubeconfig <file>", "Kubernetes: kubeconfig file (with --context; either one enables the Kubernetes actions)")
     .option("--context <name>", "Kubernetes: kubeconfig context")
     .option("--subscription <id...>", "Azure: subscription ids to act in (DefaultAzureCredential)")
@@ -85,6 +87,13 @@ export function registerRespondCommand(program: Command, deps: RespondCommandDep
     const ctx = responseContext(by ?? defaultActor(env), loadConfig(o.config), o.hostRoot !== undefined ? { hostRoot: o.hostRoot } : {});
     // Cloud and cluster SDKs load slowly: only those the person named are loaded.
     Object.assign(ctx.clients, await connectClouds({ kubeconfig: o.kubeconfig, kubeContext: o.context, azureSubscriptions: o.subscription, gcpProjects: o.project }));
+    if (o.aws || o.awsEndpoint !== undefined) {
+      const [{ awsClientsFor, isLoopbackEndpoint }, { LAB_CREDENTIALS }] = await Promise.all([
+        import("../respond/connectors/aws/clients.js"), import("../respond/lab/index.js"),
+      ]);
+      if (o.awsEndpoint !== undefined && isLoopbackEndpoint(o.awsEndpoint)) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+      ctx.clients.aws = awsClientsFor({ endpoint: o.awsEndpoint, labCredentials: LAB_CREDENTIALS });
+    }
     return ctx;
   };
 
