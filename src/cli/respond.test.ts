@@ -41,7 +41,7 @@ describe("minerhunt respond", () => {
   it("lists the actions and prints the least-privilege policy as JSON", async () => {
     const actions = await run(["actions"]);
     assert.match(actions.out, /^NAME +PROVIDER +RISK +UNDO +PERMISSIONS +TITLE/);
-    assert.match(actions.out, /\nterminate-instance +manual +destructive +no /);
+    assert.match(actions.out, /\nterminate-instance +aws +destructive +no /);
     const policy = JSON.parse((await run(["policy"])).out) as { byAction: Record<string, string[]> };
     assert.equal(typeof policy.byAction, "object");
     await assert.rejects(run(["policy", "--action", "nuke-everything"]), /unknown action nuke-everything/);

@@ -3,7 +3,6 @@
  * allowlist.hosts and respond.protect, plus PID 1 and minerhunt itself), the price table and the registry.
  */
 import type { DetectConfig } from "../detect/config.js";
-import { defaultRegistry } from "./actions/index.js";
 import { buildClients, type ClientOptions } from "./clients.js";
 import { loadPriceTable } from "./prices.js";
 import { protectedTargets } from "./protect.js";
@@ -16,6 +15,5 @@ export function responseContext(actor: string, config: DetectConfig, clients: Cl
     actor,
     now: () => new Date(),
     prices: loadPriceTable(),
-    registry: defaultRegistry(),
   };
 }

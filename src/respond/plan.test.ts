@@ -9,7 +9,7 @@ import { protectedTargets, protectionReason } from "./protect.js";
 import type { ActionDefinition, ResponseContext } from "./types.js";
 import { FakeCloud, clock, fakeActions, testPlaybook, testPrices } from "./test-helpers/fake-actions.js";
 import { ActionRegistry } from "./registry.js";
-import { MANUAL_ACTIONS } from "./actions/manual.js";
+import { defaultRegistry } from "./actions/index.js";
 import { loadPlaybook, parsePlaybook } from "../playbook/index.js";
 
 const f1 = guardDutyFinding("i-0a1b2c3d4e5f60001", "us-east-1");
@@ -85,7 +85,8 @@ test("a gate that is not in the plan, or a cycle of gates, refuses the step; a f
 });
 
 test("the manual stand-ins act on the incident's own entities and price instances from the findings", async () => {
-  const registry = new ActionRegistry([], MANUAL_ACTIONS);
+  // The shipped registry with no client given: the stand-ins act, connector actions without one plan nothing.
+  const registry = defaultRegistry().withClients({});
   const withType = { ...f1, observables: [...f1.observables, { type: "instance-type" as const, value: "c5.4xlarge" }] };
   const playbook = loadPlaybook("PB-31", undefined, { actions: registry.names() });
   const plan = await buildPlan({ registry, playbook, incident, findings: [withType], mode: "preserve-evidence", id: "p", createdAt: "2026-12-04T08:00:00Z" }, ctxWith(registry));

@@ -7,13 +7,20 @@
  * (`minerhunt respond policy`): an IAM policy for AWS, a custom role for Azure and GCP, a ClusterRole for
  * Kubernetes.
  */
-import type { ActionDefinition } from "./types.js";
+import type { Provider } from "../model/index.js";
+import type { ActionDefinition, ResponseClients } from "./types.js";
+
+/** The client a provider's actions need (providers absent here need none: manual, network emitters). */
+const CLIENT_OF: Partial<Record<Provider, keyof ResponseClients>> = {
+  local: "host", aws: "aws", kubernetes: "kubernetes", azure: "azure", gcp: "gcp",
+};
 
 /** Registry names as the playbook schema writes them (kebab-case). */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 export class ActionRegistry {
   private readonly byName = new Map<string, ActionDefinition>();
+  private readonly fallbackByName = new Map<string, ActionDefinition>();
 
   /** `automated`: connectors' actions (a name twice is an error); `fallbacks`: used only for names none of them has. */
   constructor(automated: readonly ActionDefinition[], fallbacks: readonly ActionDefinition[] = []) {
@@ -22,7 +29,28 @@ export class ActionRegistry {
       if (this.byName.has(def.name)) throw new Error(`respond: action "${def.name}" is registered twice`);
       this.byName.set(def.name, def);
     }
-    for (const def of fallbacks) if (!this.byName.has(def.name)) this.byName.set(def.name, def);
+    for (const def of fallbacks) {
+      this.fallbackByName.set(def.name, def);
+      if (!this.byName.has(def.name)) this.byName.set(def.name, def);
+    }
+  }
+
+  /**
+   * The registry as it can act with these clients: an automated action whose provider's client was not given
+   * (no --aws, no --host-root...) gives way to its manual stand-in, so a plan made without credentials still
+   * lists the step, for a person to carry out or to re-plan with the client. Without a stand-in it plans no
+   * step and says so in the plan's `unreachable` list (which client is missing), so the rest of the plan can run.
+   */
+  withClients(clients: ResponseClients): ActionRegistry {
+    const view = new ActionRegistry([]);
+    for (const [name, def] of this.byName) {
+      const needs = CLIENT_OF[def.provider];
+      const missing = needs !== undefined && clients[needs] === undefined;
+      const fallback = this.fallbackByName.get(name);
+      view.byName.set(name, !missing ? def : fallback ?? notConfigured(def, needs));
+    }
+    for (const [name, def] of this.fallbackByName) view.fallbackByName.set(name, def);
+    return view;
   }
 
   get(name: string): ActionDefinition | undefined {
@@ -41,6 +69,17 @@ export class ActionRegistry {
   list(): ActionDefinition[] {
     return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+}
+
+/** An action whose client was not given: it plans nothing and names what is missing. */
+function notConfigured(def: ActionDefinition, client: keyof ResponseClients): ActionDefinition {
+  return {
+    ...def,
+    plan: (input) => {
+      input.unreachable?.(`${def.provider}: ${def.name}`, `not planned: no ${client} client was given (see minerhunt respond --help for the connector options)`);
+      return Promise.resolve([]);
+    },
+  };
 }
 
 export interface IamPolicy {

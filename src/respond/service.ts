@@ -71,7 +71,9 @@ const ANSWER_STEPS = 20;
 export const GATE_FAILED = "gate failed";
 
 function registryOf(ctx: ResponseContext): ActionRegistry {
-  return ctx.registry ?? defaultRegistry();
+  // The shipped registry as these clients can act (a missing client gives way to the manual stand-in); a
+  // registry handed in (tests, embedders) is taken as it is.
+  return ctx.registry ?? defaultRegistry().withClients(ctx.clients);
 }
 
 function message(err: unknown): string {

@@ -124,7 +124,7 @@ describe("AWS response against minerhunt lab, through the respond service", () =
     assert.equal(last.get(`snapshot-volumes:${p3.id}`)!.status, "failed");
     for (const a of ["stop-instance", "terminate-instance", "isolate-instance"]) {
       assert.equal(last.get(`${a}:${p3.id}`)!.status, "skipped", a);
-      assert.match(last.get(`${a}:${p3.id}`)!.error!, /gate not verified: snapshot-volumes/);
+      assert.match(last.get(`${a}:${p3.id}`)!.error!, /gate failed: snapshot-volumes/);
     }
     assert.equal(w.regions.get("ap-southeast-1")!.instances.get(p3.id)!.state, "running");
     for (const sus of s.sweep.suspects.filter((x) => x.id !== p3.id)) {

@@ -64,7 +64,7 @@ test("respond on a local host: plan changes nothing, execute kills and cleans wi
   for (const [path, content] of Object.entries(FILES)) assert.equal(readFileSync(join(root, path), "utf8"), content);
 
   await approvePlan(store, plan.id, { by: "bob", reason: "XMRig on build-01, INC-4711", fourEyes: true });
-  const runs = await executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+  const runs = await executePlan(store, { ...ctx, actor: "carol" }, plan.id, { execute: true, yes: true, fourEyes: true });
   const final = new Map(runs.map((r) => [r.stepId, r]));
   for (const id of ids) assert.equal(final.get(id)?.status, "verified", `${id}: ${final.get(id)?.error ?? ""}`);
   assert.equal(await exited(miner), "SIGKILL");
@@ -74,7 +74,7 @@ test("respond on a local host: plan changes nothing, execute kills and cleans wi
   assert.ok(existsSync(join(root, "var/lib/minerhunt/blocklists", incident.id, "minerhunt_pools.nft")));
 
   // Nothing is done twice.
-  const again = await executePlan(store, ctx, plan.id, { execute: true, yes: true, fourEyes: true });
+  const again = await executePlan(store, { ...ctx, actor: "carol" }, plan.id, { execute: true, yes: true, fourEyes: true });
   assert.deepEqual(again.filter((r) => r.status === "executed"), []);
 
   // Undo the persistence removal: every file and link is back exactly.

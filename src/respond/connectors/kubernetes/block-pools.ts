@@ -82,7 +82,11 @@ export const blockPoolsKubernetes: ActionDefinition<BlockPoolsParams> = {
   title: both("respond.k8s.blockTitle"),
   provider: "kubernetes",
   params: BlockPoolsParams,
-  permissions: ["get,list,create,update,delete networking.k8s.io/networkpolicies", "get,create,update,delete cilium.io/ciliumnetworkpolicies (only with cilium: true)"],
+  // "<group>/<resource>:<verb>"; the Cilium verbs are used only with `cilium: true`.
+  permissions: [
+    ...["get", "list", "create", "update", "delete"].map((v) => `networking.k8s.io/networkpolicies:${v}`),
+    ...["get", "create", "update", "delete"].map((v) => `cilium.io/ciliumnetworkpolicies:${v}`),
+  ],
   risk: "medium",
   undoable: true,
 

@@ -93,12 +93,11 @@ export const deleteWorkload: ActionDefinition<DeleteWorkloadParams> = {
   title: both("respond.k8s.deleteTitle"),
   provider: "kubernetes",
   params: DeleteWorkloadParams,
-  // RBAC verbs on resources (group/resource), what a Role or ClusterRole must grant.
+  // RBAC verbs on resources ("<group>/<resource>:<verb>", the registry's form), what a ClusterRole must grant.
   permissions: [
-    "list,get,delete,create pods",
-    "list,get,delete,create apps/deployments", "list,get,delete,create apps/daemonsets", "list,get,delete,create apps/statefulsets",
-    "list apps/replicasets",
-    "list,get,delete,create batch/jobs", "list,get,delete,create batch/cronjobs",
+    ...rbac("list,get,delete,create", "pods"),
+    ...["apps/deployments", "apps/daemonsets", "apps/statefulsets", "batch/jobs", "batch/cronjobs"].flatMap((r) => rbac("list,get,delete,create", r)),
+    ...rbac("list", "apps/replicasets"),
   ],
   risk: "high",
   undoable: true,
@@ -174,3 +173,8 @@ export const deleteWorkload: ActionDefinition<DeleteWorkloadParams> = {
     }
   },
 };
+
+/** "get,list" on "apps/deployments" → ["apps/deployments:get", "apps/deployments:list"]. */
+function rbac(verbs: string, resource: string): string[] {
+  return verbs.split(",").map((v) => `${resource}:${v}`);
+}
