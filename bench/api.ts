@@ -8,6 +8,7 @@
  *
  *   node --import tsx bench/api.ts                       # 10,000 incidents, SQLite then PostgreSQL
  *   BENCH_INCIDENTS=2000 BENCH_REQUESTS=50 node --import tsx bench/api.ts
+ *   BENCH_BACKENDS=postgres node --import tsx bench/api.ts   # one backend only
  * PostgreSQL: MINERHUNT_TEST_PG_URL or 127.0.0.1:5432/test (an isolated schema, dropped after).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -97,7 +98,9 @@ async function benchBackend(name: string, location: string, detection: Detection
         await time("GET /api/v1/incidents/:id", Array.from({ length: REQUESTS * 5 }, (_, k) => `${server.url}/api/v1/incidents/${pick(k)}`), token),
         await time("GET /api/v1/incidents/:id/findings", Array.from({ length: REQUESTS * 2 }, (_, k) => `${server.url}/api/v1/incidents/${pick(k)}/findings`), token),
       ];
-      return { backend: name, incidents: stored, seedSeconds: Number(seedSeconds.toFixed(1)), rows };
+      const result = { backend: name, incidents: stored, seedSeconds: Number(seedSeconds.toFixed(1)), rows };
+      process.stderr.write(`${JSON.stringify(result)}\n`); // at once: the other backend may take long
+      return result;
     } finally {
       await server.close();
     }
@@ -106,16 +109,19 @@ async function benchBackend(name: string, location: string, detection: Detection
   }
 }
 
+const BACKENDS = (process.env["BENCH_BACKENDS"] ?? "sqlite,postgres").split(",");
 const detection = await loadDetection();
 const results: unknown[] = [];
-const dir = mkdtempSync(join(tmpdir(), "minerhunt-bench-api-"));
-try {
-  results.push(await benchBackend("sqlite", join(dir, "bench.db"), detection));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+if (BACKENDS.includes("sqlite")) {
+  const dir = mkdtempSync(join(tmpdir(), "minerhunt-bench-api-"));
+  try {
+    results.push(await benchBackend("sqlite", join(dir, "bench.db"), detection));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
-const pg = await postgresBackend();
-if (pg.unavailable) results.push({ backend: "postgres", skipped: pg.unavailable });
+const pg = BACKENDS.includes("postgres") ? await postgresBackend() : undefined;
+if (!pg) { /* not asked for */ } else if (pg.unavailable) results.push({ backend: "postgres", skipped: pg.unavailable });
 else {
   try {
     results.push(await benchBackend("postgres", (await pg.fresh()).location, detection));
