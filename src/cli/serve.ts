@@ -9,6 +9,7 @@ import type { Store } from "../store/types.js";
 import { DEFAULT_BODY_LIMIT } from "../server/app.js";
 import { startServer, stopOnSignals } from "../server/serve.js";
 import { UsageError } from "./errors.js";
+import { ROLES, type OidcOptions, type Role } from "../server/contract.js";
 
 /** Refuse a SQLite path that does not exist (a typo would silently serve an empty store) unless --create. */
 export async function openExistingStore(location: string, create: boolean, lang: ReturnType<typeof resolveLang>): Promise<Store> {
@@ -35,6 +36,20 @@ function bytes(value: string): number {
 interface ServeCliOptions {
   db?: string; host: string; port: number; fourEyes: boolean; secureCookies?: boolean; bodyLimit: number;
   create?: boolean; config?: string; rules?: string[]; quiet?: boolean;
+  oidcIssuer?: string; oidcClientId?: string; oidcRedirectUri?: string; oidcAutoCreate?: Role;
+}
+
+/** OIDC from the options; the client secret only from the environment (never argv). */
+function oidcOptions(opts: ServeCliOptions, env: NodeJS.ProcessEnv): OidcOptions | undefined {
+  if (!opts.oidcIssuer) return undefined;
+  const secret = env["MINERHUNT_OIDC_CLIENT_SECRET"];
+  if (!opts.oidcClientId || !opts.oidcRedirectUri || !secret) {
+    throw new UsageError("--oidc-issuer needs --oidc-client-id, --oidc-redirect-uri and MINERHUNT_OIDC_CLIENT_SECRET in the environment");
+  }
+  return {
+    issuer: opts.oidcIssuer, clientId: opts.oidcClientId, clientSecret: secret, redirectUri: opts.oidcRedirectUri,
+    ...(opts.oidcAutoCreate ? { autoCreateRole: opts.oidcAutoCreate } : {}),
+  };
 }
 
 export function registerServeCommand(program: Command): Command {
@@ -52,6 +67,10 @@ export function registerServeCommand(program: Command): Command {
     .option("--config <file>", "site config (allowlist, thresholds) for the ingest engine")
     .option("--rules <dir...>", "extra Sigma rule folders for the ingest engine")
     .option("--quiet", "no request log")
+    .option("--oidc-issuer <url>", "sign in with this OpenID provider too (https; discovery at /.well-known/openid-configuration)")
+    .option("--oidc-client-id <id>", "this server's client id at the provider (secret: MINERHUNT_OIDC_CLIENT_SECRET)")
+    .option("--oidc-redirect-uri <url>", "https://<this server>/auth/oidc/callback, as registered at the provider")
+    .addOption(new Option("--oidc-auto-create <role>", "add unknown OIDC users with this role (default: they must be local users)").choices([...ROLES]))
     .action(async (opts: ServeCliOptions) => {
       const location = opts.db ?? defaultStoreLocation();
       const store = await openExistingStore(location, opts.create === true, lang);
@@ -59,7 +78,9 @@ export function registerServeCommand(program: Command): Command {
         if ((await store.auth.listUsers()).length === 0) process.stderr.write(`${t(lang, "server.noUsers", { db: location })}\n`);
         const loopback = ["127.0.0.1", "::1", "localhost"].includes(opts.host);
         if (!loopback && !opts.secureCookies) process.stderr.write(`${t(lang, "server.insecureBind", { host: opts.host })}\n`);
+        const oidc = oidcOptions(opts, process.env);
         const server = await startServer({
+          ...(oidc ? { oidc } : {}),
           store, host: opts.host, port: opts.port, fourEyes: opts.fourEyes, bodyLimit: opts.bodyLimit,
           secureCookies: opts.secureCookies === true, logger: !opts.quiet,
           detection: { ...(opts.config ? { configPath: opts.config } : {}), ...(opts.rules ? { ruleDirs: opts.rules } : {}) },

@@ -16,6 +16,7 @@ import type { ServerDeps } from "./contract.js";
 import { installErrorHandlers } from "./errors.js";
 import { installGuard, type RouteRecord } from "./auth/guard.js";
 import { authRoutes } from "./auth/routes.js";
+import { oidcRoutes } from "./auth/oidc.js";
 import { apiRoutes } from "./api/index.js";
 import { ingestRoutes } from "./ingest/route.js";
 import type { IngestEngineOptions } from "./ingest/engine.js";
@@ -96,6 +97,7 @@ export async function buildServer(deps: ServerDeps, build: BuildOptions = {}): P
   r.get("/api/v1/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
 
   authRoutes(app, deps);
+  if (deps.options.oidc) oidcRoutes(app, deps, deps.options.oidc);
   apiRoutes(app, deps);
   await app.register(ingestRoutes, { deps, ...(build.ingest ? { engine: build.ingest } : {}) });
 

@@ -4,10 +4,9 @@
  * regions, one of them from an Auto Scaling group, plus resources minerhunt has no action for).
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { z } from "zod";
+import { dataPath } from "../../startup/paths.js";
 import {
   emptyRegion, newId, type LabAutoScalingGroup, type LabInstance, type LabLaunchTemplate, type LabRegion,
   type LabTrailEvent, type LabUser, type LabWorld,
@@ -48,7 +47,7 @@ export type Scenario = z.infer<typeof ScenarioSchema>;
 
 export function scenarioPath(seed: string): string {
   if (!/^[a-z0-9-]+$/.test(seed)) throw new Error(`lab: seed "${seed}": expected a name like "default" (data/lab/<seed>.yaml)`);
-  return resolve(dirname(fileURLToPath(import.meta.url)), "../../../data/lab", `${seed}.yaml`);
+  return dataPath("lab", `${seed}.yaml`);
 }
 
 export function loadScenario(seed = "default"): Scenario {

@@ -60,14 +60,35 @@ test("the queue lists by priority then USD/hour at stake, with filters; a bad fi
   const k8s = incidents.find((i) => i.title.includes("Kubernetes"))!;
   const q = await get(`/api/v1/incidents?q=${encodeURIComponent("kubernetes XMRIG")}`);
   assert.deepEqual(q.json<{ incidents: { id: string }[] }>().incidents.map((i) => i.id), [k8s.id]);
-  const paged = await get("/api/v1/incidents?limit=1&offset=1");
-  assert.equal(paged.json<{ incidents: unknown[] }>().incidents.length, 1);
-  assert.equal(paged.json<{ total: number }>().total, incidents.length);
+  const paged = (await get("/api/v1/incidents?limit=1&offset=1")).json<{ incidents: { id: string }[]; total?: number; more: boolean }>();
+  assert.deepEqual(paged.incidents.map((i) => i.id), [body.incidents[1]!.id]);
+  assert.equal(paged.more, true);
+  const last = (await get(`/api/v1/incidents?limit=5&offset=${incidents.length - 1}`)).json<{ incidents: { id: string }[]; total?: number; more: boolean }>();
+  assert.deepEqual(last.incidents.map((i) => i.id), [body.incidents.at(-1)!.id]);
+  assert.equal(last.more, false);
+  assert.equal(last.total, incidents.length);
   assert.equal((await get("/api/v1/incidents?status=closed")).json<{ total: number }>().total, 0);
   const bad = await get("/api/v1/incidents?status=open,finished");
   assert.equal(bad.statusCode, 400);
   assert.match(bad.json<{ message: string }>().message, /unknown status finished: expected open, contained, eradicated, recovered, closed/);
   assert.equal((await get("/api/v1/incidents?limit=5000")).statusCode, 400);
+});
+
+test("money at stake moves an incident up within its priority, beyond the store's own order", async () => {
+  const before = (await get("/api/v1/incidents")).json<{ incidents: { id: string; priority: string; usdPerHour?: number }[] }>().incidents;
+  const lastOfItsPriority = [...before].reverse().find((i) => i.priority === before[0]!.priority)!;
+  // Plans made by earlier tests carry money too: outbid them all.
+  const usdPerHour = Math.max(0, ...before.map((i) => i.usdPerHour ?? 0)) + 12.5;
+  assert.notEqual(lastOfItsPriority.id, before[0]!.id, "the examples give several incidents of the top priority");
+  await s.store.savePlan({
+    id: "plan-money-test", incidentId: lastOfItsPriority.id, createdAt: new Date().toISOString(), createdBy: "analyst",
+    mode: "preserve-evidence", steps: [], usdPerHour, unreachable: [], hash: "0".repeat(64),
+  });
+  for (const url of ["/api/v1/incidents?limit=1", "/api/v1/incidents?q=cryptomining"]) {
+    const top = (await get(url)).json<{ incidents: { id: string; usdPerHour?: number }[] }>().incidents[0]!;
+    assert.equal(top.id, lastOfItsPriority.id, url);
+    assert.equal(top.usdPerHour, usdPerHour);
+  }
 });
 
 test("one incident by id or unique prefix, its findings, evidence with source lines, timeline; unknown ids are 404", async () => {

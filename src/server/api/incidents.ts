@@ -5,7 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CampaignSchema, EvidenceSchema, FindingSchema, IncidentSchema, INCIDENT_STATUSES, PRIORITIES, SEVERITIES, type Incident } from "../../model/index.js";
+import { CampaignSchema, EvidenceSchema, FindingSchema, IncidentSchema, INCIDENT_STATUSES, PRIORITIES, SEVERITIES, severityRank, type Incident } from "../../model/index.js";
 import type { ServerDeps } from "../contract.js";
 import { HttpError } from "../errors.js";
 import { compareQueue, usdPerHourByIncident } from "./queue.js";
@@ -55,24 +55,49 @@ export function incidentRoutes(app: FastifyInstance, deps: ServerDeps): void {
     schema: {
       tags: ["incidents"], summary: "The incident queue: priority, then USD/hour at stake, then severity, then the most recent",
       querystring: ListQuery,
-      response: { 200: z.object({ total: z.number().int(), incidents: z.array(IncidentSummarySchema) }), ...errors(400, 401, 403) },
+      response: {
+        200: z.object({
+          total: z.number().int().optional().describe("how many match, when known without reading them all"),
+          more: z.boolean().describe("more match after this page"),
+          incidents: z.array(IncidentSummarySchema),
+        }),
+        ...errors(400, 401, 403),
+      },
     },
   }, async (request) => {
     const q = request.query;
-    const stored = await deps.store.listIncidents({
-      limit: QUEUE_READ,
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.severity ? { severity: q.severity } : {}),
-    });
     const words = q.q?.toLowerCase().split(/\s+/).filter(Boolean) ?? [];
-    const chosen = stored.filter((i) =>
-      (!q.priority || q.priority.includes(i.priority)) &&
-      (q.assignee === undefined || (i.assignee ?? "") === q.assignee) &&
-      (q.campaign === undefined || i.campaignId === q.campaign) &&
-      words.every((w) => i.title.toLowerCase().includes(w)));
+    const pushedDown = { ...(q.status ? { status: q.status } : {}), ...(q.severity ? { severity: q.severity } : {}) };
     const usd = usdPerHourByIncident(await deps.store.listPlans());
-    chosen.sort((a, b) => compareQueue(a, b, usd));
-    return { total: chosen.length, incidents: chosen.slice(q.offset, q.offset + q.limit).map((i) => summary(i, usd)) };
+    const want = q.offset + q.limit;
+    const inMemory = q.priority !== undefined || q.assignee !== undefined || q.campaign !== undefined || words.length > 0;
+    if (inMemory) {
+      // Filters the store cannot apply: read every match (up to QUEUE_READ) and filter here.
+      const chosen = (await deps.store.listIncidents({ ...pushedDown, limit: QUEUE_READ })).filter((i) =>
+        (!q.priority || q.priority.includes(i.priority)) &&
+        (q.assignee === undefined || (i.assignee ?? "") === q.assignee) &&
+        (q.campaign === undefined || i.campaignId === q.campaign) &&
+        words.every((w) => i.title.toLowerCase().includes(w)));
+      chosen.sort((a, b) => compareQueue(a, b, usd));
+      return { total: chosen.length, more: false, incidents: chosen.slice(q.offset, want).map((i) => summary(i, usd)) };
+    }
+    // The store already orders by priority, severity and recency; only money moves an incident up within its
+    // priority, and only incidents with a plan have money. So the first `want + (incidents with money)` in
+    // the store's order, plus those with money, hold the page (docs/server.md, "The queue").
+    const asked = want + usd.size;
+    const page = await deps.store.listIncidents({ ...pushedDown, limit: asked });
+    const seen = new Set(page.map((i) => i.id));
+    for (const id of usd.keys()) {
+      if (seen.has(id)) continue;
+      const i = await deps.store.getIncident(id);
+      if (i && (!q.status || q.status.includes(i.status)) && (!q.severity || severityRank(i.severity) >= severityRank(q.severity))) {
+        page.push(i);
+        seen.add(i.id);
+      }
+    }
+    page.sort((a, b) => compareQueue(a, b, usd));
+    const complete = page.length < asked;
+    return { ...(complete ? { total: page.length } : {}), more: !complete && page.length > want, incidents: page.slice(q.offset, want).map((i) => summary(i, usd)) };
   });
 
   r.get("/api/v1/incidents/:id", {

@@ -90,6 +90,19 @@ test("logout needs the CSRF token, then ends the session", async () => {
   assert.equal((await s.app.inject({ method: "GET", url: "/api/v1/me", headers: { cookie } })).statusCode, 401);
 });
 
+test("an expired session is refused and its row removed; each sign-in sweeps expired rows", async () => {
+  const { cookie } = await login(s.app, "viewer");
+  const digest = sha256Hex(cookie.slice("mh_session=".length));
+  const row = (await s.store.auth.sessionBySha256(digest))!;
+  await s.store.auth.deleteSession(digest);
+  await s.store.auth.addSession({ ...row, expiresAt: new Date(Date.now() - 1000).toISOString() });
+  assert.equal((await s.app.inject({ method: "GET", url: "/api/v1/me", headers: { cookie } })).statusCode, 401);
+  assert.equal(await s.store.auth.sessionBySha256(digest), undefined);
+  await s.store.auth.addSession({ ...row, idSha256: "f".repeat(64), expiresAt: new Date(Date.now() - 1000).toISOString() });
+  assert.equal((await login(s.app, "admin")).res.statusCode, 200);
+  assert.equal(await s.store.auth.sessionBySha256("f".repeat(64)), undefined);
+});
+
 test("a changed password or a disabled user ends their sessions", async () => {
   await addUser(s.store, { name: "carol", role: "analyst", password: PASSWORD }, { actor: "test", now, hashParams: TEST_HASH });
   const a = await login(s.app, "carol");

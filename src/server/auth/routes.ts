@@ -85,6 +85,7 @@ export function authRoutes(app: FastifyInstance, deps: ServerDeps): void {
     const old = request.cookies[SESSION_COOKIE];
     if (old) await endSession(store.auth, old);
     const { cookie, record } = await startSession(store.auth, user.name, "session", now(), minutes);
+    await store.auth.deleteExpiredSessions(now().toISOString()); // expired rows of everyone go at each sign-in
     await store.appendAudit({ actor: user.name, action: "auth.login", details: { address: request.ip, via: "password" } });
     reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(options.secureCookies, minutes));
     if (form) return reply.code(303).redirect(safeNext(request.body.next));
