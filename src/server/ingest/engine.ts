@@ -4,7 +4,7 @@
  * `maxPending` events wait, on request, and at shutdown). One flush at a time, in arrival order.
  */
 import type { Event } from "../../model/index.js";
-import { assessFindings, reassessor } from "../../scan/incident.js";
+import { assessFindings, reassessor, campaignMarksOf, campaigner } from "../../scan/incident.js";
 import { StreamPipeline } from "../../scan/stream.js";
 import type { SaveScanResult, Store } from "../../store/types.js";
 import type { DetectionSetup } from "./detection.js";
@@ -66,6 +66,8 @@ export class IngestEngine {
     const { incidents, campaigns } = assessFindings(findings, config, playbook);
     const saved = await this.store.saveScan({
       findings, incidents, campaigns, reassess: reassessor(config, playbook), by: `ingest:${by}`,
+      // Batches are small slices of one stream: the store links them into campaigns with what it already holds.
+      marks: campaignMarksOf(incidents, findings), campaigner: campaigner(config),
       counts: { events, findings: findings.length, incidents: incidents.length },
     });
     return { findings: findings.length, saved: { scanId: saved.scanId, created: saved.incidents.created, merged: saved.incidents.merged } };
