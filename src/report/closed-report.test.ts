@@ -54,7 +54,7 @@ test("closed incident (en): steps with verification, approval, notes, history, w
   assert.match(done, /\| \*\*Closed by\*\* \| wichai \(2026-11-21 07:00:00Z\) \|/);
   assert.doesNotMatch(done, /None yet/);
   const checklist = section(text, "Playbook checklist");
-  assert.match(checklist, /\| 1 \| Kill the mining process \| EDR \/ SSH \| kill-process \| ☑ \| analyst somchai \(2026-11-20 06:25:00Z\): pid 48213 killed/);
+  assert.match(checklist, /\| 1 \| Kill the mining process \| EDR \/ SSH \| kill-process, delete-workload \| ☑ \| analyst somchai \(2026-11-20 06:25:00Z\): pid 48213 killed/);
 });
 
 test("closed incident (th): the same work in Thai", async () => {

@@ -73,7 +73,7 @@ test("Markdown (en): timeline by kind in time order, evidence as facts, attacker
   assert.match(checklist, /\| Mining binary and hash \| EDR process list \| ☑ \| evidence: f-[0-9a-f]+ \|/);
   assert.match(checklist, /\| Lateral movement\? \| SIEM \| ☐ \| open \|/);
   assert.match(checklist, /\*\*2\\\. Containment \(0 of 5 done\)\*\*/);
-  assert.match(checklist, /\| 1 \| Kill the mining process \| EDR \/ SSH \| kill-process \| ☐ \| open \|/);
+  assert.match(checklist, /\| 1 \| Kill the mining process \| EDR \/ SSH \| kill-process, delete-workload \| ☐ \| open \|/);
   assert.match(checklist, /```bash\nfor region in \$\(aws ec2 describe-regions/, "the every-region sweep, verbatim in a code block");
   assert.match(section(text, "What was done"), /_None yet: no response action has been run for this incident\./);
   const mitre = section(text, "MITRE ATT&amp;CK mapping");
