@@ -1,5 +1,5 @@
 import {
-  factKey, makeFinding, mergeFinding, type EvidenceKind, type Event, type Finding, type FindingDraft,
+  DEFAULT_MITRE, factKey, makeFinding, mergeFinding, type EvidenceKind, type Event, type Finding, type FindingDraft,
 } from "../model/index.js";
 import type { Intel } from "../intel/types.js";
 import type { DetectConfig } from "./config.js";
@@ -64,9 +64,9 @@ export class DetectionEngine {
     if (!draft.kind && kind) draft.kind = kind;
     const key = factKey(draft);
     const known = this.findings.get(key);
-    const finding = makeFinding(draft, key, known?.id);
-    if (known) mergeFinding(known, finding);
-    else this.findings.set(key, finding);
+    // A repeat of a known fact merges straight from the draft: no id hash, no copy (most drafts are repeats).
+    if (known) mergeFinding(known, asRepeat(draft));
+    else this.findings.set(key, makeFinding(draft, key));
     this.changed.add(key);
   }
 
@@ -128,6 +128,13 @@ export class DetectionEngine {
     this.changed.clear();
     return this.current();
   }
+}
+
+/** A draft seen as the finding it would make, for merging into the known one (mergeFinding reads no id). */
+function asRepeat(draft: FindingDraft): Finding {
+  draft.evidenceCount ??= draft.evidence.length;
+  draft.mitre ??= DEFAULT_MITRE as string[]; // read only: mergeFinding copies lists
+  return draft as Finding;
 }
 
 const byTime = (a: Finding, b: Finding): number => a.firstSeen.localeCompare(b.firstSeen) || a.id.localeCompare(b.id);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Evidence } from "./event.js";
+import { flat, type Evidence } from "./event.js";
 
 /** Severity scale shared with Sigma levels and OCSF severity names. */
 export const SEVERITIES = ["informational", "low", "medium", "high", "critical"] as const;
@@ -139,19 +139,38 @@ export function factKey(draft: FindingDraft): string {
 }
 
 export function findingId(factKeyText: string): string {
-  return `f-${createHash("sha256").update(factKeyText).digest("hex").slice(0, 20)}`;
+  return flat(`f-${createHash("sha256").update(factKeyText).digest("hex").slice(0, 20)}`);
 }
+
+/** The technique of every finding that names none: T1496, resource hijacking. */
+export const DEFAULT_MITRE: readonly string[] = ["T1496"];
 
 /** Turn a draft into a Finding with a stable id and a bounded evidence sample. */
 export function makeFinding(draft: FindingDraft, key: string = factKey(draft), id: string = findingId(key)): Finding {
-  const { key: _key, ...rest } = draft;
+  // Every field named, in the schema's order (no spread of the draft): findings live for the whole scan, and
+  // a copy by spread gave each one a hidden class of its own (megabytes of them in an outbreak).
   const finding: Finding = {
-    ...rest,
     id,
+    rule: draft.rule,
+    title: flat(draft.title),
+    trigger: draft.trigger,
+    severity: draft.severity,
+    confidence: draft.confidence,
+    firstSeen: draft.firstSeen,
+    lastSeen: draft.lastSeen,
+    entities: draft.entities,
+    observables: draft.observables,
     evidence: sampleEvidence(draft.evidence),
     evidenceCount: draft.evidenceCount ?? draft.evidence.length,
-    mitre: draft.mitre ?? ["T1496"],
+    mitre: draft.mitre ?? [...DEFAULT_MITRE],
   };
+  if (draft.description !== undefined) finding.description = flat(draft.description);
+  if (draft.kind !== undefined) finding.kind = draft.kind;
+  if (draft.bytes !== undefined) finding.bytes = draft.bytes;
+  if (draft.packets !== undefined) finding.packets = draft.packets;
+  if (draft.sample !== undefined) finding.sample = draft.sample;
+  if (draft.facts !== undefined) finding.facts = draft.facts;
+  if (draft.tags !== undefined) finding.tags = draft.tags;
   return finding;
 }
 

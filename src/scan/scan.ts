@@ -5,7 +5,7 @@ import type { DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { DetectionEngine } from "../detect/engine.js";
 import { SourcePrefilters, type DatasetNeeds } from "../detect/prefilter.js";
-import { openFile, openStream, InputError } from "../sources/input.js";
+import { HeldBytes, openFile, openStream, InputError } from "../sources/input.js";
 import { chooseSource } from "../sources/sniff.js";
 import { walkPaths } from "../sources/walk.js";
 import type { Input, MetricHint, ParseContext, Source } from "../sources/types.js";
@@ -94,6 +94,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // 1. Expand paths and sniff every input.
   const planned: Planned[] = [];
+  const held = new HeldBytes();
+  const turn = new EventLoopTurns();
   for await (const found of walkPaths(opts.paths, {
     error: (p, message) => {
       addIssue({ file: p, severity: "error", message });
@@ -101,6 +103,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     },
     note: (p, message) => addIssue({ file: p, severity: "warning", message }),
   })) {
+    await turn.now();
     const path = found.path;
     const summary: FileSummary = { path, events: 0, skipped: 0, issues: 0 };
     files.push(summary);
@@ -115,7 +118,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     try {
       const opened = path === "-"
         ? await openStream("-", opts.stdin ?? process.stdin, fileIssue)
-        : await openFile(found, fileIssue);
+        : await openFile(found, fileIssue, undefined, held);
       const choice = chooseSource(opened.sample, opts.sources, opts.inputFormat);
       if (!choice.source) {
         summary.error = choice.reason ?? "no known format";
@@ -145,6 +148,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let filesDone = 0;
   let readSomething = false;
   for (const p of planned) {
+    await turn.now();
     const ctx: ParseContext = {
       issue: (line, message, offset) => {
         p.summary.issues++;
@@ -194,6 +198,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   for (const w of engine.warnings) addIssue({ file: w.file, ...(w.line ? { line: w.line } : {}), severity: "warning", message: w.message });
   return { files, events, skipped, issues, issuesTotal, findings, readSomething, durationMs: performance.now() - started };
 }
+
+/**
+ * Small files are read synchronously, so a folder of them would never let the event loop turn: the progress
+ * timer, a signal handler or a server sharing the process would wait for the whole scan. Between files the
+ * scan yields once a turn is due.
+ */
+class EventLoopTurns {
+  private last = performance.now();
+  async now(): Promise<void> {
+    const t = performance.now();
+    if (t - this.last < TURN_MS) return;
+    this.last = t;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+const TURN_MS = 50;
 
 function learnPoolAnswers(event: Event, prefilters: SourcePrefilters): void {
   const name = str(event, "dns.question.name");

@@ -1,5 +1,5 @@
-import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Input, Line, Sample } from "./types.js";
@@ -36,21 +36,34 @@ function isGzip(head: Uint8Array): boolean {
 /** Files up to this size are sniffed from one whole read and parsed from a second: no stream per file. */
 const SMALL_FILE_BYTES = 256 * 1024;
 
-/** The first `n` bytes and the size; a small file comes back whole (`whole`). */
-async function readHead(path: string | Buffer, n: number): Promise<{ head: Buffer; size: number; whole?: Buffer }> {
-  const fh = await open(path, "r");
+/**
+ * The first `n` bytes and the size; a small file comes back whole (`whole`). Synchronous: for a folder of
+ * thousands of small logs, the promise round trips of fs/promises (open, stat, read, close, each through
+ * the thread pool) cost more CPU than the reading.
+ */
+function readHead(path: string | Buffer, n: number): { head: Buffer; size: number; whole?: Buffer } {
+  const fd = openSync(path, "r");
   try {
-    const size = (await fh.stat()).size;
+    const size = fstatSync(fd).size;
     if (size <= SMALL_FILE_BYTES) {
-      const whole = await fh.readFile();
+      const whole = readFileSync(fd);
       return { head: whole.subarray(0, n), size: whole.length, whole };
     }
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    const bytesRead = readSync(fd, buf, 0, n, 0);
     return { head: buf.subarray(0, bytesRead), size };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+}
+
+/**
+ * How many bytes of small files a scan may hold between sniffing a file and parsing it. Within the budget a
+ * small file is read once; past it, its bytes are dropped after sniffing and read again when it is parsed,
+ * so a folder of any size holds at most this much.
+ */
+export class HeldBytes {
+  constructor(public left: number = 16 * 1024 * 1024) {}
 }
 
 const MAX_READ_CHUNK = 1 << 20;
@@ -80,15 +93,25 @@ async function* readChunks(path: string | Buffer): AsyncGenerator<Buffer> {
  * Open a file (gzip is unpacked transparently) and take its sample for sniffing. A walked file comes as
  * { path, raw }: it is opened by its raw bytes and named by its printable form (sources/display-path.ts).
  */
-export async function openFile(file: string | { path: string; raw: string | Buffer }, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS): Promise<{ input: Input; sample: Sample; size: number }> {
+export async function openFile(file: string | { path: string; raw: string | Buffer }, onIssue: ReadIssueSink, limits: InputLimits = DEFAULT_LIMITS, held?: HeldBytes): Promise<{ input: Input; sample: Sample; size: number }> {
   const path = typeof file === "string" ? file : file.path;
   const raw = typeof file === "string" ? file : file.raw;
-  const { head, size, whole } = await readHead(raw, 2);
+  const { head, size, whole } = readHead(raw, 2);
   if (whole) {
-    // Sniff from the bytes in hand; parse from a fresh read later, so a folder of many files holds none of them.
     const { sample } = await openBuffer(path, whole, onIssue, limits);
+    // Keep the bytes for the parse while the budget allows; otherwise read them again then.
+    let kept: Buffer | undefined;
+    if (held && held.left >= whole.length) {
+      kept = whole;
+      held.left -= whole.length;
+    }
     const again: ChunkFactory = async function* () {
-      const bytes = await readFile(raw);
+      let bytes: Buffer;
+      if (kept) {
+        bytes = kept;
+        kept = undefined;
+        held!.left += bytes.length;
+      } else bytes = readFileSync(raw);
       if (!isGzip(bytes)) { yield bytes; return; }
       const g = createGunzip({ chunkSize: MAX_READ_CHUNK });
       g.end(bytes);

@@ -199,7 +199,7 @@ export function timestampOf(event: Event): string {
 }
 
 export function evidenceOf(event: Event, title: string, observables: readonly Observable[]): Evidence {
-  return { ...provenance(event), summary: summaryOf(title, observables) };
+  return provenance(event, summaryOf(title, observables));
 }
 
 function ruleRef(meta: RuleMeta, key: string, kind: "sigma" | "sigma-correlation") {

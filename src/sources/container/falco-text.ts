@@ -45,6 +45,15 @@ const ALIASES: Record<string, string> = {
 };
 const FALCO_FIELD = /^(?:proc|container|k8s|fd|user|evt|ka|thread|group)\.[a-z0-9_.]{1,60}$/;
 
+/**
+ * A Falco text line starts with a time (a digit) or a syslog/journald prefix that names falco. Checked before
+ * LINE, whose lazy prefix costs tens of microseconds on every JSON line of every file sniffed.
+ */
+function couldBeAlertLine(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return ((c >= 48 && c <= 57) || line.includes("falco")) && LINE.test(line);
+}
+
 export const FALCO_TEXT_EMITS: readonly DatasetDeclaration[] = [
   { dataset: "falco.alerts", categories: ["intrusion_detection"], sigma: ["falco/alerts"] },
 ];
@@ -57,7 +66,7 @@ export const falcoTextSource: Source = {
   sniff(sample: Sample): number {
     const lines = sample.lines.slice(0, 5);
     if (lines.length === 0) return 0;
-    const hits = lines.filter((l) => LINE.test(l)).length;
+    const hits = lines.filter(couldBeAlertLine).length;
     if (hits === lines.length) return 0.9;
     return hits > 0 && hits >= lines.length - 1 ? 0.7 : 0;
   },

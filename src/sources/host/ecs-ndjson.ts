@@ -75,7 +75,8 @@ export const ecsNdjsonSource: Source = {
   sniff(sample: Sample): number {
     let best = 0;
     for (const line of sample.lines.slice(0, 3)) {
-      if (!line.trimStart().startsWith("{")) continue;
+      // ECS needs "@timestamp" (ecsScore): a line without the key is not parsed at all.
+      if (!line.trimStart().startsWith("{") || !line.includes('"@timestamp"')) continue;
       try {
         const doc = documentOf(JSON.parse(line));
         if (doc) best = Math.max(best, ecsScore(flattenEcs(doc)));

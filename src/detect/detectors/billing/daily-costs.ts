@@ -133,7 +133,7 @@ export class DailyCosts {
 
     const summary = `${time.slice(0, 10)} ${clip(usageType ?? str(event, "minerhunt.billing.service") ?? "cost", 80)} $${cost.toFixed(2)}` +
       (str(event, "cloud.region") ? ` in ${str(event, "cloud.region")}` : "");
-    insertTop(cell.top, { cost, evidence: { ...provenance(event), summary: clip(summary, 240) } });
+    insertTop(cell.top, { cost, evidence: provenance(event, clip(summary, 240)) });
   }
 }
 

@@ -118,7 +118,7 @@ export const cloudAlert: Detector = {
         lastSeen: str(event, "event.end") ?? timeOf(event),
         entities,
         observables: observablesOf(event, rawType),
-        evidence: [{ ...provenance(event), summary: clip(`${rawType}: ${message ?? type.title}`, 240) }],
+        evidence: [provenance(event, clip(`${rawType}: ${message ?? type.title}`, 240))],
         ...(sample ? { sample: true } : {}),
         facts: { "alert.type": type.type, "alert.mining": type.mining, ...(alertId ? { "alert.id": alertId } : {}) },
         tags: ["provider-alert", provider, ...(type.mining ? [] : ["supporting" as const]), ...(sample ? ["sample" as const] : []),

@@ -90,7 +90,7 @@ export function trailRecord(event: Event, ms: number, summary: string): TrailRec
     timeMs: ms,
     time: str(event, "@timestamp") ?? new Date(ms).toISOString(),
     region: str(event, "cloud.region") ?? "",
-    evidence: { ...provenance(event), summary: clip(summary, 240) },
+    evidence: provenance(event, clip(summary, 240)),
     entities: entitiesOf(event),
   };
 }

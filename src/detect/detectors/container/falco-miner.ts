@@ -125,7 +125,7 @@ export const falcoMiner: Detector = {
         lastSeen: timeOf(event),
         entities: { ...entities(event), ...(named.pools.length ? { pools: named.pools } : {}) },
         observables: [...observables(event, signs), ...named.observables],
-        evidence: [{ ...provenance(event), summary: `${clip(rule, 80)}: ${clip(str(event, "process.command_line") ?? str(event, "message") ?? process, 120)}` }],
+        evidence: [provenance(event, `${clip(rule, 80)}: ${clip(str(event, "process.command_line") ?? str(event, "message") ?? process, 120)}`)],
         facts: { "falco.rule": rule, "falco.miner_rule": minerRule, ...(signs.length ? { "miner.signs": clip(describeSigns(signs), 200) } : {}) },
         tags: ["falco", ...(minerRule ? [] : ["supporting" as const]), ...(inImage ? ["miner-in-image" as const] : [])],
         ...(inImage ? { mitre: ["T1496", "T1195.002"] } : {}),

@@ -104,7 +104,7 @@ export const k8sWorkload: Detector = {
         lastSeen: timeOf(event),
         entities: mergeEntities(entitiesOf(event), name ? { pods: [name] } : {}, { pools: named.pools }),
         observables,
-        evidence: [{ ...provenance(event), summary: `${verb} ${resource} ${clip(namespace ? `${namespace}/${name}` : name, 100)} by ${clip(user, 80)}${failed ? " (refused)" : ""}: ${clip(what, 120)}` }],
+        evidence: [provenance(event, `${verb} ${resource} ${clip(namespace ? `${namespace}/${name}` : name, 100)} by ${clip(user, 80)}${failed ? " (refused)" : ""}: ${clip(what, 120)}`)],
         facts: {
           "k8s.kind": resource,
           "k8s.verb": verb,

@@ -129,7 +129,7 @@ export class Aggregate {
   add(event: Event, summary: string, entities: Entities): void {
     this.count++;
     this.noteTime(timeOf(event));
-    this.evidence.push({ ...provenance(event), summary });
+    this.evidence.push(provenance(event, summary));
     // The same sample whatever order the records came in (model/finding.ts sampleEvidence).
     if (this.evidence.length > MAX_EVIDENCE) this.evidence = sampleEvidence(this.evidence);
     // Entities are merged only while evidence is still being kept: the first records name the

@@ -69,7 +69,7 @@ export const entryVectorDetector: Detector = {
           lastSeen: timeOf(event),
           entities: entitiesOf(event),
           observables,
-          evidence: [{ ...provenance(event), summary: `${clip(parent, 40)} → ${clip(commandLine, 140)}` }],
+          evidence: [provenance(event, `${clip(parent, 40)} → ${clip(commandLine, 140)}`)],
           facts: { "entry.service": parent, "entry.download_and_run": a.downloadAndRun },
           tags: ["entry-vector", "attack.initial-access"],
           mitre: ["T1190", "T1105"],

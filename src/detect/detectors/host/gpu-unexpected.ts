@@ -71,7 +71,7 @@ export function createGpuUnexpectedDetector(limits: GpuLimits = { maxSeries: 409
           const index = str(event, "minerhunt.gpu.index") ?? "";
           const gpuName = str(event, "minerhunt.gpu.name");
           const label = `${clip(host || "unknown host", 60)}${index ? ` GPU ${index}` : ""}`;
-          const ev = { ...provenance(event), summary: `${label}${gpuName ? ` (${clip(gpuName, 40)})` : ""}: GPU ${value}%` };
+          const ev = provenance(event, `${label}${gpuName ? ` (${clip(gpuName, 40)})` : ""}: GPU ${value}%`);
           table.add(`${host}\0${index}`, () => ({
             ...(hostName !== undefined ? { hostName } : {}),
             ...(instance !== undefined ? { instanceId: instance } : {}),

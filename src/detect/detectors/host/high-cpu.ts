@@ -76,7 +76,7 @@ export function createHighCpuDetector(limits: HighCpuLimits = { maxSeries: 4096 
           const host = hostKeyOf(str(event, "host.name"), str(event, "cloud.instance.id"), str(event, "host.ip"));
           const hostLabel = host || "unknown host";
           if (hostPct !== undefined) {
-            const ev = { ...provenance(event), summary: `CPU ${value}% on ${clip(hostLabel, 60)}` };
+            const ev = provenance(event, `CPU ${value}% on ${clip(hostLabel, 60)}`);
             table.add(`host\0${host}`, () => hostInfo(event, hostLabel), ms, value, time, ev);
             return;
           }
@@ -87,7 +87,7 @@ export function createHighCpuDetector(limits: HighCpuLimits = { maxSeries: 4096 
           // first sample over the threshold and takes every sample after that.
           if (value <= cpu.thresholdPct && !table.has(key)) return;
           const label = `${clip(name, 60) || "process"}${pid ? ` (pid ${pid})` : ""} on ${clip(hostLabel, 60)}`;
-          const ev = { ...provenance(event), summary: `${label}: CPU ${value}%` };
+          const ev = provenance(event, `${label}: CPU ${value}%`);
           table.add(key, () => processInfo(event, label, name), ms, value, time, ev);
         },
         flush(watermarkMs) {

@@ -108,8 +108,8 @@ export function createMinerConfigDetector(): Detector {
             lastSeen: timeOf(event),
             entities,
             observables,
-            evidence: [{ ...provenance(event), summary: `miner config ${clip(path, 100)}: ${reading.endpoints.length} pool(s), ${reading.wallets.length} wallet(s)` +
-              `${reading.donateLevel !== undefined ? `, donate-level ${reading.donateLevel}` : ""}` }],
+            evidence: [provenance(event, `miner config ${clip(path, 100)}: ${reading.endpoints.length} pool(s), ${reading.wallets.length} wallet(s)` +
+              `${reading.donateLevel !== undefined ? `, donate-level ${reading.donateLevel}` : ""}`)],
             facts,
             tags: ["pb-31:1.3", "attack.t1496"],
           });

@@ -89,7 +89,7 @@ export const rivalMinerKillDetector: Detector = {
           lastSeen: timeOf(event),
           entities: entitiesOf(event),
           observables,
-          evidence: [{ ...provenance(event), summary: clip(commandLine, 160) }],
+          evidence: [provenance(event, clip(commandLine, 160))],
           facts: { "kill.targets": named.join(","), "kill.count": named.length, ...(campaigns.length ? { "campaign.names": campaigns.join(",") } : {}) },
           tags: ["rival-miner-kill", "attack.defense-evasion"],
           mitre: ["T1496", "T1489"],
