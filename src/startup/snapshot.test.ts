@@ -199,3 +199,21 @@ test("a scan's start takes intel, the playbook and the Sigma tables from the sna
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a rule regex the snapshot vouches for is compiled when an event first reaches it; a refused one is refused as before", async () => {
+  const { matcher, refusal, ruleText } = await import("../detect/sigma/test-helpers/index.js");
+  const { regexesCompiled } = await import("../detect/sigma/regex.js");
+  const detection = "sel:\n  CommandLine|re: '--(pool|server)[ =][^ ]+:[0-9]{2,5}'\ncondition: sel";
+  const tooBig = `sel:\n  CommandLine|re: '${"(ab|cd)".repeat(200)}'\ncondition: sel`;
+  const fresh = refusal(ruleText(tooBig));
+  await withSnapshot(() => { matcher(detection); assert.equal(refusal(ruleText(tooBig)), fresh); }, () => {
+    const before = regexesCompiled();
+    const m = matcher(detection);
+    assert.equal(regexesCompiled(), before, "loading the rule compiled nothing");
+    assert.equal(m({ "process.command_line": "./lolMiner --algo ETHASH --pool eu1.ethermine.org:4444 --user 0xabc" }), true);
+    assert.equal(regexesCompiled(), before + 1, "the first event compiled it");
+    assert.equal(m({ "process.command_line": "/usr/sbin/sshd -D" }), false);
+    assert.equal(regexesCompiled(), before + 1, "once");
+    assert.equal(refusal(ruleText(tooBig)), fresh, "the recorded refusal, word for word");
+  });
+});
