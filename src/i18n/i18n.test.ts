@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { en } from "./en.js";
 import { th } from "./th.js";
-import { formatTime, formatUsd, interpolate, pick, resolveLang, t, translate } from "./index.js";
+import { formatTime, formatUsd, interpolate, pick, plainUsd, resolveLang, t, translate } from "./index.js";
 
 test("t: Thai and English messages with parameters", () => {
   assert.equal(t("en", "report.title"), "Incident report");
@@ -54,4 +54,22 @@ test("formatUsd and formatTime", () => {
   assert.equal(formatTime("2026-11-20T02:10:04Z"), "2026-11-20 02:10:04Z");
   assert.equal(formatTime("2026-11-20T09:10:04+07:00"), "2026-11-20 02:10:04Z");
   assert.equal(formatTime("yesterday"), "yesterday");
+});
+
+test("formatUsd writes what Intl.NumberFormat writes, without making one for ordinary amounts", () => {
+  const intl = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+  // Halves (on the shortest decimal form: 1.005 is "1.005", not 1.00499...), signs, zeros, grouping, the edges.
+  const edges = [0, -0, 1, -1, 0.005, -0.005, 1.005, 2.675, 1.255, 99.995, -999.995, 0.0049999, -0.001, 0.1 + 0.2, 1000, 1000.01,
+    4210.5, 8250.99, 123456789012.345, 999999999999999.9, 1e-7, 1e21, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  let seed = 7;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const values = [...edges];
+  for (let i = 0; i < 20000; i++) {
+    const v = random() * 10 ** Math.floor(random() * 14);
+    values.push(i % 3 === 0 ? Math.round(v * 1000) / 1000 : i % 3 === 1 ? -(Math.round(v * 100) / 100 + 0.005) : v);
+  }
+  for (const v of values) assert.equal(formatUsd(v), intl.format(v), String(v));
+  assert.equal(plainUsd(1234.5), "$1,234.50", "ordinary amounts need no Intl");
+  assert.equal(plainUsd(1e21), undefined, "exponent forms are left to Intl");
+  assert.equal(plainUsd(Number.NaN), undefined);
 });

@@ -81,12 +81,33 @@ function langOfLocale(value: string): Lang | undefined {
   return undefined;
 }
 
-/** USD as people write it in both languages: $12,345.67. */
-/** Built once: an Intl.NumberFormat costs far more to make than to use (hundreds of incidents each format a few). */
-const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+/** Built on first use, for what plainUsd leaves to it: making an Intl.NumberFormat loads ICU's locale data. */
+let usd: Intl.NumberFormat | undefined;
 
+/** USD as people write it in both languages: $12,345.67 (what Intl.NumberFormat("en-US", USD) writes). */
 export function formatUsd(amount: number): string {
-  return USD.format(amount);
+  const plain = plainUsd(amount);
+  if (plain !== undefined) return plain;
+  usd ??= new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+  return usd.format(amount);
+}
+
+/**
+ * An ordinary amount written without Intl, exactly as Intl writes it: rounded half away from zero on the
+ * number's shortest decimal form (String(n)), grouped by thousands, "-" before "$". Every assessment
+ * formats the escalation threshold, and making the Intl formatter costs about 15 ms of CPU at a scan's
+ * start. Undefined (Intl decides) for what String(n) writes with an exponent, NaN, the infinities and
+ * amounts of 10^15 and more. i18n.test.ts compares the two.
+ */
+export function plainUsd(amount: number): string | undefined {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(Math.abs(amount)));
+  if (!m || m[1]!.length > 15) return undefined;
+  const digits = m[2] ?? "";
+  let cents = BigInt(m[1]! + digits.padEnd(2, "0").slice(0, 2));
+  if (digits.length > 2 && digits[2]! >= "5") cents += 1n;
+  const whole = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const sign = amount < 0 || Object.is(amount, -0) ? "-" : "";
+  return `${sign}$${whole}.${(cents % 100n).toString().padStart(2, "0")}`;
 }
 
 /** A timestamp as "2026-11-20 03:14:07Z" (UTC, both languages); unparseable input is returned as given. */

@@ -1,6 +1,7 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Finding } from "./finding.js";
-import { ENVIRONMENTS, ScopeSchema, type Incident } from "./incident.js";
+import type { Incident } from "./incident.js";
+import type { CampaignLinkSchema, CampaignSchema, CampaignScopeSchema } from "./schemas.js";
 
 /**
  * A campaign: incidents that one actor is behind, found through attacker-side entities (a wallet, the
@@ -11,32 +12,10 @@ import { ENVIRONMENTS, ScopeSchema, type Incident } from "./incident.js";
 export const CAMPAIGN_LINK_KINDS = ["wallet", "attacker-ip", "download-host", "private-pool", "pool"] as const;
 export type CampaignLinkKind = (typeof CAMPAIGN_LINK_KINDS)[number];
 
-export const CampaignLinkSchema = z.object({
-  kind: z.enum(CAMPAIGN_LINK_KINDS),
-  value: z.string(),
-  /** How many of the campaign's incidents carry it. */
-  incidents: z.number().int(),
-});
 export type CampaignLink = z.infer<typeof CampaignLinkSchema>;
 
-export const CampaignScopeSchema = ScopeSchema.extend({
-  incidents: z.number().int(),
-  /** Machines across the campaign: each incident's hosts or instances, whichever is more. */
-  machines: z.number().int(),
-});
 export type CampaignScope = z.infer<typeof CampaignScopeSchema>;
 
-export const CampaignSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  incidentIds: z.array(z.string()),
-  /** The shared marks, strongest kind first, bounded. */
-  links: z.array(CampaignLinkSchema),
-  scope: CampaignScopeSchema,
-  environments: z.array(z.enum(ENVIRONMENTS)),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-});
 export type Campaign = z.infer<typeof CampaignSchema>;
 
 /**

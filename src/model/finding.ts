@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
+import type { EntitiesSchema, FindingSchema, ObservableSchema } from "./schemas.js";
 import { flat, type Evidence } from "./event.js";
 
 /** Severity scale shared with Sigma levels and OCSF severity names. */
@@ -19,24 +20,6 @@ export type Trigger = (typeof TRIGGERS)[number];
  * All values are plain strings as they appeared in the logs (normalised to lower case for
  * hosts and domains by the detectors that emit them).
  */
-export const EntitiesSchema = z.object({
-  hosts: z.array(z.string()).optional(),
-  ips: z.array(z.string()).optional(),
-  instances: z.array(z.string()).optional(),
-  accounts: z.array(z.string()).optional(),
-  regions: z.array(z.string()).optional(),
-  users: z.array(z.string()).optional(),
-  accessKeys: z.array(z.string()).optional(),
-  clusters: z.array(z.string()).optional(),
-  namespaces: z.array(z.string()).optional(),
-  pods: z.array(z.string()).optional(),
-  containers: z.array(z.string()).optional(),
-  images: z.array(z.string()).optional(),
-  /** "aws" | "azure" | "gcp" */
-  providers: z.array(z.string()).optional(),
-  /** Mining pools as "domain" or "ip:port". */
-  pools: z.array(z.string()).optional(),
-});
 export type Entities = z.infer<typeof EntitiesSchema>;
 export type EntityKind = keyof Entities;
 
@@ -45,10 +28,6 @@ export const OBSERVABLE_TYPES = [
   "domain", "ip", "port", "url", "process", "file", "hash", "command-line", "wallet",
   "instance", "access-key", "user", "image", "finding-type", "instance-type", "user-agent",
 ] as const;
-export const ObservableSchema = z.object({
-  type: z.enum(OBSERVABLE_TYPES),
-  value: z.string(),
-});
 export type Observable = z.infer<typeof ObservableSchema>;
 
 /**
@@ -62,52 +41,6 @@ export const EVIDENCE_KINDS = [
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
-export const EvidenceSchema = z.object({
-  file: z.string(),
-  line: z.number().int().optional(),
-  offset: z.number().int().optional(),
-  packet: z.number().int().optional(),
-  time: z.string().optional(),
-  summary: z.string().optional(),
-});
-
-export const FindingSchema = z.object({
-  /** Stable id: the same proof found twice gives the same id (idempotent stores). */
-  id: z.string(),
-  /** Which rule or detector produced it. kind "sigma" for Sigma rules, "detector" for built-ins. */
-  rule: z.object({
-    id: z.string(),
-    name: z.string(),
-    kind: z.enum(["detector", "sigma", "sigma-correlation"]),
-  }),
-  title: z.string(),
-  description: z.string().optional(),
-  trigger: z.enum(TRIGGERS),
-  /** What kind of evidence this is (the engine fills it from the detector or the Sigma rule's logsource). */
-  kind: z.enum(EVIDENCE_KINDS).optional(),
-  severity: z.enum(SEVERITIES),
-  /** 0..1: how sure this one signal is that mining happens. Below WEAK_CONFIDENCE it cannot open an incident alone. */
-  confidence: z.number().min(0).max(1),
-  firstSeen: z.string(),
-  lastSeen: z.string(),
-  entities: EntitiesSchema,
-  observables: z.array(ObservableSchema),
-  /**
-   * A bounded sample of pointers at the records that prove it (the earliest few and the latest);
-   * evidenceCount says how many records back this fact in all.
-   */
-  evidence: z.array(EvidenceSchema),
-  evidenceCount: z.number().int(),
-  /** Bytes and packets of the traffic behind it, where the records say. */
-  bytes: z.number().optional(),
-  packets: z.number().optional(),
-  mitre: z.array(z.string()),
-  /** Provider sample findings (GuardDuty "sample": true, Defender "SIMULATED_") are marked, never hidden. */
-  sample: z.boolean().optional(),
-  /** Numbers and flags the playbook reads: billing.usd, cpu.pct, gpu.pct, instances.launched, ... */
-  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  tags: z.array(z.string()).optional(),
-});
 export type Finding = z.infer<typeof FindingSchema>;
 
 /** Below this a finding is a weak signal (a port alone, a CPU spike alone): it joins incidents but never opens one. */

@@ -1,12 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DetectConfigSchema } from "../detect/config.js";
+import { DetectConfigSchema } from "../detect/config-schema.js";
+import { defaultConfig, type DetectConfig } from "../detect/config.js";
 import { makeFinding } from "../model/index.js";
 import type { Entities, Finding, FindingDraft, Scope } from "../model/index.js";
 import { realisticFindings, incidentFrom, ONPREM_HOST } from "../report/test-helpers/incident.js";
-import { assess, mergeChecklist } from "./assess.js";
+import { assess as assessWith, mergeChecklist } from "./assess.js";
+import { loadPlaybook } from "./load.js";
 import { environmentOf } from "../correlate/index.js";
 import type { AssessInput } from "./types.js";
+
+/** assess() with PB-31, the playbook every case here walks. */
+const assess = (i: AssessInput, config: DetectConfig = defaultConfig()) => assessWith(i, config, loadPlaybook("PB-31"));
 
 let seq = 0;
 function f(over: Partial<FindingDraft>): Finding {

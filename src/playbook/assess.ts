@@ -3,7 +3,6 @@
  * playbook data (decision graph, rules, checklists, impact table) and DetectConfig; this file only
  * gathers the facts the conditions read and assembles the answer.
  */
-import { defaultConfig } from "../detect/config.js";
 import { combinedConfidence } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import type {
@@ -17,11 +16,14 @@ import { walkDecision } from "./decision.js";
 import { evaluate } from "./evaluate.js";
 import type { EvalContext } from "./evaluate.js";
 import { classifyHosts } from "./hosttype.js";
-import { loadPlaybook } from "./load.js";
 import type { ChecklistPhase, Playbook } from "./schema.js";
 import type { AssessInput, Assessment, HostClassification } from "./types.js";
 
-export function assess(input: AssessInput, config: DetectConfig = defaultConfig(), playbook: Playbook = loadPlaybook("PB-31")): Assessment {
+/**
+ * The playbook is a parameter (scan/run.ts loads PB-31 by default): loading it here would tie every
+ * assessment to the YAML parser and zod, which a scan from the build snapshot never loads.
+ */
+export function assess(input: AssessInput, config: DetectConfig, playbook: Playbook): Assessment {
   const findings = input.findings;
   const environment = input.environment ?? environmentOf(findings);
   const triggers = input.triggers ?? unique(findings.map((f) => f.trigger));

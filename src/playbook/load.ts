@@ -6,13 +6,12 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Document, LineCounter } from "yaml";
 import { fromSnapshot } from "../startup/snapshot.js";
-import { packageRoot } from "../startup/paths.js";
 import { yaml } from "../startup/lazy-yaml.js";
 import { PlaybookSchema } from "./schema.js";
 import type { Playbook } from "./schema.js";
+import { PLAYBOOK_DIR, isPlaybookPath, playbookFile } from "./load-fast.js";
 
-/** playbooks/ at the repository (or package) root: two levels up from src/playbook or dist/playbook. */
-export const PLAYBOOK_DIR = join(packageRoot(), "playbooks");
+export { PLAYBOOK_DIR };
 
 /** Playbooks are small; anything bigger is not one. */
 const MAX_BYTES = 1024 * 1024;
@@ -118,7 +117,7 @@ const cache = new Map<string, Playbook>();
 /** A playbook by id ("PB-31" reads pb-31.yaml) from the playbook folder; cached per folder and id. */
 export function loadPlaybook(id = "PB-31", dir = PLAYBOOK_DIR, options: PlaybookLoadOptions = {}): Playbook {
   const key = `${dir}\0${id}`;
-  const file = join(dir, `${id.toLowerCase()}.yaml`);
+  const file = playbookFile(id, dir);
   let pb = cache.get(key);
   if (!pb) {
     pb = loadPlaybookFile(file);
@@ -127,6 +126,11 @@ export function loadPlaybook(id = "PB-31", dir = PLAYBOOK_DIR, options: Playbook
   }
   if (options.actions) checkActionNames(pb, options.actions, file, () => readFileSync(file, "utf8"));
   return pb;
+}
+
+/** A playbook by id ("PB-31") or by path to a YAML file (scan and the server; load-fast.ts has a lighter start). */
+export function choosePlaybook(idOrPath = "PB-31"): Playbook {
+  return isPlaybookPath(idOrPath) ? loadPlaybookFile(idOrPath) : loadPlaybook(idOrPath);
 }
 
 /**

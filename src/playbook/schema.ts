@@ -6,7 +6,8 @@
  * diagrams, checklists or rules it does not have.
  */
 import { z } from "zod";
-import { BilingualSchema, HOST_TYPES, PRIORITIES, SEVERITIES, TRIGGERS } from "../model/index.js";
+import { HOST_TYPES, PRIORITIES, SEVERITIES, TRIGGERS } from "../model/index.js";
+import { BilingualSchema } from "../model/schemas.js";
 import { ConditionSchema } from "./condition.js";
 
 const ID = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "an id of letters, digits, '-' or '_'");

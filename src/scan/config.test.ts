@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { defaultConfig } from "../detect/config.js";
+import { DetectConfigSchema } from "../detect/config-schema.js";
 
 function withFile(text: string, fn: (path: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "minerhunt-config-"));
@@ -56,4 +58,21 @@ test("unknown keys and wrong types are refused, each with its line", () => {
   ]);
   assert.match(problems("cpu: [1, 2\n")[0]!, /^site\.yaml:\d+: not valid YAML\/JSON/);
   assert.match(problems("just a string\n")[0]!, /^site\.yaml(:1)?: \(top level\): .*expected object/);
+});
+
+test("the defaults a scan uses without --config are the schema's: an empty file and no file give the same config", () => {
+  // A scan without --config takes defaultConfig() and never loads the schema (zod): the two must agree.
+  assert.deepEqual(DetectConfigSchema.parse({}), defaultConfig());
+  withFile("{}\n", (path) => assert.deepEqual(loadConfig(path), loadConfig()));
+  withFile("cpu: { thresholdPct: 90 }\n", (path) => {
+    const config = loadConfig(path);
+    assert.deepEqual(config.cpu, { ...defaultConfig().cpu, thresholdPct: 90 });
+    assert.deepEqual(config.gpu, defaultConfig().gpu);
+  });
+  // Each call is a fresh copy: a caller that changes its config changes nobody else's.
+  const mine = defaultConfig();
+  mine.allowlist.domains.push("example.com");
+  mine.cpu.thresholdPct = 1;
+  assert.deepEqual(defaultConfig().allowlist.domains, []);
+  assert.equal(DetectConfigSchema.parse({}).cpu.thresholdPct, 80);
 });

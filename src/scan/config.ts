@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Document, LineCounter } from "yaml";
 import { yaml } from "../startup/lazy-yaml.js";
-import { DetectConfigSchema, defaultConfig, type DetectConfig } from "../detect/config.js";
+import { defaultConfig, type DetectConfig } from "../detect/config.js";
+import { DetectConfigSchema } from "../detect/config-schema.js";
 
 /** A config that cannot be used; `problems` holds one line per problem (file:line: where: what was expected). */
 export class ConfigError extends Error {

@@ -1,7 +1,8 @@
 import type { Campaign, CampaignMark, Campaigner, Finding, Incident, Reassess } from "../model/index.js";
 import type { DetectConfig } from "../detect/config.js";
 import { correlate, draftIncident, findCampaigns, groupByMarks, marksOf, type IncidentDraft } from "../correlate/index.js";
-import { assess, mergeChecklist, type Playbook } from "../playbook/index.js";
+import { assess, mergeChecklist } from "../playbook/assess.js";
+import type { Playbook } from "../playbook/schema.js";
 
 /** Correlation's draft + the playbook's assessment = an Incident as the model and the store know it. */
 export function assessDraft(draft: IncidentDraft, playbook: Playbook, config: DetectConfig, campaign?: Pick<Campaign, "id" | "scope">): Incident {

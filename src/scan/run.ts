@@ -1,18 +1,29 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Campaign, Finding, Incident } from "../model/index.js";
-import { loadIntel, importList, type Intel, type ImportedFile } from "../intel/index.js";
-import type { DetectConfig } from "../detect/config.js";
+import { importList } from "../intel/import.js";
+import { loadIntelFast } from "../intel/load-fast.js";
+import type { ImportedFile } from "../intel/schema.js";
+import type { Intel } from "../intel/types.js";
+import { defaultConfig, type DetectConfig } from "../detect/config.js";
 import type { Detector } from "../detect/types.js";
 import { builtinDetectors } from "../detect/detectors/index.js";
-import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints, declaredDatasets } from "../detect/sigma/index.js";
+import { loadRules } from "../detect/sigma/loader.js";
+import { sigmaDetector } from "../detect/sigma/detector.js";
+import { defaultRuleDirs } from "../detect/sigma/package-paths.js";
+import { sigmaPrefilterHints } from "../detect/sigma/prefilter-hints.js";
+import { declaredDatasets } from "../detect/sigma/declared-routes.js";
 import type { DatasetNeeds } from "../detect/prefilter.js";
 import { allSources } from "../sources/index.js";
-import { loadPlaybook, loadPlaybookFile, type Playbook } from "../playbook/index.js";
+import { choosePlaybookFast } from "../playbook/load-fast.js";
+import type { Playbook } from "../playbook/schema.js";
 import { assessFindings } from "./incident.js";
 import type { MetricHint } from "../sources/types.js";
 import { scan, type ScanProgress, type ScanResult } from "./scan.js";
-import { loadConfig } from "./config.js";
+
+// This module is a scan's start: what it imports, every scan loads. The YAML parser and zod (the checks
+// of config files, playbooks and intel) are loaded only when the build snapshot does not already hold
+// the checked data (playbook/load-fast.ts, intel/load-fast.ts) or a --config file is given.
 
 export interface RunScanOptions {
   paths: string[];
@@ -54,8 +65,8 @@ export function readIntelFiles(files: string[]): ImportedFile[] {
 
 /** The whole pipeline: sources → detect (built-ins + Sigma) → correlate → PB-31. */
 export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
-  const config = loadConfig(o.configPath);
-  const intel = loadIntel({ extraLists: readIntelFiles(o.intelFiles ?? []), allowDomains: config.allowlist.domains });
+  const config = o.configPath ? (await import("./config.js")).loadConfig(o.configPath) : defaultConfig();
+  const intel = await loadIntelFast({ extraLists: readIntelFiles(o.intelFiles ?? []), allowDomains: config.allowlist.domains });
   const detectors: Detector[] = [...builtinDetectors];
   const ruleDirs = [...(o.defaultRules === false ? [] : defaultRuleDirs()), ...(o.ruleDirs ?? [])];
   const rules = { loaded: 0, refused: 0, messages: [] as string[] };
@@ -79,12 +90,7 @@ export async function runScan(o: RunScanOptions): Promise<RunScanResult> {
     ...(o.stdin ? { stdin: o.stdin } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
-  const playbook = choosePlaybook(o.playbook);
+  const playbook = await choosePlaybookFast(o.playbook);
   const { incidents, campaigns } = assessFindings(result.findings, config, playbook);
   return { result, incidents, campaigns, playbook, findings: result.findings, config, intel, rules };
-}
-
-/** A playbook by id ("PB-31") or by path to a YAML file. */
-export function choosePlaybook(idOrPath = "PB-31"): Playbook {
-  return /\.ya?ml$/i.test(idOrPath) ? loadPlaybookFile(idOrPath) : loadPlaybook(idOrPath);
 }

@@ -151,3 +151,69 @@ test("the PB-31 pack loads the same from a snapshot as from its YAML", async () 
   });
   assert.ok(fresh.rules.length > 10, "the pack has rules");
 });
+
+test("a scan's start takes intel, the playbook and the Sigma tables from the snapshot, and the checked loaders' values without one", async () => {
+  const { loadIntel } = await import("../intel/load.js");
+  const { loadIntelFast } = await import("../intel/load-fast.js");
+  const { loadPlaybook, loadPlaybooks } = await import("../playbook/load.js");
+  const { choosePlaybookFast } = await import("../playbook/load-fast.js");
+  const { loadTables } = await import("../detect/sigma/tables.js");
+  const { defaultTablesFast } = await import("../detect/sigma/tables-fast.js");
+  const { dataDir } = await import("../detect/sigma/package-paths.js");
+  const sigmaTables = () => loadTables(join(dataDir(), "fields.yaml"), join(dataDir(), "logsources.yaml"));
+  const noImports = { importDirs: [] };
+
+  // No snapshot (run from src/): the same values as the checked loaders.
+  assert.deepEqual((await loadIntelFast(noImports)).stats(), loadIntel(noImports).stats());
+  assert.deepEqual(await choosePlaybookFast("PB-31"), loadPlaybook("PB-31"));
+  assert.deepEqual(await defaultTablesFast(), sigmaTables());
+
+  // A snapshot whose values are marked: what the fast loaders return must carry the marks.
+  const dir = mkdtempSync(join(tmpdir(), "minerhunt-snapshot-"));
+  try {
+    startRecording();
+    loadIntel(noImports);
+    loadPlaybooks();
+    sigmaTables();
+    const file = join(dir, "snapshot.json");
+    const recorded = JSON.parse(finishRecording().json) as { entries: Record<string, Record<string, unknown>> };
+    const marked = new Set<string>();
+    for (const [key, value] of Object.entries(recorded.entries)) {
+      const kind = key.split("\0")[0]!;
+      if (kind === "playbook" && value.id === "PB-31") value.name = { en: "from the snapshot", th: "from the snapshot" };
+      else if (kind === "intel.pools") (value.pools as unknown[]).push({ domain: "snapshot-only.example", label: "marked" });
+      else if (kind === "sigma.fields") (value.common as Record<string, string>)["MarkedField"] = "marked.field";
+      else continue;
+      marked.add(kind);
+    }
+    assert.deepEqual([...marked].sort(), ["intel.pools", "playbook", "sigma.fields"]);
+    writeFileSync(file, JSON.stringify(recorded));
+    resetSnapshot(file);
+    assert.equal((await choosePlaybookFast("PB-31")).name.en, "from the snapshot");
+    assert.equal((await loadIntelFast(noImports)).matchDomain("snapshot-only.example")?.label, "marked");
+    assert.equal((await defaultTablesFast()).fields.common["MarkedField"], "marked.field");
+    // Each entry is handed out once: the next load checks the files again.
+    assert.equal((await choosePlaybookFast("PB-31")).name.en, loadPlaybook("PB-31").name.en);
+  } finally {
+    resetSnapshot();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a rule regex the snapshot vouches for is compiled when an event first reaches it; a refused one is refused as before", async () => {
+  const { matcher, refusal, ruleText } = await import("../detect/sigma/test-helpers/index.js");
+  const { regexesCompiled } = await import("../detect/sigma/regex.js");
+  const detection = "sel:\n  CommandLine|re: '--(pool|server)[ =][^ ]+:[0-9]{2,5}'\ncondition: sel";
+  const tooBig = `sel:\n  CommandLine|re: '${"(ab|cd)".repeat(200)}'\ncondition: sel`;
+  const fresh = refusal(ruleText(tooBig));
+  await withSnapshot(() => { matcher(detection); assert.equal(refusal(ruleText(tooBig)), fresh); }, () => {
+    const before = regexesCompiled();
+    const m = matcher(detection);
+    assert.equal(regexesCompiled(), before, "loading the rule compiled nothing");
+    assert.equal(m({ "process.command_line": "./lolMiner --algo ETHASH --pool eu1.ethermine.org:4444 --user 0xabc" }), true);
+    assert.equal(regexesCompiled(), before + 1, "the first event compiled it");
+    assert.equal(m({ "process.command_line": "/usr/sbin/sshd -D" }), false);
+    assert.equal(regexesCompiled(), before + 1, "once");
+    assert.equal(refusal(ruleText(tooBig)), fresh, "the recorded refusal, word for word");
+  });
+});

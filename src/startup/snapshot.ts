@@ -97,6 +97,23 @@ export function fromSnapshot<T>(kind: string, text: string, compute: () => T): T
   return value;
 }
 
+/**
+ * The snapshot's value for this text, or undefined when it holds none (or is recording, or off). For code
+ * that would rather not load the parser and checks at all (yaml and zod cost about 0.1 CPU-s to load): on
+ * undefined it imports them and computes, as playbook/load-fast.ts does. The same rules as fromSnapshot:
+ * each entry is handed out once.
+ */
+export function snapshotValue<T>(kind: string, text: string): T | undefined {
+  if (recording) return undefined;
+  const map = entries();
+  if (map.size === 0) return undefined;
+  const key = keyOf(kind, text);
+  if (!map.has(key)) return undefined;
+  const value = map.get(key) as T;
+  map.delete(key);
+  return value;
+}
+
 /** Start recording every value looked up from now on (the build script's first step). */
 export function startRecording(): void {
   recording = new Map();

@@ -9,7 +9,8 @@
  * Cost is linear in the incidents that share a mark with the scan (an index by mark, no pairs).
  */
 import type { Campaign, CampaignMark, Campaigner, Incident, MarkedIncident, Reassess } from "../model/index.js";
-import { CAMPAIGN_LINK_KINDS, CampaignSchema } from "../model/index.js";
+import { CAMPAIGN_LINK_KINDS } from "../model/index.js";
+import { CampaignSchema } from "../model/schemas.js";
 import type { SqlConn } from "./sql.js";
 import { chunks, colText, placeholders } from "./sql.js";
 import { INCIDENT_COLUMNS, incidentFromRow } from "./rows.js";

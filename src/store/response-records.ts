@@ -7,7 +7,7 @@
  * (respond/service.ts does); it only stores and reads back, validating shapes with the model's schemas.
  */
 import type { Approval, Plan, StepRun } from "../model/index.js";
-import { ApprovalSchema, PlanSchema, StepRunSchema } from "../model/index.js";
+import { ApprovalSchema, PlanSchema, StepRunSchema } from "../model/schemas.js";
 import type { Row, SqlConn } from "./sql.js";
 import { colText } from "./sql.js";
 import type { AuditInput } from "./types.js";

@@ -3,7 +3,7 @@
  * columns are indexes over them); they are checked with the model's zod schemas on the way out, so a
  * hand-edited database gives a clear error instead of a wrong answer.
  */
-import { FindingSchema, IncidentSchema } from "../model/index.js";
+import { FindingSchema, IncidentSchema } from "../model/schemas.js";
 import type { Finding, Incident } from "../model/index.js";
 import type { Row } from "./sql.js";
 import { colNum, colOptText, colText } from "./sql.js";

@@ -10,7 +10,8 @@
  *     the analyst has dealt with that proof;
  *   - otherwise it opens a new incident (with a fresh id if its id belongs to a closed one).
  */
-import { CampaignSchema, FindingSchema, IncidentSchema, severityRank } from "../model/index.js";
+import { severityRank } from "../model/index.js";
+import { CampaignSchema, FindingSchema, IncidentSchema } from "../model/schemas.js";
 import type { Campaign, Finding, Incident } from "../model/index.js";
 import { mergeablePairs, sharesMergeEntity } from "./merge.js";
 import type { Reassess, Seen } from "./merge.js";

@@ -2,7 +2,8 @@
  * The Store, written once over the small SQL layer in sql.ts; the backends differ only in their driver.
  */
 import type { Approval, Campaign, ChecklistItemState, Entities, Finding, Incident, Plan, StepRun } from "../model/index.js";
-import { CampaignSchema, SEVERITIES, severityRank } from "../model/index.js";
+import { SEVERITIES, severityRank } from "../model/index.js";
+import { CampaignSchema } from "../model/schemas.js";
 import { auditHash, canonicalJson, ChainVerifier } from "./audit.js";
 import { appendAuditHead } from "./audit-head.js";
 import { addTimeline, loadIncident, updateIncident } from "./incident-writes.js";

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { compileDetectionRule } from "./compile-rule.js";
 import { compileCorrelationRule } from "./correlation.js";
 import { applyFilter, compileFilter, logsourceCovers, type CompiledFilter } from "./filters.js";
-import { defaultTables, type SigmaTables } from "./tables.js";
+import type { SigmaTables } from "./tables.js";
+import { defaultTablesFast } from "./tables-fast.js";
 import {
   SigmaRuleError, type CompiledCorrelationRule, type CompiledDetectionRule, type CompiledRule, type LoadResult,
   type RuleError, type RuleWarning,
@@ -88,7 +89,7 @@ export async function loadRules(paths: string[], options: LoadOptions = {}): Pro
     }
   }
   const readMs = performance.now() - t0;
-  const result = compileRuleSources(sources, options);
+  const result = compileRuleSources(sources, { ...options, tables: options.tables ?? await defaultTablesFast() });
   result.refused.unshift(...refused);
   result.stats.files = files.length;
   result.stats.refused = result.refused.length;
@@ -96,9 +97,13 @@ export async function loadRules(paths: string[], options: LoadOptions = {}): Pro
   return result;
 }
 
-/** Compile rule texts already in memory (tests, rules handed over by an API). */
-export function compileRuleSources(sources: readonly RuleSource[], options: LoadOptions = {}): LoadResult {
-  const tables = options.tables ?? defaultTables();
+/**
+ * Compile rule texts already in memory (tests, rules handed over by an API). The tables are given: the
+ * shipped ones are defaultTables() (tables.ts), which this module does not import so that loadRules can
+ * take them from the build snapshot without zod (tables-fast.ts).
+ */
+export function compileRuleSources(sources: readonly RuleSource[], options: LoadOptions & { tables: SigmaTables }): LoadResult {
+  const tables = options.tables;
   const placeholders = options.placeholders ?? {};
   const refused: RuleError[] = [];
   const warnings: RuleWarning[] = [];

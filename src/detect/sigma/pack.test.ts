@@ -5,7 +5,8 @@
 import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Event, FindingDraft } from "../../model/index.js";
-import { FindingSchema, makeFinding, WEAK_CONFIDENCE } from "../../model/index.js";
+import { makeFinding, WEAK_CONFIDENCE } from "../../model/index.js";
+import { FindingSchema } from "../../model/schemas.js";
 import { defaultConfig } from "../config.js";
 import type { Intel } from "../../intel/types.js";
 import { DetectionEngine } from "../engine.js";

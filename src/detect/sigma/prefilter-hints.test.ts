@@ -38,3 +38,16 @@ test("the raw-text keyword of a literal is its longest piece no JSON escape can 
   assert.equal(rawTextPiece("ไทย"), "");
   assert.equal(rawTextPiece("\\"), "");
 });
+
+test("needs worked out one dataset at a time are those worked out all at once, in the same order", async () => {
+  const { rules } = await loadRules([join(REPO_ROOT, "rules")]);
+  const all = [...sigmaPrefilterHints(rules, declarations)];
+  assert.ok(all.length > 10, "datasets with checks");
+  assert.ok(all.every(([, needs]) => Object.keys(needs).length > 0), "no placeholder is handed out");
+  const oneByOne = sigmaPrefilterHints(rules, declarations);
+  assert.equal(oneByOne.size, all.length);
+  for (const [dataset, needs] of [...all].reverse()) assert.deepEqual(oneByOne.get(dataset), needs, dataset);
+  assert.deepEqual([...oneByOne.keys()], all.map(([dataset]) => dataset));
+  assert.deepEqual([...oneByOne], all);
+  assert.equal(oneByOne.get("not-a-dataset"), undefined);
+});

@@ -109,12 +109,80 @@ function datasetNeeds(rules: readonly CompiledRule[], d: DatasetDeclaration, che
   return needs;
 }
 
-/** Per declared dataset with prefilter checks: what the loaded rules need its checks to keep. */
+/**
+ * Per declared dataset with prefilter checks: what the loaded rules need its checks to keep. Each dataset's
+ * needs are worked out when first asked for (SourcePrefilters asks for the datasets of the sources whose
+ * files are read): placing every rule's literals for every declared dataset cost a few hundredths of a
+ * CPU-second at every scan's start, for datasets a scan mostly never sees. Asking for all of them (size,
+ * iteration) works them all out; the answers are the same either way.
+ */
 export function sigmaPrefilterHints(rules: readonly CompiledRule[], declarations: readonly DatasetDeclaration[]): DatasetNeeds {
-  const out = new Map<string, PrefilterNeeds>();
+  const pending = new Map<string, () => PrefilterNeeds>();
   for (const d of declarations) {
     const checks = (d.prefilter ?? []).filter((c): c is Check => c !== "answer");
-    if (checks.length > 0) out.set(d.dataset, datasetNeeds(rules, d, checks));
+    if (checks.length > 0) pending.set(d.dataset, () => datasetNeeds(rules, d, checks));
   }
-  return out;
+  return new NeedsOnDemand(pending);
 }
+
+/** A map of needs whose values are computed on first read (see sigmaPrefilterHints); otherwise a plain Map. */
+class NeedsOnDemand extends Map<string, PrefilterNeeds> {
+  constructor(private readonly pending: Map<string, () => PrefilterNeeds>) {
+    super();
+    // Keys in declaration order, as the eager map had them: an entry is set when it is computed.
+    for (const key of pending.keys()) super.set(key, PENDING);
+  }
+
+  private resolve(key: string): void {
+    const compute = this.pending.get(key);
+    if (!compute) return;
+    this.pending.delete(key);
+    super.set(key, compute());
+  }
+
+  private resolveAll(): void {
+    for (const key of [...this.pending.keys()]) this.resolve(key);
+  }
+
+  override get(key: string): PrefilterNeeds | undefined {
+    this.resolve(key);
+    return super.get(key);
+  }
+
+  override set(key: string, value: PrefilterNeeds): this {
+    this.pending.delete(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.pending.delete(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.pending.clear();
+    super.clear();
+  }
+
+  override forEach(fn: (value: PrefilterNeeds, key: string, map: Map<string, PrefilterNeeds>) => void, thisArg?: unknown): void {
+    this.resolveAll();
+    super.forEach(fn, thisArg);
+  }
+
+  override entries(): MapIterator<[string, PrefilterNeeds]> {
+    this.resolveAll();
+    return super.entries();
+  }
+
+  override values(): MapIterator<PrefilterNeeds> {
+    this.resolveAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, PrefilterNeeds]> {
+    return this.entries();
+  }
+}
+
+/** The placeholder of a dataset whose needs are not worked out yet (never handed out: get resolves first). */
+const PENDING: PrefilterNeeds = Object.freeze({});

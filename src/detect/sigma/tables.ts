@@ -2,7 +2,8 @@
  * Loads the two data tables that tie Sigma to minerhunt events: logsource routing
  * (data/logsources.yaml, joined with the datasets the sources declare: declared-routes.ts) and field
  * mapping (data/fields.yaml). They are checked with zod so a
- * broken edit fails at start with the table's own path in the message.
+ * broken edit fails at start with the table's own path in the message. loadRules takes the shipped
+ * tables from tables-fast.ts, which skips the checks when the build snapshot already holds them.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { dataDir } from "./package-paths.js";
 import { allSources } from "../../sources/index.js";
 import type { Source } from "../../sources/types.js";
 import { withDeclaredDatasets } from "./declared-routes.js";
+import { FIELDS_KIND, ROUTES_KIND } from "./tables-fast.js";
 
 const Target = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
@@ -57,7 +59,7 @@ export type RouteTable = z.infer<typeof RouteTableSchema>;
 
 function loadTable<T>(file: string, schema: z.ZodType<T>): T {
   const text = readFileSync(file, "utf8");
-  const kind = schema === (FieldTableSchema as z.ZodType) ? "sigma.fields" : "sigma.routes";
+  const kind = schema === (FieldTableSchema as z.ZodType) ? FIELDS_KIND : ROUTES_KIND;
   return fromSnapshot(kind, text, () => {
     const parsed = schema.safeParse(yaml().parse(text, { maxAliasCount: 100 }));
     if (!parsed.success) {

@@ -6,7 +6,7 @@
  */
 import { makeFinding } from "../../model/index.js";
 import type { Finding, FindingDraft, Incident } from "../../model/index.js";
-import { assess } from "../../playbook/index.js";
+import { assess, loadPlaybook } from "../../playbook/index.js";
 import type { AssessInput } from "../../playbook/index.js";
 import { defaultConfig } from "../../detect/config.js";
 
@@ -135,7 +135,7 @@ export function incidentFrom(findings: Finding[], overrides: Partial<Incident> =
     accounts: entities.accounts?.length ?? 0,
     clusters: entities.clusters?.length ?? 0,
   };
-  const a = assess({ entities, scope, findings, ...extra }, defaultConfig());
+  const a = assess({ entities, scope, findings, ...extra }, defaultConfig(), loadPlaybook("PB-31"));
   const times = findings.flatMap((f) => [f.firstSeen, f.lastSeen]).sort();
   const incident: Incident = {
     id: "inc-20261120-0001",

@@ -4,7 +4,7 @@
  * instance, approved, executed and verified step by step (one dry run, one refused protected target,
  * one failure), analysts' notes and ticks, and the closing with its reason.
  */
-import { ApprovalSchema, PlanSchema, StepRunSchema } from "../../model/index.js";
+import { ApprovalSchema, PlanSchema, StepRunSchema } from "../../model/schemas.js";
 import type { Approval, Incident, Plan, StepRun } from "../../model/index.js";
 import type { Note, TimelineEntry } from "../../store/types.js";
 import { INSTANCES, ONPREM_HOST } from "./incident.js";

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { CampaignSchema, EvidenceSchema, FindingSchema, IncidentSchema, INCIDENT_STATUSES, PRIORITIES, SEVERITIES, severityRank, type Incident } from "../../model/index.js";
+import { INCIDENT_STATUSES, PRIORITIES, SEVERITIES, severityRank, type Incident } from "../../model/index.js";
+import { CampaignSchema, EvidenceSchema, FindingSchema, IncidentSchema } from "../../model/schemas.js";
 import type { ServerDeps } from "../contract.js";
 import { HttpError } from "../errors.js";
 import { compareQueue, usdPerHourByIncident } from "./queue.js";

@@ -6,7 +6,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ApprovalSchema, PLAN_MODES, PlanSchema, StepRunSchema, type Plan } from "../../model/index.js";
+import { PLAN_MODES, type Plan } from "../../model/index.js";
+import { ApprovalSchema, PlanSchema, StepRunSchema } from "../../model/schemas.js";
 import { approvePlan, executePlan, planIncident, planState, undoPlan } from "../../respond/service.js";
 import type { ResponseContext } from "../../respond/types.js";
 import { responseContext } from "../../respond/context.js";

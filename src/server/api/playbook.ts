@@ -1,6 +1,6 @@
 /** The playbook the server works with: the detection setup's, else PB-31, loaded once. */
 import type { Playbook } from "../../playbook/index.js";
-import { choosePlaybook } from "../../scan/run.js";
+import { choosePlaybook } from "../../playbook/index.js";
 import type { ServerDeps } from "../contract.js";
 
 let pb31: Playbook | undefined;

@@ -1,6 +1,7 @@
 /** Route schemas shared by the API's modules (zod → validation and OpenAPI). */
 import { z } from "zod";
-import { INCIDENT_STATUSES, PRIORITIES, SEVERITIES, ScopeSchema, HOST_TYPES, ENVIRONMENTS } from "../../model/index.js";
+import { INCIDENT_STATUSES, PRIORITIES, SEVERITIES, HOST_TYPES, ENVIRONMENTS } from "../../model/index.js";
+import { ScopeSchema } from "../../model/schemas.js";
 
 export const ErrorSchema = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 

@@ -5,7 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { IncidentSchema, INCIDENT_STATUSES } from "../../model/index.js";
+import { INCIDENT_STATUSES } from "../../model/index.js";
+import { IncidentSchema } from "../../model/schemas.js";
 import type { ServerDeps } from "../contract.js";
 import { HttpError } from "../errors.js";
 import { requireIncident } from "./incidents.js";

@@ -9,7 +9,7 @@ import { defaultRuleDirs, loadRules, sigmaDetector } from "../../detect/sigma/in
 import { loadIntel, type Intel } from "../../intel/index.js";
 import type { Playbook } from "../../playbook/index.js";
 import { loadConfig } from "../../scan/config.js";
-import { choosePlaybook } from "../../scan/run.js";
+import { choosePlaybook } from "../../playbook/index.js";
 
 export interface DetectionSetup {
   detectors: readonly Detector[];

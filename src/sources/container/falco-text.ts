@@ -19,7 +19,7 @@ import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
 import type { JsonObject } from "../cloud/values.js";
 import { falcoEvent } from "./falco.js";
-import { ruleForOutput } from "./falco-text-rules.js";
+import type { KnownRule } from "./falco-text-rules.js";
 
 export const FALCO_TEXT_ID = "falco.text";
 
@@ -77,9 +77,11 @@ export const falcoTextSource: Source = {
 };
 
 async function* parseFalcoText(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
+  // Loaded with the first Falco text file: the rule table's YAML parser and zod are not a cost of every scan.
+  const { ruleForOutput } = await import("./falco-text-rules.js");
   for await (const { text, line } of input.lines()) {
     if (text.trim() === "") continue;
-    const alert = falcoTextAlert(text);
+    const alert = falcoTextAlert(text, ruleForOutput);
     if (!alert) {
       ctx.issue(line, `not a Falco text alert: expected "<time>: <Priority> <output>" (e.g. "03:14:07.341081180: Critical Possible miner running (...)"); line skipped`);
       continue;
@@ -93,13 +95,16 @@ async function* parseFalcoText(input: Input, ctx: ParseContext): AsyncGenerator<
   }
 }
 
-/** One text line in the shape of Falco's JSON alert, or undefined when the line is not one. */
-export function falcoTextAlert(text: string): JsonObject | undefined {
+/**
+ * One text line in the shape of Falco's JSON alert, or undefined when the line is not one. `ruleFor` names the
+ * rule behind a rendered output (falco-text-rules.ts ruleForOutput).
+ */
+export function falcoTextAlert(text: string, ruleFor: (output: string) => KnownRule | undefined): JsonObject | undefined {
   const m = LINE.exec(text);
   if (!m) return undefined;
   const [, prefix, stamp, time = "", priority = "", rendered = ""] = m;
   const fields = outputFields(rendered);
-  const known = ruleForOutput(rendered);
+  const known = ruleFor(rendered);
   const alert: JsonObject = {
     priority,
     output: `${time}: ${priority} ${rendered}`,

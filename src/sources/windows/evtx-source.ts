@@ -9,7 +9,6 @@ import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "..
 import { hasFileSignature } from "./evtx/file-header.js";
 import { readEvtx } from "./evtx/reader.js";
 import { isElement } from "./evtx/xml-tree.js";
-import { recordToEvent } from "./map.js";
 import { recordFromXml } from "./record.js";
 import { WINDOWS_EMITS } from "./emits.js";
 
@@ -25,6 +24,8 @@ export const evtxSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
+    // Loaded with the first Windows file: the mapping table's YAML parser and zod are not a cost of every scan.
+    const { recordToEvent } = await import("./map.js");
     const report = { problem: (p: { offset: number; message: string }) => ctx.issue(undefined, p.message, p.offset) };
     for await (const r of readEvtx(input.stream(), report)) {
       const root = r.elements.find((e) => isElement(e) && e.name === "Event") ?? r.elements[0];

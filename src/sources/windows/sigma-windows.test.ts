@@ -11,6 +11,7 @@ import { parseWith, sharedFixture } from "../../test-helpers/index.js";
 import { loadRules } from "../../detect/sigma/loader.js";
 import { SigmaEngine } from "../../detect/sigma/engine.js";
 import { compileRuleSources } from "../../detect/sigma/loader.js";
+import { defaultTables } from "../../detect/sigma/tables.js";
 import { evtxSource } from "./evtx-source.js";
 import { WINDOWS_EMITS } from "./emits.js";
 import { eventTable } from "./event-table.js";
@@ -63,7 +64,7 @@ test("each Windows logsource sees only its own kind of record; EventData names r
     sysmonEvent(5, "WS-1", t0, [["Image", "C:\\Windows\\System32\\rundll32.exe"], ["ProcessId", { type: "uint32", value: 77 }]]),
   ];
   const events = (await parseWith(evtxSource, buildEvtx(built), "kinds.evtx")).events;
-  const load = (ls: string, det: string) => compileRuleSources([{ file: "r.yml", text: rule(ls, det) }]).rules;
+  const load = (ls: string, det: string) => compileRuleSources([{ file: "r.yml", text: rule(ls, det) }], { tables: defaultTables() }).rules;
   const win = (category: string) => `  product: windows\n  category: ${category}`;
   assert.deepEqual(hits(load(win("process_creation"), "  sel:\n    Image|endswith: '\\rundll32.exe'\n    IntegrityLevel: System\n    User|contains: 'AUTHORI'\n  condition: sel"), events).get("t"), [1]);
   assert.deepEqual(hits(load(win("image_load"), "  sel:\n    Image|endswith: '\\rundll32.exe'\n    ImageLoaded|startswith: 'C:\\Users\\Public\\'\n    Signed: 'false'\n  condition: sel"), events).get("t"), [7]);
@@ -88,7 +89,7 @@ test("PowerShell script blocks (4104) reach ps_script rules through ScriptBlockT
   assert.equal(events[0]!["event.dataset"], "windows.powershell.script");
   assert.equal(events[0]!["powershell.file.script_block_text"], script);
   const rules = compileRuleSources([{ file: "r.yml", text: rule("  product: windows\n  category: ps_script\n  definition: 'Script Block Logging must be enabled'",
-    "  sel:\n    ScriptBlockText|contains|all:\n      - 'DownloadFile'\n      - 'xmrig'\n  condition: sel") }]).rules;
+    "  sel:\n    ScriptBlockText|contains|all:\n      - 'DownloadFile'\n      - 'xmrig'\n  condition: sel") }], { tables: defaultTables() }).rules;
   assert.deepEqual(hits(rules, events).get("t"), [4104]);
 });
 

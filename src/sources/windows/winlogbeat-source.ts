@@ -13,7 +13,6 @@ import { flattenEcs } from "../host/flatten-ecs.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
 import { WINDOWS_EMITS } from "./emits.js";
-import { recordToEvent } from "./map.js";
 import { MAX_DATA_FIELDS, type DataValue, type WindowsRecord } from "./record.js";
 
 export const WINLOGBEAT_ID = "windows.winlogbeat";
@@ -96,6 +95,8 @@ export const winlogbeatSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
+    // Loaded with the first Windows file: the mapping table's YAML parser and zod are not a cost of every scan.
+    const { recordToEvent } = await import("./map.js");
     for await (const l of input.lines()) {
       const t = l.text.trim();
       if (t === "") continue;

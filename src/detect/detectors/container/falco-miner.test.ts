@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import type { Event } from "../../../model/index.js";
 import { WEAK_CONFIDENCE } from "../../../model/index.js";
 import { runDetector } from "../../../test-helpers/index.js";
+import { defaultConfig } from "../../../detect/config.js";
 import { falcoMiner, isMinerRule } from "./falco-miner.js";
 
 /**
@@ -141,7 +142,7 @@ test("a miner that is the entrypoint of the organisation's own image is tagged m
   const [baked] = runDetector(falcoMiner, [falco(rule, minerInPod, { "process.parent.name": "containerd-shim" })]);
   assert.ok(baked!.tags?.includes("miner-in-image"), String(baked!.tags));
   assert.ok(baked!.mitre.includes("T1195.002"));
-  const a = assess({ entities: baked!.entities, scope: { hosts: 1, instances: 0, regions: 0, accounts: 0, clusters: 0 }, findings: [baked!] }, undefined, loadPlaybook("PB-31"));
+  const a = assess({ entities: baked!.entities, scope: { hosts: 1, instances: 0, regions: 0, accounts: 0, clusters: 0 }, findings: [baked!] }, defaultConfig(), loadPlaybook("PB-31"));
   assert.ok(a.escalations.some((e) => e.playbook === "PB-32"), a.escalations.map((e) => e.id).join(","));
   // Started from a shell inside a running container, or a public miner image deployed by an attacker: not supply chain.
   const [shell] = runDetector(falcoMiner, [falco(rule, minerInPod)]);

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { DomainMatch, Intel, IpMatch, MinerInfo } from "../../../intel/index.js";
-import { isPrivateIp } from "../../../intel/index.js";
+import { isPrivateIp } from "../../../intel/ips.js";
 import type { Event } from "../../../model/index.js";
 import { str, strs } from "../../../model/index.js";
 

@@ -1,7 +1,8 @@
 import type { Event } from "../../../model/index.js";
 import { WEAK_CONFIDENCE, hasCategory, num, str, strs } from "../../../model/index.js";
 import type { DomainMatch, IpMatch } from "../../../intel/index.js";
-import { isPrivateIp, normaliseDomain } from "../../../intel/index.js";
+import { isPrivateIp } from "../../../intel/ips.js";
+import { normaliseDomain } from "../../../intel/domains.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";

@@ -1,7 +1,7 @@
 import type { Event, Observable } from "../../../model/index.js";
 import { hasCategory, str, strs } from "../../../model/index.js";
 import type { DomainMatch, Intel } from "../../../intel/index.js";
-import { normaliseDomain } from "../../../intel/index.js";
+import { normaliseDomain } from "../../../intel/domains.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { clip, obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";

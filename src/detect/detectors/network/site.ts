@@ -1,6 +1,6 @@
 import type { Entities, Event } from "../../../model/index.js";
 import { num, str } from "../../../model/index.js";
-import { isPrivateIp } from "../../../intel/index.js";
+import { isPrivateIp } from "../../../intel/ips.js";
 import { entitiesOf } from "../common.js";
 import { addEntity } from "../host/aggregate.js";
 

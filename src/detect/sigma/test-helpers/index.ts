@@ -5,6 +5,7 @@
 import type { Event } from "../../../model/index.js";
 import { EventView } from "../event-view.js";
 import { compileRuleSources, type LoadOptions } from "../loader.js";
+import { defaultTables } from "../tables.js";
 import type { CompiledDetectionRule, LoadResult } from "../types.js";
 
 /** A rule around a detection block (indented YAML lines under `detection:`). */
@@ -14,7 +15,7 @@ export function ruleText(detection: string, logsource = "  product: linux\n  cat
 }
 
 export function load(text: string, options: LoadOptions = {}, file = "test.yml"): LoadResult {
-  return compileRuleSources([{ file, text }], options);
+  return compileRuleSources([{ file, text }], { ...options, tables: options.tables ?? defaultTables() });
 }
 
 /** Compile one detection rule; throws with the refusal message when it is refused. */
