@@ -6,67 +6,98 @@
 //   node scripts/run-tests.mjs --typecheck --lint    # what `npm test` runs
 //   node scripts/run-tests.mjs src/store             # a folder or files
 //   MINERHUNT_TEST_BATCH=1 node scripts/run-tests.mjs  # one process per test file (full isolation)
+//   node scripts/run-tests.mjs --plan                # print the processes and their files, run nothing
 //
 // Why it is shaped this way (2 cores shared by many sessions):
 // - Files run concurrently (--test-concurrency): many tests wait on child processes, PostgreSQL or
 //   Chromium, so one more runner than cores keeps the cores busy.
-// - Test files are grouped four to a process: each process pays ~0.3-0.5 CPU-s to start tsx and load
-//   the module graph, which over a hundred files was a third of the suite. Groups are made by size
-//   (largest first), so the long files start first and the groups come out even.
+// - Test files share processes: each process pays ~0.5 CPU-s to start tsx and more to load the module
+//   graph through it. Neighbouring files (which import the same modules) are packed by their measured
+//   cost (scripts/test-costs.json, refreshed by scripts/measure-tests.mjs) into groups of about equal
+//   cost, and the costliest start first, so no long group starts last.
+// - The CLI that tests start as a process is bundled once from the current source before the tests
+//   start (scripts/test-cli.mjs): through tsx each start cost ~2.5 CPU-s, bundled ~0.6.
 // - tsc and eslint run beside the tests, not before them; their output is shown just before the test
 //   runner's closing lines, which stay last ("# pass N" / "# fail N" is what CI reads).
-// Node 20's --test does not expand globs, so the files are collected here.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { spawn } from "node:child_process";
-
-function collect(path, out) {
-  const st = statSync(path);
-  if (st.isFile()) { if (path.endsWith(".test.ts")) out.push(path); return; }
-  for (const name of readdirSync(path).sort()) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
-    collect(join(path, name), out);
-  }
-}
+import { testFiles } from "./test-files.mjs";
+import { buildTestCli } from "./test-cli.mjs";
 
 const args = process.argv.slice(2);
-const OWN_FLAGS = new Set(["--typecheck", "--lint"]);
+const OWN_FLAGS = new Set(["--typecheck", "--lint", "--plan"]);
 const roots = args.filter((a) => !a.startsWith("-"));
 const flags = args.filter((a) => a.startsWith("-") && !OWN_FLAGS.has(a));
-const files = [];
-for (const root of roots.length ? roots : ["src", "bench"]) collect(root, files);
+const files = testFiles(roots);
 if (files.length === 0) { console.error("run-tests: no *.test.ts files found"); process.exit(1); }
 
 const cores = availableParallelism();
 const concurrency = Number(process.env.MINERHUNT_TEST_CONCURRENCY) || cores + 1;
-const perBatch = Math.max(1, Number(process.env.MINERHUNT_TEST_BATCH) || 4);
+const alone = Number(process.env.MINERHUNT_TEST_BATCH) === 1;
 
-/** Groups of about `perBatch` files, balanced by size (largest first into the lightest group). */
-function batches(list) {
-  const count = Math.max(1, Math.ceil(list.length / perBatch));
-  const groups = Array.from({ length: count }, () => ({ bytes: 0, files: [] }));
-  const sized = list.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes);
-  for (const { f, bytes } of sized) {
-    let lightest = groups[0];
-    for (const g of groups) if (g.bytes < lightest.bytes) lightest = g;
-    lightest.files.push(f);
-    lightest.bytes += bytes;
+/** CPU-seconds of each file run alone (scripts/test-costs.json); a file not measured yet counts as the median. */
+function costs(list) {
+  let table = {};
+  try { table = JSON.parse(readFileSync("scripts/test-costs.json", "utf8")).files ?? {}; } catch { /* no table: all equal */ }
+  const known = Object.values(table).map((c) => c.cpu).sort((x, y) => x - y);
+  const median = known.length ? known[Math.floor(known.length / 2)] : 1;
+  return list.map((f) => ({ f, cost: table[f]?.cpu ?? median }));
+}
+
+/**
+ * Groups of files, each to run in one process, costliest first. Files are taken in path order, so a group
+ * holds neighbours, which import the same modules: loading a module graph through tsx is most of what a
+ * small file costs (the four browser test files cost 58 CPU-s one per process, 31 in one). A group is
+ * closed when the next file would take it past its share: the total over four groups per runner slot,
+ * enough groups that the slots finish together, few enough that each process's start is paid rarely.
+ */
+function groups(list) {
+  const sized = costs(list).sort((x, y) => (x.f < y.f ? -1 : 1));
+  const share = Math.max(sized.reduce((s, x) => s + x.cost, 0) / (concurrency * 4), 1);
+  const out = [];
+  let current = { cost: 0, files: [] };
+  for (const x of sized) {
+    if (current.files.length > 0 && current.cost + x.cost > share) { out.push(current); current = { cost: 0, files: [] }; }
+    current.files.push(x.f);
+    current.cost += x.cost;
   }
-  return groups.filter((g) => g.files.length > 0).sort((a, b) => b.bytes - a.bytes).map((g) => g.files);
+  if (current.files.length > 0) out.push(current);
+  return out.sort((x, y) => y.cost - x.cost).map((g) => g.files);
 }
 
 // One entry module per group: it imports the group's test files, whose tests then run in that process.
 const tmp = mkdtempSync(join(tmpdir(), "minerhunt-tests-"));
 let entries;
-if (perBatch === 1) entries = files;
+if (alone) entries = costs(files).sort((x, y) => y.cost - x.cost).map((x) => x.f);
 else {
-  entries = batches(files).map((group, i) => {
+  entries = groups(files).map((group, i) => {
+    if (group.length === 1) return group[0];
     const entry = join(tmp, `group-${String(i + 1).padStart(2, "0")}.test.mjs`);
     writeFileSync(entry, group.map((f) => `import ${JSON.stringify(pathToFileURL(resolve(f)).href)};\n`).join(""));
     return entry;
   });
+}
+
+if (args.includes("--plan")) {
+  const cost = new Map(costs(files).map((x) => [x.f, x.cost]));
+  for (const group of alone ? files.map((f) => [f]) : groups(files)) {
+    console.log(`${group.reduce((s, f) => s + cost.get(f), 0).toFixed(1).padStart(6)} CPU-s  ${group.join(" ")}`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
+
+// The CLI the tests start as a process, bundled from the current source (unless one is given).
+let testCli;
+if (!process.env.MINERHUNT_TEST_CLI) {
+  testCli = await buildTestCli();
+  process.env.MINERHUNT_TEST_CLI = testCli.entry;
+} else if (!existsSync(process.env.MINERHUNT_TEST_CLI)) {
+  console.error(`run-tests: MINERHUNT_TEST_CLI=${process.env.MINERHUNT_TEST_CLI} does not exist`);
+  process.exit(1);
 }
 
 /** A command whose output is kept and shown at the end. */
@@ -122,4 +153,5 @@ for (const job of await Promise.all(side)) {
 process.stdout.write(`# ${files.length} test files in ${entries.length} processes, ${concurrency} at a time\n`);
 for (const h of held) process.stdout.write(`${h}\n`);
 rmSync(tmp, { recursive: true, force: true });
+testCli?.remove();
 process.exit(failed ? 1 : 0);

@@ -12,9 +12,11 @@ import Database from "better-sqlite3";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { openStore } from "../store/index.js";
 import { incidentOf, minerProcessFinding } from "../store/test-helpers/fixtures.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+  const mh = cliCommand(args);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: "1", LANG: "en_US.UTF-8", ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

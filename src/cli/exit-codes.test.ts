@@ -10,9 +10,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+  const mh = cliCommand(args);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, maxBuffer: 64 << 20,
     env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(tmpdir(), "mh-no-intel"), MINERHUNT_DB: "" },
   });

@@ -5,9 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, sharedFixture } from "../test-helpers/index.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 function cli(args: string[], intelDir: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+  const mh = cliCommand(args);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, MINERHUNT_INTEL_DIR: intelDir, NO_COLOR: "1" },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -5,13 +5,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 /**
  * One end-to-end scan per Linux / ticket format, through the real CLI and without --input-format: each file
  * must be sniffed as its format, and a miner in it must give the finding (or incident) the evidence deserves.
  */
 function scanJson(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "scan", ...args, "--format", "json", "-q"], {
+  const mh = cliCommand(["scan", ...args, "--format", "json", "-q"]);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, maxBuffer: 64 << 20,
     env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(tmpdir(), "mh-no-intel"), LANG: "C.UTF-8" },
   });

@@ -6,10 +6,12 @@ import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
-/** Runs the real CLI (through tsx, as a user would run the built one) and returns what a person sees. */
+/** Runs the real CLI as its own process (src/test-helpers/cli.ts) and returns what a person sees. */
 function cli(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+  const mh = cliCommand(args);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, input, maxBuffer: 256 << 20,
     env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(tmpdir(), "mh-no-intel"), LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" },
   });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { startLab, type LabServer } from "../respond/lab/index.js";
@@ -8,13 +7,15 @@ import { formatSweep } from "../respond/connectors/aws/format.js";
 import type { SweepResult } from "../respond/connectors/aws/sweep.js";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { isLocalEndpoint } from "./sweep-aws.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 const run = promisify(execFile);
 
-/** The real CLI through tsx, asynchronously: the lab answers in this process meanwhile. */
+/** The real CLI as its own process (src/test-helpers/cli.ts), asynchronously: the lab answers in this process meanwhile. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const r = await run(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+    const mh = cliCommand(args);
+    const r = await run(mh.command, mh.args, {
       cwd: REPO_ROOT, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: "1", LANG: "C.UTF-8", LC_ALL: "", LC_MESSAGES: "", AWS_PROFILE: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" },
     });
     return { code: 0, out: r.stdout, err: r.stderr };

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { displayName } from "../sources/display-path.js";
 import { escapeHtml, escapeMarkdown, isTerminalUnsafe, terminal } from "./escape.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 /** Title change (OSC), bell, clear screen, a forged line, RLO, isolates, zero-width, BOM, C1 CSI, markup. */
 const HOSTILE = "ev\u001b]0;owned\u0007\u001b[2J\r\nFAKE: 0 incidents\u202egnp.exe\u2066x\u2069\u200b\ufeff\u009b31m<b>*|";
@@ -60,7 +61,8 @@ function ruleFile(title: string, level: string): string {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args], {
+  const mh = cliCommand(args);
+  const r = spawnSync(mh.command, mh.args, {
     encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: "1", LANG: "en_US.UTF-8", ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

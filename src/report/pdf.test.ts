@@ -10,16 +10,16 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { loadPlaybook } from "../playbook/index.js";
 import { runScan } from "../scan/run.js";
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM, ChromiumMissingError, createPdfRenderer, htmlToPdf } from "./pdf.js";
+import { DEFAULT_CHROMIUM, ChromiumMissingError, createPdfRenderer, htmlToPdf } from "./pdf.js";
 import { flowchartSvg } from "./diagram.js";
 import { renderReport } from "./render.js";
 import { writeBigCapture } from "./test-helpers/big-capture.js";
 import { hostileFinding, incidentFrom, realisticFindings } from "./test-helpers/incident.js";
 import { CLOSE_REASON, approvalsOf, closedIncident, historyOf, notesOf, responsePlan, stepRunsOf } from "./test-helpers/response.js";
 import { skipOrFailInCi } from "../test-helpers/index.js";
+import { closeContexts, sharedBrowser } from "../test-helpers/browser.js";
 
 const playbook = loadPlaybook("PB-31");
 const PDFTOPPM = "/usr/bin/pdftoppm";
@@ -133,7 +133,7 @@ test("HTML in Chromium: the SVG decision path is drawn offline and hostile text 
   if (!needTools(t, [DEFAULT_CHROMIUM])) return;
   const findings = [...realisticFindings(), hostileFinding()];
   const html = await renderReport(incidentFrom(findings), findings, { lang: "en", format: "html", playbook }) as string;
-  const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const browser = await sharedBrowser();
   try {
     const page = await (await browser.newContext({ offline: true })).newPage();
     const dialogs: string[] = [];
@@ -158,7 +158,7 @@ test("HTML in Chromium: the SVG decision path is drawn offline and hostile text 
     assert.deepEqual(dialogs, []);
     assert.deepEqual(requests.filter((u) => !u.startsWith("data:") && u !== "about:blank"), [], "nothing fetched");
   } finally {
-    await browser.close();
+    await closeContexts(browser);
   }
 });
 

@@ -15,6 +15,7 @@ import { approvePlan, executePlan, planIncident, planState } from "./service.js"
 import { markPlaybook, markRegistry } from "./test-helpers/file-actions.js";
 import { testPrices } from "./test-helpers/fake-actions.js";
 import { REPO_ROOT } from "../test-helpers/index.js";
+import { scriptCommand } from "../test-helpers/child-script.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "minerhunt-respond-crash-"));
@@ -31,7 +32,8 @@ test("SIGKILL mid-plan, then resume: every host is changed exactly once and the 
     assert.deepEqual(plan.steps.map((s) => s.id), ["mark-host:web-01", "mark-host:web-02", "mark-host:web-03"]);
     await approvePlan(store, plan.id, { by: "bob", reason: "test", fourEyes: true });
 
-    const child = spawn(process.execPath, ["--import", "tsx", join(HERE, "test-helpers", "execute-child.ts"), db, dir, plan.id, "web-02"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const executor = await scriptCommand(join(HERE, "test-helpers", "execute-child.ts"), [db, dir, plan.id, "web-02"]);
+    const child = spawn(executor.command, executor.args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));

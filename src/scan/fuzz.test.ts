@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { fuzzHarness, fuzzSamples, mutant } from "../test-helpers/fuzz.js";
+import { cliCommand } from "../test-helpers/cli.js";
 
 const SEED = 20_261_204;
 const MUTANTS = Number(process.env["MINERHUNT_FUZZ_MUTANTS"] ?? 300);
@@ -40,7 +41,8 @@ test("a handful of mutants through the CLI exit 0, 1 or 2 with no stack trace", 
       const m = mutant(samples, SEED + 1, n * 7);
       const file = join(dir, m.sample.name);
       writeFileSync(file, m.bytes);
-      const r = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), "scan", "--quiet", "--format", n % 2 ? "json" : "text", file], {
+      const mh = cliCommand(["scan", "--quiet", "--format", n % 2 ? "json" : "text", file]);
+      const r = spawnSync(mh.command, mh.args, {
         encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: "1", MINERHUNT_INTEL_DIR: join(dir, "intel") },
       });
       const what = `${m.sample.origin} (${m.mutations.join(", ")})`;

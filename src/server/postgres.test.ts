@@ -9,12 +9,12 @@ import { bearer, login, testServer } from "./test-helpers/server.js";
 import { seedExamples, EXAMPLES } from "./test-helpers/seed.js";
 import { join } from "node:path";
 import type { Incident } from "../model/index.js";
+import { inCi } from "../test-helpers/index.js";
 
 const backend = await postgresBackend();
 after(() => backend.cleanup());
-const inCi = process.env["CI"] === "true";
 
-test("the server on PostgreSQL: sessions, tokens, queue, checklist, audit", { skip: inCi ? false : backend.unavailable ?? false }, async () => {
+test("the server on PostgreSQL: sessions, tokens, queue, checklist, audit", { skip: inCi() ? false : backend.unavailable ?? false }, async () => {
   const db = await backend.fresh();
   const s = await testServer({ location: db.location, seed: (store) => seedExamples(store, [join(EXAMPLES, "kubernetes")]) });
   try {

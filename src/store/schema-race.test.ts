@@ -13,6 +13,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { postgresBackend } from "./test-helpers/backends.js";
 import { parsePostgresUrl } from "./postgres.js";
+import { skipOrFailInCi } from "../test-helpers/index.js";
+import { scriptCommand } from "../test-helpers/child-script.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PROCESSES = 8;
@@ -20,22 +22,23 @@ const ROUNDS = 20;
 
 interface Child { proc: ChildProcessWithoutNullStreams; lines: AsyncIterator<string>; reader: Interface }
 
-function startChild(): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", join(HERE, "test-helpers", "race-child.ts")], { stdio: ["pipe", "pipe", "pipe"] });
+async function startChild(): Promise<Child> {
+  const child = await scriptCommand(join(HERE, "test-helpers", "race-child.ts"));
+  const proc = spawn(child.command, child.args, { stdio: ["pipe", "pipe", "pipe"] });
   const reader = createInterface({ input: proc.stdout });
   return { proc, reader, lines: reader[Symbol.asyncIterator]() };
 }
 
 test("8 processes on a new PostgreSQL schema at once, 20 rounds: every one opens the store and saves its scan", { timeout: 300_000 }, async (t) => {
   const backend = await postgresBackend();
-  if (backend.unavailable) { t.skip(backend.unavailable); return; }
+  if (backend.unavailable) return skipOrFailInCi(t, backend.unavailable);
   // Borrow the harness's server URL; the schemas here must NOT exist beforehand, so they are named apart.
   const probe = await backend.fresh();
   await backend.cleanup();
   const server = parsePostgresUrl(probe.location).connectionString;
   const run = randomBytes(4).toString("hex");
   const schemas = Array.from({ length: ROUNDS }, (_, i) => `mh_race_${run}_${i + 1}`);
-  const children = Array.from({ length: PROCESSES }, startChild);
+  const children = await Promise.all(Array.from({ length: PROCESSES }, startChild));
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {

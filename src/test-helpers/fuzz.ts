@@ -19,7 +19,7 @@ import { loadPlaybook } from "../playbook/index.js";
 import { assessFindings } from "../scan/incident.js";
 import { scan } from "../scan/scan.js";
 import { allSources } from "../sources/index.js";
-import { REPO_ROOT, SHARED_DIR } from "./index.js";
+import { inCi, REPO_ROOT, SHARED_DIR } from "./index.js";
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed: number): () => number {
@@ -55,11 +55,15 @@ function filesUnder(dir: string, out: string[], limit = Infinity): void {
   }
 }
 
-/** examples/ (every file) and the shared fixtures (a few files per folder) when they are there. */
+/**
+ * examples/ (every file) and the shared fixtures (a few files per folder) when they are there; under CI
+ * they must be (inCi), or the fuzz run would quietly cover only half the formats.
+ */
 export function fuzzSamples(): Sample[] {
   const paths: string[] = [];
   filesUnder(join(REPO_ROOT, "examples"), paths);
   const fixtures = join(SHARED_DIR, "fixtures");
+  if (!existsSync(fixtures) && inCi()) throw new Error(`shared fixtures missing: ${fixtures} (set MINERHUNT_SHARED to the shared/ folder) [CI=${process.env.CI}: a missing prerequisite fails the test instead of skipping it]`);
   if (existsSync(fixtures)) {
     for (const folder of readdirSync(fixtures).sort()) {
       if (folder === "sigmahq") continue; // rules, not telemetry

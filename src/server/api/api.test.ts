@@ -6,6 +6,7 @@ import { ROLES, roleAtLeast } from "../contract.js";
 import { bearer, login, testServer, type TestServer } from "../test-helpers/server.js";
 import { seedExamples } from "../test-helpers/seed.js";
 import { DEFAULT_CHROMIUM } from "../../report/index.js";
+import { inCi } from "../../test-helpers/index.js";
 
 let s: TestServer;
 let incidents: Incident[];
@@ -194,7 +195,7 @@ test("reports download as md and html in English and Thai; a bad format is 400",
   assert.equal((await get(`/api/v1/incidents/${first.id}/report?lang=fr`)).statusCode, 400);
 });
 
-test("a PDF report is a PDF", { skip: !existsSync(DEFAULT_CHROMIUM) && process.env["CI"] !== "true" ? `no ${DEFAULT_CHROMIUM}` : false }, async () => {
+test("a PDF report is a PDF", { skip: !existsSync(DEFAULT_CHROMIUM) && !inCi() ? `no ${DEFAULT_CHROMIUM}` : false }, async () => {
   const pdf = await get(`/api/v1/incidents/${first.id}/report?format=pdf&lang=en`);
   assert.equal(pdf.statusCode, 200, pdf.body.slice(0, 300));
   assert.equal(pdf.headers["content-type"], "application/pdf");

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { chromium } from "playwright-core";
 import type { Browser, Page } from "playwright-core";
 import type { FastifyInstance } from "fastify";
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from "../../report/pdf.js";
+import { DEFAULT_CHROMIUM } from "../../report/pdf.js";
 import { skipOrFailInCi } from "../../test-helpers/index.js";
+import { closeContexts, sharedBrowser } from "../../test-helpers/browser.js";
 import { PASSWORD } from "./test-harness.js";
 
 export function chromiumOrSkip(t: TestContext): boolean {
@@ -19,9 +19,9 @@ export function chromiumOrSkip(t: TestContext): boolean {
   return false;
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: DEFAULT_CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 });
-}
+/** The process's shared Chromium (src/test-helpers/browser.ts); a test ends with closeContexts. */
+export const launch = sharedBrowser;
+export { closeContexts };
 
 export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: "127.0.0.1", port: 0 });

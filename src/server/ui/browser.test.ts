@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../test-helpers/index.js";
 import { uiServer } from "./test-harness.js";
-import { chromiumOrSkip, diagramsDrawn, foreignRequests, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
+import { chromiumOrSkip, closeContexts, diagramsDrawn, foreignRequests, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
 
 test("sign in, open the example incident, tick, note, Thai, screenshots", { timeout: 180_000 }, async (t) => {
   if (!chromiumOrSkip(t)) return;
@@ -82,7 +82,7 @@ test("sign in, open the example incident, tick, note, Thai, screenshots", { time
     assert.deepEqual(foreignRequests(w.requests, base), [], "only this server's pages and assets");
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
-    await browser.close();
+    await closeContexts(browser);
     await server.close();
   }
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../test-helpers/index.js";
 import type { Page } from "playwright-core";
 import { uiServer } from "./test-harness.js";
-import { chromiumOrSkip, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
+import { chromiumOrSkip, closeContexts, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
 
 /** Clicks a form's button and waits until the redirect after the post has loaded. */
 async function submitAndLand(page: Page, button: string, action: string): Promise<void> {
@@ -65,7 +65,7 @@ test("make, approve and dry-run a plan; live step status", { timeout: 180_000 },
     }
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
-    await browser.close();
+    await closeContexts(browser);
     await server.close();
   }
 });

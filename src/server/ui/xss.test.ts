@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { href } from "./html.js";
 import { uiServer } from "./test-harness.js";
-import { chromiumOrSkip, diagramsDrawn, foreignRequests, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
+import { chromiumOrSkip, closeContexts, diagramsDrawn, foreignRequests, launch, listen, logIn, screenshotDir, watchedPage } from "./browser-kit.js";
 
 const IMG = "<img src=x onerror=alert(1)>";
 const SCRIPT = "\"><script>alert(1)</script>";
@@ -97,7 +97,7 @@ test("hostile log text shows as text and runs nothing", { timeout: 240_000 }, as
     assert.ok(!w.requests.some((u) => /\/x$|alert/.test(u)), "no request for the injected image");
     t.diagnostic(`screenshots in ${shots}`);
   } finally {
-    await browser.close();
+    await closeContexts(browser);
     await server.close();
     rmSync(root, { recursive: true, force: true });
   }

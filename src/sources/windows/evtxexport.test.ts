@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Event } from "../../model/index.js";
-import { parseFileWith, sharedFixture } from "../../test-helpers/index.js";
+import { inCi, parseFileWith, sharedFixture } from "../../test-helpers/index.js";
 import { evtxSource } from "./evtx-source.js";
 import { buildEvtx, sysmonEvent } from "./test-helpers/evtx-builder.js";
 import { minerScenario } from "./test-helpers/miner-scenario.js";
@@ -81,7 +81,7 @@ async function compare(path: string): Promise<number> {
 
 test("record count and EventData agree with evtxexport (libevtx) on the shared samples and on built files", async (t) => {
   if (!evtxexportAvailable()) {
-    if (process.env.CI === "true") assert.fail("evtxexport is missing: .ci/run installs libevtx-utils");
+    if (inCi()) assert.fail("evtxexport is missing: .ci/run installs libevtx-utils");
     t.skip("evtxexport not installed (apt-get install libevtx-utils); the libevtx cross-check is skipped");
     return;
   }

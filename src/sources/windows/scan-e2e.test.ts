@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { REPO_ROOT, sharedFixture } from "../../test-helpers/index.js";
 import { buildEvtx } from "./test-helpers/evtx-builder.js";
 import { minerScenario, SCENARIO_POOL } from "./test-helpers/miner-scenario.js";
+import { cliCommand } from "../../test-helpers/cli.js";
 
 interface ScanJson {
   incidents: { findingIds: string[]; entities: Record<string, string[]> }[];
@@ -20,7 +21,8 @@ interface ScanJson {
 }
 
 function scan(args: string[]): { status: number | null; json: ScanJson; stderr: string } {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "scan", ...args, "--format", "json"], {
+  const mh = cliCommand(["scan", ...args, "--format", "json"]);
+  const r = spawnSync(mh.command, mh.args, {
     cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, MINERHUNT_INTEL_DIR: join(tmpdir(), "minerhunt-no-imported-intel") }, maxBuffer: 64 << 20,
   });
   return { status: r.status, json: JSON.parse(r.stdout) as ScanJson, stderr: r.stderr };

@@ -19,6 +19,7 @@ import { loadPlaybook } from "../../playbook/index.js";
 import {
   bigScan, billingFinding, guardDutyFinding, incidentOf, minerProcessFinding, poolDnsFinding,
 } from "./fixtures.js";
+import { scriptCommand } from "../../test-helpers/child-script.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The playbook the CLI hands the store for re-assessing a merged incident (the store keeps no domain rule). */
@@ -378,8 +379,8 @@ export function storeSuite(backend: Backend): void {
       await store.close();
 
       const count = backend.name === "sqlite" ? 20_000 : 4_000;
-      const child = spawn(process.execPath, ["--import", "tsx", join(HERE, "crash-child.ts"), db.location, String(count)],
-        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const crasher = await scriptCommand(join(HERE, "crash-child.ts"), [db.location, String(count)]);
+      const child = spawn(crasher.command, crasher.args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
       let stderr = "";
       child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

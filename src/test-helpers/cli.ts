@@ -1,0 +1,20 @@
+/**
+ * How tests start the real CLI as its own process (exit codes, stdout/stderr, signals: what only a process
+ * shows).
+ *
+ * Under scripts/run-tests.mjs the CLI is an esbuild bundle of src/cli/main.ts that the runner builds from
+ * the current source before any test starts (MINERHUNT_TEST_CLI names it; the shipped bundle's own build
+ * options, scripts/bundle-options.mjs). Loaded through tsx the same CLI costs about 2.5 CPU-seconds a start,
+ * bundled about 0.6, and the suite starts it some hundred times. Run one test file by hand (no runner),
+ * the CLI runs from source through tsx, as before. Either way it is the code in the work tree, never a
+ * dist/ that may be older.
+ */
+import { join } from "node:path";
+import { REPO_ROOT } from "./index.js";
+
+/** The program and arguments that run `minerhunt ARGS` from the current source. */
+export function cliCommand(args: readonly string[]): { command: string; args: string[] } {
+  const bundle = process.env["MINERHUNT_TEST_CLI"];
+  if (bundle) return { command: process.execPath, args: [bundle, ...args] };
+  return { command: process.execPath, args: ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args] };
+}
