@@ -143,6 +143,9 @@ export function loadIntel(opts: LoadIntelOptions = {}): Intel {
       const hit = domains.lookup(name);
       return hit?.entry.allow === true;
     },
+    mayListDomain(buf, start, end) {
+      return domains.mayContainBytes(buf, start, end);
+    },
     matchIp(address) {
       const hit = ips.lookup(address);
       return hit ? { listed: hit.prefix, ...hit.value } : undefined;
