@@ -63,3 +63,18 @@ test("remembered verdicts are the verdicts: asking twice, in any case, gives the
   assert.equal(p.domain("xn--pool-\u0100.onion"), true);
   assert.equal(p.domain("xn--pool-\u0200.example"), false);
 });
+
+test("remembered verdicts are found by a name's bytes only for that very name, however many names share the table", () => {
+  const p = buildPrefilter(testIntel(), { names: ["onion"] });
+  // Names under the "pool." hint, of equal length, half on the allowlist (no) and half not (yes): far more than the table holds.
+  const names: string[] = [];
+  for (let i = 0; i < 3000; i++) names.push(`pool.${String(i).padStart(4, "0")}.ntp.org`, `pool.${String(i).padStart(4, "0")}.xyz.org`);
+  for (const name of names) assert.equal(p.domain(name), name.endsWith(".xyz.org"), name);
+  let found = 0;
+  for (const name of names) {
+    const bytes = Buffer.from(name.toUpperCase(), "latin1");
+    const fromBytes = p.domainBytes!(bytes, 0, bytes.length);
+    if (fromBytes !== undefined) { found++; assert.equal(fromBytes, name.endsWith(".xyz.org"), name); }
+  }
+  assert.ok(found > 100 && found < names.length, `${found} of ${names.length} names still remembered`);
+});

@@ -18,8 +18,8 @@ export interface LearningPrefilter extends Prefilter {
 }
 
 const MAX_LEARNED_IPS = 100_000;
-/** Names whose verdict is remembered; past this the memory is emptied and refilled (under 1 MB). */
-const MAX_DECIDED_NAMES = 4_096;
+/** Slots of remembered name verdicts (a name takes the slot of its hash; tens of kB). */
+const DECIDED_SLOTS = 1_024;
 const MAX_NAME_LENGTH = 255;
 const DOWNLOAD_AND_RUN_KEYWORDS = ["| sh", "|sh", "| bash", "|bash", "base64 -d", "$(curl", "$(wget", "`curl", "`wget"];
 
@@ -81,15 +81,18 @@ export class SourcePrefilters {
 }
 
 export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned = new Set<string>()): LearningPrefilter {
-  const names = needs.names === null ? null : containsAny(needs.names ?? []);
-  const namedAllowlisted = containsAny((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, ""))));
+  const nameLiterals = needs.names === null ? null : automatonOf(needs.names ?? []);
+  const names = nameLiterals === null ? null : containsAny(nameLiterals);
+  const namedAllowlisted = containsAny(automatonOf((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, "")))));
   const ips = needs.ips === undefined ? [] : needs.ips;
   const ports = needs.ports === undefined ? new Set<number>() : needs.ports === null ? null : new Set(needs.ports);
   // PB-31's first-label hints ("pool.", "xmr." ...), compared in place: this runs for every DNS record.
   const hints = intel.poolLabelHints.map((h) => h.toLowerCase());
   const longestHint = Math.max(0, ...hints.map((h) => h.length));
   // One automaton pass per record, whatever the number of keywords (a loop of includes() was the hot spot).
-  const keywords = needs.text === null ? null : containsAny(buildKeywords(intel, needs.text ?? []));
+  // Built on first use: a few hundred keywords take tens of milliseconds, which a DNS or flow log (no
+  // text check) never needs.
+  let keywords: ((text: string) => boolean) | undefined;
   // Answers are judged only when there are listed IPs to find (imported lists such as Maltrail's).
   const answer = (intel.stats()["ips"] ?? 0) > 0
     ? (address: string): boolean => intel.matchIp(address) !== undefined && !isPrivateIp(address)
@@ -109,9 +112,17 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
     for (const h of hints) if (h.length === dot && startsWithIgnoringCase(name, h)) return true;
     return false;
   };
+  const startsWithHintBytes = (buf: Uint8Array, start: number, end: number): boolean => {
+    const limit = Math.min(end, start + longestHint + 1);
+    let dot = start;
+    while (dot < limit && buf[dot] !== 0x2e) dot++;
+    if (dot === limit || dot === start) return false;
+    for (const h of hints) if (h.length === dot - start && bytesStartWithIgnoringCase(buf, start, h)) return true;
+    return false;
+  };
   // Names under a PB-31 hint ("pool.ntp.org") come back all day and cost allowlist lookups: their
   // verdict is remembered (bounded). Other names are judged afresh: that is cheaper than a lookup.
-  const decided = new Map<string, boolean>();
+  const decided = new RecentVerdicts();
   return {
     ...(answer ? { answer } : {}),
     domain(name: string): boolean {
@@ -120,10 +131,24 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
       const known = decided.get(name);
       if (known !== undefined) return known;
       const verdict = judgeDomain(name);
-      if (decided.size >= MAX_DECIDED_NAMES) decided.clear();
-      // A flat copy: the name may be a slice of a whole window of input, which a Map key would keep alive.
-      decided.set(Buffer.from(name, "utf8").toString("utf8"), verdict);
+      decided.set(name, verdict);
       return verdict;
+    },
+    domainBytes(buf: Uint8Array, start: number, end: number): boolean | undefined {
+      if (names === null) return undefined;
+      // The bytes hold the name nameMatters normalises (ASCII lower case, one final dot dropped).
+      if (startsWithHintBytes(buf, start, end)) {
+        // A name under a hint ("pool.ntp.org", a tenth of a network's lookups) is answered from the
+        // verdicts domain() remembered, found by the normalised name's bytes.
+        return decided.getBytes(buf, start, end > start && buf[end - 1] === 0x2e ? end - 1 : end);
+      }
+      // judgeDomain's other ways to say yes, each asked of the bytes; only a "no" from all is answered
+      // here (most names: one pass each, nothing allocated). The lists' tail hashes and the literal
+      // automaton ignore ASCII case, and a trailing dot can only add a literal match, so a "no" here
+      // is a "no" from domain().
+      if (intel.mayListDomain(buf, start, end)) return undefined;
+      if (nameLiterals?.containsAnyBytes(buf, start, end) === true) return undefined;
+      return false;
     },
     ip(address: string): boolean {
       if (ips === null || learned.has(address)) return true;
@@ -138,10 +163,59 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
       return ports === null || intel.minerPorts.has(port) || intel.cryptoNodePorts.has(port) || ports.has(port);
     },
     text(raw: string): boolean {
-      if (keywords === null) return true;
+      if (needs.text === null) return true;
+      keywords ??= containsAny(automatonOf(buildKeywords(intel, needs.text ?? [])));
       return keywords(raw);
     },
   };
+}
+
+/**
+ * Verdicts of names, remembered by content in a fixed table (a name takes the slot of its hash, pushing
+ * out the name there), so memory stays bounded. A fast path looks a name up by its bytes, without making
+ * a string: the same hash over ASCII-lower-cased characters, and a byte-by-character comparison.
+ */
+class RecentVerdicts {
+  private readonly names: (string | undefined)[] = new Array<string | undefined>(DECIDED_SLOTS).fill(undefined);
+  private readonly verdicts = new Uint8Array(DECIDED_SLOTS);
+
+  get(name: string): boolean | undefined {
+    const slot = hashName(name) & (DECIDED_SLOTS - 1);
+    return this.names[slot] === name ? this.verdicts[slot] === 1 : undefined;
+  }
+
+  /** The verdict for the name spelled by buf[start, end) in lower case, if remembered. */
+  getBytes(buf: Uint8Array, start: number, end: number): boolean | undefined {
+    const slot = hashNameBytes(buf, start, end) & (DECIDED_SLOTS - 1);
+    const known = this.names[slot];
+    if (known === undefined || known.length !== end - start) return undefined;
+    for (let i = 0; i < known.length; i++) if (lowerAscii(buf[start + i]!) !== known.charCodeAt(i)) return undefined;
+    return this.verdicts[slot] === 1;
+  }
+
+  set(name: string, verdict: boolean): void {
+    const slot = hashName(name) & (DECIDED_SLOTS - 1);
+    // A flat copy: the name may be a slice of a whole window of input, which the table would keep alive.
+    this.names[slot] = Buffer.from(name, "utf8").toString("utf8");
+    this.verdicts[slot] = verdict ? 1 : 0;
+  }
+}
+
+function lowerAscii(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+/** FNV-1a over the characters, ASCII lower-cased (hashNameBytes gives the same for the same ASCII name). */
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ lowerAscii(name.charCodeAt(i)), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+function hashNameBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ lowerAscii(buf[i]!), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /** Whether `text` starts with the lower-case ASCII `prefix`, ignoring ASCII case, without allocating. */
@@ -154,11 +228,25 @@ function startsWithIgnoringCase(text: string, prefix: string): boolean {
   return true;
 }
 
-/** A test "does this text contain any of these literals, ignoring ASCII case?" in one pass. */
-function containsAny(literals: readonly string[]): (text: string) => boolean {
+/** Whether buf[start...] starts with the lower-case ASCII `prefix`, ignoring ASCII case. */
+function bytesStartWithIgnoringCase(buf: Uint8Array, start: number, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    let c = buf[start + i]!;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** One automaton for "does this text contain any of these literals, ignoring ASCII case?"; undefined for none. */
+function automatonOf(literals: readonly string[]): AhoCorasick | undefined {
   const list = [...new Set(literals.map((l) => l.toLowerCase()).filter((l) => l !== ""))];
-  if (list.length === 0) return () => false;
-  const automaton = new AhoCorasick(list, true);
+  return list.length === 0 ? undefined : new AhoCorasick(list, true);
+}
+
+/** The automaton's test as a function, in one pass over the text. */
+function containsAny(automaton: AhoCorasick | undefined): (text: string) => boolean {
+  if (!automaton) return () => false;
   return (text) => automaton.containsAny(text);
 }
 

@@ -98,6 +98,9 @@ export function buildIntel(files: IntelFiles, imported: readonly ImportedFile[],
       const hit = domains.lookup(name);
       return hit?.entry.allow === true;
     },
+    mayListDomain(buf, start, end) {
+      return domains.mayContainBytes(buf, start, end);
+    },
     matchIp(address) {
       const hit = ips.lookup(address);
       return hit ? { listed: hit.prefix, ...hit.value } : undefined;

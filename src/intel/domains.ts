@@ -16,8 +16,8 @@ export class DomainTable<T> {
    * whose last label both miss cannot have a listed suffix: most lookups end there after one pass over
    * a dozen characters, without allocating, normalising or hashing strings into a Map.
    */
-  private readonly twoLabelBits = new Uint8Array(TAIL_BITS);
-  private readonly oneLabelBits = new Uint8Array(TAIL_BITS);
+  private readonly twoLabelBits = new Uint32Array(TAIL_BITS / 32);
+  private readonly oneLabelBits = new Uint32Array(TAIL_BITS / 32);
 
   add(domain: string, value: T): void {
     const key = normaliseDomain(domain);
@@ -55,13 +55,27 @@ export class DomainTable<T> {
 
   private markTail(key: string): void {
     const h = tailHashes(key);
-    if (h.labels >= 2) this.twoLabelBits[h.two] = 1;
-    else this.oneLabelBits[h.one] = 1;
+    if (h.labels >= 2) this.twoLabelBits[h.two >>> 5]! |= 1 << (h.two & 31);
+    else this.oneLabelBits[h.one >>> 5]! |= 1 << (h.one & 31);
   }
 
   private mayContain(name: string): boolean {
     const h = tailHashes(name);
-    return this.twoLabelBits[h.two] === 1 || this.oneLabelBits[h.one] === 1;
+    return this.hasTail(h.one, h.two);
+  }
+
+  /**
+   * False when no entry (listed or allowed) can be a suffix of the name given as ASCII bytes
+   * buf[start, end): the test lookup() starts with, on a fast path's bytes, without making a string.
+   */
+  mayContainBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const h = tailHashesOfBytes(buf, start, end);
+    return this.hasTail(h.one, h.two);
+  }
+
+  /** Bit sets, not byte maps: 8 KiB each stays in the processor's cache, which every DNS record's lookup needs. */
+  private hasTail(one: number, two: number): boolean {
+    return (this.twoLabelBits[two >>> 5]! & (1 << (two & 31))) !== 0 || (this.oneLabelBits[one >>> 5]! & (1 << (one & 31))) !== 0;
   }
 
   get size(): number {
@@ -97,6 +111,33 @@ function tailHashes(name: string): { one: number; two: number; labels: number } 
   scratch.one = 0;
   for (let i = end - 1; i >= 0; i--) {
     let c = name.charCodeAt(i);
+    if (c === 0x2e) {
+      if (labels === 1) scratch.one = (h ^ (h >>> 16)) & 0xffff;
+      labels++;
+      if (labels > 2) break;
+    }
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const folded = (h ^ (h >>> 16)) & 0xffff;
+  if (labels === 1) scratch.one = folded;
+  scratch.two = folded;
+  scratch.labels = Math.min(labels, 2);
+  return scratch;
+}
+
+/** tailHashes of a name given as bytes buf[start, end) (the same hashes for the same ASCII name). */
+function tailHashesOfBytes(buf: Uint8Array, start: number, end: number): { one: number; two: number; labels: number } {
+  while (end > start) {
+    const c = buf[end - 1]!;
+    if (c !== 0x2e && c !== 0x20 && c !== 0x09) break;
+    end--;
+  }
+  let h = 0x811c9dc5;
+  let labels = 1;
+  scratch.one = 0;
+  for (let i = end - 1; i >= start; i--) {
+    let c = buf[i]!;
     if (c === 0x2e) {
       if (labels === 1) scratch.one = (h ^ (h >>> 16)) & 0xffff;
       labels++;

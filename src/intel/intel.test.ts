@@ -25,6 +25,20 @@ test("pool domains match by labels from the right; look-alikes do not", () => {
   assert.equal(intel.matchDomain("example.com"), undefined);
 });
 
+test("the lists' quick \"no\" on a name's bytes is never a no for a name they list or allow", () => {
+  const intel = loadIntel({ ...noImports, allowDomains: ["corp.example"] });
+  const names = ["xmr-eu1.nanopool.org", "XMR-EU1.NANOPOOL.ORG.", "nanopool.org", "donate.v2.xmrig.com", "pool.ntp.org", "0.pool.ntp.org",
+    "a.b.corp.example", "corp.example", "org", "xmrig.com", "notnanopool.org", "example.com", "www.example.com", "", ".", "a..nanopool.org"];
+  let no = 0;
+  for (const n of names) {
+    const buf = Buffer.from(` ${n} `, "latin1");
+    const may = intel.mayListDomain(buf, 1, buf.length - 1);
+    if (intel.matchDomain(n) !== undefined || intel.isAllowlisted(n)) assert.equal(may, true, n);
+    if (!may) no++;
+  }
+  assert.ok(no >= 3, "names no list ends with are answered no");
+});
+
 test("miners by process name, masquerades, images and instance types", () => {
   const intel = loadIntel(noImports);
   assert.equal(intel.minerByProcessName("XMRig.exe")?.name, "xmrig");

@@ -96,6 +96,12 @@ export interface Intel {
   matchDomain(name: string): DomainMatch | undefined;
   /** Whether a name is on the look-alike allowlist (pool.ntp.org and its kin). */
   isAllowlisted(name: string): boolean;
+  /**
+   * False when neither matchDomain nor isAllowlisted can find the name given as ASCII bytes buf[start, end)
+   * (no listed or allowed domain ends its last labels): a quick "no" for a fast path, without a string.
+   * True means "look it up".
+   */
+  mayListDomain(buf: Uint8Array, start: number, end: number): boolean;
   /** Match an IPv4/IPv6 address by longest prefix. */
   matchIp(address: string): IpMatch | undefined;
   /** Kernel-thread and system names miners hide behind ("kworker", "kswapd0", "kdevtmpfsi"). */

@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { openBuffer, splitLines } from "./input.js";
+import { openBuffer, openFile, splitLines } from "./input.js";
 
 async function collect(data: Buffer[], max = 100) {
   const issues: string[] = [];
@@ -47,4 +50,26 @@ test("a truncated gzip yields the lines before the break and one clear issue", a
   for await (const _ of input.lines()) n++;
   assert.ok(n > 1000 && n <= 2000, `read ${n} lines`);
   assert.ok(issues.some((m) => /truncated gzip/.test(m)), issues.join("; "));
+});
+
+test("a large file's lent stream gives the same bytes as its stream, read into one reused buffer", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "minerhunt-input-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "big.log");
+  const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => `line ${i} ${"x".repeat(i % 40)}`).join("\n"));
+  assert.ok(data.length > 3 * (1 << 20));
+  writeFileSync(path, data);
+  const { input } = await openFile(path, () => assert.fail("no issue expected"));
+  const given: Buffer[] = [];
+  for await (const c of input.stream()) given.push(Buffer.from(c));
+  const lent: Buffer[] = [];
+  const memory = new Set<ArrayBufferLike>();
+  for await (const c of input.lentStream!()) {
+    lent.push(Buffer.from(c)); // a reader copies what it keeps
+    memory.add(c.buffer);
+  }
+  assert.ok(Buffer.concat(given).equals(data));
+  assert.ok(Buffer.concat(lent).equals(data));
+  assert.ok(lent.length >= 4);
+  assert.equal(memory.size, 1, "every chunk is read into the same memory");
 });

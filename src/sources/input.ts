@@ -72,13 +72,15 @@ const FILE_CHUNK_BYTES = MAX_READ_CHUNK;
 /**
  * A plain file's bytes, read with one positioned read per chunk. Why not createReadStream: its stream
  * machinery costs about twice the reading itself on a large log (a bench of Zeek DNS JSON spent more CPU
- * in the stream than in judging the records). Each chunk is a new buffer, so a consumer may keep it.
+ * in the stream than in judging the records). Each chunk is a new buffer, so a consumer may keep it;
+ * with `lend`, one buffer is read into again and again (see Input.lentStream).
  */
-async function* readChunks(path: string | Buffer): AsyncGenerator<Buffer> {
+async function* readChunks(path: string | Buffer, lend = false): AsyncGenerator<Buffer> {
   const fh = await open(path, "r");
   try {
+    const reused = lend ? Buffer.allocUnsafe(FILE_CHUNK_BYTES) : undefined;
     for (;;) {
-      const buf = Buffer.allocUnsafe(FILE_CHUNK_BYTES);
+      const buf = reused ?? Buffer.allocUnsafe(FILE_CHUNK_BYTES);
       const { bytesRead } = await fh.read(buf, 0, FILE_CHUNK_BYTES, null);
       if (bytesRead === 0) return;
       yield bytesRead === FILE_CHUNK_BYTES ? buf : buf.subarray(0, bytesRead);
@@ -125,7 +127,7 @@ export async function openFile(file: string | { path: string; raw: string | Buff
     : () => readChunks(raw);
   const innerPath = gz ? path.replace(/\.gz$/i, "") : path;
   const sampleBytes = await takeSample(factory, onIssue);
-  return { input: makeInput(path, factory, onIssue, limits), sample: makeSample(innerPath, sampleBytes), size };
+  return { input: makeInput(path, factory, onIssue, limits, gz ? undefined : () => readChunks(raw, true)), sample: makeSample(innerPath, sampleBytes), size };
 }
 
 /** Open in-memory bytes or text (tests, HTTP ingest). Gzip is unpacked too. */
@@ -241,11 +243,12 @@ function describeReadError(err: unknown): string {
   return e.message;
 }
 
-function makeInput(path: string, factory: ChunkFactory, onIssue: ReadIssueSink, limits: InputLimits): Input {
+/** `lending`: the same bytes as `factory`, in chunks lent rather than given (Input.lentStream). */
+function makeInput(path: string, factory: ChunkFactory, onIssue: ReadIssueSink, limits: InputLimits, lending?: ChunkFactory): Input {
   let read = 0;
-  async function* chunks(): AsyncIterable<Buffer> {
+  async function* chunks(from: ChunkFactory = factory): AsyncIterable<Buffer> {
     try {
-      for await (const c of factory()) {
+      for await (const c of from()) {
         read += c.length;
         yield c;
       }
@@ -258,7 +261,8 @@ function makeInput(path: string, factory: ChunkFactory, onIssue: ReadIssueSink, 
     path,
     bytesRead: () => read,
     lines: () => splitLines(chunks(), onIssue, limits.maxLineBytes),
-    stream: chunks,
+    stream: () => chunks(),
+    lentStream: () => chunks(lending),
     async bytes() {
       const parts: Buffer[] = [];
       let len = 0;

@@ -34,6 +34,13 @@ export interface Input {
   bytes(): Promise<Uint8Array>;
   /** A byte stream, for binary formats that can be read incrementally. */
   stream(): AsyncIterable<Uint8Array>;
+  /**
+   * The same bytes, each chunk lent only until the next is asked for: a large file is read into one
+   * buffer again and again, so a reader must copy what it keeps. A fresh 1 MiB buffer per chunk costs
+   * more than the read itself (page faults, and collections forced by the external memory): a reader
+   * that only looks at lines (sources/network/line-scanner.ts) takes this one.
+   */
+  lentStream?(): AsyncIterable<Uint8Array>;
   /** Bytes read so far (after gunzip), for progress bars. */
   bytesRead?(): number;
 }
@@ -46,6 +53,13 @@ export interface Input {
 export interface Prefilter {
   /** Could a DNS name matter (pool domain, donation host, ...)? */
   domain(name: string): boolean;
+  /**
+   * nameMatters (src/sources/network/prefilter-rules.ts) for a name given as ASCII bytes buf[start, end),
+   * as a fast path finds it in a raw line, without making a string: domain()'s verdict on the normalised
+   * name when it can tell from the bytes, undefined when domain() must judge it (the caller then makes
+   * the string). Optional.
+   */
+  domainBytes?(buf: Uint8Array, start: number, end: number): boolean | undefined;
   /** Could this destination IP matter? */
   ip(address: string): boolean;
   /** Could this destination port matter (miner ports)? */

@@ -147,6 +147,39 @@ export class AhoCorasick {
     return hits.length > 0;
   }
 
+  /**
+   * containsAny for a text given as bytes buf[start, end), each byte one character (ASCII or latin1),
+   * without making a string of it.
+   */
+  containsAnyBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const low = this.classOfLow;
+    const accepting = this.accepting;
+    if (this.dense) {
+      const table = this.dense;
+      const k = this.classes;
+      let s = 0;
+      for (let i = start; i < end; i++) {
+        s = table[s * k + low[buf[i]!]!]!;
+        if (accepting[s] === 1) return true;
+      }
+      return false;
+    }
+    const children = this.sparse!;
+    const fail = this.fail!;
+    let s = 0;
+    for (let i = start; i < end; i++) {
+      const cls = low[buf[i]!]!;
+      for (;;) {
+        const t = cls === 0 ? undefined : children[s]!.get(cls);
+        if (t !== undefined) { s = t; break; }
+        if (s === 0) break;
+        s = fail[s]!;
+      }
+      if (accepting[s] === 1) return true;
+    }
+    return false;
+  }
+
   /** Push the id of every literal found in `text` onto `hits` (repeats possible). */
   scan(text: string, hits: number[]): void {
     const low = this.classOfLow;

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { IssueReporter, isoFromEpochMs, isoFromEpochOrText, isoFromText, normalizeDomain, transportName } from "./common.js";
-import { ABSENT, COMPLEX, JsonKey, peekAllStrings, peekString, peekUint } from "./json-peek.js";
+import { isIP } from "node:net";
+import { IssueReporter, isIpAddress, isoFromEpochMs, isoFromEpochOrText, isoFromText, normalizeDomain, transportName } from "./common.js";
+import { ABSENT, COMPLEX, ByteKey, JsonKey, peekAllStrings, peekString, peekStringArray, peekStringArrayBytes, peekStringSpan, peekUint, type ByteSpan } from "./json-peek.js";
 import { LineScanner, type RawLine } from "./line-scanner.js";
 import type { ParseContext } from "../types.js";
 
@@ -90,4 +91,77 @@ test("the line scanner keeps numbers and offsets across chunks, trims CRLF, repo
   assert.equal(issues.length, 2);
   assert.match(issues[0]!, /^3: line of 30 bytes is longer than the 20-byte limit/);
   assert.match(issues[1]!, /^5: invalid UTF-8/);
+});
+
+/** peekString through the byte peek: the value as text, or ABSENT / COMPLEX. */
+function peekBytes(line: RawLine, key: ByteKey): string | null | undefined {
+  const span: ByteSpan = { start: 0, end: 0 };
+  const r = peekStringSpan(line, key, span);
+  return r === true ? line.buf.toString("latin1", span.start, span.end) : r;
+}
+
+test("peeking at raw bytes answers as peeking at the text does", () => {
+  const lines = [
+    '{"ts":1,"query":"a.example","qtype":1}',
+    '{"uid":"Cqq7qquery","query":"a.example"}', // the searched letter q before the key, even "query" in a value
+    '{"original_query":"A.example","query":"a.example"}',
+    '{"original_query":"A.example"}',
+    '{"query":"a\\u002eexample"}',
+    '{"query":"bücher.example"}',
+    '{"query":null}',
+    '{"uri":"/x?\\"query\\":\\"a"}',
+    '{"query": "spaced.example"}',
+    '{"query":"cut.example',
+    '{"query":""}',
+    '{"QUERY":"upper.example"}',
+  ];
+  const text = new JsonKey("query");
+  const bytes = new ByteKey("query");
+  for (const l of lines) assert.equal(peekBytes(rawLine(l), bytes), peekString(rawLine(l), text), l);
+  const answersText = new JsonKey("answers");
+  const answersBytes = new ByteKey("answers");
+  for (const l of ['{"query":"a","answers":["b.example","192.0.2.7"],"TTLs":[60.0]}', '{"answers":[]}', '{"query":"a"}', '{"answers":["a\\"b"]}',
+    '{"answers":[1,2]}', '{"answers": ["a"]}', '{"answers":"a"}', '{"answers":["a" ,"b"]}', '{"answers":["a","b"']) {
+    assert.deepEqual(peekStringArrayBytes(rawLine(l), answersBytes), peekStringArray(rawLine(l), answersText), l);
+  }
+});
+
+test("a byte key's search cursor stays right over the lines of one chunk, with and without the key", () => {
+  const k = new ByteKey("query");
+  const lines = ['{"a":"q"}', '{"query":"one"}', '{"b":"qq"}', '{"c":3}', '{"query":"two"}', '{"d":"query"}', '{"query":"three"}'];
+  const buf = Buffer.from(lines.join("\n"));
+  const text = buf.toString("latin1");
+  const chunk = chunkIds++;
+  let start = 0;
+  const seen: (string | null | undefined)[] = [];
+  for (const l of lines) {
+    seen.push(peekBytes({ buf, text, start, end: start + l.length, chunk, line: 1, offset: start }, k));
+    start += l.length + 1;
+  }
+  assert.deepEqual(seen, [ABSENT, "one", ABSENT, ABSENT, "two", ABSENT, "three"]);
+});
+
+test("isIpAddress says what net.isIP says", () => {
+  const cases = ["1.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5", "1..2.3", "1.2.3.", "", ".1.2.3",
+    "1.2.3.04", "10.0.0.1 ", "1.2.3.400", "0.10.0.0", "00.1.1.1", "::1", "2600:9000::1", "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3",
+    "edge12.cdn-3.net", "cafe.de", "1e1.2.3.4"];
+  // And a spray of short strings over digits, dots, colons and a hex letter.
+  const alphabet = "0123456789.:a";
+  let seed = 7;
+  for (let i = 0; i < 20_000; i++) {
+    let t = "";
+    const n = 1 + (i % 15);
+    for (let k = 0; k < n; k++) { seed = (seed * 1103515245 + 12345) >>> 0; t += alphabet[seed % alphabet.length]; }
+    cases.push(t);
+  }
+  for (const c of cases) assert.equal(isIpAddress(c), isIP(c) !== 0, JSON.stringify(c));
+});
+
+test("the scanner's lines carry their chunk as latin1 text, made only when asked for", () => {
+  const ctx: ParseContext = { issue: () => {}, skipped: () => {} };
+  const scanner = new LineScanner(ctx);
+  const seen: string[] = [];
+  const chunk = Buffer.from('{"a":"é"}\n{"b":2}\n', "utf8");
+  scanner.push(chunk, (raw) => { seen.push(raw.text.slice(raw.start, raw.end)); });
+  assert.deepEqual(seen, [chunk.toString("latin1").split("\n")[0], '{"b":2}']);
 });

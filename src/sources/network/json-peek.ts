@@ -148,3 +148,126 @@ export function peekStringArray(line: RawLine, key: JsonKey, max = 64): string[]
     i = close + 2;
   }
 }
+
+/*
+ * The same peeks on a line's bytes (RawLine.buf), for the hottest fast paths: a record judged on its
+ * bytes needs no latin1 text of its chunk and no string for a value that turns out not to matter.
+ */
+
+/** Letters from rarest to most common in JSON logs' keys and values: the byte a ByteKey searches for. */
+const RARE_FIRST = "qjzxkvwbygfpmhcudlnrtsioae";
+
+/**
+ * A key searched for in bytes: Buffer.indexOf (memchr) finds the key's rarest letter, and the bytes
+ * around it are compared with `"name":`. Like JsonKey it keeps a cursor per chunk, so a chunk is
+ * searched once per key even when lines lack it.
+ */
+export class ByteKey {
+  /** `"name":` as bytes. */
+  readonly pattern: Buffer;
+  /** Index in `pattern` of the byte searched for. */
+  private readonly pivot: number;
+  private readonly pivotByte: number;
+  private chunk = 0;
+  private from = 0;
+  private at = -1;
+
+  constructor(readonly name: string) {
+    this.pattern = Buffer.from(`"${name}":`, "latin1");
+    let pivot = 1;
+    let rank = Infinity;
+    for (let i = 1; i <= name.length; i++) {
+      const r = RARE_FIRST.indexOf(String.fromCharCode(this.pattern[i]!).toLowerCase());
+      const score = r === -1 ? RARE_FIRST.length : r;
+      if (score < rank) { rank = score; pivot = i; }
+    }
+    this.pivot = pivot;
+    this.pivotByte = this.pattern[pivot]!;
+  }
+
+  /** Position of the next `"name":` starting at or after `from` in the line's chunk, or -1 (may lie beyond the line). */
+  nextFrom(line: RawLine, from: number): number {
+    if (this.chunk !== line.chunk || from < this.from || (this.at !== -1 && this.at < from)) {
+      this.chunk = line.chunk;
+      this.from = from;
+      this.at = this.search(line.buf, from);
+    }
+    return this.at;
+  }
+
+  private search(buf: Buffer, from: number): number {
+    const pattern = this.pattern;
+    const n = pattern.length;
+    let p = from + this.pivot;
+    for (;;) {
+      p = buf.indexOf(this.pivotByte, p);
+      if (p === -1) return -1;
+      const at = p - this.pivot;
+      if (at + n > buf.length) return -1;
+      let i = 0;
+      while (i < n && buf[at + i] === pattern[i]) i++;
+      if (i === n) return at;
+      p++;
+    }
+  }
+}
+
+/** Where the value of `key` starts in the line's bytes, -1 when absent, -2 when the match is doubtful. */
+function findValueBytes(line: RawLine, key: ByteKey, from: number): number {
+  const at = key.nextFrom(line, from);
+  if (at === -1 || at + key.pattern.length > line.end) return -1;
+  // An escaped quote before the key means the match is inside a string: do not trust it.
+  if (at - 1 >= line.start && line.buf[at - 1] === BACKSLASH) return -2;
+  return at + key.pattern.length;
+}
+
+/** A span of a line's bytes, set by the byte peeks (a scratch object the caller owns). */
+export interface ByteSpan { start: number; end: number }
+
+/** End (index of the closing quote) of a plain ASCII string starting at `v` in the line's bytes, or -1. */
+function plainStringEndBytes(line: RawLine, v: number): number {
+  const buf = line.buf;
+  if (buf[v] !== QUOTE) return -1;
+  for (let i = v + 1; i < line.end; i++) {
+    const c = buf[i]!;
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH || c > 0x7f) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Where the string value of `key` lies (between its quotes, set in `span`): true, ABSENT, or COMPLEX
+ * (escapes, non-ASCII, not a string). The bytes are ASCII, so buf.toString("latin1", span.start, span.end) is the value.
+ */
+export function peekStringSpan(line: RawLine, key: ByteKey, span: ByteSpan): true | null | undefined {
+  const v = findValueBytes(line, key, line.start);
+  if (v === -1) return ABSENT;
+  if (v === -2) return COMPLEX;
+  const close = plainStringEndBytes(line, v);
+  if (close === -1) return COMPLEX;
+  span.start = v + 1;
+  span.end = close;
+  return true;
+}
+
+/** peekStringArray on bytes: the plain string items of a flat array value, ABSENT, or COMPLEX. */
+export function peekStringArrayBytes(line: RawLine, key: ByteKey, max = 64): string[] | null | undefined {
+  const v = findValueBytes(line, key, line.start);
+  if (v === -1) return ABSENT;
+  if (v === -2) return COMPLEX;
+  const buf = line.buf;
+  if (buf[v] !== 0x5b) return COMPLEX;
+  const out: string[] = [];
+  let i = v + 1;
+  if (buf[i] === 0x5d) return out;
+  for (;;) {
+    const close = plainStringEndBytes(line, i);
+    if (close === -1 || out.length === max) return COMPLEX;
+    out.push(buf.toString("latin1", i + 1, close));
+    const next = buf[close + 1];
+    if (next === 0x5d) return out;
+    if (next !== 0x2c) return COMPLEX;
+    i = close + 2;
+  }
+}

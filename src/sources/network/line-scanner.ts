@@ -7,10 +7,12 @@
  * raw text first (is this query name interesting?) and decodes only what it keeps runs several
  * times faster.
  *
- * Each chunk is seen twice over the same positions: as bytes (`buf`, decoded to proper UTF-8
- * for the lines that are kept) and as a one-byte-per-char latin1 string (`text`), on which
- * V8's string search runs without crossing into C++ for every call. For ASCII (all JSON keys,
- * numbers, most names) the two agree; a source that takes a value from `text` checks it is ASCII.
+ * Each chunk is seen as bytes (`buf`): lines are found with Buffer.indexOf (memchr), and a source
+ * can judge a record from its bytes without making a string (zeek/fast-path.ts). A source that
+ * searches text asks for `text`, a one-byte-per-char latin1 string of the whole chunk made on first
+ * use, on which V8's string search runs without crossing into C++ for every call. For ASCII (all
+ * JSON keys, numbers, most names) bytes and text agree; a source that takes a value from `text`
+ * checks it is ASCII. Decoded, proper UTF-8 strings are made only for the lines a source keeps.
  *
  * Rules as Input.lines(): 1-based line numbers, byte offsets, CRLF trimmed, over-long lines
  * reported and skipped, invalid UTF-8 reported when a line is decoded.
@@ -21,11 +23,12 @@ import type { Input, ParseContext } from "../types.js";
 
 /**
  * One line: buf[start, end) and text[start, end) (line ending excluded). The scanner reuses one
- * object for every line: a visitor must not keep it.
+ * object for every line: a visitor must not keep it, nor the bytes of `buf` (they are read over).
  */
 export interface RawLine {
-  buf: Buffer;
-  text: string;
+  readonly buf: Buffer;
+  /** The chunk as latin1 text (made when first asked for, once per chunk). */
+  readonly text: string;
   start: number;
   end: number;
   /** Unique id of the chunk (buf/text pair), for search caches (see JsonKey). */
@@ -39,6 +42,26 @@ export type LineVisitor = (line: RawLine) => void;
 /** Chunk ids are unique across all scanners, so a cache keyed by one is never confused. */
 let nextChunkId = 1;
 
+/** The scanner's one RawLine, whose latin1 text is made only when a visitor asks for it. */
+class ScannedLine implements RawLine {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  chunk = 0;
+  line = 0;
+  offset = 0;
+  private textChunk = 0;
+  private latin1 = "";
+
+  get text(): string {
+    if (this.textChunk !== this.chunk) {
+      this.latin1 = this.buf.toString("latin1");
+      this.textChunk = this.chunk;
+    }
+    return this.latin1;
+  }
+}
+
 export class LineScanner {
   private carry: Buffer | null = null;
   private lineNo = 1;
@@ -47,17 +70,16 @@ export class LineScanner {
   private skipping = false;
   private skippedBytes = 0;
   private badUtf8 = 0;
-  private readonly raw: RawLine = { buf: Buffer.alloc(0), text: "", start: 0, end: 0, chunk: 0, line: 0, offset: 0 };
+  private readonly raw = new ScannedLine();
 
   constructor(private readonly ctx: ParseContext, private readonly maxLineBytes = DEFAULT_LIMITS.maxLineBytes) {}
 
   /** Visit every complete line in the chunk; an unfinished tail waits for the next chunk. */
   push(chunk: Buffer, visit: LineVisitor): void {
-    const text = chunk.toString("latin1");
     const id = nextChunkId++;
     let start = 0;
     for (;;) {
-      const nl = text.indexOf("\n", start);
+      const nl = chunk.indexOf(10, start);
       if (nl === -1) break;
       if (this.skipping) {
         this.tooLong(this.skippedBytes + nl - start);
@@ -67,11 +89,11 @@ export class LineScanner {
         const whole = Buffer.concat([this.carry, chunk.subarray(start, nl)]);
         this.carry = null;
         if (whole.length > this.maxLineBytes) this.tooLong(whole.length);
-        else this.emit(whole, whole.toString("latin1"), nextChunkId++, 0, whole.length, visit);
+        else this.emit(whole, nextChunkId++, 0, whole.length, visit);
       } else if (nl - start > this.maxLineBytes) {
         this.tooLong(nl - start);
       } else {
-        this.emit(chunk, text, id, start, nl, visit);
+        this.emit(chunk, id, start, nl, visit);
       }
       this.lineNo++;
       start = nl + 1;
@@ -96,7 +118,7 @@ export class LineScanner {
   /** The last line when the input does not end with a newline. */
   end(visit: LineVisitor): void {
     if (this.skipping) this.tooLong(this.skippedBytes);
-    else if (this.carry && this.carry.length > 0) this.emit(this.carry, this.carry.toString("latin1"), nextChunkId++, 0, this.carry.length, visit);
+    else if (this.carry && this.carry.length > 0) this.emit(this.carry, nextChunkId++, 0, this.carry.length, visit);
     this.carry = null;
   }
 
@@ -114,11 +136,10 @@ export class LineScanner {
     return slice.toString("utf8");
   }
 
-  private emit(buf: Buffer, text: string, chunk: number, start: number, end: number, visit: LineVisitor): void {
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  private emit(buf: Buffer, chunk: number, start: number, end: number, visit: LineVisitor): void {
+    if (end > start && buf[end - 1] === 13) end--;
     const raw = this.raw;
     raw.buf = buf;
-    raw.text = text;
     raw.chunk = chunk;
     raw.start = start;
     raw.end = end;
@@ -146,11 +167,14 @@ const TEXT_WINDOW_BYTES = 64 * 1024;
  * what one chunk (1 MiB) produces.
  */
 export async function* scanInput<T>(input: Input, scanner: LineScanner, out: T[], visit: LineVisitor): AsyncGenerator<T> {
-  for await (const chunk of input.stream()) {
+  // Lent chunks are safe: the scanner copies an unfinished line, the latin1 views are copies, and
+  // visitors decode what they keep to strings before the next chunk is read.
+  for await (const chunk of input.lentStream ? input.lentStream() : input.stream()) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    // The latin1 view is made per window of at most 64 KiB: V8 keeps strings that small in the young
-    // generation, where they die cheaply; a 1 MiB string goes to the large-object space and costs a full
-    // collection now and then (half the CPU of a DNS log scan went to making and collecting them).
+    // Chunks are pushed in windows of at most 64 KiB, so a latin1 view (RawLine.text) stays small: V8
+    // keeps strings that small in the young generation, where they die cheaply; a 1 MiB string goes to
+    // the large-object space and costs a full collection now and then (half the CPU of a DNS log scan
+    // went to making and collecting them).
     for (let at = 0; at < buf.length; at += TEXT_WINDOW_BYTES) {
       scanner.push(at === 0 && buf.length <= TEXT_WINDOW_BYTES ? buf : buf.subarray(at, Math.min(buf.length, at + TEXT_WINDOW_BYTES)), visit);
     }

@@ -11,6 +11,14 @@ export function nameMatters(pf: Prefilter, name: string): boolean {
 }
 
 /**
+ * nameMatters for a name given as ASCII bytes buf[start, end) (a fast path's span of a raw line): the
+ * prefilter answers from the bytes when it can (most names), else the name is made a string and judged.
+ */
+export function nameBytesMatter(pf: Prefilter, buf: Buffer, start: number, end: number): boolean {
+  return pf.domainBytes?.(buf, start, end) ?? nameMatters(pf, buf.toString("latin1", start, end));
+}
+
+/**
  * A flow matters when its destination address or its destination port could. With neither
  * known there is nothing to judge by, so it is kept.
  */

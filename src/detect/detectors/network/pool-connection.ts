@@ -67,14 +67,24 @@ export interface PoolConnectionLimits {
   maxNodes: number;
 }
 
+/**
+ * One address a pool name resolved to. Up to maxLearned of these are kept, so each is small: a short
+ * list of clients (most answers reach one or two), and the instance and account lists only when a
+ * cloud DNS log names them (three Sets per answer were most of a 10M-record DNS scan's memory).
+ */
 interface Learned {
   domain: string;
   match: DomainMatch;
-  /** The clients (addresses, instance ids) that got this answer. */
-  clients: Set<string>;
-  /** The instance and account that asked, from cloud DNS logs (Route 53 Resolver srcids.instance). */
-  instances: Set<string>;
-  accounts: Set<string>;
+  /** The clients (addresses, instance ids) that got this answer, at most MAX_CLIENTS_PER_ANSWER. */
+  clients: string[];
+  /** The instances and accounts that asked, from cloud DNS logs (Route 53 Resolver srcids.instance). */
+  instances?: string[];
+  accounts?: string[];
+}
+
+/** Add to a short list of distinct values, up to `max`. */
+function addDistinct(list: string[], value: string, max: number): void {
+  if (list.length < max && !list.includes(value)) list.push(value);
 }
 
 interface State {
@@ -130,7 +140,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
       const resolve = (s: State): void => {
         const l = learned.peek(s.remote);
         if (!l) return;
-        const same = l.clients.has(s.local) || [...s.instances].some((i) => l.clients.has(i));
+        const same = l.clients.includes(s.local) || [...s.instances].some((i) => l.clients.includes(i));
         if (!s.learned || (same && !s.sameClient)) { s.learned = l; s.sameClient = same; }
       };
 
@@ -173,10 +183,10 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         const account = str(event, "cloud.account.id");
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
-          const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: new Set(), instances: new Set(), accounts: new Set() }));
-          for (const c of [client, instance]) if (c && l.clients.size < MAX_CLIENTS_PER_ANSWER) l.clients.add(c);
-          if (instance && l.instances.size < MAX_CLIENTS_PER_ANSWER) l.instances.add(instance);
-          if (account && l.accounts.size < 4) l.accounts.add(account);
+          const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: [] }));
+          for (const c of [client, instance]) if (c) addDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
+          if (instance) addDistinct(l.instances ??= [], instance, MAX_CLIENTS_PER_ANSWER);
+          if (account) addDistinct(l.accounts ??= [], account, 4);
         }
       };
 
@@ -330,8 +340,8 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
       : `${s.remote} is what pool domain ${s.learned.domain} resolved to for another client in this data`;
     if (s.sameClient) {
       // The cloud DNS log names the instance that asked: the flow log's address is that instance.
-      for (const i of s.learned.instances) addEntity(s.agg.entities, "instances", i);
-      for (const a of s.learned.accounts) addEntity(s.agg.entities, "accounts", a);
+      for (const i of s.learned.instances ?? []) addEntity(s.agg.entities, "instances", i);
+      for (const a of s.learned.accounts ?? []) addEntity(s.agg.entities, "accounts", a);
     }
     addEntity(s.agg.entities, "pools", s.learned.domain);
     s.agg.observe(obs("domain", s.learned.domain));

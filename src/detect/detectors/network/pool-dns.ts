@@ -43,8 +43,9 @@ interface State {
   client: string;
   match?: DomainMatch;
   counts: Record<Channel, number>;
-  resolved: Set<string>;
-  responseCodes: Set<string>;
+  /** Short lists, not Sets: one state is kept per (client, name) pair, thousands of them on a busy network. */
+  resolved: string[];
+  responseCodes: string[];
   /** Set when the name is known only because it resolved to this listed mining IP. */
   answerIp?: string;
 }
@@ -126,9 +127,9 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
             const entities = localEntities(event, sides);
             addEntity(entities, "pools", name);
             const resolved = strs(event, "dns.resolved_ip");
-            for (const ip of resolved) if (state.resolved.size < MAX_RESOLVED_KEPT) state.resolved.add(ip);
+            for (const ip of resolved) addDistinct(state.resolved, ip, MAX_RESOLVED_KEPT);
             const rcode = str(event, "dns.response_code");
-            if (rcode && state.responseCodes.size < 8) state.responseCodes.add(rcode);
+            if (rcode) addDistinct(state.responseCodes, rcode, 8);
             const verb = channel === "dns" ? "DNS query" : channel === "tls" ? "TLS SNI" : channel === "http" ? "HTTP host" : "connection to";
             state.agg.add(event, `${verb} ${clip(name, 120)} from ${client || "unknown client"}` +
               `${resolved.length ? ` -> ${clip(resolved.slice(0, 4).join(","), 80)}` : ""}${rcode ? ` (${rcode})` : ""}`, entities);
@@ -151,8 +152,13 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
   };
 }
 
+/** Add to a short list of distinct values, up to `max`. */
+function addDistinct(list: string[], value: string, max: number): void {
+  if (list.length < max && !list.includes(value)) list.push(value);
+}
+
 function newState(name: string, client: string, match: DomainMatch | undefined): State {
-  const s: State = { agg: new Aggregate(), name, client, counts: { dns: 0, tls: 0, http: 0, flow: 0 }, resolved: new Set(), responseCodes: new Set() };
+  const s: State = { agg: new Aggregate(), name, client, counts: { dns: 0, tls: 0, http: 0, flow: 0 }, resolved: [], responseCodes: [] };
   if (match) s.match = match;
   return s;
 }
@@ -162,8 +168,8 @@ function toDraft(s: State, droppedHints: number) {
   const facts: Record<string, string | number | boolean> = {
     "dns.count": s.counts.dns, "tls.count": s.counts.tls, "http.count": s.counts.http, "flow.count": s.counts.flow, "domain.name": s.name,
   };
-  if (s.resolved.size) facts["dns.resolved_ip"] = [...s.resolved].join(",");
-  if (s.responseCodes.size) facts["dns.response_codes"] = [...s.responseCodes].join(",");
+  if (s.resolved.length) facts["dns.resolved_ip"] = s.resolved.join(",");
+  if (s.responseCodes.length) facts["dns.response_codes"] = s.responseCodes.join(",");
   if (s.match) {
     facts["domain.list"] = s.match.list;
     facts["domain.listed"] = s.match.listed;

@@ -5,14 +5,14 @@
  */
 import type { Prefilter } from "../../types.js";
 import { getNumber, getString } from "../common.js";
-import { ABSENT, COMPLEX, JsonKey, hasKey, peekString, peekStringArray, peekUint } from "../json-peek.js";
+import { ABSENT, COMPLEX, ByteKey, JsonKey, hasKey, peekString, peekStringArrayBytes, peekStringSpan, peekUint, type ByteSpan } from "../json-peek.js";
 import { isAscii, type RawLine } from "../line-scanner.js";
-import { answersMatter, endpointMatters, nameMatters } from "../prefilter-rules.js";
+import { answersMatter, endpointMatters, nameBytesMatter, nameMatters } from "../prefilter-rules.js";
 import { classifyRecord, isZeekLog, type ZeekLog } from "./records.js";
 import { tsvColumnSpan, type ZeekTsvHeader } from "./tsv.js";
 
-const KEY_QUERY = new JsonKey("query");
-const KEY_ANSWERS = new JsonKey("answers");
+const KEY_QUERY = new ByteKey("query");
+const KEY_ANSWERS = new ByteKey("answers");
 const KEY_CONN_STATE = new JsonKey("conn_state");
 const KEY_HISTORY = new JsonKey("history");
 const KEY_RESP_H = new JsonKey("id.resp_h");
@@ -47,19 +47,24 @@ export function recordMatters(log: ZeekLog, record: Record<string, unknown>, pf:
 
 export type FastDecision = "skip" | "parse";
 
+/** Scratch span of the query name (lines are judged one at a time, synchronously). */
+const querySpan: ByteSpan = { start: 0, end: 0 };
+
 /**
  * The fast path for one JSON line: skip it from its raw text, or say it needs parsing. A `query`
  * key means DNS (no other of the four logs has one, see classifyRecord); `conn_state` or
  * `history` means conn.
  */
 export function jsonFastDecision(line: RawLine, pf: Prefilter): FastDecision {
-  const query = peekString(line, KEY_QUERY);
+  // DNS, the bulk of a network's logs, is judged on the line's bytes: no latin1 text of the chunk,
+  // and no string for a name that does not matter.
+  const query = peekStringSpan(line, KEY_QUERY, querySpan);
   if (query !== ABSENT) {
     if (query === COMPLEX) return "parse"; // escaped or non-ASCII value: the parser decides
-    if (nameMatters(pf, query)) return "parse";
-    // With IP intel loaded the answers decide too, read from the raw text like the name.
+    if (nameBytesMatter(pf, line.buf, querySpan.start, querySpan.end)) return "parse";
+    // With IP intel loaded the answers decide too, read from the raw bytes like the name.
     if (!pf.answer) return "skip";
-    const answers = peekStringArray(line, KEY_ANSWERS);
+    const answers = peekStringArrayBytes(line, KEY_ANSWERS);
     if (answers === ABSENT) return "skip";
     if (answers === COMPLEX) return "parse";
     return answersMatter(pf, answers) ? "parse" : "skip";

@@ -59,11 +59,12 @@ export async function* parseZeek(input: Input, ctx: ParseContext): AsyncGenerato
   };
 
   const visit = (raw: RawLine): void => {
-    const text = raw.text;
+    // Bytes, not raw.text: a JSON line the fast path skips never needs its chunk as text.
+    const buf = raw.buf;
     let s = raw.start;
-    while (s < raw.end && (text.charCodeAt(s) === 0x20 || text.charCodeAt(s) === 0x09)) s++;
+    while (s < raw.end && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
     if (s === raw.end) return; // blank line
-    if (text.charCodeAt(raw.start) === HASH) {
+    if (buf[raw.start] === HASH) {
       if (headerEnded) {
         // A header after data: a rotated or concatenated log starts a new layout.
         header = newTsvHeader();
@@ -75,7 +76,7 @@ export async function* parseZeek(input: Input, ctx: ParseContext): AsyncGenerato
       return;
     }
     headerEnded = true;
-    if (text.charCodeAt(s) === OPEN_BRACE) {
+    if (buf[s] === OPEN_BRACE) {
       if (pf && jsonFastDecision(raw, pf) === "skip") { ctx.skipped(); return; }
       const parsed = parseJsonObject(scanner.decode(raw, s));
       if ("error" in parsed) { issues.report(raw.line, `${parsed.error}; expected one Zeek JSON record per line`, raw.offset); return; }
