@@ -8,8 +8,10 @@
  *     per domain, and every unnamed endpoint of one subject under one rule and one strength class (the
  *     draft's `key`: port only, pool-shaped sessions, Stratum of one dialect...) is one fact;
  *   - the endpoints themselves are counted here, not keyed: the finding keeps a bounded list of them
- *     (entities.pools and the address and port observables, MAX_KEPT_POOL_ENDPOINTS, the first in address
- *     order so the list does not depend on reading order) and the true total as the fact `pool.endpoints`;
+ *     (entities.pools and the address and port observables: as many as any entity list keeps, the first in
+ *     address order so the list does not depend on reading order) and the true total as the fact
+ *     `pool.endpoints`. The list is what exports and campaign marks (correlate/campaigns.ts) read, so it is
+ *     as long as an entity list may be, not a display-sized sample;
  *   - once a finding covers several endpoints it reads as such: the draft's `manyEndpoints` title and
  *     description ("{n}" is the number), taken from the strongest draft (highest confidence, then
  *     earliest), so it never claims for all endpoints what only one showed. Without one the title gains
@@ -19,9 +21,10 @@
  */
 import { isIP } from "node:net";
 import type { Finding, FindingDraft, Observable } from "./finding.js";
+import { MAX_ENTITY_VALUES } from "./entities.js";
 
 /** Endpoints listed on one finding (entities.pools, ip and port observables). */
-export const MAX_KEPT_POOL_ENDPOINTS = 32;
+export const MAX_KEPT_POOL_ENDPOINTS = MAX_ENTITY_VALUES;
 /** Distinct endpoints counted per fact; past it `pool.endpoints` is a lower bound (`pool.endpoints_more`). */
 export const MAX_COUNTED_POOL_ENDPOINTS = 10_000;
 /** Facts that describe one endpoint: a finding about several does not carry them. */

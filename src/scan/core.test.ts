@@ -163,10 +163,14 @@ test("past the cap a finding lists the first endpoints in address order and coun
       finish() {},
     }),
   };
-  const events: Event[] = Array.from({ length: 60 }, (_, i) => ({
-    "@timestamp": new Date(Date.parse("2026-11-20T03:00:00Z") + i * 1000).toISOString(), "event.dataset": "zeek.conn", "event.category": ["network"],
-    "source.ip": "10.1.2.3", "destination.ip": `203.0.113.${(i * 7) % 50}`, "destination.port": 3333, "log.file.path": "conn.log", "minerhunt.line": i + 1,
-  }));
+  // 250 endpoints (125 addresses x 2 ports), 300 flows: some endpoints seen twice.
+  const events: Event[] = Array.from({ length: 300 }, (_, i) => {
+    const k = (i * 7) % 250;
+    return {
+      "@timestamp": new Date(Date.parse("2026-11-20T03:00:00Z") + i * 1000).toISOString(), "event.dataset": "zeek.conn", "event.category": ["network"],
+      "source.ip": "10.1.2.3", "destination.ip": `203.0.113.${k >> 1}`, "destination.port": k & 1 ? 14444 : 3333, "log.file.path": "conn.log", "minerhunt.line": i + 1,
+    };
+  });
   const run = (list: Event[]): Finding[] => {
     const engine = new DetectionEngine([echo], testIntel(), defaultConfig());
     for (const e of list) engine.onEvent(e);
@@ -175,12 +179,13 @@ test("past the cap a finding lists the first endpoints in address order and coun
   const shuffled = [...events].sort((a, b) => (Number(a["minerhunt.line"]) * 37) % 61 - (Number(b["minerhunt.line"]) * 37) % 61);
   const [f, ...rest] = run(events);
   assert.equal(rest.length, 0);
-  assert.equal(f!.facts?.["pool.endpoints"], 50);
-  assert.equal(f!.title, "Flows to 50 endpoints");
-  assert.equal(f!.evidenceCount, 60);
+  assert.equal(f!.facts?.["pool.endpoints"], 250);
+  assert.equal(f!.title, "Flows to 250 endpoints");
+  assert.equal(f!.evidenceCount, 300);
   assert.equal(f!.entities.pools?.length, MAX_KEPT_POOL_ENDPOINTS);
-  assert.deepEqual(f!.entities.pools?.slice(0, 3), ["203.0.113.0:3333", "203.0.113.1:3333", "203.0.113.2:3333"], "by address, not as text");
-  assert.equal(f!.entities.pools?.at(-1), `203.0.113.${MAX_KEPT_POOL_ENDPOINTS - 1}:3333`);
+  assert.deepEqual(f!.entities.pools?.slice(0, 4), ["203.0.113.0:3333", "203.0.113.0:14444", "203.0.113.1:3333", "203.0.113.1:14444"], "by address and port number, not as text");
+  assert.equal(f!.entities.pools?.at(-1), `203.0.113.${MAX_KEPT_POOL_ENDPOINTS / 2 - 1}:14444`);
+  assert.equal(f!.observables.filter((o) => o.type === "ip").length, MAX_KEPT_POOL_ENDPOINTS / 2, "the kept endpoints' addresses, each once");
   assert.equal(JSON.stringify(run(shuffled)), JSON.stringify([f]));
   assert.equal(JSON.stringify(run([...events].reverse())), JSON.stringify([f]));
 });
