@@ -1,5 +1,6 @@
 import {
-  DEFAULT_MITRE, factKey, makeFinding, mergeFinding, type EvidenceKind, type Event, type Finding, type FindingDraft,
+  DEFAULT_MITRE, PoolEndpointTally, factKey, makeFinding, mergeFinding, poolCounterpart,
+  type EvidenceKind, type Event, type Finding, type FindingDraft,
 } from "../model/index.js";
 import type { Intel } from "../intel/types.js";
 import type { DetectConfig } from "./config.js";
@@ -11,7 +12,9 @@ import { compileAllowlist, type Allowlist } from "./allowlist.js";
  *
  * - Routing: events are routed by dataset and category first, so a detector never sees what it cannot use.
  * - Aggregation: every draft is a fact (rule, subject, counterpart); repeats of a fact merge into one
- *   finding (model/fact.ts), so memory and output grow with distinct facts, not with traffic.
+ *   finding (model/fact.ts), so memory and output grow with distinct facts, not with traffic. For network
+ *   evidence the counterpart is the pool, and the endpoints of one fact are counted by a tally
+ *   (model/pool-endpoints.ts): a miner failing over across a hundred addresses is one finding per class.
  * - The allowlist is applied here, after detection, to every detector alike (detect/allowlist.ts).
  * - Time: the engine keeps a watermark (the latest event time seen, less the allowed lateness). `advance()`
  *   lets detectors close windows older than it (`DetectorRun.flush`); `finish()` closes all of them.
@@ -33,6 +36,8 @@ export class DetectionEngine {
   private readonly byCategory = new Map<string, DetectorRun[]>();
   private readonly runs: DetectorRun[] = [];
   private readonly findings = new Map<string, Finding>();
+  /** Pool endpoints per fact, for the network facts that name them. */
+  private readonly endpoints = new Map<string, PoolEndpointTally>();
   private readonly changed = new Set<string>();
   private readonly routeCache = new Map<string, DetectorRun[]>();
   private readonly allowlist: Allowlist;
@@ -62,11 +67,25 @@ export class DetectionEngine {
   private accept(draft: FindingDraft, kind: EvidenceKind | undefined): void {
     if (!this.allowlist.empty && this.allowlist.finding(draft)) return;
     if (!draft.kind && kind) draft.kind = kind;
-    const key = factKey(draft);
+    const pool = poolCounterpart(draft);
+    const key = factKey(draft, pool);
+    let tally: PoolEndpointTally | undefined;
+    if (pool && pool.endpoints.length > 0) {
+      tally = this.endpoints.get(key);
+      if (!tally) { tally = new PoolEndpointTally(); this.endpoints.set(key, tally); }
+      tally.take(draft, pool);
+    }
     const known = this.findings.get(key);
     // A repeat of a known fact merges straight from the draft: no id hash, no copy (most drafts are repeats).
-    if (known) mergeFinding(known, asRepeat(draft));
-    else this.findings.set(key, makeFinding(draft, key));
+    let finding: Finding;
+    if (known) {
+      mergeFinding(known, asRepeat(draft));
+      finding = known;
+    } else {
+      finding = makeFinding(draft, key);
+      this.findings.set(key, finding);
+    }
+    if (tally && pool) tally.apply(finding, pool);
     this.changed.add(key);
   }
 

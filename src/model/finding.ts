@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import type { EntitiesSchema, FindingSchema, ObservableSchema } from "./schemas.js";
 import { flat, type Evidence } from "./event.js";
+import { counterpartKey, isEndpointObservable, poolCounterpart, type PoolCounterpart } from "./pool-endpoints.js";
 
 /** Severity scale shared with Sigma levels and OCSF severity names. */
 export const SEVERITIES = ["informational", "low", "medium", "high", "critical"] as const;
@@ -52,8 +53,16 @@ export const MAX_EVIDENCE = 20;
 export type FindingDraft = Omit<Finding, "id" | "evidenceCount" | "mitre"> & {
   evidenceCount?: number;
   mitre?: string[];
-  /** Extra text that makes the id unique when one rule fires on several things in one record. */
+  /**
+   * Extra text that makes the id unique when one rule fires on several things in one record, or the strength
+   * class of a network finding (port only, pool-shaped sessions...): endpoints of one class are one fact.
+   */
   key?: string;
+  /**
+   * How a network finding reads once it covers several pool endpoints ("{n}" is their number;
+   * model/pool-endpoints.ts). Not kept on the finding.
+   */
+  manyEndpoints?: { title: string; description?: string };
 };
 
 /**
@@ -61,13 +70,18 @@ export type FindingDraft = Omit<Finding, "id" | "evidenceCount" | "mitre"> & {
  * detector's own `key` where one rule states several facts about the same pair (a billing spike per day).
  * The id is a hash of that and nothing else, so the same fact seen in a thousand records, in any order,
  * in any file, is one finding (model/fact.ts merges the repeats).
+ *
+ * For network evidence the counterpart is the pool (model/pool-endpoints.ts): its domain when it has one,
+ * else "an unnamed pool"; the endpoints' addresses and ports are counted on the finding, not keyed.
  */
-export function factKey(draft: FindingDraft): string {
+export function factKey(draft: FindingDraft, pool: PoolCounterpart | undefined = poolCounterpart(draft)): string {
   const parts: string[] = [draft.rule.id, draft.key ?? ""];
   for (const [kind, values] of Object.entries(draft.entities)) {
-    if (values && values.length) parts.push(`${kind}=${[...values].sort().join(",")}`);
+    if (!values || values.length === 0) continue;
+    parts.push(kind === "pools" && pool ? counterpartKey(pool) : `${kind}=${[...values].sort().join(",")}`);
   }
-  parts.push(draft.observables.map((o) => `${o.type}=${o.value}`).sort().join("\n"));
+  const observables = pool ? draft.observables.filter((o) => !isEndpointObservable(o, pool)) : draft.observables;
+  parts.push(observables.map((o) => `${o.type}=${o.value}`).sort().join("\n"));
   return parts.join("\0");
 }
 

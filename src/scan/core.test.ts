@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Event } from "../model/index.js";
-import { EVIDENCE_FIRST } from "../model/index.js";
+import type { Event, Finding } from "../model/index.js";
+import { EVIDENCE_FIRST, MAX_KEPT_POOL_ENDPOINTS } from "../model/index.js";
+import type { Detector } from "../detect/types.js";
+import { pcapFile, tcpConversation, type FrameRecord } from "../sources/network/test-helpers/packets.js";
 import { defaultConfig } from "../detect/config.js";
 import { DetectionEngine } from "../detect/engine.js";
 import { builtinDetectors } from "../detect/detectors/index.js";
@@ -68,16 +70,22 @@ test("10,000 identical flows make one finding with count 10,000 and a bounded ev
 });
 
 test("results do not depend on the order files are given or events arrive in", async () => {
+  // Besides the named pool, 10.1.2.3 fails over across unnamed endpoints whose flows are split over files:
+  // they are one fact, and its endpoint list and total must not depend on which file came first.
+  const failover = (i: number, ip: string, port: number) => zeekConn(20 + i, "10.1.2.3").replace(`"${POOL_IP}"`, `"${ip}"`).replace('"id.resp_p":14444', `"id.resp_p":${port}`);
   const dir = folder({
     "a/dns.log": [zeekDns(0, "10.1.2.3"), zeekDns(5, "10.1.2.4")],
-    "b/conn.log": [zeekConn(3, "10.1.2.4"), zeekConn(1, "10.1.2.3"), zeekConn(2, "10.1.2.3")],
-    "c/conn.log": [zeekConn(7, "10.1.2.5"), zeekConn(4, "10.1.2.3")],
+    "b/conn.log": [zeekConn(3, "10.1.2.4"), zeekConn(1, "10.1.2.3"), zeekConn(2, "10.1.2.3"), failover(1, "198.51.100.9", 3333), failover(2, "203.0.113.4", 5555)],
+    "c/conn.log": [zeekConn(7, "10.1.2.5"), zeekConn(4, "10.1.2.3"), failover(0, "203.0.113.4", 3333), failover(3, "198.51.100.10", 3333)],
   });
   const orders = [["a", "b", "c"], ["c", "b", "a"], ["b", "a", "c"]];
   const shapes = [];
   for (const order of orders) {
     const { incidents, campaigns, findings } = await runScan({ paths: order.map((d) => join(dir, d)) });
     shapes.push(JSON.stringify({ incidents, campaigns, findings }));
+    const unnamed = findings.filter((f) => f.rule.id === "minerhunt.network.pool-connection" && f.facts?.["pool.endpoints"] === 4);
+    assert.equal(unnamed.length, 1, "the four unnamed endpoints of 10.1.2.3 are one finding");
+    assert.deepEqual(unnamed[0]!.entities.pools, ["198.51.100.9:3333", "198.51.100.10:3333", "203.0.113.4:3333", "203.0.113.4:5555"]);
   }
   assert.equal(shapes[1], shapes[0]);
   assert.equal(shapes[2], shapes[0]);
@@ -94,6 +102,92 @@ test("results do not depend on the order files are given or events arrive in", a
     return JSON.stringify(engine.finish());
   };
   assert.equal(run([...events].reverse()), run(events));
+});
+
+/** Stratum v1 as cgminer speaks it (the nesfit capture), one session. */
+function stratumSession(client: string, clientPort: number, pool: string, port: number, t: number): FrameRecord[] {
+  const subscribe = '{"id": 1, "method": "mining.subscribe", "params": ["cgminer/3.7.2"]}\n';
+  const authorize = '{"id": 2, "method": "mining.authorize", "params": ["worker1", "x"]}\n';
+  const notify = '{"id": null, "method": "mining.notify", "params": ["1a2b", "00", "01", "02", [], "20000000", "1d00ffff", "5a5b5c5d", true]}\n';
+  return tcpConversation({ ip: client, port: clientPort }, { ip: pool, port }, [
+    { from: "client", data: subscribe }, { from: "server", data: '{"id": 1, "result": [[["mining.notify", "ae6812eb4cd7735a302a8a9dd95cf71f"]], "08000002", 4], "error": null}\n' },
+    { from: "client", data: authorize }, { from: "server", data: notify },
+  ], t);
+}
+
+test("a capture of one host failing over across 30 unnamed pool endpoints gives a few findings, each naming the total", async () => {
+  const host = "10.40.0.7";
+  // 15 addresses x 2 ports, three rounds of failover: 90 Stratum sessions, no DNS (the miner was given addresses).
+  const endpoints: { ip: string; port: number }[] = [];
+  for (let a = 0; a < 15; a++) for (const port of [3333, 14444]) endpoints.push({ ip: a % 2 ? `203.0.113.${20 + a}` : `198.51.100.${20 + a}`, port });
+  const records: FrameRecord[] = [];
+  let t = 1_763_600_000;
+  for (let round = 0; round < 3; round++) {
+    endpoints.forEach((e, i) => { records.push(...stratumSession(host, 41000 + round * 100 + i, e.ip, e.port, t)); t += 20; });
+  }
+  const dir = mkdtempSync(join(tmpdir(), "mh-core-pcap-"));
+  writeFileSync(join(dir, "failover.pcap"), pcapFile(records));
+  const { findings, incidents } = await runScan({ paths: [dir] });
+  assert.ok(findings.length <= 6, `${findings.length} findings: ${findings.map((f) => f.title).join("; ")}`);
+  assert.equal(incidents.length, 1);
+  const naming = findings.filter((f) => f.entities.pools?.length);
+  assert.ok(naming.length >= 3, "built-in flow and Stratum detectors and the Sigma pack each report");
+  for (const f of naming) {
+    assert.equal(f.facts?.["pool.endpoints"], 30, f.title);
+    assert.equal(f.entities.pools?.length, 30, "all of them listed (under the cap)");
+    assert.match(f.title, /\b30\b/, f.title);
+    assert.ok(!("destination.ip" in (f.facts ?? {})), "no fact claims one endpoint for the whole finding");
+  }
+  const stratum = naming.find((f) => f.rule.id === "minerhunt.network.stratum")!;
+  assert.equal(stratum.title, `Stratum (v1) mining traffic to 30 pool endpoints from ${host}`);
+  assert.equal(stratum.evidenceCount, 90, "every session counted");
+  assert.ok(stratum.evidence.length <= EVIDENCE_FIRST + 1);
+  assert.deepEqual(stratum.observables.filter((o) => o.type === "port").map((o) => o.value), ["3333", "14444"]);
+  assert.equal(stratum.observables.filter((o) => o.type === "ip").length, 15);
+});
+
+test("past the cap a finding lists the first endpoints in address order and counts them all, whatever order they came in", () => {
+  // A detector that reports every flow as it comes: the engine alone aggregates.
+  const echo: Detector = {
+    id: "test.echo", title: "echo", routes: { datasets: ["zeek.conn"] },
+    start: (ctx) => ({
+      onEvent(e) {
+        const endpoint = `${e["destination.ip"]}:${e["destination.port"]}`;
+        ctx.emit({
+          rule: { id: "test.echo", name: "echo", kind: "detector" }, title: `Flow to ${endpoint}`, trigger: "network", severity: "low",
+          confidence: 0.15, firstSeen: String(e["@timestamp"]), lastSeen: String(e["@timestamp"]), entities: { ips: ["10.1.2.3"], pools: [endpoint] },
+          observables: [{ type: "ip", value: String(e["destination.ip"]) }, { type: "port", value: String(e["destination.port"]) }],
+          evidence: [{ file: "conn.log", line: Number(e["minerhunt.line"]) }], manyEndpoints: { title: "Flows to {n} endpoints" },
+        });
+      },
+      finish() {},
+    }),
+  };
+  // 250 endpoints (125 addresses x 2 ports), 300 flows: some endpoints seen twice.
+  const events: Event[] = Array.from({ length: 300 }, (_, i) => {
+    const k = (i * 7) % 250;
+    return {
+      "@timestamp": new Date(Date.parse("2026-11-20T03:00:00Z") + i * 1000).toISOString(), "event.dataset": "zeek.conn", "event.category": ["network"],
+      "source.ip": "10.1.2.3", "destination.ip": `203.0.113.${k >> 1}`, "destination.port": k & 1 ? 14444 : 3333, "log.file.path": "conn.log", "minerhunt.line": i + 1,
+    };
+  });
+  const run = (list: Event[]): Finding[] => {
+    const engine = new DetectionEngine([echo], testIntel(), defaultConfig());
+    for (const e of list) engine.onEvent(e);
+    return engine.finish();
+  };
+  const shuffled = [...events].sort((a, b) => (Number(a["minerhunt.line"]) * 37) % 61 - (Number(b["minerhunt.line"]) * 37) % 61);
+  const [f, ...rest] = run(events);
+  assert.equal(rest.length, 0);
+  assert.equal(f!.facts?.["pool.endpoints"], 250);
+  assert.equal(f!.title, "Flows to 250 endpoints");
+  assert.equal(f!.evidenceCount, 300);
+  assert.equal(f!.entities.pools?.length, MAX_KEPT_POOL_ENDPOINTS);
+  assert.deepEqual(f!.entities.pools?.slice(0, 4), ["203.0.113.0:3333", "203.0.113.0:14444", "203.0.113.1:3333", "203.0.113.1:14444"], "by address and port number, not as text");
+  assert.equal(f!.entities.pools?.at(-1), `203.0.113.${MAX_KEPT_POOL_ENDPOINTS / 2 - 1}:14444`);
+  assert.equal(f!.observables.filter((o) => o.type === "ip").length, MAX_KEPT_POOL_ENDPOINTS / 2, "the kept endpoints' addresses, each once");
+  assert.equal(JSON.stringify(run(shuffled)), JSON.stringify([f]));
+  assert.equal(JSON.stringify(run([...events].reverse())), JSON.stringify([f]));
 });
 
 test("a campaign of on-premise hosts takes the several-machines branch; a cloud and an on-premise incident sharing a public pool keep their environments", async () => {

@@ -210,8 +210,10 @@ export interface DraftFields {
   tags?: FindingTag[];
   /** ATT&CK techniques (default T1496 alone). */
   mitre?: string[];
-  /** Makes the finding id unique when one record proves several things for one rule. */
+  /** Makes the finding id unique when one record proves several things for one rule, or names a network finding's strength class. */
   key?: string;
+  /** How a network finding reads once it covers several pool endpoints (model/pool-endpoints.ts). */
+  manyEndpoints?: DetectorDraft["manyEndpoints"];
   /** The kind of evidence, when it differs from the detector's own. */
   kind?: DetectorDraft["kind"];
   /** Traffic behind it, where the records say. */
@@ -242,6 +244,7 @@ export function draftFromAggregate(rule: { id: string; title: string }, agg: Agg
   if (fields.facts) draft.facts = fields.facts;
   if (fields.tags) draft.tags = fields.tags;
   if (fields.key) draft.key = fields.key;
+  if (fields.manyEndpoints) draft.manyEndpoints = fields.manyEndpoints;
   if (fields.mitre) draft.mitre = fields.mitre;
   return draft;
 }

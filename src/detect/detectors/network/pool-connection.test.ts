@@ -40,7 +40,9 @@ test("an IP learned from a pool lookup earlier in the run makes the connection s
   assert.equal(f.confidence, 0.85, "resolved for this same client");
   assert.equal(f.facts?.["dns.same_client"], true);
   assert.equal(f.facts?.["pool.domain"], "xmr-eu1.nanopool.org");
-  assert.deepEqual(f.entities.pools, ["185.71.66.20:14444", "xmr-eu1.nanopool.org"]);
+  // The pool's name first, then the endpoints it answered on (model/pool-endpoints.ts).
+  assert.deepEqual(f.entities.pools, ["xmr-eu1.nanopool.org", "185.71.66.20:14444"]);
+  assert.equal(f.facts?.["pool.endpoints"], 1);
   assert.deepEqual(f.entities.ips, ["147.229.13.222"]);
   assert.deepEqual([f.evidence[0]?.file, f.evidence[0]?.line], ["/cases/zeek/conn.log", 5]);
   assert.ok(f.observables.some((o) => o.type === "domain" && o.value === "xmr-eu1.nanopool.org"));
@@ -83,14 +85,21 @@ test("a miner port alone is weak; a 30-minute quiet session on a PB-31 port cros
     conn(3, "10.0.0.5", "203.0.113.12", 8333, { "event.duration": 2e9, "source.bytes": 300, "destination.bytes": 400, "source.packets": 4, "destination.packets": 4 }),
     conn(4, "10.0.0.5", "203.0.113.13", 4444),
   ]);
-  const byIp = new Map(findings.map((f) => [f.facts?.["destination.ip"], f]));
-  assert.equal(byIp.get("203.0.113.10")?.confidence, 0.4, "long (0.35) on PB-31's port 3333 (+0.05)");
-  assert.equal(byIp.get("203.0.113.10")?.facts?.["flow.mining_like"], true);
-  assert.equal(byIp.get("203.0.113.11")?.confidence, 0.15);
-  assert.equal(byIp.get("203.0.113.12"), undefined, "8333 is a Bitcoin node port: a policy observation, no pool finding");
+  // One finding per strength class of this machine, naming its endpoints.
+  const byPool = (endpoint: string) => findings.filter((f) => f.entities.pools?.includes(endpoint));
+  const [shaped] = byPool("203.0.113.10:3333");
+  assert.equal(shaped?.confidence, 0.4, "long (0.35) on PB-31's port 3333 (+0.05)");
+  assert.equal(shaped?.facts?.["flow.mining_like"], true);
+  assert.deepEqual(shaped?.entities.pools, ["203.0.113.10:3333"], "the pool-shaped session is a finding of its own");
+  const [weak, ...more] = byPool("203.0.113.11:3333");
+  assert.equal(more.length, 0);
+  assert.equal(weak?.confidence, 0.15);
+  assert.deepEqual(weak?.entities.pools, ["203.0.113.11:3333", "203.0.113.13:4444"], "the download and the flow without byte counts (shape unknown): both a port alone");
+  assert.equal(weak?.facts?.["pool.endpoints"], 2);
+  assert.match(weak!.title, /^Connections to 2 miner-port endpoints from 10\.0\.0\.5$/);
+  assert.equal(byPool("203.0.113.12:8333").length, 0, "8333 is a Bitcoin node port: a policy observation, no pool finding");
   assert.equal(findings.find((f) => f.facts?.["node.port"] === 8333)?.confidence, 0.1);
-  assert.equal(byIp.get("203.0.113.13")?.confidence, 0.15, "no byte counts: shape unknown, not mining-like");
-  for (const f of findings) if (f.facts?.["destination.ip"] !== "203.0.113.10") assert.ok(f.confidence < WEAK_CONFIDENCE);
+  for (const f of findings) if (f !== shaped) assert.ok(f.confidence < WEAK_CONFIDENCE);
 });
 
 test("a long connection logged as many short flow records (VPC flow logs) still reads as long-lived", () => {

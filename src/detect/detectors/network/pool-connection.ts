@@ -23,6 +23,10 @@ import { FlowSummary, NodeSummary, shapeOf } from "./flow-shape.js";
  *    both ways): 0.3, long (30 min+ sessions or an hour altogether) 0.35, +0.05 on one of PB-31's own ports,
  *    +0.05 for reconnects, +0.1 when the same machine fails over to another miner endpoint of that shape.
  *
+ * One finding per (local machine, strength class): a learned pool is one per domain, every other endpoint of one
+ * class (listed, port alone, pool-shaped) is counted in one finding with the list of endpoints
+ * (model/pool-endpoints.ts), so a miner failing over across fifty pools is one finding, not fifty.
+ *
  * Not pools: private far ends; port-only flows the sensor identified as another protocol (Zeek service,
  * Suricata app_proto; TLS excepted, as stratum+ssl is TLS); the shape of a peer-to-peer node (peers
  * connecting in, many peers, large volume) and any flow on a cryptocurrency node port (8333, 30303...)
@@ -332,9 +336,12 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
   const others = failoverTo.filter((e) => e !== here);
   let confidence: number;
   let why: string;
+  /** The strength class: endpoints of one class and one subject are one fact (model/pool-endpoints.ts). */
+  let strength: string;
   const reasons: string[] = [];
   if (s.learned) {
     confidence = s.sameClient ? LEARNED_SAME_CLIENT : LEARNED_OTHER_CLIENT;
+    strength = s.sameClient ? "dns-same-client" : "dns-other-client";
     why = s.sameClient
       ? `${s.remote} is what pool domain ${s.learned.domain} resolved to for this same client`
       : `${s.remote} is what pool domain ${s.learned.domain} resolved to for another client in this data`;
@@ -348,10 +355,13 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
   } else if (s.ipMatch) {
     // Never surer than the list that named the address.
     confidence = Math.min(pinnedPort ? LISTED_IP_AND_PORT : LISTED_IP, Math.max(s.ipMatch.confidence, PORT_AND_SHAPE));
+    strength = pinnedPort ? "listed-port" : "listed";
     why = `${s.remote} is on the ${s.ipMatch.list} list (${s.ipMatch.listed}${pinnedPort ? `, port ${s.port} pinned` : ""})`;
   } else {
     confidence = PORT_ALONE;
+    strength = "port";
     if (shape.miningLike) {
+      strength = "shape";
       confidence = shape.long ? PORT_AND_LONG_SHAPE : PORT_AND_SHAPE;
       reasons.push(shape.long ? "long-lived (30 min+ sessions or an hour altogether)" : "long-lived", "low and steady both ways");
       if (s.port !== undefined && ctx.intel.playbookPorts.has(s.port)) { confidence += PLAYBOOK_PORT_BONUS; reasons.push("a PB-31 pool port"); }
@@ -380,15 +390,30 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
   const instance = s.agg.entities.instances?.[0];
   const from = s.local ? ` from ${instance && instance !== s.local ? `${instance} (${s.local})` : s.local}` : "";
   const shaped = !strongOne && shape.miningLike;
+  const confirm = " To confirm it: the process holding the connection (EDR, ss -tp), the pool's name in DNS or proxy logs, or Stratum in a capture.";
+  // Once the finding covers several endpoints (the same subject, rule and class), it says so; the reasons
+  // quoted are the strongest endpoint's, and named as such.
+  const manyEndpoints = s.learned
+    ? { title: `Connection to mining pool ${s.learned.domain} ({n} endpoints)${from}`,
+        description: `PB-31 §1.2 network indicator: {n} endpoints (listed) are what pool domain ${s.learned.domain} resolved to for ${s.sameClient ? "this same client" : "another client in this data"}.` }
+    : s.ipMatch
+      ? { title: `Connections to {n} listed mining pool endpoints${from}`,
+          description: `PB-31 §1.2 network indicator: {n} endpoints (listed) are on intel lists${pinnedPort ? " with their port pinned" : ""}; the strongest: ${why}.` }
+      : shaped
+        ? { title: `Pool-shaped sessions to {n} miner-port endpoints${from}`,
+            description: `PB-31 §1.2 network indicator: {n} endpoints (listed) on known miner ports carried traffic with a pool session's shape (long-lived, low and steady both ways); the strongest: ${why}.${confirm}` }
+        : { title: `Connections to {n} miner-port endpoints${from}`,
+            description: `PB-31 §1.2 network indicator: traffic to {n} endpoints (listed) on known miner ports, none with a pool session's shape: weak alone.${confirm}` };
   return draftFromAggregate({ id: POOL_CONNECTION_ID, title: TITLE }, s.agg, {
     title: strongOne ? `Connection to mining pool ${target}${from}`
       : shaped ? `Pool-shaped sessions to miner port ${target}${from}` : `Connection to miner port ${target}${from}`,
-    description: `PB-31 §1.2 network indicator: ${why}.` + (strongOne ? "" :
-      " To confirm it: the process holding the connection (EDR, ss -tp), the pool's name in DNS or proxy logs, or Stratum in a capture."),
+    description: `PB-31 §1.2 network indicator: ${why}.` + (strongOne ? "" : confirm),
+    manyEndpoints,
     trigger: "network",
     confidence,
     facts,
     tags: strongOne ? ["pb-31:1.2:pool"] : ["pb-31:1.2:port", ...(shaped ? ["flow-shape" as const] : []), ...(confidence < WEAK_CONFIDENCE ? ["hint" as const] : [])],
+    key: strength,
     ...(s.summary.haveBytes ? { bytes: s.summary.bytesOut + s.summary.bytesIn } : {}),
     ...(s.summary.havePackets ? { packets: s.summary.packetsOut + s.summary.packetsIn } : {}),
   });

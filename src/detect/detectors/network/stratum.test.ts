@@ -36,17 +36,25 @@ test("the nesfit captures' streams (shared fixture, tshark's own reading): every
   }
   assert.ok(notMining.some((s) => s.includes("162.125.18.133:443")), "the Dropbox TLS stream has no JSON-RPC methods");
   const findings = runDetector(stratumDetector, events);
-  assert.equal(findings.length, events.length);
+  // One finding per machine and dialect: every stream is counted in it, each endpoint listed.
+  assert.equal(findings.length, 3, findings.map((f) => f.title).join("; "));
+  assert.equal(findings.reduce((n, f) => n + f.evidenceCount, 0), events.length);
+  const endpoints = new Set(events.map((e) => `${e["destination.ip"]}:${e["destination.port"]}`));
+  assert.equal(findings.reduce((n, f) => n + (f.entities.pools?.length ?? 0), 0), endpoints.size, "every endpoint listed once");
   for (const f of findings) assert.ok(f.confidence >= WEAK_CONFIDENCE, f.title);
   const zec = findings.find((f) => f.entities.pools?.includes("185.71.66.20:6666"))!;
   assert.equal(zec.confidence, 0.95);
   assert.equal(zec.facts?.["stratum.dialect"], "v1");
   assert.deepEqual(zec.entities.ips, ["147.229.13.222"]);
+  assert.equal(zec.title, "Stratum (v1) mining traffic to 185.71.66.20:6666 from 147.229.13.222");
   const xmr = findings.find((f) => f.entities.pools?.includes("185.71.66.20:14444"))!;
   assert.equal(xmr.facts?.["stratum.methods"], "login");
-  const smtp = findings.filter((f) => f.facts?.["stratum.dialect"] === "v1" && f.entities.pools?.some((p) => p.endsWith(":25")));
-  assert.equal(smtp.length, 14, "cgminer mining on the SMTP port");
-  assert.equal(typeof smtp[0]!.evidence[0]?.packet, "number");
+  assert.notEqual(xmr, zec, "another dialect is another finding");
+  const cgminer = findings.find((f) => f.entities.ips?.includes("192.168.1.100"))!;
+  assert.equal(cgminer.entities.pools?.filter((p) => p.endsWith(":25")).length, 14, "cgminer mining on the SMTP port");
+  assert.equal(cgminer.facts?.["pool.endpoints"], cgminer.entities.pools?.length);
+  assert.equal(cgminer.title, `Stratum (v1) mining traffic to ${cgminer.entities.pools?.length} pool endpoints from 192.168.1.100`);
+  assert.equal(typeof cgminer.evidence[0]?.packet, "number");
 });
 
 test("a CryptoNote stream with login, agent and wallet is 0.95 with the wallet and agent as observables", () => {

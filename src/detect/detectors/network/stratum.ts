@@ -19,7 +19,8 @@ import { datasetsFor } from "../../routes.js";
  *  - suricata.alert: mining JSON-RPC in the payload it carries (payload_printable, base64 payload): 0.95 as a
  *    payload; else the coin-mining classtype ("Crypto Currency Mining Activity Detected") or a signature
  *    naming COINMINER: 0.8.
- * Aggregated per (local address, far end ip:port, kind).
+ * Aggregated per (local address, far end ip:port, kind); findings are facts per (local address, kind, dialect,
+ * strength), the unnamed endpoints counted in them (model/pool-endpoints.ts), a pool's domain kept apart.
  */
 export const STRATUM_ID = "minerhunt.network.stratum";
 const TITLE = "Mining protocol on the network";
@@ -275,6 +276,10 @@ function toDraft(s: State) {
     ? `Stratum${r.dialect ? ` (${r.dialect})` : ""} mining traffic to ${target}${from}`
     : r.kind === "http" ? `Mining over HTTP to ${target}${from}`
       : r.kind === "browser" ? `Browser mining script from ${target}${from} (IDS alert)` : `IDS coin-mining alert for ${target}${from}`;
+  const dialect = r.dialect ? ` (${r.dialect})` : "";
+  const manyTitle = r.kind === "stratum" ? `Stratum${dialect} mining traffic to {n} pool endpoints${from}`
+    : r.kind === "http" ? `Mining over HTTP to {n} endpoints${from}`
+      : r.kind === "browser" ? `Browser mining script from {n} endpoints${from} (IDS alert)` : `IDS coin-mining alerts for {n} endpoints${from}`;
   const facts: Record<string, string | number | boolean> = { "stratum.kind": r.kind, reasons: r.reasons.join("; ") };
   if (r.dialect) facts["stratum.dialect"] = r.dialect;
   if (r.methods.length) facts["stratum.methods"] = r.methods.join(",");
@@ -285,10 +290,13 @@ function toDraft(s: State) {
     description: r.kind === "browser"
       ? "Mining in a web browser: an IDS saw a Coinhive-style mining script. A visitor's browser, or a compromised page this site serves, mines while the page is open (T1496)."
       : "PB-31 network inspection: mining protocol seen in traffic (Stratum JSON-RPC, mining over HTTP, or an IDS coin-mining signature).",
+    manyEndpoints: { title: manyTitle },
     trigger: "network",
     confidence: r.confidence,
     facts,
     tags: ["pb-31:1.2:stratum"],
+    // The strength class: what was read, in which dialect, how surely (endpoints of one class are one fact).
+    key: `${r.kind}:${r.dialect ?? ""}:${r.confidence}`,
     kind: r.kind === "ids" || r.kind === "browser" ? "sensor-alert" : "payload",
   });
 }
