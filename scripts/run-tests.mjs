@@ -56,7 +56,8 @@ function costs(list) {
  */
 function groups(list) {
   const sized = costs(list).sort((x, y) => (x.f < y.f ? -1 : 1));
-  const share = Math.max(sized.reduce((s, x) => s + x.cost, 0) / (concurrency * 4), 1);
+  // At least 20 CPU-s, so that a run of a few small files does not pay a process start per file.
+  const share = Math.max(sized.reduce((s, x) => s + x.cost, 0) / (concurrency * 4), 20);
   const out = [];
   let current = { cost: 0, files: [] };
   for (const x of sized) {
