@@ -2,7 +2,7 @@
  * Child processes that tests start from a TypeScript helper script (a store writer to SIGKILL mid-save,
  * eight racing schema creators...). Started through tsx each one costs about 1.5 CPU-seconds before its
  * first line runs; bundled with esbuild (only our own modules; every package stays external and comes
- * from node_modules as under tsx) about 0.3. The bundle is made once per script and test process, from
+ * from node_modules as under tsx) a fraction of that. The bundle is made once per script and test process, from
  * the current source, under .cache/ in the checkout (so the package root and node_modules are found
  * from it as from src/), and removed when the process exits.
  */

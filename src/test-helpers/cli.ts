@@ -3,11 +3,10 @@
  * shows).
  *
  * Under scripts/run-tests.mjs the CLI is an esbuild bundle of src/cli/main.ts that the runner builds from
- * the current source before any test starts (MINERHUNT_TEST_CLI names it; the shipped bundle's own build
- * options, scripts/bundle-options.mjs). Loaded through tsx the same CLI costs about 2.5 CPU-seconds a start,
- * bundled about 0.6, and the suite starts it some hundred times. Run one test file by hand (no runner),
- * the CLI runs from source through tsx, as before. Either way it is the code in the work tree, never a
- * dist/ that may be older.
+ * the current source before any test starts (scripts/test-cli.mjs; MINERHUNT_TEST_CLI names it). Through
+ * tsx a one-line scan costs about 2.5 CPU-seconds, bundled about 1.3, and the suite starts the CLI about a
+ * hundred times. A test file run by hand (no runner) starts the CLI from source through tsx, as before.
+ * Either way it is the code in the work tree, never a dist/ that may be older.
  */
 import { join } from "node:path";
 import { REPO_ROOT } from "./index.js";

@@ -110,3 +110,13 @@ export function runDetector(detector: Detector, events: Event[], opts: { intel?:
   for (const e of events) engine.onEvent(e);
   return engine.finish();
 }
+
+/**
+ * CPU milliseconds this process has used since `since` (a process.cpuUsage() value). A test that guards
+ * against a hang or runaway backtracking bounds CPU time, not wall time: test files run side by side on
+ * shared cores, where wall time says more about the neighbours than about the code.
+ */
+export function cpuMsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}

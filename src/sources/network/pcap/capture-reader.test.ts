@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { openBuffer } from "../../input.js";
 import { CaptureParser, captureKind, readCapture, type CapturedPacket } from "./capture-reader.js";
 import { pcapFile, pcapngFile, tcpFrame, udpFrame, SYN } from "../test-helpers/packets.js";
+import { cpuMsSince } from "../../../test-helpers/index.js";
 
 async function read(data: Buffer): Promise<{ packets: CapturedPacket[]; issues: { message: string; offset: number }[] }> {
   const { input } = await openBuffer("t.pcap", data);
@@ -88,9 +89,11 @@ test("a corrupted length field stops the read with one issue, without waiting or
   const file = pcapFile([{ frame: frameA, time: 1 }, { frame: frameB, time: 2 }]);
   const second = 24 + 16 + frameA.length;
   file.writeUInt32LE(0xfffffff0, second + 8); // captured length of packet 2
-  const started = Date.now();
+  const started = process.cpuUsage();
+  const wallStart = Date.now();
   const { packets, issues } = await read(file);
-  assert.ok(Date.now() - started < 1000);
+  assert.ok(cpuMsSince(started) < 1000, "no work on the bogus length");
+  assert.ok(Date.now() - wallStart < 10_000, "no waiting for bytes that never come"); // generous: shared cores
   assert.equal(packets.length, 1);
   assert.equal(issues.length, 1);
   assert.match(issues[0]!.message, /packet 2 at offset \d+ claims 4294967280 captured bytes/);
