@@ -6,6 +6,7 @@
  *   npm run build && node --import tsx bench/startup.ts       # 15 runs of each, min and median
  *   BENCH_RUNS=30 node --import tsx bench/startup.ts
  *   BENCH_COMPARE_CLI=/other/checkout/dist/bundle/minerhunt.js node --import tsx bench/startup.ts   # another build, same run
+ *     (each minerhunt row is then measured for that build too, right below, runs interleaved)
  *
  * Rows: the baseline; `scan` of a one-line Zeek DNS JSON file with the default PB-31 pack (what a
  * person runs); the same without the build snapshot (MINERHUNT_SNAPSHOT=0: parsing every shipped
@@ -53,6 +54,26 @@ function measure(label: string, args: string[], env: NodeJS.ProcessEnv = {}): Ro
   return row;
 }
 
+/**
+ * A minerhunt command, and with BENCH_COMPARE_CLI the same command of that build, their runs interleaved
+ * (A B A B ...) so that a change of load on the shared machine falls on both alike.
+ */
+function measureCli(label: string, cliArgs: string[], env: NodeJS.ProcessEnv = {}): Row[] {
+  const other = process.env.BENCH_COMPARE_CLI;
+  const node = process.execPath;
+  if (!other) return [measure(label, [node, CLI, ...cliArgs], env)];
+  const rows: Row[] = [{ label, cpu: [], rssMb: [], status: null }, { label: "  same, the other build", cpu: [], rssMb: [], status: null }];
+  for (let i = 0; i < RUNS; i++) {
+    [CLI, other].forEach((cli, k) => {
+      const r = once([node, cli, ...cliArgs], env);
+      rows[k]!.cpu.push(r.cpu);
+      rows[k]!.rssMb.push(r.rssMb);
+      rows[k]!.status = r.status;
+    });
+  }
+  return rows;
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -67,14 +88,14 @@ function main(): void {
   const node = process.execPath;
   const rows: Row[] = [
     measure("node -e 0 (baseline)", [node, "-e", "0"]),
-    measure("minerhunt scan one-line file (default PB-31 pack)", [node, CLI, "scan", "-q", file]),
+    ...measureCli("minerhunt scan one-line file (default PB-31 pack)", ["scan", "-q", file]),
     measure("  same, without the build snapshot", [node, CLI, "scan", "-q", file], { MINERHUNT_SNAPSHOT: "0" }),
-    ...(process.env.BENCH_COMPARE_CLI ? [measure(`  same, built from ${process.env.BENCH_COMPARE_CLI}`, [node, process.env.BENCH_COMPARE_CLI, "scan", "-q", file])] : []),
-    measure("minerhunt scan --no-default-rules", [node, CLI, "scan", "-q", "--no-default-rules", file]),
-    measure("minerhunt formats", [node, CLI, "formats"]),
-    measure("minerhunt --version", [node, CLI, "--version"]),
+    ...measureCli("minerhunt scan --no-default-rules", ["scan", "-q", "--no-default-rules", file]),
+    ...measureCli("minerhunt formats", ["formats"]),
+    ...measureCli("minerhunt --version", ["--version"]),
   ];
   console.log(`minerhunt start-up — node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}, ${RUNS} runs each`);
+  if (process.env.BENCH_COMPARE_CLI) console.log(`the other build: ${process.env.BENCH_COMPARE_CLI}`);
   console.log(`${"".padEnd(52)}  CPU-s min  CPU-s median  peak RSS MB  exit`);
   for (const r of rows) {
     console.log(`${r.label.padEnd(52)}  ${Math.min(...r.cpu).toFixed(3).padStart(9)}  ${median(r.cpu).toFixed(3).padStart(12)}  ${median(r.rssMb).toFixed(0).padStart(11)}  ${String(r.status).padStart(4)}`);
