@@ -3,7 +3,7 @@
 // to start the long files first and to pack the short ones into evenly costed processes.
 //
 //   node scripts/measure-tests.mjs                  # every test file, one at a time
-//   node scripts/measure-tests.mjs src/server/ui    # only these (merged into the table)
+//   node scripts/measure-tests.mjs src/apps/server/ui    # only these (merged into the table)
 //   node scripts/measure-tests.mjs --jobs 2         # two at a time (quicker, CPU-s inflate a little)
 //   node scripts/measure-tests.mjs --dry            # print the table, do not write it
 //

@@ -1,4 +1,4 @@
-// The CLI the tests start as a process (src/test-helpers/cli.ts): an esbuild bundle of src/cli/main.ts,
+// The CLI the tests start as a process (src/test-helpers/cli.ts): an esbuild bundle of src/apps/cli/main.ts,
 // made from the work tree's current source at the start of a test run. Started through tsx the CLI costs
 // about 2.5 CPU-seconds (tsx transforms and resolves several hundred modules on every start); bundled,
 // about 1.3 (a one-line scan, 2026-12-04); the suite starts it about a hundred times.
@@ -20,7 +20,7 @@ export async function buildTestCli() {
   mkdirSync(parent, { recursive: true });
   const outdir = mkdtempSync(join(parent, "run-"));
   await build({
-    entryPoints: { minerhunt: join(root, "src", "cli", "main.ts") },
+    entryPoints: { minerhunt: join(root, "src", "apps", "cli", "main.ts") },
     outdir,
     bundle: true,
     splitting: true, // the lazy command table stays lazy, as in the shipped bundle

@@ -527,7 +527,7 @@ export const en = {
   "server.tokenRevoked": "Token {id} revoked",
   "server.passwordStdin": "Reading the password from standard input (one line)",
   "server.none": "None.",
-  // respond (src/cli/respond.ts, respond-format.ts)
+  // respond (src/apps/cli/respond.ts, respond-format.ts)
   "respond.description": "Plan, approve, execute, verify and undo the response to an incident (dry run unless --execute)",
   "respond.plan.header": "Plan {id} for incident {incident}: {mode}",
   "respond.plan.madeBy": "made by {by} at {at}; content hash {hash}",

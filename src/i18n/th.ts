@@ -529,7 +529,7 @@ export const th: Record<MessageKey, string> = {
   "server.tokenRevoked": "เพิกถอนโทเคน {id} แล้ว",
   "server.passwordStdin": "อ่านรหัสผ่านจากอินพุตมาตรฐาน (หนึ่งบรรทัด)",
   "server.none": "ไม่มี",
-  // respond (src/cli/respond.ts, respond-format.ts)
+  // respond (src/apps/cli/respond.ts, respond-format.ts)
   "respond.description": "วางแผน อนุมัติ ดำเนินการ ตรวจสอบ และย้อนกลับการตอบสนองต่อเหตุการณ์ (จำลองเท่านั้น เว้นแต่ใส่ --execute)",
   "respond.plan.header": "แผน {id} สำหรับเหตุการณ์ {incident}: {mode}",
   "respond.plan.madeBy": "สร้างโดย {by} เมื่อ {at}; hash ของเนื้อหา {hash}",

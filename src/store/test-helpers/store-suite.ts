@@ -13,7 +13,7 @@ import { openStore, StoreError } from "../index.js";
 import type { Store } from "../index.js";
 import type { Backend, TestDatabase } from "./backends.js";
 import { inCi } from "../../test-helpers/index.js";
-import { reassessor } from "../../scan/incident.js";
+import { reassessor } from "../../pipeline/incident.js";
 import { defaultConfig } from "../../detect/config.js";
 import { loadPlaybook } from "../../playbook/index.js";
 import {
