@@ -38,7 +38,7 @@ function measure(file, n) {
   const timing = join(tmp, `time-${n}`);
   return new Promise((done) => {
     const child = spawn(GNU_TIME, ["-f", "%e %U %S", "-o", timing, process.execPath, "--import", "tsx", "--test", "--test-reporter=dot", file],
-      { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, MINERHUNT_TEST: "1", MINERHUNT_TEST_CLI: testCli.entry } });
+      { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, MINERHUNT_TEST: "1", MINERHUNT_TEST_CLI: testCli.entry, MINERHUNT_SNAPSHOT: testCli.snapshot } });
     child.on("close", (status) => {
       const last = readFileSync(timing, "utf8").trim().split("\n").pop() ?? "";
       const [wall, user, sys] = last.split(" ").map(Number);
