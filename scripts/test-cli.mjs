@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * Builds the CLI into a fresh folder, and records the snapshot of the shipped data with the same source
- * (src/startup/record-snapshot.ts) beside it: without one every CLI start parses and checks all the shipped
+ * (src/pipeline/record-snapshot.ts) beside it: without one every CLI start parses and checks all the shipped
  * YAML again (about 0.5 CPU-s of a one-line scan's 1.2). Returns the entry file, the snapshot (for
  * MINERHUNT_SNAPSHOT) and a function that removes both.
  */
@@ -40,7 +40,7 @@ export async function buildTestCli() {
   const recorder = join(outdir, "recorder", "record-snapshot.mjs");
   await build({
     stdin: {
-      contents: `import { recordSnapshot } from "./src/startup/record-snapshot.ts";\nawait recordSnapshot(process.argv[2]);\n`,
+      contents: `import { recordSnapshot } from "./src/pipeline/record-snapshot.ts";\nawait recordSnapshot(process.argv[2]);\n`,
       resolveDir: root,
       loader: "ts",
     },

@@ -3,7 +3,7 @@
  * imported only when it is the one that runs.
  */
 import { Command } from "commander";
-import { VERSION } from "./version.js";
+import { VERSION } from "../../startup/version.js";
 
 /** The exit status of a usage error (errors.ts EXIT_ERROR; repeated here so this table loads nothing else). */
 const EXIT_USAGE = 2;

@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
 import type { ScanProgress } from "../../pipeline/scan.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageError } from "./errors.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "../../startup/version.js";
 import { resolveLang } from "../../i18n/index.js";
 import { METRIC_HINTS, type MetricHint } from "../../sources/types.js";
 import { terminal } from "../../present/escape.js";

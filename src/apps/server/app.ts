@@ -11,7 +11,7 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { VERSION } from "../cli/version.js";
+import { VERSION } from "../../startup/version.js";
 import type { ServerDeps } from "./contract.js";
 import { installErrorHandlers } from "./errors.js";
 import { installGuard, type RouteRecord } from "./auth/guard.js";

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { loadRules, defaultRuleDirs, defaultTables } from "../detect/sigma/index.js";
 import { loadIntel } from "../intel/index.js";
 import { loadPlaybooks } from "../playbook/index.js";
-import { finishRecording, startRecording } from "./snapshot.js";
+import { finishRecording, startRecording } from "../startup/snapshot.js";
 
 export interface RecordedSnapshot {
   entries: number;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../../startup/paths.js";
+import { packageRoot } from "./paths.js";
 
 /** The package version, from the package root's package.json. */
 export const VERSION: string = (() => {
