@@ -5,7 +5,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { ParseContext } from "../../types.js";
-import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter, baseEvent, isIpAddress, isoFromEpochMs, put } from "../common.js";
+import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter, TYPE_CONNECTION, TYPE_PROTOCOL, baseEvent, isIpAddress, isoFromEpochMs, put } from "../common.js";
 import { urlFields } from "../fields.js";
 import { endpointMatters, nameMatters } from "../prefilter-rules.js";
 import type { DecodedPacket } from "./decode.js";
@@ -52,6 +52,8 @@ function flowCounters(ev: Event, flow: Flow): void {
 
 function eventFor(path: string, dataset: string, flow: Flow): Event {
   const ev = baseEvent(path, FORMAT, dataset, CATEGORY_NETWORK);
+  // The flow event is the connection record; Stratum, HTTP and TLS events describe the same flow.
+  ev["event.type"] = dataset === "pcap.flow" ? TYPE_CONNECTION : TYPE_PROTOCOL;
   flowTuple(ev, flow);
   return ev;
 }
