@@ -1,7 +1,7 @@
 /**
  * The detection core on a stream: events pushed one by one (an HTTP ingest, a host agent, a NATS
  * consumer), findings merged as they come, windows closed by event time, incidents and campaigns
- * re-assessed on demand. The same engine (detect/engine.ts) and the same assessment (scan/incident.ts)
+ * re-assessed on demand. The same engine (detect/engine.ts) and the same assessment (pipeline/incident.ts)
  * as a batch scan: a stream that has seen the same events ends with the same incidents.
  */
 import type { Event, Finding } from "../model/index.js";

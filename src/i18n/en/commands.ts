@@ -56,7 +56,7 @@ export const enCommands = {
   "sweep.unreachable": "Could not read {scope}: {reason}",
   "sweep.none": "Nothing looks like a miner.",
 
-  // cli/block.ts
+  // apps/cli/block.ts
   "cli.block.description": "Write an incident's mining-pool blocklist (nftables, iptables, hosts, RPZ, dnsmasq, Unbound, Route 53 DNS Firewall, Suricata, AWS NACL) or its billing-credit case draft",
   "cli.block.badFormat": "Unknown format {format}: expected one of {formats}",
   "cli.block.needIncident": "Name an incident, or use --from-intel for the whole pool list",

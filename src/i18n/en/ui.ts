@@ -1,6 +1,6 @@
 /** English: The web UI (src/apps/server/ui). */
 export const enUi = {
-  // Web UI (server/ui)
+  // Web UI (apps/server/ui)
   "ui.nav.queue": "Queue",
   "ui.nav.logout": "Sign out",
   "ui.lang.th": "ภาษาไทย",

@@ -58,7 +58,7 @@ export const thCommands: Record<keyof typeof enCommands, string> = {
   "sweep.unreachable": "อ่าน {scope} ไม่ได้: {reason}",
   "sweep.none": "ไม่พบสิ่งที่มีลักษณะของเครื่องขุดเหรียญ",
 
-  // cli/block.ts
+  // apps/cli/block.ts
   "cli.block.description": "เขียนรายการบล็อก mining pool ของเหตุการณ์ (nftables, iptables, hosts, RPZ, dnsmasq, Unbound, Route 53 DNS Firewall, Suricata, AWS NACL) หรือร่างคำขอเครดิตค่าบริการ",
   "cli.block.badFormat": "ไม่รู้จักรูปแบบ {format}: ต้องเป็นหนึ่งใน {formats}",
   "cli.block.needIncident": "ระบุเหตุการณ์ หรือใช้ --from-intel สำหรับรายการ pool ทั้งหมด",

@@ -2,7 +2,7 @@
 import type { enUi } from "../en/ui.js";
 
 export const thUi: Record<keyof typeof enUi, string> = {
-  // Web UI (server/ui)
+  // Web UI (apps/server/ui)
   "ui.nav.queue": "คิวงาน",
   "ui.nav.logout": "ออกจากระบบ",
   "ui.lang.th": "ภาษาไทย",

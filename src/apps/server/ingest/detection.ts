@@ -1,6 +1,6 @@
 /**
  * What the ingest endpoint detects with: the same detectors, Sigma pack, intel, site config and playbook
- * a scan uses (scan/run.ts), loaded once per server.
+ * a scan uses (pipeline/run.ts), loaded once per server.
  */
 import type { DetectConfig } from "../../../detect/config.js";
 import type { Detector } from "../../../detect/types.js";
