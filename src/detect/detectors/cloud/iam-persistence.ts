@@ -127,13 +127,16 @@ export const iamPersistence: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of steps.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, windowMinutes * 60_000, qualifies)) report(principal, burst);
-      }
+    function judge(principal: Principal, items: IamStep[]): void {
+      items.sort(byTime);
+      for (const burst of findBursts(items, windowMinutes * 60_000, qualifies)) report(principal, burst);
     }
 
-    return { onEvent, finish };
+    return {
+      onEvent,
+      // On a stream, bursts that no later record can extend are judged as the watermark passes them.
+      flush: (watermarkMs) => steps.takeClosed(windowMinutes * 60_000, watermarkMs, judge),
+      finish: () => { for (const { principal, items } of steps.groups.values()) judge(principal, items); },
+    };
   },
 };

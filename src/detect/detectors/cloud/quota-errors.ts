@@ -77,13 +77,16 @@ export const quotaErrors: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of errors.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, burstWindowMinutes * 60_000, qualifies)) report(principal, burst);
-      }
+    function judge(principal: Principal, items: LaunchError[]): void {
+      items.sort(byTime);
+      for (const burst of findBursts(items, burstWindowMinutes * 60_000, qualifies)) report(principal, burst);
     }
 
-    return { onEvent, finish };
+    return {
+      onEvent,
+      // On a stream, bursts that no later record can extend are judged as the watermark passes them.
+      flush: (watermarkMs) => errors.takeClosed(burstWindowMinutes * 60_000, watermarkMs, judge),
+      finish: () => { for (const { principal, items } of errors.groups.values()) judge(principal, items); },
+    };
   },
 };

@@ -136,13 +136,16 @@ export const runInstancesBurst: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of launches.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, windowMs, qualifies)) report(principal, burst);
-      }
+    function judge(principal: Principal, items: Launch[]): void {
+      items.sort(byTime);
+      for (const burst of findBursts(items, windowMs, qualifies)) report(principal, burst);
     }
 
-    return { onEvent, finish };
+    return {
+      onEvent,
+      // On a stream, bursts that no later record can extend are judged as the watermark passes them.
+      flush: (watermarkMs) => launches.takeClosed(windowMs, watermarkMs, judge),
+      finish: () => { for (const { principal, items } of launches.groups.values()) judge(principal, items); },
+    };
   },
 };
