@@ -182,6 +182,27 @@ export function closedBefore(sorted: readonly { timeMs: number }[], windowMs: nu
 }
 
 /**
+ * The two ends of a detector that reports bursts per principal: on a stream (`flush`) the records no later
+ * record can join, at the end of input (`finish`) the rest; either way each principal's records are sorted by
+ * time and every burst `findBursts` finds goes to `report`.
+ */
+export function burstEnds<T extends { timeMs: number }>(
+  groups: BoundedGroups<T>,
+  windowMs: number,
+  qualifies: (window: readonly T[]) => boolean,
+  report: (principal: Principal, burst: T[]) => void,
+): { flush(watermarkMs: number): void; finish(): void } {
+  const judge = (principal: Principal, items: T[]): void => {
+    items.sort(byTime);
+    for (const burst of findBursts(items, windowMs, qualifies)) report(principal, burst);
+  };
+  return {
+    flush: (watermarkMs) => groups.takeClosed(windowMs, watermarkMs, judge),
+    finish: () => { for (const { principal, items } of groups.groups.values()) judge(principal, items); },
+  };
+}
+
+/**
  * Bursts in time-sorted records: a window of `windowMs` from some record that `qualifies`, then
  * every following record no further than `windowMs` from the previous one (a campaign that goes on
  * is one burst, not one per hour). Records outside any qualifying window are not returned.

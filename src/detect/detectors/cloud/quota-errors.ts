@@ -3,7 +3,7 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, distinct, findBursts, normalisedErrorCode, principalLabel,
+  BoundedGroups, burstEnds, distinct, normalisedErrorCode, principalLabel,
   principalOf, timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
 import { datasetsFor } from "../../routes.js";
@@ -77,16 +77,6 @@ export const quotaErrors: Detector = {
       });
     }
 
-    function judge(principal: Principal, items: LaunchError[]): void {
-      items.sort(byTime);
-      for (const burst of findBursts(items, burstWindowMinutes * 60_000, qualifies)) report(principal, burst);
-    }
-
-    return {
-      onEvent,
-      // On a stream, bursts that no later record can extend are judged as the watermark passes them.
-      flush: (watermarkMs) => errors.takeClosed(burstWindowMinutes * 60_000, watermarkMs, judge),
-      finish: () => { for (const { principal, items } of errors.groups.values()) judge(principal, items); },
-    };
+    return { onEvent, ...burstEnds(errors, burstWindowMinutes * 60_000, qualifies, report) };
   },
 };
