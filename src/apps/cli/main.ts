@@ -1,6 +1,10 @@
 #!/usr/bin/env node
+import { boundHeapGrowth } from "../../startup/heap.js";
 import { printError, EXIT_ERROR } from "./errors.js";
 import { buildProgram, COMMAND_NAMES, commandNamed } from "./commands.js";
+
+// Peak memory about twice what a scan holds, not four times (startup/heap.ts).
+boundHeapGrowth();
 
 // `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.
 for (const stream of [process.stdout, process.stderr]) {
