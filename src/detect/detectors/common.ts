@@ -10,8 +10,11 @@ function add(out: Entities, kind: keyof Entities, values: (string | undefined)[]
   for (const v of values) {
     if (v === undefined || v === "" || v === "-") continue;
     const value = lower ? v.toLowerCase() : v;
-    const list = (out[kind] ??= []);
-    if (!list.includes(value)) list.push(value);
+    const list = out[kind];
+    // A new list as a literal: it holds exactly its one value (a push onto [] reserves room for 17), and
+    // entity lists live as long as their finding.
+    if (!list) out[kind] = [value];
+    else if (!list.includes(value)) list.push(value);
   }
 }
 

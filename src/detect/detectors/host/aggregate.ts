@@ -1,6 +1,6 @@
 import type { Entities, Event, Evidence, Observable, Severity } from "../../../model/index.js";
 import type { DetectorDraft } from "../../types.js";
-import { MAX_EVIDENCE, provenance, sampleEvidence, type FindingTag } from "../../../model/index.js";
+import { MAX_EVIDENCE, addToSample, flat, provenance, type FindingTag } from "../../../model/index.js";
 import { mergeEntities, timeOf } from "../common.js";
 
 /**
@@ -119,23 +119,31 @@ export class Aggregate {
   lastSeen = "";
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
-  /** Pointers at the records, compacted to the earliest few and the latest whenever it grows past MAX_EVIDENCE. */
+  /**
+   * Pointers at the records, always the sample a finding keeps (the earliest few and the latest,
+   * model/finding.ts sampleEvidence): the same whatever order the records came in.
+   */
   evidence: Evidence[] = [];
   entities: Entities = {};
   readonly observables: Observable[] = [];
-  private readonly observableKeys = new Set<string>();
 
-  /** Count one record: its time, where it is (evidence, capped), and what it names. */
-  add(event: Event, summary: string, entities: Entities): void {
+  /**
+   * Count one record: its time, where it is (evidence, sampled), and what it names. The summary and the
+   * entities may be given as functions: they are then built only for a record the sample keeps and for the
+   * first MAX_EVIDENCE records (most records of a busy key are neither, and building them was most of the
+   * garbage a detector made per record).
+   */
+  add(event: Event, summary: string | (() => string), entities: Entities | (() => Entities)): void {
     this.count++;
     this.noteTime(timeOf(event));
-    this.evidence.push(provenance(event, summary));
-    // The same sample whatever order the records came in (model/finding.ts sampleEvidence).
-    if (this.evidence.length > MAX_EVIDENCE) this.evidence = sampleEvidence(this.evidence);
+    const pointer = provenance(event);
+    const sample = addToSample(this.evidence, pointer);
+    if (sample.includes(pointer)) pointer.summary = flat(typeof summary === "string" ? summary : summary());
+    this.evidence = sample;
     // Entities are merged only while evidence is still being kept: the first records name the
     // machine; later ones of the same key name the same machine, and merging forever would let one
     // key collect unbounded lists.
-    if (this.count <= MAX_EVIDENCE) this.entities = mergeEntities(this.entities, entities);
+    if (this.count <= MAX_EVIDENCE) this.entities = mergeEntities(this.entities, typeof entities === "function" ? entities() : entities);
   }
 
   noteTime(time: string): void {
@@ -150,14 +158,15 @@ export class Aggregate {
     if (ms > this.lastMs) { this.lastMs = ms; this.lastSeen = time; }
   }
 
-  /** Add observables, deduplicated, up to MAX_OBSERVABLES (the rest are the same kind of thing again). */
-  observe(list: Observable[]): void {
+  /**
+   * Add observables, deduplicated, up to MAX_OBSERVABLES (the rest are the same kind of thing again). A scan of
+   * the short list, not a Set of keys: one aggregate is kept per key, thousands of them.
+   */
+  observe(list: readonly Observable[]): void {
+    const kept = this.observables;
     for (const o of list) {
-      if (this.observables.length >= MAX_OBSERVABLES) return;
-      const key = `${o.type}\0${o.value}`;
-      if (this.observableKeys.has(key)) continue;
-      this.observableKeys.add(key);
-      this.observables.push(o);
+      if (kept.length >= MAX_OBSERVABLES) return;
+      if (!hasObservable(kept, o)) kept.push(o);
     }
   }
 
@@ -175,6 +184,11 @@ export class Aggregate {
   spanMs(): number {
     return Number.isFinite(this.firstMs) && Number.isFinite(this.lastMs) ? this.lastMs - this.firstMs : 0;
   }
+}
+
+function hasObservable(list: readonly Observable[], o: Observable): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.type === o.type && list[i]!.value === o.value) return true;
+  return false;
 }
 
 /**
@@ -196,8 +210,10 @@ export function roundConfidence(value: number): number {
 /** Add one value to an entity list, deduplicated (for pools, which entitiesOf cannot know). */
 export function addEntity(entities: Entities, kind: keyof Entities, value: string | undefined): void {
   if (!value) return;
-  const list = (entities[kind] ??= []);
-  if (!list.includes(value) && list.length < MAX_OBSERVABLES) list.push(value);
+  const list = entities[kind];
+  // A literal for a new list: exactly one value's room (common.ts add).
+  if (!list) entities[kind] = [value];
+  else if (!list.includes(value) && list.length < MAX_OBSERVABLES) list.push(value);
 }
 
 /** What a detector adds to an aggregate to make it a finding. */

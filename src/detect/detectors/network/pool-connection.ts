@@ -86,10 +86,20 @@ interface Learned {
   accounts?: string[];
 }
 
-/** Add to a short list of distinct values, up to `max`. */
-function addDistinct(list: string[], value: string, max: number): void {
-  if (list.length < max && !list.includes(value)) list.push(value);
+/**
+ * `list` with `value` added (distinct, up to `max`), as a new array of exactly the needed length. For the lists
+ * kept per learned answer (tens of thousands of them): a push onto [] reserves room for 17 values, and most of
+ * these lists hold one or two.
+ */
+function withDistinct(list: readonly string[] | undefined, value: string, max: number): string[] | undefined {
+  if (!list) return [value];
+  if (list.length >= max || list.includes(value)) return undefined;
+  // concat, not a spread: [...list, value] reserves room for 17 values as a push does.
+  return list.concat(value);
 }
+
+/** Pool names whose intel match is cached: each learned answer shares its name's match object. */
+const MAX_CACHED_MATCHES = 1024;
 
 interface State {
   agg: Aggregate;
@@ -176,11 +186,24 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         return out;
       };
 
+      // The intel match of a pool name, one object per name: every answer learned from it points at that one
+      // (intel.matchDomain builds a new object per call). Only hits are cached; the cache starts over when full.
+      const matches = new Map<string, DomainMatch>();
+      const poolMatch = (name: string): DomainMatch | undefined => {
+        const known = matches.get(name);
+        if (known) return known;
+        const match = ctx.intel.matchDomain(name);
+        if (!match) return undefined;
+        if (matches.size >= MAX_CACHED_MATCHES) matches.clear();
+        matches.set(name, match);
+        return match;
+      };
+
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
         const name = raw ? normaliseDomain(raw) : undefined;
         if (!name) return;
-        const match = ctx.intel.matchDomain(name);
+        const match = poolMatch(name);
         if (!match) return;
         const client = dnsClientOf(event);
         const instance = str(event, "cloud.instance.id");
@@ -188,9 +211,13 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
           const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: [] }));
-          for (const c of [client, instance]) if (c) addDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
-          if (instance) addDistinct(l.instances ??= [], instance, MAX_CLIENTS_PER_ANSWER);
-          if (account) addDistinct(l.accounts ??= [], account, 4);
+          for (const c of [client, instance]) {
+            if (!c) continue;
+            const clients = withDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
+            if (clients) l.clients = clients;
+          }
+          if (instance) { const list = withDistinct(l.instances, instance, MAX_CLIENTS_PER_ANSWER); if (list) l.instances = list; }
+          if (account) { const list = withDistinct(l.accounts, account, 4); if (list) l.accounts = list; }
         }
       };
 
