@@ -225,13 +225,19 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         state.summary.add(event, str(event, "source.ip") === remote, sides.localPort);
         const instance = str(event, "cloud.instance.id");
         if (instance && state.instances.size < 4) state.instances.add(instance);
-        const entities = localEntities(event, sides);
-        addEntity(entities, "pools", endpointText(remote, port));
-        const via = state.learned ? ` (${state.learned.domain})` : state.ipMatch ? ` (listed ${state.ipMatch.listed})` : "";
-        state.agg.add(event, `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
-          `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
-          `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`, entities);
-        state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
+        // Summary and entities are built only if the aggregate keeps them (Aggregate.add).
+        state.agg.add(event, () => {
+          const via = state.learned ? ` (${state.learned.domain})` : state.ipMatch ? ` (listed ${state.ipMatch.listed})` : "";
+          return `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
+            `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
+            `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`;
+        }, () => {
+          const entities = localEntities(event, sides);
+          addEntity(entities, "pools", endpointText(remote, port));
+          return entities;
+        });
+        // The address and port are part of the state's key: every later record names the same two.
+        if (state.agg.count === 1) state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
       };
 
       /** A held flow as a State, replayed from its first and latest record. */
@@ -282,7 +288,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
             const node = nodes.getOrCreate(`${local}\0${servicePort}`, () => newNode(local, servicePort, nodePorts.get(servicePort)));
             node.summary.add(remote, !out, (num(event, "source.bytes") ?? 0) + (num(event, "destination.bytes") ?? 0));
             if (node.network || node.agg.count < 1000) {
-              node.agg.add(event, `${local || "?"} ${out ? "->" : "<-"} ${endpointText(remote, out ? port : sides.remotePort)} (${node.network ?? "peer-to-peer"} port ${servicePort})`, localEntities(event, sides));
+              node.agg.add(event, () => `${local || "?"} ${out ? "->" : "<-"} ${endpointText(remote, out ? port : sides.remotePort)} (${node.network ?? "peer-to-peer"} port ${servicePort})`,
+                () => localEntities(event, sides));
             }
             // A cryptocurrency node's port: a policy observation only, never a pool connection without intel.
             if (node.network) return;
