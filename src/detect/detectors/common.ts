@@ -41,8 +41,13 @@ export function entitiesOf(event: Event): Entities {
 /** Merge entity sets (for findings built from several events). */
 export function mergeEntities(...sets: Entities[]): Entities {
   const out: Entities = {};
-  for (const s of sets) for (const [k, vs] of Object.entries(s) as [keyof Entities, string[] | undefined][]) add(out, k, vs ?? []);
+  for (const s of sets) addEntitiesInto(out, s);
   return out;
+}
+
+/** Add the values of `from` to `out` in place, deduplicated (what mergeEntities does, without a new object). */
+export function addEntitiesInto(out: Entities, from: Entities): void {
+  for (const [k, vs] of Object.entries(from) as [keyof Entities, string[] | undefined][]) add(out, k, vs ?? []);
 }
 
 /** The local side of a flow is the machine that mines: source.ip for outbound flows. */

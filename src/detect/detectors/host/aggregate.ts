@@ -1,7 +1,7 @@
 import type { Entities, Event, Evidence, Observable, Severity } from "../../../model/index.js";
 import type { DetectorDraft } from "../../types.js";
-import { MAX_EVIDENCE, addToSample, flat, provenance, type FindingTag } from "../../../model/index.js";
-import { mergeEntities, timeOf } from "../common.js";
+import { EVIDENCE_FIRST, MAX_EVIDENCE, addToSample, compareEvidence, flat, provenance, type FindingTag } from "../../../model/index.js";
+import { addEntitiesInto, mergeEntities, timeOf } from "../common.js";
 
 /**
  * Building blocks the host and network detectors share: a map that cannot grow without bound, and an
@@ -136,14 +136,43 @@ export class Aggregate {
   add(event: Event, summary: string | (() => string), entities: Entities | (() => Entities)): void {
     this.count++;
     this.noteTime(timeOf(event));
-    const pointer = provenance(event);
-    const sample = addToSample(this.evidence, pointer);
-    if (sample.includes(pointer)) pointer.summary = flat(typeof summary === "string" ? summary : summary());
-    this.evidence = sample;
+    this.keep(provenance(event), summary);
     // Entities are merged only while evidence is still being kept: the first records name the
     // machine; later ones of the same key name the same machine, and merging forever would let one
     // key collect unbounded lists.
-    if (this.count <= MAX_EVIDENCE) this.entities = mergeEntities(this.entities, typeof entities === "function" ? entities() : entities);
+    if (this.count <= MAX_EVIDENCE) {
+      const more = typeof entities === "function" ? entities() : entities;
+      if (this.shared) this.entities = mergeEntities(this.entities, more);
+      else addEntitiesInto(this.entities, more);
+    }
+  }
+
+  /**
+   * Set once a draft has been given this aggregate's evidence and entities (draftFromAggregate): from then on
+   * they are replaced, never changed in place, so a finding made from them does not change under it.
+   */
+  private shared = false;
+
+  /** The evidence and entities, for a draft: marks them as shared. */
+  handOut(): { evidence: Evidence[]; entities: Entities } {
+    this.shared = true;
+    return { evidence: this.evidence, entities: this.entities };
+  }
+
+  /** Put a record's pointer into the sample if it belongs there; its summary is built only then. */
+  private keep(pointer: Evidence, summary: string | (() => string)): void {
+    const sample = this.evidence;
+    const last = sample.length - 1;
+    // The usual case, a record later than the sample's latest (records mostly come in time order), takes the
+    // latest's place in the array itself: no new array per record (addToSample's first rule, in place).
+    if (!this.shared && sample.length > EVIDENCE_FIRST && compareEvidence(pointer, sample[last]!) > 0) {
+      pointer.summary = flat(typeof summary === "string" ? summary : summary());
+      sample[last] = pointer;
+      return;
+    }
+    const next = addToSample(sample, pointer);
+    if (next.includes(pointer)) pointer.summary = flat(typeof summary === "string" ? summary : summary());
+    this.evidence = next;
   }
 
   noteTime(time: string): void {
@@ -240,6 +269,7 @@ export interface DraftFields {
 /** A finding draft from an aggregate: true count, first/last seen, capped evidence, merged entities. */
 export function draftFromAggregate(rule: { id: string; title: string }, agg: Aggregate, fields: DraftFields): DetectorDraft {
   const confidence = roundConfidence(fields.confidence);
+  const kept = agg.handOut();
   const draft: DetectorDraft = {
     rule: { id: rule.id, name: rule.title, kind: "detector" },
     title: fields.title,
@@ -248,9 +278,9 @@ export function draftFromAggregate(rule: { id: string; title: string }, agg: Agg
     confidence,
     firstSeen: agg.firstSeen,
     lastSeen: agg.lastSeen,
-    entities: agg.entities,
+    entities: kept.entities,
     observables: agg.observables,
-    evidence: agg.evidence,
+    evidence: kept.evidence,
     evidenceCount: agg.count,
   };
   if (fields.kind) draft.kind = fields.kind;
