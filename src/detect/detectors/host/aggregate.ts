@@ -1,6 +1,6 @@
 import type { Entities, Event, Evidence, Observable, Severity } from "../../../model/index.js";
 import type { DetectorDraft } from "../../types.js";
-import { EVIDENCE_FIRST, MAX_EVIDENCE, addToSample, compareEvidence, flat, provenance, type FindingTag } from "../../../model/index.js";
+import { EVIDENCE_FIRST, MAX_EVIDENCE, addToSample, compareEvidence, provenance, type FindingTag } from "../../../model/index.js";
 import { addEntitiesInto, mergeEntities, timeOf } from "../common.js";
 
 /**
@@ -136,7 +136,7 @@ export class Aggregate {
   add(event: Event, summary: string | (() => string), entities: Entities | (() => Entities)): void {
     this.count++;
     this.noteTime(timeOf(event));
-    this.keep(provenance(event), summary);
+    this.keep(event, summary);
     // Entities are merged only while evidence is still being kept: the first records name the
     // machine; later ones of the same key name the same machine, and merging forever would let one
     // key collect unbounded lists.
@@ -159,19 +159,25 @@ export class Aggregate {
     return { evidence: this.evidence, entities: this.entities };
   }
 
-  /** Put a record's pointer into the sample if it belongs there; its summary is built only then. */
-  private keep(pointer: Evidence, summary: string | (() => string)): void {
+  /**
+   * Put a record's pointer into the sample if it belongs there; its summary is built only then, and the kept
+   * pointer is built whole, summary included (provenance: its fields in the object itself).
+   */
+  private keep(event: Event, summary: string | (() => string)): void {
+    const pointer = provenance(event);
     const sample = this.evidence;
     const last = sample.length - 1;
+    const text = (): string => (typeof summary === "string" ? summary : summary());
     // The usual case, a record later than the sample's latest (records mostly come in time order), takes the
     // latest's place in the array itself: no new array per record (addToSample's first rule, in place).
     if (!this.shared && sample.length > EVIDENCE_FIRST && compareEvidence(pointer, sample[last]!) > 0) {
-      pointer.summary = flat(typeof summary === "string" ? summary : summary());
-      sample[last] = pointer;
+      sample[last] = provenance(event, text());
       return;
     }
     const next = addToSample(sample, pointer);
-    if (next.includes(pointer)) pointer.summary = flat(typeof summary === "string" ? summary : summary());
+    // A kept record makes a new array (addToSample returns the sample itself only when it keeps nothing).
+    const at = next.indexOf(pointer);
+    if (at !== -1) next[at] = provenance(event, text());
     this.evidence = next;
   }
 
