@@ -18,12 +18,12 @@ import { allSources } from "../src/sources/index.js";
 import { openStore } from "../src/store/index.js";
 import type { Store } from "../src/store/types.js";
 import { postgresBackend } from "../src/store/test-helpers/backends.js";
-import { addUser, createToken } from "../src/server/auth/accounts.js";
-import { loadDetection, type DetectionSetup } from "../src/server/ingest/detection.js";
-import { LineReader } from "../src/server/ingest/lines.js";
-import { startServer } from "../src/server/serve.js";
-import { StreamPipeline } from "../src/scan/stream.js";
-import { assessFindings, reassessor } from "../src/scan/incident.js";
+import { addUser, createToken } from "../src/apps/server/auth/accounts.js";
+import { loadDetection, type DetectionSetup } from "../src/apps/server/ingest/detection.js";
+import { LineReader } from "../src/apps/server/ingest/lines.js";
+import { startServer } from "../src/apps/server/serve.js";
+import { StreamPipeline } from "../src/pipeline/stream.js";
+import { assessFindings, reassessor } from "../src/pipeline/incident.js";
 
 const INCIDENTS = Number(process.env["BENCH_INCIDENTS"] ?? 10_000);
 const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 100);

@@ -44,7 +44,7 @@ function generate(n: number): string {
 }
 
 async function measure(dir: string, tiny: string): Promise<void> {
-  const { runScan } = await import("../src/scan/run.js");
+  const { runScan } = await import("../src/pipeline/run.js");
   const base0 = process.cpuUsage();
   await runScan({ paths: [tiny] });
   const base = process.cpuUsage(base0);

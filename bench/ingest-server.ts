@@ -7,8 +7,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/store/index.js";
-import { addUser, createToken } from "../src/server/auth/accounts.js";
-import { startServer, stopOnSignals } from "../src/server/serve.js";
+import { addUser, createToken } from "../src/apps/server/auth/accounts.js";
+import { startServer, stopOnSignals } from "../src/apps/server/serve.js";
 
 const dir = mkdtempSync(join(tmpdir(), "minerhunt-bench-ingest-"));
 const store = await openStore(join(dir, "bench.db"), { auditHead: undefined });

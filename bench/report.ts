@@ -15,7 +15,7 @@ import { dirname } from "node:path";
 import { loadPlaybook } from "../src/playbook/index.js";
 import { createPdfRenderer, htmlToPdf, renderHtml, renderReport, buildReportView } from "../src/report/index.js";
 import type { Finding, Incident } from "../src/model/index.js";
-import { runScan } from "../src/scan/run.js";
+import { runScan } from "../src/pipeline/run.js";
 import { writeBigCapture } from "../src/report/test-helpers/big-capture.js";
 import { incidentFrom, realisticFindings } from "../src/report/test-helpers/incident.js";
 

@@ -3,7 +3,7 @@
  * the first byte read to the last finding (no process start, no rule compile, no correlation or output).
  * Prints one JSON line. Run by bench/run.ts; by hand: node --import tsx bench/stage.ts FILE FORMAT [--sigma]
  */
-import { scan } from "../src/scan/scan.js";
+import { scan } from "../src/pipeline/scan.js";
 import { allSources } from "../src/sources/index.js";
 import { builtinDetectors } from "../src/detect/detectors/index.js";
 import { loadRules, sigmaDetector, defaultRuleDirs, sigmaPrefilterHints, declaredDatasets } from "../src/detect/sigma/index.js";

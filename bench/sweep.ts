@@ -18,7 +18,7 @@ import { createInterface } from "node:readline";
 import { timed } from "./timed.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const MAIN = join(ROOT, "src/cli/main.ts");
+const MAIN = join(ROOT, "src/apps/cli/main.ts");
 const OUT = join(ROOT, "bench/out");
 const PER_REGION = Number(process.env.BENCH_INSTANCES ?? 2000);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? "6";

@@ -1,23 +1,14 @@
 #!/usr/bin/env node
-// After tsc: load everything a default scan loads (intel, playbooks, the PB-31 rule pack, the Sigma
-// tables) once, with recording on, and write dist/snapshot.json. Later processes look each file up by
-// a hash of its text instead of parsing and checking it again (see src/startup/snapshot.ts).
-import { writeFileSync } from "node:fs";
+// After tsc: record dist/snapshot.json with the compiled code (src/pipeline/record-snapshot.ts). Later
+// processes look each shipped file up by a hash of its text instead of parsing and checking it again
+// (see src/startup/snapshot.ts).
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const snapshot = await import(join(dist, "startup/snapshot.js"));
-snapshot.startRecording();
-const { loadIntel } = await import(join(dist, "intel/index.js"));
-const { loadPlaybooks } = await import(join(dist, "playbook/index.js"));
-const { loadRules, defaultRuleDirs, defaultTables } = await import(join(dist, "detect/sigma/index.js"));
-loadIntel({ importDirs: [] });
-loadPlaybooks();
-defaultTables();
-const rules = await loadRules(defaultRuleDirs());
-const { json, entries, refused } = snapshot.finishRecording();
-if (rules.refused.length > 0) console.error(`build-snapshot: ${rules.refused.length} rule(s) of the shipped pack were refused`);
-if (refused.length > 0) console.error(`build-snapshot: not plain JSON data, left out: ${[...new Set(refused)].join(", ")}`);
-writeFileSync(snapshot.SNAPSHOT_FILE, json);
-console.log(`build-snapshot: ${entries} entries, ${Math.round(json.length / 1024)} KiB → ${snapshot.SNAPSHOT_FILE}`);
+const { SNAPSHOT_FILE } = await import(join(dist, "startup/snapshot.js"));
+const { recordSnapshot } = await import(join(dist, "pipeline/record-snapshot.js"));
+const r = await recordSnapshot(SNAPSHOT_FILE);
+if (r.refusedRules > 0) console.error(`build-snapshot: ${r.refusedRules} rule(s) of the shipped pack were refused`);
+if (r.notPlain.length > 0) console.error(`build-snapshot: not plain JSON data, left out: ${r.notPlain.join(", ")}`);
+console.log(`build-snapshot: ${r.entries} entries, ${Math.round(r.bytes / 1024)} KiB → ${SNAPSHOT_FILE}`);

@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true }); // chunk names carry hashes: old ones would pile up
 await build({
-  entryPoints: { minerhunt: join(root, "src", "cli", "main.ts") },
+  entryPoints: { minerhunt: join(root, "src", "apps", "cli", "main.ts") },
   outdir,
   bundle: true,
   splitting: true,

@@ -3,7 +3,7 @@
 // to start the long files first and to pack the short ones into evenly costed processes.
 //
 //   node scripts/measure-tests.mjs                  # every test file, one at a time
-//   node scripts/measure-tests.mjs src/server/ui    # only these (merged into the table)
+//   node scripts/measure-tests.mjs src/apps/server/ui    # only these (merged into the table)
 //   node scripts/measure-tests.mjs --jobs 2         # two at a time (quicker, CPU-s inflate a little)
 //   node scripts/measure-tests.mjs --dry            # print the table, do not write it
 //
@@ -38,7 +38,7 @@ function measure(file, n) {
   const timing = join(tmp, `time-${n}`);
   return new Promise((done) => {
     const child = spawn(GNU_TIME, ["-f", "%e %U %S", "-o", timing, process.execPath, "--import", "tsx", "--test", "--test-reporter=dot", file],
-      { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, MINERHUNT_TEST: "1", MINERHUNT_TEST_CLI: testCli.entry } });
+      { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, MINERHUNT_TEST: "1", MINERHUNT_TEST_CLI: testCli.entry, MINERHUNT_SNAPSHOT: testCli.snapshot } });
     child.on("close", (status) => {
       const last = readFileSync(timing, "utf8").trim().split("\n").pop() ?? "";
       const [wall, user, sys] = last.split(" ").map(Number);

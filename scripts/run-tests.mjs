@@ -96,6 +96,8 @@ let testCli;
 if (!process.env.MINERHUNT_TEST_CLI) {
   testCli = await buildTestCli();
   process.env.MINERHUNT_TEST_CLI = testCli.entry;
+  // Read by the bundled CLI only: code run from src/ (the tests themselves) never reads a snapshot.
+  process.env.MINERHUNT_SNAPSHOT ??= testCli.snapshot;
 } else if (!existsSync(process.env.MINERHUNT_TEST_CLI)) {
   console.error(`run-tests: MINERHUNT_TEST_CLI=${process.env.MINERHUNT_TEST_CLI} does not exist`);
   process.exit(1);

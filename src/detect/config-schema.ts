@@ -1,6 +1,6 @@
 /**
  * The schema of --config files (detect/config.ts holds the type and the defaults). Apart from config.ts so that
- * a scan without --config never loads zod (scan/run.ts imports this module only when a file is given).
+ * a scan without --config never loads zod (pipeline/run.ts imports this module only when a file is given).
  */
 import { z } from "zod";
 import { METRIC_HINTS } from "../sources/types.js";

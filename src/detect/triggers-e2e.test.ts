@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runScan } from "../scan/run.js";
+import { runScan } from "../pipeline/run.js";
 import type { Finding, Incident } from "../model/index.js";
 import { pcapFile, tcpConversation, udpFrame } from "../sources/network/test-helpers/packets.js";
 

@@ -22,7 +22,7 @@ export type Campaign = z.infer<typeof CampaignSchema>;
  * The incident a stored one becomes once `findings` (its own and the joining ones) are assessed again:
  * identity, status, assignee and analysts' checklist answers kept from `stored`, everything the evidence
  * decides (scope, environment, PB-31 path, priority, escalations) decided afresh. The store calls it after
- * a merge; scan/incident.ts makes it from the playbook.
+ * a merge; pipeline/incident.ts makes it from the playbook.
  */
 export type Reassess = (findings: Finding[], stored: Incident, campaign?: Pick<Campaign, "id" | "scope">) => Incident;
 

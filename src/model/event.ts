@@ -59,6 +59,18 @@ export function hasCategory(event: Event, category: string): boolean {
   return false;
 }
 
+/**
+ * A protocol record about a connection (ECS event.type "protocol": Zeek ssl/http, Suricata tls/http, a
+ * capture's TLS, HTTP and Stratum events), as opposed to the connection record itself: the same session may
+ * have both, so what counts sessions counts connection records first (docs/events.md).
+ */
+export function isProtocolRecord(event: Event): boolean {
+  const v = event["event.type"];
+  if (typeof v === "string") return v === "protocol";
+  if (Array.isArray(v)) return (v as readonly string[]).includes("protocol");
+  return false;
+}
+
 /** Where an event came from, for evidence. */
 export function provenance(event: Event, summary?: string): Evidence {
   const file = str(event, "log.file.path") ?? "-";

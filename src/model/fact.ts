@@ -50,6 +50,16 @@ function mergedList(current: string[] | undefined, first: readonly string[] | un
   return holdsUnion(current, first, second) ? current : unionList(first, second);
 }
 
+/**
+ * Facts that count records or traffic (per window, per pool endpoint): repeats of a fact add them up, as they
+ * add evidenceCount, bytes and packets. Every other number keeps the largest value: peaks, ratios, distinct
+ * counts (peers, regions, kill targets), and money at stake (an excess read from two exports counts once).
+ */
+export const SUMMED_FACTS: ReadonlySet<string> = new Set([
+  "flow.count", "flow.sessions", "dns.count", "http.count", "tls.count", "records.count", "launch_errors.count",
+  "network.bytes", "network.bytes_in", "network.bytes_out", "node.inbound",
+]);
+
 /** Merge `more` (the same fact seen again) into `into`, in place. Both carry the same id. */
 export function mergeFinding(into: Finding, more: Finding): void {
   // The same record handed over twice (a file given twice, a detector re-emitting) is not a repeat.
@@ -77,7 +87,7 @@ export function mergeFinding(into: Finding, more: Finding): void {
     for (const [k, v] of Object.entries(more.facts)) {
       const mine = facts[k];
       if (mine === undefined) facts[k] = v;
-      else if (typeof v === "number" && typeof mine === "number") facts[k] = Math.max(mine, v);
+      else if (typeof v === "number" && typeof mine === "number") facts[k] = SUMMED_FACTS.has(k) && !duplicate ? mine + v : Math.max(mine, v);
       else if (moreFirst) facts[k] = v;
     }
     into.facts = facts;

@@ -141,7 +141,8 @@ export function compareEvidence(a: Evidence, b: Evidence): number {
     (a.line ?? 0) - (b.line ?? 0) || (a.offset ?? 0) - (b.offset ?? 0) || (a.packet ?? 0) - (b.packet ?? 0);
 }
 
-const sameRecord = (a: Evidence, b: Evidence): boolean =>
+/** Two pointers at the same record. */
+export const sameRecord = (a: Evidence, b: Evidence): boolean =>
   a.file === b.file && a.line === b.line && a.offset === b.offset && a.packet === b.packet && a.time === b.time;
 
 /** The earliest EVIDENCE_FIRST pointers and the latest one, each record once. */

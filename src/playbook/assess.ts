@@ -20,7 +20,7 @@ import type { ChecklistPhase, Playbook } from "./schema.js";
 import type { AssessInput, Assessment, HostClassification } from "./types.js";
 
 /**
- * The playbook is a parameter (scan/run.ts loads PB-31 by default): loading it here would tie every
+ * The playbook is a parameter (pipeline/run.ts loads PB-31 by default): loading it here would tie every
  * assessment to the YAML parser and zod, which a scan from the build snapshot never loads.
  */
 export function assess(input: AssessInput, config: DetectConfig, playbook: Playbook): Assessment {

@@ -11,7 +11,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Finding, Incident } from "../model/index.js";
 import { loadPlaybook } from "../playbook/index.js";
-import { runScan } from "../scan/run.js";
+import { runScan } from "../pipeline/run.js";
 import { REPO_ROOT } from "../test-helpers/index.js";
 import { collectIocs } from "./iocs.js";
 import { loadAttackTable } from "./mitre.js";

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { loadPlaybook } from "../playbook/index.js";
-import { runScan } from "../scan/run.js";
+import { runScan } from "../pipeline/run.js";
 import { DEFAULT_CHROMIUM, ChromiumMissingError, createPdfRenderer, htmlToPdf } from "./pdf.js";
 import { flowchartSvg } from "./diagram.js";
 import { renderReport } from "./render.js";

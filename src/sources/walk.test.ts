@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../test-helpers/index.js";
-import { runScan } from "../scan/run.js";
+import { runScan } from "../pipeline/run.js";
 import { displayName, rawPath } from "./display-path.js";
 import { walkPaths, type FoundFile } from "./walk.js";
 

@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../test-helpers/index.js";
  * neither unless a file is missing from it (playbook/load-fast.ts, intel/load-fast.ts, sigma/tables-fast.ts).
  * re2js (about 30 ms with its first compile) is loaded by the first rule regex an event reaches (sigma/regex.ts).
  */
-const SCAN_ENTRIES = ["src/cli/main.ts", "src/cli/scan.ts", "src/scan/run.ts", "src/scan/output/text.ts"];
+const SCAN_ENTRIES = ["src/apps/cli/main.ts", "src/apps/cli/scan.ts", "src/pipeline/run.ts", "src/pipeline/output/text.ts"];
 
 /** The static, value-carrying import and re-export specifiers of a TypeScript module. */
 function staticImports(text: string): string[] {

@@ -9,7 +9,9 @@
  * checks, and the SHA-256 of the text), so an edited file simply misses and takes the normal path; the
  * snapshot sits in dist/ beside the code that made it, so a rebuilt parser never meets an old
  * snapshot. Run from src/ (tests, tsx) there is no snapshot and everything is parsed as before.
- * MINERHUNT_SNAPSHOT=0 turns it off (to compare, or to rule it out).
+ * MINERHUNT_SNAPSHOT=0 turns it off (to compare, or to rule it out); MINERHUNT_SNAPSHOT=FILE reads FILE
+ * instead of dist/snapshot.json (the test runner's CLI, bundled from the current source, reads one recorded
+ * by that same source: scripts/test-cli.mjs). The freshness check below applies to it too.
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -40,15 +42,18 @@ let refusedWhileRecording: string[] = [];
 function entries(): Map<string, unknown> {
   if (loaded) return loaded;
   loaded = new Map();
-  if (process.env.MINERHUNT_SNAPSHOT === "0" || (RUNNING_FROM_SOURCE && snapshotFile === SNAPSHOT_FILE)) return loaded;
+  const setting = process.env.MINERHUNT_SNAPSHOT;
+  if (setting === "0" || (RUNNING_FROM_SOURCE && snapshotFile === SNAPSHOT_FILE)) return loaded;
+  // A file named by a test (resetSnapshot) wins over the environment's.
+  const file = snapshotFile === SNAPSHOT_FILE && setting ? setting : snapshotFile;
   let text: string;
   try {
     // A snapshot older than the code beside it was made by other code (tsc run again without
     // `npm run build`, which writes the snapshot after compiling): its checked values may no
     // longer be what this code would make, so it is not used. npm packs every file with one
     // date, so equal times count as fresh.
-    if (statSync(THIS_MODULE).mtimeMs > statSync(snapshotFile).mtimeMs) return loaded;
-    text = readFileSync(snapshotFile, "utf8");
+    if (statSync(THIS_MODULE).mtimeMs > statSync(file).mtimeMs) return loaded;
+    text = readFileSync(file, "utf8");
   } catch {
     return loaded; // not built (running from src/): parse as usual
   }

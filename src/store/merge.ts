@@ -2,7 +2,7 @@
  * When does a newly found incident belong to one already stored? The store keeps no domain rule of its
  * own: which entities join is model/entities.ts's join policy (the one correlation uses), and what the
  * merged incident looks like is the playbook's answer, re-run over the union of findings (the caller
- * hands the store a `Reassess` function; scan/incident.ts makes it).
+ * hands the store a `Reassess` function; pipeline/incident.ts makes it).
  *
  *   - an "identity" entity (host, address, instance, access key, container, pod, image) joins while the
  *     stored incident is open: the same machine still mining is the same incident until someone closes it;

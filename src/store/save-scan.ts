@@ -10,7 +10,7 @@
  *     the analyst has dealt with that proof;
  *   - otherwise it opens a new incident (with a fresh id if its id belongs to a closed one).
  */
-import { severityRank } from "../model/index.js";
+import { mergeFinding, sameRecord, severityRank } from "../model/index.js";
 import { CampaignSchema, FindingSchema, IncidentSchema } from "../model/schemas.js";
 import type { Campaign, Finding, Incident } from "../model/index.js";
 import { mergeablePairs, sharesMergeEntity } from "./merge.js";
@@ -148,21 +148,39 @@ async function insertFindings(
       ]),
     );
     for (const r of rows) inserted.add(colText(r, "id"));
-    // A finding seen again later (a log that grew since the last scan) keeps its id and first proof but
-    // widens its last-seen time and evidence count; the same file scanned twice matches no row here.
+    // A fact stored already keeps its id and first proof. Read again from the same start (a log that grew
+    // since the last scan, or the same file scanned twice: the same earliest record), the newer reading
+    // replaces it when it saw more; read from other data (another capture, another day's logs), the two
+    // readings add up through the model's one merge (model/fact.ts), as repeats do within a scan.
     const known = batch.filter((f) => !inserted.has(f.id));
-    const lastSeenBefore = new Map<string, string>();
+    const stored = new Map<string, Finding>();
     if (known.length > 0) {
-      const rows = await conn.all(`SELECT id, last_seen FROM findings WHERE id IN (${placeholders(known.length)})`, known.map((f) => f.id));
-      for (const r of rows) lastSeenBefore.set(colText(r, "id"), colText(r, "last_seen"));
+      const rows = await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(known.length)})`, known.map((f) => f.id));
+      for (const r of rows) stored.set(colText(r, "id"), findingFromRow(r));
     }
     for (const f of known) {
-      const before = lastSeenBefore.get(f.id);
-      if (before !== undefined && isoTime(f.lastSeen) > before) seenLater.add(f.id);
+      const before = stored.get(f.id);
+      if (!before) continue;
+      if (isoTime(f.lastSeen) > isoTime(before.lastSeen)) seenLater.add(f.id);
+      const sameStart = sameFirstProof(before, f);
+      // Its earliest record is in the stored sample already: data read before (the first proof itself, or a
+      // file merged in by an earlier save): never added twice.
+      if (!sameStart && f.evidence[0] && before.evidence.some((e) => sameRecord(e, f.evidence[0]!))) continue;
+      if (sameStart) {
+        await conn.run(
+          `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
+           WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
+          [isoTime(f.lastSeen), f.evidenceCount, JSON.stringify(f), f.id, isoTime(f.lastSeen), f.evidenceCount, isoTime(f.lastSeen), f.evidenceCount],
+        );
+        continue;
+      }
+      const merged = structuredClone(before);
+      mergeFinding(merged, f);
       await conn.run(
-        `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
-         WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
-        [isoTime(f.lastSeen), f.evidenceCount, JSON.stringify(f), f.id, isoTime(f.lastSeen), f.evidenceCount, isoTime(f.lastSeen), f.evidenceCount],
+        `UPDATE findings SET title = ?, severity = ?, severity_rank = ?, confidence = ?, first_seen = ?, last_seen = ?, evidence_count = ?, json = ?
+         WHERE id = ?`,
+        [merged.title, merged.severity, severityRank(merged.severity), merged.confidence, isoTime(merged.firstSeen), isoTime(merged.lastSeen),
+          merged.evidenceCount, JSON.stringify(merged), f.id],
       );
     }
     const evidence = batch.filter((f) => inserted.has(f.id)).flatMap((f) => f.evidence.map((e, seq) => ({ f, e, seq })));
@@ -177,6 +195,12 @@ async function insertFindings(
     onProgress?.({ phase: "findings", done, total: findings.length });
   }
   return { inserted, seenLater };
+}
+
+/** Two readings of a fact that start at the same record: the same data read again (maybe grown since). */
+function sameFirstProof(a: Finding, b: Finding): boolean {
+  const x = a.evidence[0], y = b.evidence[0];
+  return x !== undefined && y !== undefined && sameRecord(x, y);
 }
 
 /** Which of these finding ids are stored (this scan's are already inserted). */

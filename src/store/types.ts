@@ -26,7 +26,7 @@ export interface ScanInput {
   /** The scan's campaigns (their incident ids are the scan's; the store maps them to stored incidents). */
   campaigns?: Campaign[];
   /**
-   * The playbook re-run over a merged incident's findings (scan/incident.ts makes one). Without it a merge
+   * The playbook re-run over a merged incident's findings (pipeline/incident.ts makes one). Without it a merge
    * only links the joining findings and leaves the stored assessment as it was.
    */
   reassess?: Reassess;
@@ -271,7 +271,7 @@ export interface ResponseRecords {
   stepRuns(planId: string): Promise<import("../model/index.js").StepRun[]>;
 }
 
-/** A person (or service) who may sign in to the server; roles are server/contract.ts's, kept as text here. */
+/** A person (or service) who may sign in to the server; roles are apps/server/contract.ts's, kept as text here. */
 export interface UserRecord {
   name: string;
   displayName?: string;

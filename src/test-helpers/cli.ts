@@ -2,7 +2,7 @@
  * How tests start the real CLI as its own process (exit codes, stdout/stderr, signals: what only a process
  * shows).
  *
- * Under scripts/run-tests.mjs the CLI is an esbuild bundle of src/cli/main.ts that the runner builds from
+ * Under scripts/run-tests.mjs the CLI is an esbuild bundle of src/apps/cli/main.ts that the runner builds from
  * the current source before any test starts (scripts/test-cli.mjs; MINERHUNT_TEST_CLI names it). Through
  * tsx a one-line scan costs about 2.5 CPU-seconds, bundled about 1.3, and the suite starts the CLI about a
  * hundred times. A test file run by hand (no runner) starts the CLI from source through tsx, as before.
@@ -15,5 +15,5 @@ import { REPO_ROOT } from "./index.js";
 export function cliCommand(args: readonly string[]): { command: string; args: string[] } {
   const bundle = process.env["MINERHUNT_TEST_CLI"];
   if (bundle) return { command: process.execPath, args: [bundle, ...args] };
-  return { command: process.execPath, args: ["--import", "tsx", join(REPO_ROOT, "src/cli/main.ts"), ...args] };
+  return { command: process.execPath, args: ["--import", "tsx", join(REPO_ROOT, "src/apps/cli/main.ts"), ...args] };
 }

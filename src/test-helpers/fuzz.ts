@@ -2,7 +2,7 @@
  * Seeded mutation fuzzing of every input format (issue 12): take each real sample (examples/ and, when present,
  * the shared public fixtures), mutate its bytes, and run the whole pipeline in-process (sniff, parse, detect,
  * correlate, PB-31) on the mutant. The checks: nothing throws out of the pipeline, no reported problem carries
- * a stack trace, and Object.prototype is unchanged. Used by src/scan/fuzz.test.ts (a few hundred mutants) and
+ * a stack trace, and Object.prototype is unchanged. Used by src/pipeline/fuzz.test.ts (a few hundred mutants) and
  * scripts/fuzz.ts (as many as asked).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -16,8 +16,8 @@ import type { DatasetNeeds } from "../detect/prefilter.js";
 import { defaultConfig } from "../detect/config.js";
 import { loadIntel } from "../intel/index.js";
 import { loadPlaybook } from "../playbook/index.js";
-import { assessFindings } from "../scan/incident.js";
-import { scan } from "../scan/scan.js";
+import { assessFindings } from "../pipeline/incident.js";
+import { scan } from "../pipeline/scan.js";
 import { allSources } from "../sources/index.js";
 import { inCi, REPO_ROOT, SHARED_DIR } from "./index.js";
 

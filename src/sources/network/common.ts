@@ -10,6 +10,14 @@ import type { ParseContext } from "../types.js";
 export const CATEGORY_NETWORK: readonly string[] = Object.freeze(["network"]);
 export const CATEGORY_DNS: readonly string[] = Object.freeze(["network", "dns"]);
 export const CATEGORY_ALERT: readonly string[] = Object.freeze(["network", "intrusion_detection"]);
+/**
+ * ECS event types that tell a connection record (a flow: Zeek conn, Suricata flow, a capture's flow event)
+ * from a protocol record about a connection that may have a connection record of its own (Zeek ssl and
+ * http, Suricata tls and http, a capture's TLS, HTTP and Stratum events). Detectors that count
+ * connections count the first kind, so one session is not counted once per log that describes it.
+ */
+export const TYPE_CONNECTION: readonly string[] = Object.freeze(["connection"]);
+export const TYPE_PROTOCOL: readonly string[] = Object.freeze(["protocol"]);
 
 export type EventKind = "event" | "alert" | "metric" | "state";
 

@@ -13,7 +13,7 @@ import { openStore, StoreError } from "../index.js";
 import type { Store } from "../index.js";
 import type { Backend, TestDatabase } from "./backends.js";
 import { inCi } from "../../test-helpers/index.js";
-import { reassessor } from "../../scan/incident.js";
+import { reassessor } from "../../pipeline/incident.js";
 import { defaultConfig } from "../../detect/config.js";
 import { loadPlaybook } from "../../playbook/index.js";
 import {
@@ -354,6 +354,26 @@ export function storeSuite(backend: Backend): void {
       await store.saveScan({ reassess, findings: [first], incidents: [] }); // the old file scanned again
       const [still] = await store.getFindings([first.id]);
       assert.equal(still!.lastSeen, "2030-01-01T00:00:00.000Z");
+    });
+
+    it("a fact read from other data (another capture, another day) adds up with the stored one; the same data again adds nothing", async () => {
+      const { store } = await freshStore();
+      const monday = { ...minerProcessFinding("web-10", 3, "2024-05-06T10:00:00.000Z", "/cases/mon/ps-aux.txt"), evidenceCount: 4, facts: { "records.count": 4, "cpu.pct": 398 } };
+      await store.saveScan({ reassess, findings: [monday], incidents: [incidentOf("inc-d1", [monday])] });
+      const tuesday = { ...minerProcessFinding("web-10", 7, "2024-05-07T10:00:00.000Z", "/cases/tue/ps-aux.txt"), evidenceCount: 2, facts: { "records.count": 2, "cpu.pct": 250 } };
+      assert.equal(tuesday.id, monday.id, "one fact");
+      const saved = await store.saveScan({ reassess, findings: [tuesday], incidents: [] });
+      assert.equal(saved.findings.inserted, 0);
+      const [both] = await store.getFindings([monday.id]);
+      assert.equal(both!.evidenceCount, 6, "Monday's records and Tuesday's");
+      assert.equal(both!.facts?.["records.count"], 6);
+      assert.equal(both!.facts?.["cpu.pct"], 398, "a peak stays the peak");
+      assert.deepEqual([both!.firstSeen, both!.lastSeen], ["2024-05-06T10:00:00.000Z", "2024-05-07T10:00:00.000Z"]);
+      assert.deepEqual(both!.evidence.map((e) => e.file), ["/cases/mon/ps-aux.txt", "/cases/tue/ps-aux.txt"]);
+      await store.saveScan({ reassess, findings: [monday], incidents: [] }); // Monday's file scanned again
+      await store.saveScan({ reassess, findings: [tuesday], incidents: [] }); // and Tuesday's
+      const [still] = await store.getFindings([monday.id]);
+      assert.equal(still!.evidenceCount, 6);
     });
 
     it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {

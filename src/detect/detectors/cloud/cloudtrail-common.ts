@@ -136,6 +136,70 @@ export class BoundedGroups<T> {
     group.items.push(item);
     this.total++;
   }
+
+  /**
+   * On a stream: hand each principal's records that no later record can join to `visit` (time-sorted), and
+   * forget them, so the caps bound what is held at once, not what a long-running stream may see. Which
+   * records are closed: `closedBefore`.
+   */
+  takeClosed(this: BoundedGroups<T & { timeMs: number }>, windowMs: number, watermarkMs: number, visit: (principal: Principal, items: T[]) => void): void {
+    for (const [key, group] of this.groups) {
+      group.items.sort(byTime);
+      const n = closedBefore(group.items, windowMs, watermarkMs);
+      if (n === 0) continue;
+      const closed = group.items.slice(0, n);
+      group.items = group.items.slice(n);
+      this.total -= n;
+      if (group.items.length === 0) this.groups.delete(key);
+      visit(group.principal, closed);
+    }
+  }
+
+  /** Forget a principal's records (a stream's window closed without them being needed). */
+  forget(key: string): void {
+    const group = this.groups.get(key);
+    if (!group) return;
+    this.total -= group.items.length;
+    this.groups.delete(key);
+  }
+}
+
+/**
+ * How many of time-sorted records no later record can join: those up to the last gap longer than `windowMs`
+ * that ended more than `windowMs` before the watermark (all of them when the newest did). Records arriving
+ * from now on are at the watermark or later, and a burst (findBursts) or a pairing within `windowMs` never
+ * spans such a gap, so judging these now gives what judging everything at the end of input would.
+ */
+export function closedBefore(sorted: readonly { timeMs: number }[], windowMs: number, watermarkMs: number): number {
+  let cut = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const t = sorted[i]!.timeMs;
+    if (t + windowMs >= watermarkMs) break;
+    const next = sorted[i + 1];
+    if (next === undefined || next.timeMs - t > windowMs) cut = i + 1;
+  }
+  return cut;
+}
+
+/**
+ * The two ends of a detector that reports bursts per principal: on a stream (`flush`) the records no later
+ * record can join, at the end of input (`finish`) the rest; either way each principal's records are sorted by
+ * time and every burst `findBursts` finds goes to `report`.
+ */
+export function burstEnds<T extends { timeMs: number }>(
+  groups: BoundedGroups<T>,
+  windowMs: number,
+  qualifies: (window: readonly T[]) => boolean,
+  report: (principal: Principal, burst: T[]) => void,
+): { flush(watermarkMs: number): void; finish(): void } {
+  const judge = (principal: Principal, items: T[]): void => {
+    items.sort(byTime);
+    for (const burst of findBursts(items, windowMs, qualifies)) report(principal, burst);
+  };
+  return {
+    flush: (watermarkMs) => groups.takeClosed(windowMs, watermarkMs, judge),
+    finish: () => { for (const { principal, items } of groups.groups.values()) judge(principal, items); },
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { clip, mergeEntities, obs } from "../common.js";
 import {
   BoundedGroups, byTime, distinct, isServiceCall, principalLabel, principalOf, succeeded,
   timeMs, trailRecord, type TrailRecord,
+  type Principal,
 } from "./cloudtrail-common.js";
 import { datasetsFor } from "../../routes.js";
 
@@ -65,36 +66,52 @@ export const defenseEvasion: Detector = {
       evasions.add(principal, { ...trailRecord(event, ms, summary), action, ok });
     }
 
-    function finish(): void {
-      for (const { principal, items } of evasions.groups.values()) {
-        const launchTimes = launches.groups.get(principal.key)?.items ?? [];
-        const near = items
-          .filter((e) => launchTimes.some((l) => Math.abs(l.timeMs - e.timeMs) <= windowMs))
-          .sort(byTime);
-        if (near.length === 0) continue;
-        const anyDone = near.some((e) => e.ok);
-        const actions = distinct(near.map((e) => e.action));
-        ctx.emit({
-          rule: { id: defenseEvasion.id, name: defenseEvasion.title, kind: "detector" },
-          title: `${actions.join(", ")}${anyDone ? "" : " attempted"} by ${clip(principalLabel(principal), 100)}, which also launched instances`,
-          description: "Logging or threat detection switched off around instance launches by the same principal: treat the launches as hostile and check what the gap hides.",
-          trigger: "cloud-activity",
-          severity: "high",
-          // A refused attempt shows intent but changed nothing.
-          confidence: anyDone ? 0.5 : 0.4,
-          firstSeen: near[0]!.time,
-          lastSeen: near[near.length - 1]!.time,
-          entities: mergeEntities(...near.map((e) => e.entities), { providers: ["aws"] }),
-          observables: [...obs("access-key", principal.accessKey), ...obs("user", principal.arn ?? principal.user)],
-          evidence: near.map((e) => e.evidence),
-          facts: { "defense_evasion.actions": actions.join(", "), "defense_evasion.succeeded": anyDone },
-          tags: ["cloudtrail", "defense-evasion"],
-          mitre: ["T1496", "T1562.008"],
-          key: principal.key,
-        });
+    function judge(principal: Principal, items: EvasionCall[]): void {
+      const launchTimes = launches.groups.get(principal.key)?.items ?? [];
+      const near = items
+        .filter((e) => launchTimes.some((l) => Math.abs(l.timeMs - e.timeMs) <= windowMs))
+        .sort(byTime);
+      if (near.length === 0) return;
+      const anyDone = near.some((e) => e.ok);
+      const actions = distinct(near.map((e) => e.action));
+      ctx.emit({
+        rule: { id: defenseEvasion.id, name: defenseEvasion.title, kind: "detector" },
+        title: `${actions.join(", ")}${anyDone ? "" : " attempted"} by ${clip(principalLabel(principal), 100)}, which also launched instances`,
+        description: "Logging or threat detection switched off around instance launches by the same principal: treat the launches as hostile and check what the gap hides.",
+        trigger: "cloud-activity",
+        severity: "high",
+        // A refused attempt shows intent but changed nothing.
+        confidence: anyDone ? 0.5 : 0.4,
+        firstSeen: near[0]!.time,
+        lastSeen: near[near.length - 1]!.time,
+        entities: mergeEntities(...near.map((e) => e.entities), { providers: ["aws"] }),
+        observables: [...obs("access-key", principal.accessKey), ...obs("user", principal.arn ?? principal.user)],
+        evidence: near.map((e) => e.evidence),
+        facts: { "defense_evasion.actions": actions.join(", "), "defense_evasion.succeeded": anyDone },
+        tags: ["cloudtrail", "defense-evasion"],
+        mitre: ["T1496", "T1562.008"],
+        key: principal.key,
+      });
+    }
+
+    /**
+     * On a stream: evasion calls more than a window before the watermark can meet no later launch, so they are
+     * judged now; a principal's launches are kept while it has calls waiting, else only those a later call
+     * could still be near.
+     */
+    function flush(watermarkMs: number): void {
+      evasions.takeClosed(windowMs, watermarkMs, judge);
+      for (const key of [...launches.groups.keys()]) {
+        if (evasions.groups.has(key)) continue;
+        const times = launches.groups.get(key)!.items;
+        if (times.every((l) => l.timeMs + windowMs < watermarkMs)) launches.forget(key);
       }
     }
 
-    return { onEvent, finish };
+    return {
+      onEvent,
+      flush,
+      finish: () => { for (const { principal, items } of evasions.groups.values()) judge(principal, items); },
+    };
   },
 };

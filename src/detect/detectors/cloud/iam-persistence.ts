@@ -3,7 +3,7 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, distinct, findBursts, principalLabel, principalOf, succeeded,
+  BoundedGroups, burstEnds, distinct, principalLabel, principalOf, succeeded,
   timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
 import { datasetsFor } from "../../routes.js";
@@ -127,13 +127,6 @@ export const iamPersistence: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of steps.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, windowMinutes * 60_000, qualifies)) report(principal, burst);
-      }
-    }
-
-    return { onEvent, finish };
+    return { onEvent, ...burstEnds(steps, windowMinutes * 60_000, qualifies, report) };
   },
 };

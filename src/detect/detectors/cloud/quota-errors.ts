@@ -3,7 +3,7 @@ import { str } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, distinct, findBursts, normalisedErrorCode, principalLabel,
+  BoundedGroups, burstEnds, distinct, normalisedErrorCode, principalLabel,
   principalOf, timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
 import { datasetsFor } from "../../routes.js";
@@ -77,13 +77,6 @@ export const quotaErrors: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of errors.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, burstWindowMinutes * 60_000, qualifies)) report(principal, burst);
-      }
-    }
-
-    return { onEvent, finish };
+    return { onEvent, ...burstEnds(errors, burstWindowMinutes * 60_000, qualifies, report) };
   },
 };

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runDetector } from "../../../test-helpers/index.js";
+import { runDetector, testIntel } from "../../../test-helpers/index.js";
+import { defaultConfig } from "../../config.js";
+import { DetectionEngine } from "../../engine.js";
 import { runInstancesBurst } from "./run-instances-burst.js";
 import { ATTACKER_KEY, runInstances, trail } from "./test-helpers/cloudtrail-events.js";
 
@@ -141,4 +143,31 @@ test("launches by a person at the console from the organisation's network are ta
   assert.ok(!g!.tags?.includes("org-network"));
   const scripted = runDetector(runInstancesBurst, events.map((e) => ({ ...e, "user_agent.original": "aws-cli/2.15.30" })), { config });
   assert.ok(!scripted[0]!.tags?.includes("console-session"));
+});
+
+test("on a stream a burst comes out once event time has passed it, the same finding a batch gives; the held records are let go", () => {
+  const monday = [
+    runInstances("2026-11-16T03:14:07Z", "us-east-1", "p3.16xlarge", ["i-0a1b2c3d4e5f60718", "i-0a1b2c3d4e5f60719"]),
+    runInstances("2026-11-16T03:17:55Z", "eu-west-1", "g4dn.12xlarge", ["i-0b1c2d3e4f5a6b7c8"]),
+  ];
+  // The same key launching again two days later: a second burst, and the watermark passes Monday's.
+  const wednesday = [
+    runInstances("2026-11-18T09:02:11Z", "ap-southeast-1", "p3.16xlarge", ["i-0c1d2e3f4a5b6c7d8"]),
+    runInstances("2026-11-18T09:05:40Z", "us-west-2", "p3.16xlarge", ["i-0d1e2f3a4b5c6d7e8"]),
+  ];
+  const engine = new DetectionEngine([runInstancesBurst], testIntel(), defaultConfig());
+  for (const e of monday) engine.onEvent(e);
+  engine.advance();
+  assert.equal(engine.takeChanged().length, 0, "Monday's burst may still grow");
+  engine.onEvent(wednesday[0]!);
+  engine.advance();
+  const early = engine.takeChanged();
+  assert.equal(early.length, 1, "Monday's burst is out before the stream ends");
+  assert.equal(early[0]!.firstSeen, "2026-11-16T03:14:07Z");
+  engine.onEvent(wednesday[1]!);
+  const streamed = engine.finish();
+  const batch = runDetector(runInstancesBurst, [...monday, ...wednesday]);
+  assert.equal(streamed.length, 2);
+  const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+  assert.deepEqual(streamed.sort(byId).map((f) => [f.id, f.facts, f.evidenceCount]), batch.sort(byId).map((f) => [f.id, f.facts, f.evidenceCount]));
 });

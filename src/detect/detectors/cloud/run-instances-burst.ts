@@ -4,7 +4,7 @@ import { str, strs } from "../../../model/index.js";
 import type { Detector } from "../../types.js";
 import { clip, mergeEntities, obs } from "../common.js";
 import {
-  BoundedGroups, byTime, distinct, findBursts, instanceCount, isServiceCall,
+  BoundedGroups, burstEnds, distinct, instanceCount, isServiceCall,
   principalLabel, principalOf, succeeded, timeMs, trailRecord, type Principal, type TrailRecord,
 } from "./cloudtrail-common.js";
 import { datasetsFor } from "../../routes.js";
@@ -136,13 +136,6 @@ export const runInstancesBurst: Detector = {
       });
     }
 
-    function finish(): void {
-      for (const { principal, items } of launches.groups.values()) {
-        items.sort(byTime);
-        for (const burst of findBursts(items, windowMs, qualifies)) report(principal, burst);
-      }
-    }
-
-    return { onEvent, finish };
+    return { onEvent, ...burstEnds(launches, windowMs, qualifies, report) };
   },
 };

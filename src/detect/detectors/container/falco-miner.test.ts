@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Event } from "../../../model/index.js";
 import { WEAK_CONFIDENCE } from "../../../model/index.js";
 import { runDetector } from "../../../test-helpers/index.js";
-import { defaultConfig } from "../../../detect/config.js";
+import { defaultConfig } from "../../config.js";
 import { falcoMiner, isMinerRule } from "./falco-miner.js";
 
 /**

@@ -133,6 +133,6 @@ export const falcoMiner: Detector = {
       });
     }
 
-    return { onEvent, finish: () => groups.flush() };
+    return { onEvent, flush: (watermarkMs) => groups.flushIdle(watermarkMs), finish: () => groups.flush() };
   },
 };

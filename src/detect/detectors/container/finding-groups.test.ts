@@ -43,3 +43,15 @@ test("past the group cap new keys are emitted at once, never lost", () => {
   assert.deepEqual(out.map((d) => d.title), ["t3", "t1", "t2"]);
   assert.equal(out[1]!.evidenceCount, 2);
 });
+
+test("on a stream a group whose latest record the watermark has passed comes out; a group still active waits", () => {
+  const out: DetectorDraft[] = [];
+  const g = new FindingGroups((d) => out.push(d));
+  g.add("old", draft(5));
+  g.add("old", draft(10));
+  g.add("active", draft(40));
+  g.flushIdle(Date.parse("2026-11-20T03:20:00Z"));
+  assert.deepEqual(out.map((d) => [d.title, d.evidenceCount]), [["t5", 2]]);
+  g.flush();
+  assert.deepEqual(out.map((d) => d.title), ["t5", "t40"], "the rest at the end, once");
+});

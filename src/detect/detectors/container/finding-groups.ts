@@ -7,8 +7,9 @@ import { mergeEntities } from "../common.js";
  * One finding per thing, however many records repeat it: Falco fires on every exec of a miner, and a
  * Deployment's ReplicaSet and Pods are audited one by one. Records with the same key fold into one
  * draft (evidence appended up to MAX_EVIDENCE and counted beyond, entities merged, time span widened)
- * and are emitted at flush(). Past `maxGroups` keys a new key is emitted at once as its own finding:
- * memory stays bounded and nothing is lost, only folding stops.
+ * and are emitted at flush(), or on a stream by flushIdle() once event time has passed them. Past `maxGroups`
+ * keys a new key is emitted at once as its own finding: memory stays bounded and nothing is lost, only
+ * folding stops.
  */
 export const MAX_GROUPS = 10_000;
 /** Values kept per entity kind in a folded finding (a DaemonSet on 5,000 nodes names 5,000 pods). */
@@ -55,6 +56,17 @@ export class FindingGroups {
   flush(): void {
     for (const { draft } of this.groups.values()) this.emit(draft);
     this.groups.clear();
+  }
+
+  /** Emit and forget the groups whose latest record is older than the watermark (a record of the key seen later merges into the same fact). */
+  flushIdle(watermarkMs: number): void {
+    for (const [key, { draft }] of this.groups) {
+      const last = Date.parse(draft.lastSeen);
+      if (Number.isFinite(last) && last < watermarkMs) {
+        this.groups.delete(key);
+        this.emit(draft);
+      }
+    }
   }
 }
 

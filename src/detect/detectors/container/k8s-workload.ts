@@ -119,6 +119,6 @@ export const k8sWorkload: Detector = {
       }, confidence * 100 + (RESOURCE_RANK[resource] ?? 0));
     }
 
-    return { onEvent, finish: () => groups.flush() };
+    return { onEvent, flush: (watermarkMs) => groups.flushIdle(watermarkMs), finish: () => groups.flush() };
   },
 };

@@ -177,6 +177,11 @@ export function createPersistenceDetector(limits: PersistenceLimits = { maxKeys:
           state.agg.add(event, `${where}: ${clip(what, 120)} [${reading.reasons.join("; ")}]`, entities);
           state.agg.observe(observables);
         },
+        // On a stream: an entry not seen again for the engine's lateness is reported (seen later, it merges
+        // into the same fact).
+        flush(watermarkMs) {
+          entries.drainWhere((s) => s.agg.idleBefore(watermarkMs), (_k, s) => emit(s));
+        },
         finish() {
           entries.drain((_k, s) => emit(s));
         },

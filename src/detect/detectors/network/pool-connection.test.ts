@@ -190,3 +190,22 @@ test("a peer-to-peer shape on a miner port (peers connecting in) is a policy obs
   assert.deepEqual(findings.map((f) => f.tags?.includes("policy")), [true]);
   assert.equal(findings[0]!.facts?.["node.inbound"], 3);
 });
+
+test("a session described by a connection record and a protocol record counts once; protocol records alone still count", () => {
+  // Zeek writes one TLS session to the pool twice: conn.log (the connection) and ssl.log (the protocol, no bytes);
+  // a capture writes a Stratum flow as its pcap.flow event and its pcap.stratum event, both with the flow's counters.
+  const session = { ...stratumShape, "event.id": "CHhAvVGS1DHFjwGM9" };
+  const connRecord = { ...conn(5, "147.229.13.222", "185.71.66.20", 14444, session), "event.type": ["connection"] };
+  const protocolRecord = { ...conn(6, "147.229.13.222", "185.71.66.20", 14444, session), "event.dataset": "pcap.stratum", "event.type": ["protocol"] };
+  const lookup = dns(1, "147.229.13.222", "xmr-eu1.nanopool.org", ["185.71.66.20"]);
+  const sessionBytes = stratumShape["source.bytes"] + stratumShape["destination.bytes"];
+  for (const order of [[lookup, connRecord, protocolRecord], [lookup, protocolRecord, connRecord], [protocolRecord, connRecord, lookup]]) {
+    const [f] = runDetector(poolConnectionDetector, order);
+    assert.equal(f?.facts?.["flow.count"], 1, "one session");
+    assert.equal(f?.bytes, sessionBytes, "its bytes once");
+    assert.equal(f?.evidenceCount, 2, "two records back it");
+  }
+  const [alone] = runDetector(poolConnectionDetector, [lookup, protocolRecord, { ...protocolRecord, "minerhunt.line": 7 }]);
+  assert.equal(alone?.facts?.["flow.count"], 2, "protocol records count where no connection record was seen");
+  assert.equal(alone?.bytes, 2 * sessionBytes);
+});

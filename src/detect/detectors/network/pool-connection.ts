@@ -1,5 +1,5 @@
 import type { Event } from "../../../model/index.js";
-import { WEAK_CONFIDENCE, hasCategory, num, str, strs } from "../../../model/index.js";
+import { WEAK_CONFIDENCE, hasCategory, isProtocolRecord, num, str, strs } from "../../../model/index.js";
 import type { DomainMatch, IpMatch } from "../../../intel/index.js";
 import { isPrivateIp } from "../../../intel/ips.js";
 import { normaliseDomain } from "../../../intel/domains.js";
@@ -109,7 +109,14 @@ interface State {
   ipMatch?: IpMatch;
   learned?: Learned;
   sameClient?: boolean;
+  /** Connection records (flows). */
   summary: FlowSummary;
+  /**
+   * Protocol records about the same sessions (a TLS, HTTP or Stratum record: ECS event.type protocol), counted
+   * apart so a session described by two logs (Zeek conn and ssl, a capture's flow and Stratum events) counts
+   * once. They count only where no connection record was seen (a folder of ssl.log alone).
+   */
+  protocolSummary?: FlowSummary;
   /** The instance ids the flow records name (VPC Flow Logs v3+ instance-id). */
   instances: Set<string>;
 }
@@ -122,7 +129,9 @@ interface Pending {
   local: string;
   remote: string;
   port?: number;
+  /** Connection records and protocol records (State.protocolSummary says why apart). */
   count: number;
+  protocolCount: number;
   first: { event: Event; sides: FlowSides };
   last: { event: Event; sides: FlowSides };
 }
@@ -177,7 +186,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
       const failoverMap = (states: Iterable<State>): Map<string, string[]> => {
         const out = new Map<string, string[]>();
         for (const s of states) {
-          if (s.learned || s.ipMatch || !shapeOf(s.summary, s.agg.spanMs() / 1000).miningLike) continue;
+          if (s.learned || s.ipMatch || !shapeOf(counted(s), s.agg.spanMs() / 1000).miningLike) continue;
           if (nodes.peek(`${s.local}\0${s.port ?? ""}`)?.summary.isNode()) continue;
           const list = out.get(s.local) ?? [];
           if (list.length < 16) list.push(endpointText(s.remote, s.port));
@@ -222,7 +231,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
       };
 
       const record = (state: State, event: Event, sides: FlowSides, local: string, remote: string, port: number | undefined): void => {
-        state.summary.add(event, str(event, "source.ip") === remote, sides.localPort);
+        const summary = isProtocolRecord(event) ? (state.protocolSummary ??= new FlowSummary()) : state.summary;
+        summary.add(event, str(event, "source.ip") === remote, sides.localPort);
         const instance = str(event, "cloud.instance.id");
         if (instance && state.instances.size < 4) state.instances.add(instance);
         // Summary and entities are built only if the aggregate keeps them (Aggregate.add).
@@ -246,7 +256,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         record(state, p.first.event, p.first.sides, p.local, p.remote, p.port);
         if (p.last.event !== p.first.event) record(state, p.last.event, p.last.sides, p.local, p.remote, p.port);
         state.summary.flows = p.count;
-        state.agg.count = p.count;
+        if (state.protocolSummary) state.protocolSummary.flows = p.protocolCount;
+        state.agg.count = p.count + p.protocolCount;
         return state;
       };
       const emitPending = (p: Pending, failover: Map<string, string[]>): void => {
@@ -309,8 +320,14 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
           }
           // Any other public flow waits, kept small, for DNS answers that may name its address (flush/finish).
           const held = pending.peek(key);
-          if (held) { held.count++; held.last = { event, sides }; return; }
-          pending.set(key, { local, remote, ...(port !== undefined ? { port } : {}), count: 1, first: { event, sides }, last: { event, sides } });
+          const protocolRecord = isProtocolRecord(event);
+          if (held) {
+            if (protocolRecord) held.protocolCount++; else held.count++;
+            held.last = { event, sides };
+            return;
+          }
+          pending.set(key, { local, remote, ...(port !== undefined ? { port } : {}), count: protocolRecord ? 0 : 1,
+            protocolCount: protocolRecord ? 1 : 0, first: { event, sides }, last: { event, sides } });
         },
         flush(watermarkMs) {
           const failover = failoverMap(portOnly.values());
@@ -351,6 +368,11 @@ function dnsClientOf(event: Event): string | undefined {
   return flowSides(event).local ?? str(event, "source.ip");
 }
 
+/** The records a State counts: its connection records, or its protocol records where it has no connection record. */
+function counted(s: State): FlowSummary {
+  return s.summary.flows > 0 || !s.protocolSummary ? s.summary : s.protocolSummary;
+}
+
 function newState(local: string, remote: string, port: number | undefined): State {
   const s: State = { agg: new Aggregate(), local, remote, summary: new FlowSummary(), instances: new Set() };
   if (port !== undefined) s.port = port;
@@ -364,7 +386,8 @@ function newNode(local: string, port: number, network: string | undefined): Node
 }
 
 function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[], ctx: DetectorContext) {
-  const shape = shapeOf(s.summary, s.agg.spanMs() / 1000);
+  const flows = counted(s);
+  const shape = shapeOf(flows, s.agg.spanMs() / 1000);
   const pinnedPort = s.ipMatch?.ports !== undefined && s.port !== undefined && s.ipMatch.ports.includes(s.port);
   const here = endpointText(s.remote, s.port);
   const others = failoverTo.filter((e) => e !== here);
@@ -399,15 +422,15 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
       confidence = shape.long ? PORT_AND_LONG_SHAPE : PORT_AND_SHAPE;
       reasons.push(shape.long ? "long-lived (30 min+ sessions or an hour altogether)" : "long-lived", "low and steady both ways");
       if (s.port !== undefined && ctx.intel.playbookPorts.has(s.port)) { confidence += PLAYBOOK_PORT_BONUS; reasons.push("a PB-31 pool port"); }
-      if (shape.reconnects) { confidence += RECONNECT_BONUS; reasons.push(`${s.summary.sessionCount} sessions (reconnects)`); }
+      if (shape.reconnects) { confidence += RECONNECT_BONUS; reasons.push(`${flows.sessionCount} sessions (reconnects)`); }
       if (others.length > 0) { confidence += FAILOVER_BONUS; reasons.push(`fails over to ${others.slice(0, 4).join(", ")}`); }
       confidence = Math.min(confidence, SHAPE_CAP);
     }
     why = `port ${s.port} is a known miner port${reasons.length ? `, and the traffic has a pool session's shape: ${reasons.join(", ")}` : ""}`;
   }
   const facts: Record<string, string | number | boolean> = {
-    "flow.count": s.summary.flows, "flow.sessions": s.summary.sessionCount, "network.bytes_out": s.summary.bytesOut, "network.bytes_in": s.summary.bytesIn,
-    "flow.seconds": Math.round(shape.seconds), "flow.longest_session_seconds": Math.round(s.summary.longestSessionSeconds()),
+    "flow.count": flows.flows, "flow.sessions": flows.sessionCount, "network.bytes_out": flows.bytesOut, "network.bytes_in": flows.bytesIn,
+    "flow.seconds": Math.round(shape.seconds), "flow.longest_session_seconds": Math.round(flows.longestSessionSeconds()),
     "flow.mining_like": shape.miningLike, "destination.ip": s.remote,
   };
   if (s.port !== undefined) facts["destination.port"] = s.port;
@@ -448,8 +471,8 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
     facts,
     tags: strongOne ? ["pb-31:1.2:pool"] : ["pb-31:1.2:port", ...(shaped ? ["flow-shape" as const] : []), ...(confidence < WEAK_CONFIDENCE ? ["hint" as const] : [])],
     key: strength,
-    ...(s.summary.haveBytes ? { bytes: s.summary.bytesOut + s.summary.bytesIn } : {}),
-    ...(s.summary.havePackets ? { packets: s.summary.packetsOut + s.summary.packetsIn } : {}),
+    ...(flows.haveBytes ? { bytes: flows.bytesOut + flows.bytesIn } : {}),
+    ...(flows.havePackets ? { packets: flows.packetsOut + flows.packetsIn } : {}),
   });
 }
 

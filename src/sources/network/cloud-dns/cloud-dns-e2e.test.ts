@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { runScan } from "../../../scan/run.js";
+import { runScan } from "../../../pipeline/run.js";
 
 const INSTANCE = "i-0abc1234def567890";
 const POOL = "gulf.moneroocean.stream";

@@ -167,3 +167,32 @@ test("a corrupt length seen in a later chunk stops the parser; later chunks are 
   assert.equal(r.issues.length, 1);
   assert.match(r.issues[0]!, new RegExp(`^${second}: packet 2 at offset ${second} claims`));
 });
+
+test("paused after any packet and resumed where push stopped, a capture reads the same as in one go", () => {
+  const frames = [frameA, frameB, frameA, frameB, frameA];
+  const pcap = pcapFile(frames.map((frame, i) => ({ frame, time: 1700000000 + i })));
+  const ng = pcapngFile([{ linkType: 1 }], frames.map((frame, i) => ({ iface: 0, frame, time: 1700000000 + i })));
+  for (const file of [pcap, ng]) {
+    const whole = parseInChunks(file, file.length);
+    for (const size of [1, 13, 64, file.length]) {
+      const packets: string[] = [];
+      let pushes = 0;
+      const parser = new CaptureParser((p) => {
+        packets.push(`${p.number}@${p.offset} t=${p.timeMs} link=${p.linkType} ${p.buf.toString("hex", p.start, p.end)}`);
+        parser.pause(); // after every packet
+      }, (message) => assert.fail(message));
+      for (let at = 0; at < file.length; at += size) {
+        const chunk = file.subarray(at, at + size);
+        for (let from = 0; from < chunk.length;) {
+          const next = parser.push(chunk, from);
+          assert.ok(next > from || (next === from && from === chunk.length), `push moves on (${from} -> ${next})`);
+          from = next;
+          pushes++;
+        }
+      }
+      parser.end();
+      assert.deepEqual(packets, whole.packets, `chunks of ${size} bytes`);
+      if (size === file.length) assert.equal(pushes, frames.length, "one push per packet when each pauses");
+    }
+  }
+});

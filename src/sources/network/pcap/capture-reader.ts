@@ -102,6 +102,7 @@ export class CaptureParser {
   private carry = Buffer.alloc(0);
   private carryLen = 0;
   private stopped = false;
+  private pausing = false;
   /** The one record handed to every callback. */
   private readonly rec: PacketRecord = { number: 0, offset: 0, timeMs: 0, linkType: 0, buf: Buffer.alloc(0), start: 0, end: 0, originalLength: 0 };
 
@@ -112,39 +113,60 @@ export class CaptureParser {
     return this.stopped;
   }
 
-  /** Feed the next chunk of the file. */
-  push(chunk: Buffer): void {
-    if (this.stopped) return;
-    let at = 0;
+  /**
+   * Stop push after the packet being handed over: push returns where the next record starts, and the
+   * owner calls push again with the same chunk from there (after handing on what the packets made).
+   */
+  pause(): void {
+    this.pausing = true;
+  }
+
+  /**
+   * Feed the next chunk of the file, or the rest of it from `from` after a pause. Returns how far the
+   * chunk was read: its length, or less when paused (nothing of the chunk is kept but a record cut
+   * by its end, copied).
+   */
+  push(chunk: Buffer, from = 0): number {
+    if (this.stopped) return chunk.length;
+    let at = from;
     // First finish a record cut by the previous chunk's end, copying only what it needs.
     while (this.carryLen > 0) {
       const n = this.recordLength(this.carry, 0, this.carryLen);
-      if (n === STOP) return;
+      if (n === STOP) return chunk.length;
       // Without a length yet, take just the header that gives it: never bytes of the next record.
       const want = n === NEED_MORE ? this.headerBytes() : n;
       const take = Math.min(want - this.carryLen, chunk.length - at);
       if (take > 0) this.appendCarry(chunk, at, take);
       at += take;
       if (n === NEED_MORE || this.carryLen < n) {
-        if (at >= chunk.length) return;
+        if (at >= chunk.length) return chunk.length;
         continue;
       }
       this.carryLen = 0;
       this.record(this.carry, 0, n);
-      if (this.stopped) return;
+      if (this.stopped) return chunk.length;
+      if (this.pausing) {
+        this.pausing = false;
+        return at;
+      }
     }
     while (!this.stopped) {
       const avail = chunk.length - at;
-      if (avail === 0) return;
+      if (avail === 0) return at;
       const n = this.recordLength(chunk, at, avail);
-      if (n === STOP) return;
+      if (n === STOP) return chunk.length;
       if (n === NEED_MORE || n > avail) {
         this.appendCarry(chunk, at, avail);
-        return;
+        return chunk.length;
       }
       this.record(chunk, at, n);
       at += n;
+      if (this.pausing && !this.stopped) {
+        this.pausing = false;
+        return at;
+      }
     }
+    return chunk.length;
   }
 
   /** End of input: a record left half-read is reported. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, decodeFrame, formatIPv6 } from "./decode.js";
+import { LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, addressText, addressWords, decodeFrame, formatIPv6, formatWords } from "./decode.js";
 import { ethernetFrame, ipPacket, tcpFrame, tcpSegment, udpDatagram, ACK, PSH } from "../test-helpers/packets.js";
 
 const stratumLine = '{"id":1,"method":"mining.subscribe","params":[]}\n';
@@ -68,4 +68,15 @@ test("fragments, ARP and truncated headers decode to nothing", () => {
   assert.equal(decodeFrame(LINKTYPE_ETHERNET, arp), undefined);
   assert.equal(decodeFrame(LINKTYPE_RAW, ip.subarray(0, 30)), undefined);
   assert.equal(decodeFrame(LINKTYPE_ETHERNET, Buffer.alloc(5)), undefined);
+});
+
+test("address text (IPv4 through a bounded cache, past its bound too) equals the plain formatting", () => {
+  const w = (text: string) => addressWords(text)!;
+  const [a0, a1, a2, a3] = w("185.71.66.20");
+  const first = addressText(4, a0, a1, a2, a3);
+  assert.equal(first, "185.71.66.20");
+  assert.equal(addressText(4, a0, a1, a2, a3), first);
+  for (let i = 0; i < 10_000; i++) assert.equal(addressText(4, 0, 0, 0xffff, (10 << 24) | i), formatWords(4, 0, 0, 0xffff, (10 << 24) | i));
+  const [b0, b1, b2, b3] = w("2001:db8::1");
+  assert.equal(addressText(6, b0, b1, b2, b3), "2001:db8::1");
 });

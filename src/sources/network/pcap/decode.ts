@@ -74,10 +74,10 @@ export class PacketView implements DecodedPacket {
     return this.buf.subarray(this.payloadStart, this.payloadEnd);
   }
   get src(): string {
-    return formatWords(this.ipVersion, this.s0, this.s1, this.s2, this.s3);
+    return addressText(this.ipVersion, this.s0, this.s1, this.s2, this.s3);
   }
   get dst(): string {
-    return formatWords(this.ipVersion, this.d0, this.d1, this.d2, this.d3);
+    return addressText(this.ipVersion, this.d0, this.d1, this.d2, this.d3);
   }
 }
 
@@ -93,6 +93,26 @@ function u16(b: Buffer, at: number): number {
 export function formatWords(version: 4 | 6, w0: number, w1: number, w2: number, w3: number): string {
   if (version === 4) return `${w3 >>> 24}.${(w3 >>> 16) & 0xff}.${(w3 >>> 8) & 0xff}.${w3 & 0xff}`;
   return formatGroups([w0 >>> 16, w0 & 0xffff, w1 >>> 16, w1 & 0xffff, w2 >>> 16, w2 & 0xffff, w3 >>> 16, w3 & 0xffff]);
+}
+
+/** IPv4 address text by address word: a capture repeats few addresses (its hosts, their servers). */
+const ipv4Text = new Map<number, string>();
+/** Bound of the cache: past it, it is emptied and refilled with what comes next (a scan of many addresses). */
+const MAX_CACHED_ADDRESSES = 4096;
+
+/**
+ * formatWords, sharing the text of IPv4 addresses seen recently: one string per address rather than
+ * one per flow and side, both while flows are built and where events keep it (detection keys on it).
+ */
+export function addressText(version: 4 | 6, w0: number, w1: number, w2: number, w3: number): string {
+  if (version !== 4) return formatWords(version, w0, w1, w2, w3);
+  let text = ipv4Text.get(w3);
+  if (text === undefined) {
+    if (ipv4Text.size >= MAX_CACHED_ADDRESSES) ipv4Text.clear();
+    text = formatWords(4, w0, w1, w2, w3);
+    ipv4Text.set(w3, text);
+  }
+  return text;
 }
 
 export function formatIPv4(b: Buffer, at: number): string {

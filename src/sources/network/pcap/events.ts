@@ -5,7 +5,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { ParseContext } from "../../types.js";
-import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter, baseEvent, isIpAddress, isoFromEpochMs, put } from "../common.js";
+import { CATEGORY_DNS, CATEGORY_NETWORK, IssueReporter, TYPE_CONNECTION, TYPE_PROTOCOL, baseEvent, isIpAddress, isoFromEpochMs, put } from "../common.js";
 import { urlFields } from "../fields.js";
 import { endpointMatters, nameMatters } from "../prefilter-rules.js";
 import type { DecodedPacket } from "./decode.js";
@@ -23,35 +23,40 @@ const MAX_HEADER_VALUE = 256;
 
 /** Evidence and time of a packet. */
 function stamp(ev: Event, ref: PacketRef | undefined): void {
-  if (!ref) return;
-  ev["minerhunt.packet"] = ref.packet;
-  ev["minerhunt.offset"] = ref.offset;
-  put(ev, "@timestamp", isoFromEpochMs(ref.timeMs));
+  if (ref) stampAt(ev, ref.packet, ref.offset, ref.timeMs);
+}
+
+function stampAt(ev: Event, packet: number, offset: number, timeMs: number): void {
+  ev["minerhunt.packet"] = packet;
+  ev["minerhunt.offset"] = offset;
+  put(ev, "@timestamp", isoFromEpochMs(timeMs));
 }
 
 function flowTuple(ev: Event, flow: Flow): void {
-  ev["source.ip"] = flow.client.ip;
-  ev["source.port"] = flow.client.port;
-  ev["destination.ip"] = flow.server.ip;
-  ev["destination.port"] = flow.server.port;
+  ev["source.ip"] = flow.clientIp;
+  ev["source.port"] = flow.clientPort;
+  ev["destination.ip"] = flow.serverIp;
+  ev["destination.port"] = flow.serverPort;
   ev["network.transport"] = flow.transport;
   ev["network.type"] = flow.ipVersion === 4 ? "ipv4" : "ipv6";
 }
 
-/** Counters and times of the whole flow (on flow and stratum events). */
-function flowCounters(ev: Event, flow: Flow): void {
-  ev["source.packets"] = flow.packets[0];
-  ev["destination.packets"] = flow.packets[1];
-  ev["source.bytes"] = flow.bytes[0];
-  ev["destination.bytes"] = flow.bytes[1];
-  put(ev, "event.start", isoFromEpochMs(flow.first.timeMs));
+/** Counters and times of the whole flow (on flow and stratum events); `start`: the text of its first packet's time, when made already. */
+function flowCounters(ev: Event, flow: Flow, start = isoFromEpochMs(flow.firstTimeMs)): void {
+  ev["source.packets"] = flow.packets0;
+  ev["destination.packets"] = flow.packets1;
+  ev["source.bytes"] = flow.bytes0;
+  ev["destination.bytes"] = flow.bytes1;
+  put(ev, "event.start", start);
   put(ev, "event.end", isoFromEpochMs(flow.lastTimeMs));
-  const duration = flow.lastTimeMs - flow.first.timeMs;
+  const duration = flow.lastTimeMs - flow.firstTimeMs;
   if (Number.isFinite(duration)) ev["event.duration"] = Math.round(duration * 1e6);
 }
 
 function eventFor(path: string, dataset: string, flow: Flow): Event {
   const ev = baseEvent(path, FORMAT, dataset, CATEGORY_NETWORK);
+  // The flow event is the connection record; Stratum, HTTP and TLS events describe the same flow.
+  ev["event.type"] = dataset === "pcap.flow" ? TYPE_CONNECTION : TYPE_PROTOCOL;
   flowTuple(ev, flow);
   return ev;
 }
@@ -90,7 +95,8 @@ function httpEvent(path: string, flow: Flow, req: HttpMessage, resp: HttpMessage
 function stratumEvent(path: string, flow: Flow, s: StratumSummary): Event {
   const ev = eventFor(path, "pcap.stratum", flow);
   flowCounters(ev, flow);
-  stamp(ev, s.first ?? flow.first);
+  if (s.first) stamp(ev, s.first);
+  else stampAt(ev, flow.firstPacket, flow.firstOffset, flow.firstTimeMs);
   ev["network.protocol"] = "stratum";
   ev["minerhunt.stratum.methods"] = s.methods;
   ev["minerhunt.stratum.dialect"] = s.dialect;
@@ -113,7 +119,7 @@ function httpJsonMessages(flow: Flow, messages: HttpMessage[], direction: 0 | 1,
 /**
  * Read the first bytes of a TCP flow: a TLS ClientHello, HTTP messages or mining JSON-RPC.
  * The HTTP and TLS events go to `out` now (they stand for a moment of the flow, not its whole);
- * the protocol and the Stratum summary stay on `flow.app` for the flow's finish, whose events
+ * the protocol and the Stratum summary stay on the flow (protocol, stratum) for its finish, whose events
  * carry the whole flow's counters. Called once per flow: when a direction's kept bytes are full,
  * when the flow table needs the memory back, or at the flow's finish.
  */
@@ -151,27 +157,31 @@ export function inspectFlow(path: string, flow: Flow, out: Event[]): void {
   }
   const stratum = summariseStratum(messages);
   if (stratum) {
-    flow.app.stratum = stratum;
+    flow.stratum = stratum;
     protocol ??= "stratum";
   }
-  if (protocol) flow.app.protocol = protocol;
+  if (protocol) flow.protocol = protocol;
 }
 
 /** The events of a finished flow: its Stratum event (if any) and its one flow event. */
 export function flowEvents(path: string, flow: Flow, ctx: ParseContext, out: Event[]): void {
   if (flow.streams && !flow.inspected) inspectFlow(path, flow, out);
-  else if (flow.transport === "udp" && (flow.client.port === DNS_PORT || flow.server.port === DNS_PORT)) flow.app.protocol = "dns";
-  const stratum = flow.app.stratum;
+  else if (flow.transport === "udp" && (flow.clientPort === DNS_PORT || flow.serverPort === DNS_PORT)) flow.protocol = "dns";
+  const stratum = flow.stratum;
   if (stratum) out.push(stratumEvent(path, flow, stratum));
   const pf = ctx.prefilter;
-  if (pf && !stratum && !endpointMatters(pf, flow.server.ip, flow.server.port)) {
+  if (pf && !stratum && !endpointMatters(pf, flow.serverIp, flow.serverPort)) {
     ctx.skipped();
     return;
   }
   const ev = eventFor(path, "pcap.flow", flow);
-  stamp(ev, flow.first);
-  flowCounters(ev, flow);
-  put(ev, "network.protocol", flow.app.protocol);
+  // One string for @timestamp and event.start (the same instant): events may be kept a while.
+  const start = isoFromEpochMs(flow.firstTimeMs);
+  ev["minerhunt.packet"] = flow.firstPacket;
+  ev["minerhunt.offset"] = flow.firstOffset;
+  put(ev, "@timestamp", start);
+  flowCounters(ev, flow, start);
+  put(ev, "network.protocol", flow.protocol);
   out.push(ev);
 }
 

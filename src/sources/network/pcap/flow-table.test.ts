@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type DecodedPacket } from "./decode.js";
-import { FlowTable, type Flow } from "./flow-table.js";
+import { DEFAULT_FLOW_LIMITS, FlowTable, type Flow } from "./flow-table.js";
 
 function packet(src: string, sport: number, dst: string, dport: number, flags: number, seq = 1, payload = ""): DecodedPacket {
   return { ipVersion: 4, src, dst, protocol: 6, srcPort: sport, dstPort: dport, ipLength: 40 + payload.length, seq, flags, payload: Buffer.from(payload) };
@@ -122,4 +122,35 @@ test("many flows that differ in one address word or port each stay a flow of the
   assert.equal(t.size, 10_000);
   t.finishAll();
   assert.ok(done.every((f) => f.packets[0] === 1 && f.packets[1] === 1 && f.server.port === 53));
+});
+
+test("with reuse, finished flows and their stream stores serve later flows; what onFinish saw is the same", () => {
+  const seen = (f: Flow) => `${f.client.ip}:${f.client.port}>${f.server.ip}:${f.server.port} ${f.transport} first=${f.first.packet}@${f.first.timeMs}`
+    + ` last=${f.lastTimeMs} packets=${f.packets} bytes=${f.bytes} closed=${f.closed} data=${f.streams?.map((s) => s.bytes().toString()).join("|") ?? "-"}`;
+  const feed = (t: FlowTable) => {
+    let n = 0;
+    for (let round = 0; round < 3; round++) {
+      const base = round * 400_000; // past the TCP idle timeout: the previous round's flows end
+      for (let i = 0; i < 20; i++) {
+        t.add(packet(`10.0.${round}.${i}`, 50000 + i, "185.71.66.20", 14444, TCP_SYN, 100), at(++n, base + i));
+        t.add(packet(`10.0.${round}.${i}`, 50000 + i, "185.71.66.20", 14444, TCP_ACK, 101, `{"id":${i},"method":"login"}\n`), at(++n, base + i + 1));
+        if (i % 3 === 0) t.add(udp(`10.0.${round}.${i}`, 40000, "10.0.0.1", 53), at(++n, base + i + 2));
+      }
+    }
+    t.finishAll();
+  };
+  const plain: string[] = [];
+  feed(new FlowTable((f) => plain.push(seen(f))));
+  const reused: string[] = [];
+  const objects = new Set<Flow>();
+  const stores = new Set<ArrayBufferLike>();
+  feed(new FlowTable((f) => {
+    reused.push(seen(f));
+    objects.add(f);
+    if (f.streams) stores.add(f.streams[0].bytes().buffer);
+  }, DEFAULT_FLOW_LIMITS, undefined, true));
+  assert.deepEqual(reused, plain);
+  assert.equal(plain.length, 3 * 27);
+  assert.ok(objects.size < 3 * 27 / 2, `${objects.size} flow objects for ${plain.length} flows`);
+  assert.ok(stores.size >= 20 && stores.size <= 21, `${stores.size} stores for 60 streams`);
 });

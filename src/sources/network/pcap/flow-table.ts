@@ -16,12 +16,14 @@
  *
  * Speed: flows are found by a seeded hash of the address words and ports in a fixed bucket array and
  * kept in intrusive least-recently-active lists (one per timeout), so a packet costs no
- * allocation and no string: address text is made once, when a flow starts.
+ * allocation and no string: address text is made when a flow's events are (IPv4 from a cache).
+ * Memory: with `reuse` (the source), finished flows and their stream stores serve the next ones,
+ * so a long capture leaves almost no old-generation garbage behind its flows.
  */
 import { randomInt } from "node:crypto";
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, viewOf, type DecodedPacket, type PacketView } from "./decode.js";
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, addressText, viewOf, type DecodedPacket, type PacketView } from "./decode.js";
 import type { StratumSummary } from "./stratum.js";
-import { DirectionStream, type PacketRef } from "./tcp-stream.js";
+import { DirectionStream, StorePool, type PacketRef } from "./tcp-stream.js";
 
 export interface Endpoint {
   ip: string;
@@ -47,70 +49,118 @@ export const DEFAULT_FLOW_LIMITS: Required<FlowLimits> = {
   closedMs: 10_000,
 };
 
-/** What reading a flow's first bytes found (events.ts fills it; the flow event reports it). */
-export interface FlowApp {
-  protocol?: string;
-  stratum?: StratumSummary;
-}
-
 const LIST_TCP = 0;
 const LIST_UDP = 1;
 const LIST_CLOSED = 2;
 
+/**
+ * One flow. Its numbers are plain fields (no array or object per flow): a busy capture starts and
+ * ends tens of thousands of flows a minute, each living long enough to be promoted to the old
+ * generation, so every object a flow owns is garbage the major collector must find later.
+ * Address text is made when asked for (clientIp, serverIp), from a small cache (decode.ts).
+ */
 export class Flow {
-  readonly transport: "tcp" | "udp";
-  readonly ipVersion: 4 | 6;
-  readonly client: Endpoint;
-  readonly server: Endpoint;
-  readonly first: PacketRef;
-  lastTimeMs: number;
-  /** [client→server, server→client]. */
-  readonly packets: [number, number] = [0, 0];
-  /** IP bytes, [client→server, server→client]. */
-  readonly bytes: [number, number] = [0, 0];
+  transport: "tcp" | "udp" = "tcp";
+  ipVersion: 4 | 6 = 4;
+  clientPort = 0;
+  serverPort = 0;
+  /** The flow's first packet: number, file offset of its record, capture time. */
+  firstPacket = 0;
+  firstOffset = 0;
+  firstTimeMs = 0;
+  lastTimeMs = 0;
+  /** Packets and IP bytes, client→server (0) and server→client (1). */
+  packets0 = 0;
+  packets1 = 0;
+  bytes0 = 0;
+  bytes1 = 0;
   /** TCP only, from the first payload on: [client→server, server→client]. */
-  streams?: [DirectionStream, DirectionStream];
+  streams: [DirectionStream, DirectionStream] | undefined = undefined;
   /** A FIN or RST was seen. */
   closed = false;
-  synSeq?: number;
+  /** Sequence number of the client's SYN (NaN: none seen). */
+  synSeq = NaN;
   /** The streams were read (onInspect) and their bytes dropped. */
   inspected = false;
-  app: FlowApp = {};
+  /** What reading the flow's first bytes found (events.ts fills it; the flow event reports it). */
+  protocol: string | undefined = undefined;
+  stratum: StratumSummary | undefined = undefined;
 
-  // Table bookkeeping: the client's and server's address words and ports, the hash bucket chain,
-  // the list the flow is in and its neighbours there.
-  /** @internal */ c0: number; /** @internal */ c1: number; /** @internal */ c2: number; /** @internal */ c3: number;
-  /** @internal */ v0: number; /** @internal */ v1: number; /** @internal */ v2: number; /** @internal */ v3: number;
-  /** @internal */ readonly hash: number;
+  // Table bookkeeping: the client's and server's address words, the hash bucket chain, the list
+  // the flow is in and its neighbours there.
+  /** @internal */ c0 = 0; /** @internal */ c1 = 0; /** @internal */ c2 = 0; /** @internal */ c3 = 0;
+  /** @internal */ v0 = 0; /** @internal */ v1 = 0; /** @internal */ v2 = 0; /** @internal */ v3 = 0;
+  /** @internal */ hash = 0;
   /** @internal */ bucketNext: Flow | undefined = undefined;
   /** @internal */ list = LIST_TCP;
   /** @internal */ prev: Flow | undefined = undefined;
   /** @internal */ next: Flow | undefined = undefined;
-  /** @internal */ lastPacket: number;
+  /** @internal */ lastPacket = 0;
   /** @internal */ finSeen = 0;
   /** @internal Sequence numbers of SYNs seen before the streams exist, per direction (NaN: none). */
   isn0 = NaN;
   /** @internal */ isn1 = NaN;
 
-  constructor(p: PacketView, clientIsSrc: boolean, hash: number, ref: PacketRef) {
+  constructor(p: PacketView, clientIsSrc: boolean, hash: number, packet: number, offset: number, timeMs: number) {
+    this.start(p, clientIsSrc, hash, packet, offset, timeMs);
+  }
+
+  /** (Re)start as a new flow at packet `p`: every field is set, so a finished flow can be reused. */
+  start(p: PacketView, clientIsSrc: boolean, hash: number, packet: number, offset: number, timeMs: number): void {
     this.transport = p.protocol === 6 ? "tcp" : "udp";
     this.ipVersion = p.ipVersion;
-    const src = { ip: p.src, port: p.srcPort };
-    const dst = { ip: p.dst, port: p.dstPort };
-    this.client = clientIsSrc ? src : dst;
-    this.server = clientIsSrc ? dst : src;
     if (clientIsSrc) {
+      this.clientPort = p.srcPort; this.serverPort = p.dstPort;
       this.c0 = p.s0; this.c1 = p.s1; this.c2 = p.s2; this.c3 = p.s3;
       this.v0 = p.d0; this.v1 = p.d1; this.v2 = p.d2; this.v3 = p.d3;
     } else {
+      this.clientPort = p.dstPort; this.serverPort = p.srcPort;
       this.c0 = p.d0; this.c1 = p.d1; this.c2 = p.d2; this.c3 = p.d3;
       this.v0 = p.s0; this.v1 = p.s1; this.v2 = p.s2; this.v3 = p.s3;
     }
+    this.firstPacket = packet;
+    this.firstOffset = offset;
+    this.firstTimeMs = timeMs;
+    this.lastTimeMs = timeMs;
+    this.packets0 = this.packets1 = this.bytes0 = this.bytes1 = 0;
+    this.streams = undefined;
+    this.closed = false;
+    this.synSeq = NaN;
+    this.inspected = false;
+    this.protocol = undefined;
+    this.stratum = undefined;
     this.hash = hash;
-    this.first = ref;
-    this.lastTimeMs = ref.timeMs;
-    this.lastPacket = ref.packet;
-    if (p.protocol !== 6) this.list = LIST_UDP;
+    this.bucketNext = this.prev = this.next = undefined;
+    this.list = p.protocol === 6 ? LIST_TCP : LIST_UDP;
+    this.lastPacket = packet;
+    this.finSeen = 0;
+    this.isn0 = this.isn1 = NaN;
+  }
+
+  get clientIp(): string {
+    return addressText(this.ipVersion, this.c0, this.c1, this.c2, this.c3);
+  }
+  get serverIp(): string {
+    return addressText(this.ipVersion, this.v0, this.v1, this.v2, this.v3);
+  }
+
+  // Object views of the fields above, made when asked for (tests and tools).
+  get client(): Endpoint {
+    return { ip: this.clientIp, port: this.clientPort };
+  }
+  get server(): Endpoint {
+    return { ip: this.serverIp, port: this.serverPort };
+  }
+  get first(): PacketRef {
+    return { packet: this.firstPacket, offset: this.firstOffset, timeMs: this.firstTimeMs };
+  }
+  /** [client→server, server→client]. */
+  get packets(): [number, number] {
+    return [this.packets0, this.packets1];
+  }
+  /** IP bytes, [client→server, server→client]. */
+  get bytes(): [number, number] {
+    return [this.bytes0, this.bytes1];
   }
 }
 
@@ -144,16 +194,16 @@ function tupleHash(p: PacketView, seed: number): number {
 }
 
 function srcIsClient(f: Flow, p: PacketView): boolean {
-  return p.srcPort === f.client.port && p.s3 === f.c3 && p.s2 === f.c2 && p.s1 === f.c1 && p.s0 === f.c0;
+  return p.srcPort === f.clientPort && p.s3 === f.c3 && p.s2 === f.c2 && p.s1 === f.c1 && p.s0 === f.c0;
 }
 
 function sameFlow(f: Flow, p: PacketView, hash: number): boolean {
   if (f.hash !== hash || (f.transport === "tcp") !== (p.protocol === 6)) return false;
   if (srcIsClient(f, p)) {
-    return p.dstPort === f.server.port && p.d3 === f.v3 && p.d2 === f.v2 && p.d1 === f.v1 && p.d0 === f.v0;
+    return p.dstPort === f.serverPort && p.d3 === f.v3 && p.d2 === f.v2 && p.d1 === f.v1 && p.d0 === f.v0;
   }
-  return p.dstPort === f.client.port && p.d3 === f.c3 && p.d2 === f.c2 && p.d1 === f.c1 && p.d0 === f.c0
-    && p.srcPort === f.server.port && p.s3 === f.v3 && p.s2 === f.v2 && p.s1 === f.v1 && p.s0 === f.v0;
+  return p.dstPort === f.clientPort && p.d3 === f.c3 && p.d2 === f.c2 && p.d1 === f.c1 && p.d0 === f.c0
+    && p.srcPort === f.serverPort && p.s3 === f.v3 && p.s2 === f.v2 && p.s1 === f.v1 && p.s0 === f.v0;
 }
 
 /**
@@ -167,8 +217,8 @@ function clientIsSource(p: PacketView): boolean {
   return p.srcPort >= p.dstPort;
 }
 
-function newStreams(flow: Flow): [DirectionStream, DirectionStream] {
-  const streams: [DirectionStream, DirectionStream] = [new DirectionStream(), new DirectionStream()];
+function newStreams(flow: Flow, pool: StorePool | undefined): [DirectionStream, DirectionStream] {
+  const streams: [DirectionStream, DirectionStream] = [new DirectionStream(pool), new DirectionStream(pool)];
   if (!Number.isNaN(flow.isn0)) streams[0].onSyn(flow.isn0);
   if (!Number.isNaN(flow.isn1)) streams[1].onSyn(flow.isn1);
   return streams;
@@ -202,13 +252,21 @@ export class FlowTable {
   private buffered = 0;
   /** Latest capture time seen: the clock idle flows are judged by. */
   private now = -Infinity;
-  /** The reused reference of the packet being added (copied when a flow starts). */
-  private readonly ref: PacketRef = { packet: 0, offset: 0, timeMs: 0 };
+  /** With `reuse`: finished flows kept for the next ones, and the stores of their streams. */
+  private readonly spare: Flow[] = [];
+  private readonly maxSpare: number;
+  private readonly pool: StorePool | undefined;
 
+  /**
+   * `reuse`: the owner keeps nothing of a flow (nor views of its stream bytes) once onFinish returned,
+   * so the flow object and its stream stores are reused for later flows. Without it (tests that
+   * look at finished flows), every flow is an object of its own.
+   */
   constructor(
     private readonly onFinish: (flow: Flow) => void,
     limits: FlowLimits = DEFAULT_FLOW_LIMITS,
     private readonly onInspect?: (flow: Flow) => void,
+    reuse = false,
   ) {
     this.limits = { ...DEFAULT_FLOW_LIMITS, ...limits };
     let size = 1024;
@@ -216,6 +274,9 @@ export class FlowTable {
     this.buckets = new Array<Flow | undefined>(size).fill(undefined);
     this.mask = size - 1;
     this.timeouts = [this.limits.idleMs, this.limits.udpIdleMs, this.limits.closedMs];
+    // Enough spares for the flows one idle round finishes at once (thousands), a small part of the table's bound.
+    this.maxSpare = reuse ? Math.min(this.limits.maxFlows, 4096) : 0;
+    this.pool = reuse ? new StorePool() : undefined;
   }
 
   /** Account one packet given as a DecodedPacket (tests); the source uses addView. */
@@ -231,7 +292,7 @@ export class FlowTable {
     while (flow && !sameFlow(flow, p, hash)) flow = flow.bucketNext;
     const tcp = p.protocol === 6;
     const isSyn = tcp && (p.flags & TCP_SYN) !== 0 && (p.flags & TCP_ACK) === 0;
-    if (flow && isSyn && (flow.closed || (flow.synSeq !== undefined && flow.synSeq !== p.seq))) {
+    if (flow && isSyn && (flow.closed || (!Number.isNaN(flow.synSeq) && flow.synSeq !== p.seq))) {
       this.finish(flow);
       flow = undefined;
     }
@@ -239,14 +300,19 @@ export class FlowTable {
     if (flow) {
       this.lists[flow.list]!.remove(flow);
     } else {
-      flow = new Flow(p, clientIsSource(p), hash, { packet, offset, timeMs });
+      flow = this.newFlow(p, hash, packet, offset, timeMs);
       flow.bucketNext = this.buckets[slot];
       this.buckets[slot] = flow;
       this.count++;
     }
     const direction = srcIsClient(flow, p) ? 0 : 1;
-    flow.packets[direction]++;
-    flow.bytes[direction] += p.ipLength;
+    if (direction === 0) {
+      flow.packets0++;
+      flow.bytes0 += p.ipLength;
+    } else {
+      flow.packets1++;
+      flow.bytes1 += p.ipLength;
+    }
     flow.lastPacket = packet;
     if (Number.isFinite(timeMs)) flow.lastTimeMs = Number.isFinite(flow.lastTimeMs) ? Math.max(flow.lastTimeMs, timeMs) : timeMs;
     if (tcp) this.tcpSegment(flow, direction, p, packet, offset, timeMs);
@@ -256,10 +322,15 @@ export class FlowTable {
 
   /** Finish every flow still open, in the order they started. */
   finishAll(): void {
-    const rest: Flow[] = [];
-    for (const list of this.lists) for (let f = list.head; f; f = f.next) rest.push(f);
-    rest.sort((a, b) => a.first.packet - b.first.packet);
-    for (const f of rest) this.finish(f);
+    for (const f of this.openFlows()) this.finish(f);
+  }
+
+  /** finishAll a flow at a time: the owner can hand on what each finish made before the next. */
+  *finishEach(): Generator<void> {
+    for (const f of this.openFlows()) {
+      this.finish(f);
+      yield;
+    }
   }
 
   get size(): number {
@@ -269,6 +340,31 @@ export class FlowTable {
   /** Stream data held now (bytes), for tests of the budget. */
   get bufferedBytes(): number {
     return this.buffered;
+  }
+
+  private openFlows(): Flow[] {
+    const rest: Flow[] = [];
+    for (const list of this.lists) for (let f = list.head; f; f = f.next) rest.push(f);
+    return rest.sort((a, b) => a.firstPacket - b.firstPacket);
+  }
+
+  private newFlow(p: PacketView, hash: number, packet: number, offset: number, timeMs: number): Flow {
+    const reused = this.spare.pop();
+    if (!reused) return new Flow(p, clientIsSource(p), hash, packet, offset, timeMs);
+    reused.start(p, clientIsSource(p), hash, packet, offset, timeMs);
+    return reused;
+  }
+
+  /** After onFinish (reuse only): give the stream stores back and keep the flow for a later one. */
+  private recycle(flow: Flow): void {
+    if (flow.streams) {
+      flow.streams[0].release();
+      flow.streams[1].release();
+      flow.streams = undefined;
+    }
+    flow.stratum = undefined;
+    flow.protocol = undefined;
+    if (this.spare.length < this.maxSpare) this.spare.push(flow);
   }
 
   private tcpSegment(flow: Flow, direction: 0 | 1, p: PacketView, packet: number, offset: number, timeMs: number): void {
@@ -287,7 +383,7 @@ export class FlowTable {
       if ((flags & TCP_RST) !== 0 || flow.finSeen === 3) flow.list = LIST_CLOSED;
     }
     if (p.payloadEnd > p.payloadStart) {
-      if (!flow.streams) flow.streams = newStreams(flow);
+      if (!flow.streams) flow.streams = newStreams(flow, this.pool);
       const stream = flow.streams[direction];
       const seq = (flags & TCP_SYN) !== 0 ? (p.seq + 1) >>> 0 : p.seq;
       this.buffered += stream.onSegment(seq, p.buf, p.payloadStart, p.payloadEnd, packet, offset, timeMs);
@@ -322,6 +418,7 @@ export class FlowTable {
       flow.streams[1].finish();
     }
     this.onFinish(flow);
+    if (this.pool) this.recycle(flow);
   }
 
   /** The least recently active flow of all lists (by packet number), other than `keep`. */

@@ -372,3 +372,16 @@ test("hostile bytes: 300 seeded corruptions of a real capture never throw, and e
   }
   assert.ok(cpuMsSince(started) < 20_000, `${Math.round(cpuMsSince(started))} CPU-ms`);
 });
+
+test("hundreds of flows ending at one packet, and at the end, come out once each and in order (events handed on in batches)", async () => {
+  const records: FrameRecord[] = [];
+  const flowAt = (i: number, time: number) => records.push({ frame: udpFrame({ src: `10.2.${i >> 8}.${i & 0xff}`, dst: "10.0.0.1", sport: 40000, dport: 123, payload: "x" }), time });
+  for (let i = 0; i < 600; i++) flowAt(i, 1700000000 + i / 1000);
+  // Past the UDP idle timeout: the first 600 flows end at this packet, the next 600 at the end of the capture.
+  for (let i = 600; i < 1200; i++) flowAt(i, 1700000100 + i / 1000);
+  const { events, issues } = await parseWith(pcapSource, pcapFile(records), "many.pcap");
+  assert.deepEqual(issues, []);
+  assert.equal(events.length, 1200);
+  assert.deepEqual(events.map((e) => e["minerhunt.packet"]), records.map((_, i) => i + 1));
+  assert.ok(events.every((e, i) => e["source.ip"] === `10.2.${i >> 8}.${i & 0xff}` && e["source.packets"] === 1));
+});

@@ -14,7 +14,7 @@
  *
  * The file is streamed: chunks of the input are walked in place (capture-reader.ts), each packet
  * decoded into one reused view (decode.ts) and accounted to its flow without allocating; events
- * are handed on after each chunk.
+ * are handed on in small batches (BATCH_EVENTS), the reader pausing mid-chunk for them.
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
@@ -25,11 +25,20 @@ import { DNS_PORT, FORMAT, dnsEvent, flowEvents, inspectFlow } from "./events.js
 import { FLOW_LACKS } from "../fields.js";
 import { FlowTable, type FlowLimits } from "./flow-table.js";
 
+/**
+ * Events are handed on once this many are ready (or at the end of a chunk). Small batches let them
+ * die young: a whole chunk's events (thousands, tens of thousands where an idle timeout ends a
+ * round of flows) outlived young-generation collections while detection worked through them, and
+ * were promoted to the old generation as garbage, which drives its size (peak RSS).
+ */
+const BATCH_EVENTS = 256;
+
 export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowLimits): AsyncGenerator<Event> {
   const path = input.path;
   const issues = new IssueReporter(ctx);
-  let out: Event[] = [];
-  const table = new FlowTable((flow) => flowEvents(path, flow, ctx, out), limits, (flow) => inspectFlow(path, flow, out));
+  const out: Event[] = [];
+  // Events copy what they need from a flow, so finished flows (and their stream stores) are reused.
+  const table = new FlowTable((flow) => flowEvents(path, flow, ctx, out), limits, (flow) => inspectFlow(path, flow, out), true);
   const view = new PacketView();
   const parser = new CaptureParser((r) => {
     if (!decodeInto(view, r.linkType, r.buf, r.start, r.end)) return;
@@ -39,19 +48,28 @@ export async function* parsePcap(input: Input, ctx: ParseContext, limits?: FlowL
       const ev = dnsEvent(path, view, { packet: r.number, offset: r.offset, timeMs: r.timeMs }, ctx, issues);
       if (ev) out.push(ev);
     }
+    if (out.length >= BATCH_EVENTS) parser.pause();
   }, (message, offset) => issues.report(undefined, message, offset));
-  for await (const chunk of input.stream()) {
-    parser.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    if (out.length > 0) {
-      const ready = out;
-      out = [];
-      for (const ev of ready) yield ev;
+  // A lent chunk is enough: the reader copies what it keeps of a chunk (a record cut by its end,
+  // stream bytes) and events hold text, never views of the bytes read.
+  for await (const chunk of input.lentStream ? input.lentStream() : input.stream()) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = 0; at < buf.length && !parser.done;) {
+      at = parser.push(buf, at);
+      // The same array is filled again: no array per batch.
+      for (const ev of out) yield ev;
+      out.length = 0;
     }
     if (parser.done) break;
   }
   parser.end();
-  table.finishAll();
+  for (const _ of table.finishEach()) {
+    if (out.length < BATCH_EVENTS) continue;
+    for (const ev of out) yield ev;
+    out.length = 0;
+  }
   for (const ev of out) yield ev;
+  out.length = 0;
   issues.finish();
 }
 

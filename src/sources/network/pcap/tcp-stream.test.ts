@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DirectionStream, KEEP_BYTES, seqDiff } from "./tcp-stream.js";
+import { DirectionStream, KEEP_BYTES, StorePool, seqDiff } from "./tcp-stream.js";
 
 const ref = (packet: number) => ({ packet, offset: packet * 100, timeMs: packet });
 
@@ -53,4 +53,27 @@ test("held out-of-order segments are bounded", () => {
   s.onData(1, Buffer.from("x"), ref(1));
   for (let i = 0; i < 1000; i++) s.onData(10000 + i * 2000, Buffer.alloc(1500), ref(i + 2));
   assert.ok(s.memory <= 1 + 64 * 1024, `memory ${s.memory}`);
+});
+
+test("with a store pool, a dropped store serves the next stream (only its own bytes show), up to the pool's bound", () => {
+  const pool = new StorePool(1024);
+  const a = new DirectionStream(pool);
+  a.onData(1, Buffer.from("secret of the first flow"), ref(1));
+  const store = a.bytes().buffer;
+  a.release();
+  const b = new DirectionStream(pool);
+  b.onData(1, Buffer.from("hi"), ref(2));
+  assert.equal(b.bytes().buffer, store, "reused");
+  assert.equal(b.bytes().toString(), "hi");
+  // Growing gives the smaller store back; the pool keeps no more than its bound.
+  b.onData(3, Buffer.alloc(2000, 0x61), ref(3));
+  assert.equal(b.bytes().length, 2002);
+  const c = new DirectionStream(pool);
+  c.onData(1, Buffer.from("x"), ref(4));
+  assert.equal(c.bytes().buffer, store, "the store b outgrew");
+  const big = b.bytes().buffer;
+  b.release(); // 2048 bytes: over the pool's bound, not kept
+  const d = new DirectionStream(pool);
+  d.onData(1, Buffer.alloc(2000), ref(5));
+  assert.notEqual(d.bytes().buffer, big);
 });

@@ -26,6 +26,44 @@ export interface PacketRef {
   timeMs: number;
 }
 
+/**
+ * Stores handed back for reuse, by size (FIRST_CAPACITY doubled up to KEEP_BYTES). Each store is an
+ * ArrayBuffer of its own, outside the JS heap: a dropped one is freed only when a major collection
+ * finds its object dead, and a flow lives long enough for that object to be promoted, so a capture
+ * of many short flows piles up tens of MB of dead stores between collections (peak RSS). A store
+ * given back is reused by the next stream instead. Bounded to `maxBytes` held.
+ */
+export class StorePool {
+  private readonly free: Buffer[][] = [];
+  private held = 0;
+
+  constructor(private readonly maxBytes = 4 * 1024 * 1024) {}
+
+  /** A store of `capacity` bytes (a power of two from FIRST_CAPACITY), reused when one is free. Its bytes are stale. */
+  take(capacity: number): Buffer {
+    const reused = this.free[sizeClass(capacity)]?.pop();
+    if (reused) {
+      this.held -= reused.length;
+      return reused;
+    }
+    // Not from Node's shared pool: a small pooled slice would keep its whole 8 KiB slab alive as
+    // long as the flow lives.
+    return Buffer.allocUnsafeSlow(capacity);
+  }
+
+  /** Take back a store no stream uses any more (nothing may still hold a view of it). */
+  give(store: Buffer): void {
+    if (this.held + store.length > this.maxBytes) return;
+    const c = sizeClass(store.length);
+    (this.free[c] ??= []).push(store);
+    this.held += store.length;
+  }
+}
+
+function sizeClass(capacity: number): number {
+  return Math.log2(capacity / FIRST_CAPACITY) | 0;
+}
+
 interface PendingSegment {
   seq: number;
   payload: Buffer;
@@ -61,6 +99,9 @@ export class DirectionStream {
   released = false;
   /** The first data segment of this direction. */
   firstData: PacketRef | undefined;
+
+  /** With a pool, stores come from it and go back to it when dropped (release). */
+  constructor(private readonly pool?: StorePool) {}
 
   /** A SYN fixes the initial sequence number: data starts at seq + 1. */
   onSyn(seq: number): void {
@@ -126,6 +167,7 @@ export class DirectionStream {
   /** Drop what is held (after it was read); returns the memory freed. Later segments are only counted. */
   release(): number {
     const freed = this.memory;
+    if (this.store && this.pool) this.pool.give(this.store);
     this.store = undefined;
     this.marks = NO_MARKS;
     this.markCount = 0;
@@ -182,10 +224,14 @@ export class DirectionStream {
     if (size <= have) return;
     let capacity = Math.max(have * 2, FIRST_CAPACITY);
     while (capacity < size) capacity *= 2;
+    capacity = Math.min(capacity, KEEP_BYTES);
     // Not from Node's shared pool: a small pooled slice would keep its whole 8 KiB slab alive as
     // long as the flow lives.
-    const grown = Buffer.allocUnsafeSlow(Math.min(capacity, KEEP_BYTES));
-    if (this.store) this.store.copy(grown, 0, 0, this.stored);
+    const grown = this.pool ? this.pool.take(capacity) : Buffer.allocUnsafeSlow(capacity);
+    if (this.store) {
+      this.store.copy(grown, 0, 0, this.stored);
+      this.pool?.give(this.store);
+    }
     this.store = grown;
   }
 

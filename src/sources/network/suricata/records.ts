@@ -3,7 +3,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import {
-  CATEGORY_ALERT, CATEGORY_DNS, CATEGORY_NETWORK, asObject, baseEvent, getBoolean, getNumber,
+  CATEGORY_ALERT, CATEGORY_DNS, CATEGORY_NETWORK, TYPE_CONNECTION, TYPE_PROTOCOL, asObject, baseEvent, getBoolean, getNumber,
   getString, getStrings, isIpAddress, isoFromText, normalizeDomain, put,
 } from "../common.js";
 import { commonName, urlFields } from "../fields.js";
@@ -237,6 +237,8 @@ export function eveEvent(rec: Record<string, unknown>, origin: EveOrigin): Event
   const dataset = type === "netflow" ? "suricata.flow" : `suricata.${type}`;
   const category = type === "alert" ? CATEGORY_ALERT : type === "dns" ? CATEGORY_DNS : CATEGORY_NETWORK;
   const ev = baseEvent(origin.path, FORMAT, dataset, category, type === "alert" ? "alert" : "event");
+  if (type === "flow" || type === "netflow") ev["event.type"] = TYPE_CONNECTION;
+  else if (type === "tls" || type === "http") ev["event.type"] = TYPE_PROTOCOL;
   ev["minerhunt.line"] = origin.line;
   common(ev, rec);
   // Alerts carry the app-layer metadata of their flow too (dns, tls, http objects).

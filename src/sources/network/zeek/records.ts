@@ -3,7 +3,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import {
-  CATEGORY_DNS, CATEGORY_NETWORK, baseEvent, getBoolean, getNumber, getString, getStrings,
+  CATEGORY_DNS, CATEGORY_NETWORK, TYPE_CONNECTION, TYPE_PROTOCOL, baseEvent, getBoolean, getNumber, getString, getStrings,
   isIpAddress, isoFromEpochOrText, normalizeDomain, put,
 } from "../common.js";
 import { commonName, urlFields } from "../fields.js";
@@ -60,6 +60,7 @@ function start(origin: RecordOrigin, log: ZeekLog, category: readonly string[]):
 
 export function connEvent(record: Record<string, unknown>, origin: RecordOrigin): Event {
   const ev = start(origin, "conn", CATEGORY_NETWORK);
+  ev["event.type"] = TYPE_CONNECTION;
   connectionFields(ev, record);
   put(ev, "network.protocol", getString(record, "service"));
   const duration = getNumber(record, "duration");
@@ -106,6 +107,7 @@ export function tlsVersionFields(event: Event, zeekVersion: string | undefined):
 
 export function sslEvent(record: Record<string, unknown>, origin: RecordOrigin): Event {
   const ev = start(origin, "ssl", CATEGORY_NETWORK);
+  ev["event.type"] = TYPE_PROTOCOL;
   connectionFields(ev, record);
   ev["network.protocol"] = "tls";
   const sni = getString(record, "server_name");
@@ -131,6 +133,7 @@ export function sslEvent(record: Record<string, unknown>, origin: RecordOrigin):
 
 export function httpEvent(record: Record<string, unknown>, origin: RecordOrigin): Event {
   const ev = start(origin, "http", CATEGORY_NETWORK);
+  ev["event.type"] = TYPE_PROTOCOL;
   connectionFields(ev, record);
   ev["network.protocol"] = "http";
   put(ev, "http.request.method", getString(record, "method"));
