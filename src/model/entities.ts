@@ -120,10 +120,12 @@ export function addEntities(into: Entities, more: Entities, seen: Map<EntityKind
     for (const v of values) {
       const key = normaliseEntityValue(kind, v);
       if (key === "" || known.has(key)) continue;
-      const list = (into[kind] ??= []);
-      if (list.length >= MAX_ENTITY_VALUES) break;
+      const list = into[kind];
+      if (list && list.length >= MAX_ENTITY_VALUES) break;
       known.add(key);
-      list.push(kind === "hosts" ? key : v);
+      // A new list as a literal of one value (a push onto [] reserves room for 17; findings keep these lists).
+      if (!list) into[kind] = [kind === "hosts" ? key : v];
+      else list.push(kind === "hosts" ? key : v);
     }
   }
 }

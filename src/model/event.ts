@@ -73,18 +73,29 @@ export function isProtocolRecord(event: Event): boolean {
 
 /** Where an event came from, for evidence. */
 export function provenance(event: Event, summary?: string): Evidence {
-  // Built in one fixed order (never by spreading): objects of one shape share one hidden class, and a
-  // finding's evidence sample is kept for the whole scan (a spread gave every pointer a class of its own).
-  const ev: Evidence = { file: str(event, "log.file.path") ?? "-" };
+  const file = str(event, "log.file.path") ?? "-";
   const line = num(event, "minerhunt.line");
-  if (line !== undefined) ev.line = line;
   const offset = num(event, "minerhunt.offset");
-  if (offset !== undefined) ev.offset = offset;
   const packet = num(event, "minerhunt.packet");
+  const t = event["@timestamp"];
+  const time = typeof t === "string" && t !== "" ? t : undefined;
+  const text = summary === undefined ? undefined : flat(summary);
+  // The usual shapes (a text line; a packet) as whole literals, in the one fixed order below: such an object
+  // holds its fields itself, while one grown field by field keeps them in a second array (a finding's
+  // evidence sample lives for the whole scan).
+  if (time !== undefined && offset === undefined && packet === undefined && line !== undefined) {
+    return text === undefined ? { file, line, time } : { file, line, time, summary: text };
+  }
+  if (time !== undefined && line === undefined && offset !== undefined && packet !== undefined) {
+    return text === undefined ? { file, offset, packet, time } : { file, offset, packet, time, summary: text };
+  }
+  // Built in one fixed order (never by spreading): objects of one shape share one hidden class.
+  const ev: Evidence = { file };
+  if (line !== undefined) ev.line = line;
+  if (offset !== undefined) ev.offset = offset;
   if (packet !== undefined) ev.packet = packet;
-  const time = event["@timestamp"];
-  if (typeof time === "string" && time !== "") ev.time = time;
-  if (summary !== undefined) ev.summary = flat(summary);
+  if (time !== undefined) ev.time = time;
+  if (text !== undefined) ev.summary = text;
   return ev;
 }
 

@@ -27,6 +27,30 @@ function unionList(first: readonly string[] | undefined, second: readonly string
 }
 
 /**
+ * Whether `current` already holds exactly unionList(first, second), value for value: the usual repeat adds no
+ * tag or technique, and keeping the list then saves two new arrays per merged record.
+ */
+function holdsUnion(current: readonly string[] | undefined, first: readonly string[] | undefined, second: readonly string[] | undefined): boolean {
+  if (!current) return false;
+  const base = first?.length ? first : second;
+  if (!base?.length) return false;
+  let i = 0;
+  for (const v of base) if (current[i++] !== v) return false;
+  if (base === first && second) {
+    for (const v of second) {
+      if (first.includes(v) || current.slice(first.length, i).includes(v)) continue;
+      if (current[i++] !== v) return false;
+    }
+  }
+  return i === current.length;
+}
+
+/** unionList(first, second), or `current` itself when it already is that list. */
+function mergedList(current: string[] | undefined, first: readonly string[] | undefined, second: readonly string[] | undefined): string[] | undefined {
+  return holdsUnion(current, first, second) ? current : unionList(first, second);
+}
+
+/**
  * Facts that count records or traffic (per window, per pool endpoint): repeats of a fact add them up, as they
  * add evidenceCount, bytes and packets. Every other number keeps the largest value: peaks, ratios, distinct
  * counts (peers, regions, kill targets), and money at stake (an excess read from two exports counts once).
@@ -55,9 +79,9 @@ export function mergeFinding(into: Finding, more: Finding): void {
   into.title = early.title;
   if (early.description !== undefined) into.description = early.description;
   addEntities(into.entities, more.entities);
-  const tags = unionList(early.tags, late.tags);
+  const tags = mergedList(into.tags, early.tags, late.tags);
   if (tags) into.tags = tags;
-  into.mitre = unionList(early.mitre, late.mitre) ?? [];
+  into.mitre = mergedList(into.mitre, early.mitre, late.mitre) ?? [];
   if (more.facts) {
     const facts = { ...(into.facts ?? {}) };
     for (const [k, v] of Object.entries(more.facts)) {

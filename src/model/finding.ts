@@ -106,7 +106,8 @@ export function makeFinding(draft: FindingDraft, key: string = factKey(draft), i
     firstSeen: draft.firstSeen,
     lastSeen: draft.lastSeen,
     entities: draft.entities,
-    observables: draft.observables,
+    // A copy of exactly its length: detectors grow these lists by push, which leaves room for 17 values.
+    observables: draft.observables.slice(),
     evidence: sampleEvidence(draft.evidence),
     evidenceCount: draft.evidenceCount ?? draft.evidence.length,
     mitre: draft.mitre ?? [...DEFAULT_MITRE],
@@ -150,8 +151,10 @@ export function sampleEvidence(evidence: readonly Evidence[]): Evidence[] {
   const sorted = [...evidence].sort(compareEvidence);
   const unique: Evidence[] = [];
   for (const e of sorted) if (!unique.length || !sameRecord(unique[unique.length - 1]!, e)) unique.push(e);
-  if (unique.length <= EVIDENCE_FIRST + 1) return unique;
-  return [...unique.slice(0, EVIDENCE_FIRST), unique[unique.length - 1]!];
+  // Copies of exactly their length (slice, concat): a sample lives as long as its finding, and an array grown by
+  // push or built by a spread with more after it leaves room for 17 pointers.
+  if (unique.length <= EVIDENCE_FIRST + 1) return unique.slice();
+  return unique.slice(0, EVIDENCE_FIRST).concat(unique[unique.length - 1]!);
 }
 
 /**
@@ -161,7 +164,7 @@ export function sampleEvidence(evidence: readonly Evidence[]): Evidence[] {
 export function addToSample(sample: readonly Evidence[], e: Evidence): Evidence[] {
   if (sample.length <= EVIDENCE_FIRST) return sampleEvidence([...sample, e]);
   const last = sample[sample.length - 1]!;
-  if (compareEvidence(e, last) > 0) return [...sample.slice(0, -1), e];
+  if (compareEvidence(e, last) > 0) return sample.slice(0, -1).concat(e);
   if (compareEvidence(e, sample[EVIDENCE_FIRST - 1]!) > 0) return sample as Evidence[];
   return sampleEvidence([...sample, e]);
 }

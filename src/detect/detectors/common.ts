@@ -10,8 +10,11 @@ function add(out: Entities, kind: keyof Entities, values: (string | undefined)[]
   for (const v of values) {
     if (v === undefined || v === "" || v === "-") continue;
     const value = lower ? v.toLowerCase() : v;
-    const list = (out[kind] ??= []);
-    if (!list.includes(value)) list.push(value);
+    const list = out[kind];
+    // A new list as a literal: it holds exactly its one value (a push onto [] reserves room for 17), and
+    // entity lists live as long as their finding.
+    if (!list) out[kind] = [value];
+    else if (!list.includes(value)) list.push(value);
   }
 }
 
@@ -38,8 +41,13 @@ export function entitiesOf(event: Event): Entities {
 /** Merge entity sets (for findings built from several events). */
 export function mergeEntities(...sets: Entities[]): Entities {
   const out: Entities = {};
-  for (const s of sets) for (const [k, vs] of Object.entries(s) as [keyof Entities, string[] | undefined][]) add(out, k, vs ?? []);
+  for (const s of sets) addEntitiesInto(out, s);
   return out;
+}
+
+/** Add the values of `from` to `out` in place, deduplicated (what mergeEntities does, without a new object). */
+export function addEntitiesInto(out: Entities, from: Entities): void {
+  for (const [k, vs] of Object.entries(from) as [keyof Entities, string[] | undefined][]) add(out, k, vs ?? []);
 }
 
 /** The local side of a flow is the machine that mines: source.ip for outbound flows. */

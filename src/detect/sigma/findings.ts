@@ -58,6 +58,9 @@ const ENTITY_FIELDS: readonly [EntityKind, string, boolean][] = [
 ];
 
 function addValues(target: string[] | undefined, values: readonly string[]): string[] {
+  // The usual new list of one value as a literal of exactly that size (a push onto [] reserves room for 17,
+  // and these lists live as long as their finding).
+  if (!target && values.length === 1 && values[0] !== "") return [values[0]!.slice(0, MAX_VALUE_LENGTH)];
   const out = target ?? [];
   for (const v of values) {
     if (v === "" || out.length >= MAX_VALUES) continue;
@@ -206,25 +209,54 @@ function ruleRef(meta: RuleMeta, key: string, kind: "sigma" | "sigma-correlation
   return { id: meta.id ?? key, name: meta.title, kind };
 }
 
+/** What every draft of one detection rule shares: built once per rule, not once per match. */
+interface RuleShared {
+  ref: FindingDraft["rule"];
+  confidence: number;
+  mitre: string[];
+  description: string | undefined;
+}
+const sharedByRule = new WeakMap<CompiledDetectionRule, RuleShared>();
+
+/**
+ * The rule-level parts of a detection draft. The findings of one rule share these objects (a finding lives for
+ * the whole scan, and an outbreak makes thousands of one rule); nothing changes them in place: merging
+ * (model/fact.ts) replaces a finding's lists rather than growing them.
+ */
+function sharedOf(rule: CompiledDetectionRule): RuleShared {
+  let shared = sharedByRule.get(rule);
+  if (!shared) {
+    shared = {
+      ref: ruleRef(rule.meta, rule.key, "sigma"),
+      confidence: confidenceOf(rule.meta),
+      mitre: mitreOf(rule.meta.tags),
+      description: rule.meta.description ? rule.meta.description.slice(0, 2000) : undefined,
+    };
+    sharedByRule.set(rule, shared);
+  }
+  return shared;
+}
+
 export function detectionDraft(rule: CompiledDetectionRule, event: Event): FindingDraft {
+  const shared = sharedOf(rule);
   const observables = observablesOf(event, rule.fields);
   const evidence = evidenceOf(event, rule.meta.title, observables);
   const when = timestampOf(event);
   const draft: FindingDraft = {
-    rule: ruleRef(rule.meta, rule.key, "sigma"),
+    rule: shared.ref,
     title: rule.meta.title,
     trigger: rule.route?.trigger ?? "host",
     severity: rule.meta.level ?? "medium",
-    confidence: confidenceOf(rule.meta),
+    confidence: shared.confidence,
     firstSeen: when,
     lastSeen: when,
     entities: ruleEntities(rule, event),
     observables,
     evidence: [evidence],
-    mitre: mitreOf(rule.meta.tags),
+    mitre: shared.mitre,
     tags: rule.meta.tags,
   };
-  if (rule.meta.description) draft.description = rule.meta.description.slice(0, 2000);
+  if (shared.description !== undefined) draft.description = shared.description;
   draft.kind = evidenceKindOfEvent(event);
   return draft;
 }

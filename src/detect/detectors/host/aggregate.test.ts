@@ -41,6 +41,42 @@ test("Aggregate keeps true counts, ordered times of mixed precision, and a bound
   assert.equal(agg.observables.length, 1);
 });
 
+test("Aggregate: the sample is the one of all records in any order; summaries and entities are built only when kept", () => {
+  const records: Event[] = [];
+  for (let i = 0; i < 60; i++) {
+    const second = String((i * 37) % 60).padStart(2, "0"); // out of order, with repeats of one instant
+    records.push({ "@timestamp": `2026-11-20T03:14:${second}Z`, "log.file.path": "dns.log", "minerhunt.line": i + 1, "host.name": `h${i % 3}` });
+  }
+  for (const order of [records, [...records].reverse(), [...records].sort((a, b) => String(a["@timestamp"]).localeCompare(String(b["@timestamp"])))]) {
+    const agg = new Aggregate();
+    let summaries = 0, entityCalls = 0;
+    for (const e of order) {
+      agg.add(e, () => { summaries++; return `line ${String(e["minerhunt.line"])}`; }, () => { entityCalls++; return { hosts: [String(e["host.name"])] }; });
+    }
+    const all = order.map((e) => ({ file: "dns.log", line: e["minerhunt.line"] as number, time: e["@timestamp"] as string, summary: `line ${String(e["minerhunt.line"])}` }));
+    assert.deepEqual(agg.evidence, sampleEvidence(all));
+    assert.equal(agg.count, 60);
+    assert.equal(entityCalls, 20, "entities of the first MAX_EVIDENCE records only");
+    // Records in time order (or reversed) each join the sample as they come; scrambled ones mostly do not.
+    if (order === records) assert.ok(summaries < 30, `summaries built only for records the sample took (${summaries})`);
+    assert.deepEqual(agg.entities, { hosts: [...new Set(order.slice(0, 20).map((e) => String(e["host.name"])))] });
+  }
+});
+
+test("Aggregate: what a draft was handed does not change when the aggregate goes on", () => {
+  const agg = new Aggregate();
+  const at = (i: number): Event => ({ "@timestamp": `2026-11-20T03:14:${String(i).padStart(2, "0")}Z`, "log.file.path": "f", "minerhunt.line": i, "host.name": `h${i}` });
+  for (let i = 0; i < 8; i++) agg.add(at(i), `r${i}`, { hosts: [`h${i}`] });
+  const handed = agg.handOut();
+  const evidence = [...handed.evidence];
+  const hosts = [...handed.entities.hosts!];
+  for (let i = 8; i < 12; i++) agg.add(at(i), `r${i}`, { hosts: [`h${i}`] });
+  assert.deepEqual(handed.evidence, evidence);
+  assert.deepEqual(handed.entities.hosts, hosts);
+  assert.equal(agg.evidence.at(-1)!.summary, "r11");
+  assert.equal(agg.entities.hosts!.length, 12);
+});
+
 test("severity follows confidence on one scale", () => {
   assert.equal(severityFor(0.95), "high");
   assert.equal(severityFor(0.6), "medium");

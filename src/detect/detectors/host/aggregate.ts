@@ -1,7 +1,7 @@
 import type { Entities, Event, Evidence, Observable, Severity } from "../../../model/index.js";
 import type { DetectorDraft } from "../../types.js";
-import { MAX_EVIDENCE, provenance, sampleEvidence, type FindingTag } from "../../../model/index.js";
-import { mergeEntities, timeOf } from "../common.js";
+import { EVIDENCE_FIRST, MAX_EVIDENCE, addToSample, compareEvidence, provenance, type FindingTag } from "../../../model/index.js";
+import { addEntitiesInto, mergeEntities, timeOf } from "../common.js";
 
 /**
  * Building blocks the host and network detectors share: a map that cannot grow without bound, and an
@@ -119,23 +119,66 @@ export class Aggregate {
   lastSeen = "";
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
-  /** Pointers at the records, compacted to the earliest few and the latest whenever it grows past MAX_EVIDENCE. */
+  /**
+   * Pointers at the records, always the sample a finding keeps (the earliest few and the latest,
+   * model/finding.ts sampleEvidence): the same whatever order the records came in.
+   */
   evidence: Evidence[] = [];
   entities: Entities = {};
   readonly observables: Observable[] = [];
-  private readonly observableKeys = new Set<string>();
 
-  /** Count one record: its time, where it is (evidence, capped), and what it names. */
-  add(event: Event, summary: string, entities: Entities): void {
+  /**
+   * Count one record: its time, where it is (evidence, sampled), and what it names. The summary and the
+   * entities may be given as functions: they are then built only for a record the sample keeps and for the
+   * first MAX_EVIDENCE records (most records of a busy key are neither, and building them was most of the
+   * garbage a detector made per record).
+   */
+  add(event: Event, summary: string | (() => string), entities: Entities | (() => Entities)): void {
     this.count++;
     this.noteTime(timeOf(event));
-    this.evidence.push(provenance(event, summary));
-    // The same sample whatever order the records came in (model/finding.ts sampleEvidence).
-    if (this.evidence.length > MAX_EVIDENCE) this.evidence = sampleEvidence(this.evidence);
+    this.keep(event, summary);
     // Entities are merged only while evidence is still being kept: the first records name the
     // machine; later ones of the same key name the same machine, and merging forever would let one
     // key collect unbounded lists.
-    if (this.count <= MAX_EVIDENCE) this.entities = mergeEntities(this.entities, entities);
+    if (this.count <= MAX_EVIDENCE) {
+      const more = typeof entities === "function" ? entities() : entities;
+      if (this.shared) this.entities = mergeEntities(this.entities, more);
+      else addEntitiesInto(this.entities, more);
+    }
+  }
+
+  /**
+   * Set once a draft has been given this aggregate's evidence and entities (draftFromAggregate): from then on
+   * they are replaced, never changed in place, so a finding made from them does not change under it.
+   */
+  private shared = false;
+
+  /** The evidence and entities, for a draft: marks them as shared. */
+  handOut(): { evidence: Evidence[]; entities: Entities } {
+    this.shared = true;
+    return { evidence: this.evidence, entities: this.entities };
+  }
+
+  /**
+   * Put a record's pointer into the sample if it belongs there; its summary is built only then, and the kept
+   * pointer is built whole, summary included (provenance: its fields in the object itself).
+   */
+  private keep(event: Event, summary: string | (() => string)): void {
+    const pointer = provenance(event);
+    const sample = this.evidence;
+    const last = sample.length - 1;
+    const text = (): string => (typeof summary === "string" ? summary : summary());
+    // The usual case, a record later than the sample's latest (records mostly come in time order), takes the
+    // latest's place in the array itself: no new array per record (addToSample's first rule, in place).
+    if (!this.shared && sample.length > EVIDENCE_FIRST && compareEvidence(pointer, sample[last]!) > 0) {
+      sample[last] = provenance(event, text());
+      return;
+    }
+    const next = addToSample(sample, pointer);
+    // A kept record makes a new array (addToSample returns the sample itself only when it keeps nothing).
+    const at = next.indexOf(pointer);
+    if (at !== -1) next[at] = provenance(event, text());
+    this.evidence = next;
   }
 
   noteTime(time: string): void {
@@ -150,14 +193,15 @@ export class Aggregate {
     if (ms > this.lastMs) { this.lastMs = ms; this.lastSeen = time; }
   }
 
-  /** Add observables, deduplicated, up to MAX_OBSERVABLES (the rest are the same kind of thing again). */
-  observe(list: Observable[]): void {
+  /**
+   * Add observables, deduplicated, up to MAX_OBSERVABLES (the rest are the same kind of thing again). A scan of
+   * the short list, not a Set of keys: one aggregate is kept per key, thousands of them.
+   */
+  observe(list: readonly Observable[]): void {
+    const kept = this.observables;
     for (const o of list) {
-      if (this.observables.length >= MAX_OBSERVABLES) return;
-      const key = `${o.type}\0${o.value}`;
-      if (this.observableKeys.has(key)) continue;
-      this.observableKeys.add(key);
-      this.observables.push(o);
+      if (kept.length >= MAX_OBSERVABLES) return;
+      if (!hasObservable(kept, o)) kept.push(o);
     }
   }
 
@@ -175,6 +219,11 @@ export class Aggregate {
   spanMs(): number {
     return Number.isFinite(this.firstMs) && Number.isFinite(this.lastMs) ? this.lastMs - this.firstMs : 0;
   }
+}
+
+function hasObservable(list: readonly Observable[], o: Observable): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i]!.type === o.type && list[i]!.value === o.value) return true;
+  return false;
 }
 
 /**
@@ -196,8 +245,10 @@ export function roundConfidence(value: number): number {
 /** Add one value to an entity list, deduplicated (for pools, which entitiesOf cannot know). */
 export function addEntity(entities: Entities, kind: keyof Entities, value: string | undefined): void {
   if (!value) return;
-  const list = (entities[kind] ??= []);
-  if (!list.includes(value) && list.length < MAX_OBSERVABLES) list.push(value);
+  const list = entities[kind];
+  // A literal for a new list: exactly one value's room (common.ts add).
+  if (!list) entities[kind] = [value];
+  else if (!list.includes(value) && list.length < MAX_OBSERVABLES) list.push(value);
 }
 
 /** What a detector adds to an aggregate to make it a finding. */
@@ -224,6 +275,7 @@ export interface DraftFields {
 /** A finding draft from an aggregate: true count, first/last seen, capped evidence, merged entities. */
 export function draftFromAggregate(rule: { id: string; title: string }, agg: Aggregate, fields: DraftFields): DetectorDraft {
   const confidence = roundConfidence(fields.confidence);
+  const kept = agg.handOut();
   const draft: DetectorDraft = {
     rule: { id: rule.id, name: rule.title, kind: "detector" },
     title: fields.title,
@@ -232,9 +284,9 @@ export function draftFromAggregate(rule: { id: string; title: string }, agg: Agg
     confidence,
     firstSeen: agg.firstSeen,
     lastSeen: agg.lastSeen,
-    entities: agg.entities,
+    entities: kept.entities,
     observables: agg.observables,
-    evidence: agg.evidence,
+    evidence: kept.evidence,
     evidenceCount: agg.count,
   };
   if (fields.kind) draft.kind = fields.kind;

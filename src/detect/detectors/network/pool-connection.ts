@@ -86,10 +86,20 @@ interface Learned {
   accounts?: string[];
 }
 
-/** Add to a short list of distinct values, up to `max`. */
-function addDistinct(list: string[], value: string, max: number): void {
-  if (list.length < max && !list.includes(value)) list.push(value);
+/**
+ * `list` with `value` added (distinct, up to `max`), as a new array of exactly the needed length. For the lists
+ * kept per learned answer (tens of thousands of them): a push onto [] reserves room for 17 values, and most of
+ * these lists hold one or two.
+ */
+function withDistinct(list: readonly string[] | undefined, value: string, max: number): string[] | undefined {
+  if (!list) return [value];
+  if (list.length >= max || list.includes(value)) return undefined;
+  // concat, not a spread: [...list, value] reserves room for 17 values as a push does.
+  return list.concat(value);
 }
+
+/** Pool names whose intel match is cached: each learned answer shares its name's match object. */
+const MAX_CACHED_MATCHES = 1024;
 
 interface State {
   agg: Aggregate;
@@ -185,11 +195,24 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         return out;
       };
 
+      // The intel match of a pool name, one object per name: every answer learned from it points at that one
+      // (intel.matchDomain builds a new object per call). Only hits are cached; the cache starts over when full.
+      const matches = new Map<string, DomainMatch>();
+      const poolMatch = (name: string): DomainMatch | undefined => {
+        const known = matches.get(name);
+        if (known) return known;
+        const match = ctx.intel.matchDomain(name);
+        if (!match) return undefined;
+        if (matches.size >= MAX_CACHED_MATCHES) matches.clear();
+        matches.set(name, match);
+        return match;
+      };
+
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
         const name = raw ? normaliseDomain(raw) : undefined;
         if (!name) return;
-        const match = ctx.intel.matchDomain(name);
+        const match = poolMatch(name);
         if (!match) return;
         const client = dnsClientOf(event);
         const instance = str(event, "cloud.instance.id");
@@ -197,9 +220,13 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
           const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: [] }));
-          for (const c of [client, instance]) if (c) addDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
-          if (instance) addDistinct(l.instances ??= [], instance, MAX_CLIENTS_PER_ANSWER);
-          if (account) addDistinct(l.accounts ??= [], account, 4);
+          for (const c of [client, instance]) {
+            if (!c) continue;
+            const clients = withDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
+            if (clients) l.clients = clients;
+          }
+          if (instance) { const list = withDistinct(l.instances, instance, MAX_CLIENTS_PER_ANSWER); if (list) l.instances = list; }
+          if (account) { const list = withDistinct(l.accounts, account, 4); if (list) l.accounts = list; }
         }
       };
 
@@ -208,13 +235,19 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         summary.add(event, str(event, "source.ip") === remote, sides.localPort);
         const instance = str(event, "cloud.instance.id");
         if (instance && state.instances.size < 4) state.instances.add(instance);
-        const entities = localEntities(event, sides);
-        addEntity(entities, "pools", endpointText(remote, port));
-        const via = state.learned ? ` (${state.learned.domain})` : state.ipMatch ? ` (listed ${state.ipMatch.listed})` : "";
-        state.agg.add(event, `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
-          `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
-          `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`, entities);
-        state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
+        // Summary and entities are built only if the aggregate keeps them (Aggregate.add).
+        state.agg.add(event, () => {
+          const via = state.learned ? ` (${state.learned.domain})` : state.ipMatch ? ` (listed ${state.ipMatch.listed})` : "";
+          return `${str(event, "network.transport") ?? "flow"} ${local || "?"} -> ${endpointText(remote, port)}${via}` +
+            `${num(event, "source.bytes") !== undefined ? ` out ${num(event, "source.bytes")} B` : ""}` +
+            `${num(event, "destination.bytes") !== undefined ? ` in ${num(event, "destination.bytes")} B` : ""}`;
+        }, () => {
+          const entities = localEntities(event, sides);
+          addEntity(entities, "pools", endpointText(remote, port));
+          return entities;
+        });
+        // The address and port are part of the state's key: every later record names the same two.
+        if (state.agg.count === 1) state.agg.observe([...obs("ip", remote), ...obs("port", port)]);
       };
 
       /** A held flow as a State, replayed from its first and latest record. */
@@ -266,7 +299,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
             const node = nodes.getOrCreate(`${local}\0${servicePort}`, () => newNode(local, servicePort, nodePorts.get(servicePort)));
             node.summary.add(remote, !out, (num(event, "source.bytes") ?? 0) + (num(event, "destination.bytes") ?? 0));
             if (node.network || node.agg.count < 1000) {
-              node.agg.add(event, `${local || "?"} ${out ? "->" : "<-"} ${endpointText(remote, out ? port : sides.remotePort)} (${node.network ?? "peer-to-peer"} port ${servicePort})`, localEntities(event, sides));
+              node.agg.add(event, () => `${local || "?"} ${out ? "->" : "<-"} ${endpointText(remote, out ? port : sides.remotePort)} (${node.network ?? "peer-to-peer"} port ${servicePort})`,
+                () => localEntities(event, sides));
             }
             // A cryptocurrency node's port: a policy observation only, never a pool connection without intel.
             if (node.network) return;

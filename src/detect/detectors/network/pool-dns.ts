@@ -124,15 +124,16 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
               state = hinted.getOrCreate(key, () => newState(name, client, undefined));
             }
             state.counts[channel]++;
-            const entities = localEntities(event, sides);
-            addEntity(entities, "pools", name);
             const resolved = strs(event, "dns.resolved_ip");
-            for (const ip of resolved) addDistinct(state.resolved, ip, MAX_RESOLVED_KEPT);
+            for (const ip of resolved) state.resolved = withDistinct(state.resolved, ip, MAX_RESOLVED_KEPT);
             const rcode = str(event, "dns.response_code");
-            if (rcode) addDistinct(state.responseCodes, rcode, 8);
-            const verb = channel === "dns" ? "DNS query" : channel === "tls" ? "TLS SNI" : channel === "http" ? "HTTP host" : "connection to";
-            state.agg.add(event, `${verb} ${clip(name, 120)} from ${client || "unknown client"}` +
-              `${resolved.length ? ` -> ${clip(resolved.slice(0, 4).join(","), 80)}` : ""}${rcode ? ` (${rcode})` : ""}`, entities);
+            if (rcode) state.responseCodes = withDistinct(state.responseCodes, rcode, 8);
+            // Summary and entities are built only if the aggregate keeps them (Aggregate.add).
+            state.agg.add(event, () => summaryOf(channel, name, client, resolved, rcode), () => {
+              const entities = localEntities(event, sides);
+              addEntity(entities, "pools", name);
+              return entities;
+            });
             const observables: Observable[] = [...obs("domain", name)];
             for (const ip of resolved.slice(0, MAX_RESOLVED_KEPT)) observables.push(...obs("ip", ip));
             if (channel === "http") observables.push(...obs("url", str(event, "url.original")), ...obs("user-agent", str(event, "user_agent.original")));
@@ -152,9 +153,19 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
   };
 }
 
-/** Add to a short list of distinct values, up to `max`. */
-function addDistinct(list: string[], value: string, max: number): void {
-  if (list.length < max && !list.includes(value)) list.push(value);
+/**
+ * `list` with `value` added (distinct, up to `max`). A new array of exactly the needed length when it grows:
+ * one state is kept per (client, name) pair, and a push onto [] reserves room for 17 values.
+ */
+function withDistinct(list: string[], value: string, max: number): string[] {
+  // concat, not a spread: [...list, value] reserves room for 17 values as a push does.
+  return list.length >= max || list.includes(value) ? list : list.concat(value);
+}
+
+function summaryOf(channel: Channel, name: string, client: string, resolved: readonly string[], rcode: string | undefined): string {
+  const verb = channel === "dns" ? "DNS query" : channel === "tls" ? "TLS SNI" : channel === "http" ? "HTTP host" : "connection to";
+  return `${verb} ${clip(name, 120)} from ${client || "unknown client"}` +
+    `${resolved.length ? ` -> ${clip(resolved.slice(0, 4).join(","), 80)}` : ""}${rcode ? ` (${rcode})` : ""}`;
 }
 
 function newState(name: string, client: string, match: DomainMatch | undefined): State {

@@ -248,11 +248,14 @@ export function createStratumDetector(limits: StratumLimits = { maxKeys: 10_000 
           state.messages += num(event, "minerhunt.stratum.messages") ?? 0;
           const signature = str(event, "rule.name");
           if (signature && state.signatures.size < 8) state.signatures.add(signature);
-          const entities = localEntities(event, sides);
-          if (remote) addEntity(entities, "pools", sides.remote ? endpointText(remote, port) : remote.toLowerCase());
           const domain = str(event, "destination.domain") ?? str(event, "url.domain");
-          if (domain) addEntity(entities, "pools", domain.toLowerCase());
-          state.agg.add(event, `${local || "?"} -> ${remote ? endpointText(remote, port) : "?"}: ${reading.reasons.join("; ")}`, entities);
+          // Summary and entities are built only if the aggregate keeps them (Aggregate.add).
+          state.agg.add(event, () => `${local || "?"} -> ${remote ? endpointText(remote, port) : "?"}: ${reading.reasons.join("; ")}`, () => {
+            const entities = localEntities(event, sides);
+            if (remote) addEntity(entities, "pools", sides.remote ? endpointText(remote, port) : remote.toLowerCase());
+            if (domain) addEntity(entities, "pools", domain.toLowerCase());
+            return entities;
+          });
           state.agg.observe([
             ...(sides.remote ? obs("ip", sides.remote) : []), ...obs("port", port), ...obs("domain", domain?.toLowerCase()), ...reading.observables,
           ]);
