@@ -70,11 +70,12 @@ Examples:
       for (const m of run.rules.messages) process.stderr.write(`minerhunt: rule refused: ${terminal(m)}\n`);
 
       const out = opts.output ? createWriteStream(opts.output) : process.stdout;
-      const write = (s: string) => out.write(s);
+      // Pieces wait for a full stream to drain: `| jq` on an outbreak's 50 MB report held it all in memory.
+      const { drainingWriter, writeJsonDocument } = await import("../../pipeline/output/json.js");
+      const write = drainingWriter(out);
       switch (opts.format) {
         case "json": {
-          const { writeJsonDocument } = await import("../../pipeline/output/json.js");
-          writeJsonDocument(write, {
+          await writeJsonDocument(write, {
             tool: { name: "minerhunt", version: VERSION },
             summary: {
               files: result.files.length, events: result.events, skipped: result.skipped, findings: findings.length,
@@ -86,19 +87,19 @@ Examples:
           break;
         }
         case "ndjson":
-          for (const c of campaigns) write(JSON.stringify({ type: "campaign", ...c }) + "\n");
-          for (const i of incidents) write(JSON.stringify({ type: "incident", ...i }) + "\n");
-          for (const f of findings) write(JSON.stringify({ type: "finding", ...f }) + "\n");
-          for (const i of result.issues) write(JSON.stringify({ type: "issue", ...i }) + "\n");
+          for (const c of campaigns) await write(JSON.stringify({ type: "campaign", ...c }) + "\n");
+          for (const i of incidents) await write(JSON.stringify({ type: "incident", ...i }) + "\n");
+          for (const f of findings) await write(JSON.stringify({ type: "finding", ...f }) + "\n");
+          for (const i of result.issues) await write(JSON.stringify({ type: "issue", ...i }) + "\n");
           break;
         case "ocsf": {
           const { toOcsfDetectionFinding } = await import("../../pipeline/output/ocsf.js");
-          for (const f of findings) write(JSON.stringify(toOcsfDetectionFinding(f, VERSION)) + "\n");
+          for (const f of findings) await write(JSON.stringify(toOcsfDetectionFinding(f, VERSION)) + "\n");
           break;
         }
         default: {
           const { formatText } = await import("../../pipeline/output/text.js");
-          write(formatText(result, incidents, {
+          await write(formatText(result, incidents, {
             campaigns,
             color: !opts.output && process.stdout.isTTY === true && !process.env.NO_COLOR,
             verbose: opts.verbose === true,

@@ -1,22 +1,42 @@
 /**
  * The JSON report, written piece by piece: one document, the same as JSON.stringify(report, null, 2) would
  * give, without ever holding the whole text. With thousands of incidents (an outbreak) the single string
- * was the largest thing in memory.
+ * was the largest thing in memory. `write` may return a promise (a stream that is full): the next piece
+ * waits for it, so a slow reader (`| jq`) holds the writer back instead of the text piling up in memory.
  */
-export type Write = (chunk: string) => void;
+export type Write = (chunk: string) => void | Promise<void>;
 
 function indent(text: string, pad: string): string {
   return text.replace(/\n/g, `\n${pad}`);
 }
 
 /** Write `{ key: value, ..., listKey: [items...] }`, each array item stringified on its own. */
-export function writeJsonDocument(write: Write, fields: Record<string, unknown>, lists: Record<string, readonly unknown[]>): void {
+export async function writeJsonDocument(write: Write, fields: Record<string, unknown>, lists: Record<string, readonly unknown[]>): Promise<void> {
   const parts = Object.entries(fields).map(([k, v]) => `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), "  ")}`);
-  write(`{\n${parts.join(",\n")}`);
+  await write(`{\n${parts.join(",\n")}`);
   for (const [key, items] of Object.entries(lists)) {
-    write(`,\n  ${JSON.stringify(key)}: [`);
-    items.forEach((item, i) => write(`${i ? "," : ""}\n    ${indent(JSON.stringify(item, null, 2), "    ")}`));
-    write(items.length ? "\n  ]" : "]");
+    await write(`,\n  ${JSON.stringify(key)}: [`);
+    for (let i = 0; i < items.length; i++) await write(`${i ? "," : ""}\n    ${indent(JSON.stringify(items[i], null, 2), "    ")}`);
+    await write(items.length ? "\n  ]" : "]");
   }
-  write("\n}\n");
+  await write("\n}\n");
+}
+
+/**
+ * A writer for `writeJsonDocument` and line outputs over a Node stream: a write that fills the stream's buffer
+ * returns a promise that settles when it drains (or fails with the stream's error).
+ */
+export function drainingWriter(out: NodeJS.WritableStream): (chunk: string) => void | Promise<void> {
+  return (chunk) => {
+    if (out.write(chunk)) return;
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: unknown): void => {
+        out.off("drain", done);
+        out.off("error", done);
+        if (err) reject(err instanceof Error ? err : new Error(String(err))); else resolve();
+      };
+      out.once("drain", done);
+      out.once("error", done);
+    });
+  };
 }
