@@ -32,6 +32,13 @@ test("the standalone rules repeat only indicators data/intel holds", () => {
   for (const p of selection("network/net_pool_ports.yml", "selection", "DestinationPort")) {
     assert.ok(intel.minerPorts.has(Number(p)), `port ${p} is in data/intel/pools.yaml`);
   }
+  const hints = selection("network/dns_pool_name_hints.yml", "selection", "QueryName|startswith").map((h) => String(h).replace(/\.$/, ""));
+  assert.deepEqual([...hints].sort(), [...intel.poolLabelHints].sort(), "PB-31's pool prefixes, as data/intel/pools.yaml label_hints lists them");
+  for (const look of selection("network/dns_pool_name_hints.yml", "filter_main_lookalikes", "QueryName|endswith")) {
+    // The rule filters the look-alikes the allowlist clears: a name under each is allowlisted.
+    const name = String(look).startsWith(".") ? `pool${String(look)}` : String(look);
+    assert.ok(intel.isAllowlisted(name), `look-alike ${look} is on the allowlist (data/intel)`);
+  }
   for (const image of selection("host/proc_miner_binary_name.yml", "selection_image", "Image|endswith")) {
     const name = String(image).replace(/^[/\\]/, "");
     assert.ok(intel.minerByProcessName(name), `miner ${name} is in data/intel/miners.yaml`);
