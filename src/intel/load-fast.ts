@@ -6,39 +6,11 @@
  * through load.ts. This module must not import load.ts or schema.ts (only their types).
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { dataPath } from "../startup/paths.js";
 import { snapshotValue } from "../startup/snapshot.js";
 import { buildIntel, type IntelFiles } from "./build.js";
-import type { ImportedFile } from "./schema.js";
+import { INTEL_FILES, defaultIntelDir, userIntelDir, type LoadIntelOptions } from "./locations.js";
 import type { Intel } from "./types.js";
-
-/** data/intel beside the package, found from src/ or dist/ alike. */
-export function defaultIntelDir(): string {
-  return dataPath("intel");
-}
-
-/** Where `minerhunt intel import` keeps lists: MINERHUNT_INTEL_DIR or ~/.config/minerhunt/intel. */
-export function userIntelDir(): string {
-  return process.env.MINERHUNT_INTEL_DIR ?? join(homedir(), ".config", "minerhunt", "intel");
-}
-
-export class IntelError extends Error {}
-
-export interface LoadIntelOptions {
-  /** The project's curated data (default: data/intel). */
-  dataDir?: string;
-  /** Folders of imported lists (default: the user intel dir, if it exists). */
-  importDirs?: string[];
-  /** Lists imported in memory for this run (scan --intel FILE). */
-  extraLists?: ImportedFile[];
-  /** Site allowlist from --config. */
-  allowDomains?: string[];
-}
-
-/** The data files, in the order they are read; each is `<name>.yaml` in the data folder. */
-export const INTEL_FILES: readonly (keyof IntelFiles)[] = ["miners", "stratum", "pools", "cloud", "hosts", "campaigns", "windows"];
 
 /** What load.ts loadIntel returns, from the build snapshot when it holds every data file and no imported list waits to be checked. */
 export async function loadIntelFast(opts: LoadIntelOptions = {}): Promise<Intel> {

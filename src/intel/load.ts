@@ -9,7 +9,7 @@ import type { z } from "zod";
 import { fromSnapshot } from "../startup/snapshot.js";
 import { yaml } from "../startup/lazy-yaml.js";
 import { buildIntel, type IntelFiles } from "./build.js";
-import { IntelError, defaultIntelDir, userIntelDir, type LoadIntelOptions } from "./load-fast.js";
+import { IntelError, defaultIntelDir, userIntelDir, type LoadIntelOptions } from "./locations.js";
 import { CampaignsFileSchema, CloudFileSchema, HostsFileSchema, ImportedFileSchema, MinersFileSchema, PoolsFileSchema, StratumFileSchema, WindowsFileSchema, type ImportedFile } from "./schema.js";
 import type { Intel } from "./types.js";
 

@@ -6,23 +6,9 @@
  * This module must not import load.ts or schema.ts (only their types), or the saving is gone.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { packageRoot } from "../startup/paths.js";
 import { snapshotValue } from "../startup/snapshot.js";
+import { isPlaybookPath, playbookFile } from "./files.js";
 import type { Playbook } from "./schema.js";
-
-/** playbooks/ at the package root. */
-export const PLAYBOOK_DIR = join(packageRoot(), "playbooks");
-
-/** The file of playbook `id` in `dir`: "PB-31" → pb-31.yaml. */
-export function playbookFile(id: string, dir = PLAYBOOK_DIR): string {
-  return join(dir, `${id.toLowerCase()}.yaml`);
-}
-
-/** Whether choosePlaybook reads `idOrPath` as a file path rather than a playbook id. */
-export function isPlaybookPath(idOrPath: string): boolean {
-  return /\.ya?ml$/i.test(idOrPath);
-}
 
 /** What load.ts choosePlaybook returns, from the build snapshot when it holds it. */
 export async function choosePlaybookFast(idOrPath = "PB-31"): Promise<Playbook> {

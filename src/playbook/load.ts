@@ -9,7 +9,7 @@ import { fromSnapshot } from "../startup/snapshot.js";
 import { yaml } from "../startup/lazy-yaml.js";
 import { PlaybookSchema } from "./schema.js";
 import type { Playbook } from "./schema.js";
-import { PLAYBOOK_DIR, isPlaybookPath, playbookFile } from "./load-fast.js";
+import { PLAYBOOK_DIR, isPlaybookPath, playbookFile } from "./files.js";
 
 export { PLAYBOOK_DIR };
 
