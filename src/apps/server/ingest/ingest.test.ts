@@ -109,3 +109,36 @@ test("a single JSON object sent as application/json is one line", async () => {
   assert.equal(res.statusCode, 200);
   assert.equal(res.json<Result>().accepted, 1);
 });
+
+test("a stream of CloudTrail: the launch burst and the new IAM user are saved once event time has passed them, not at shutdown", async () => {
+  const own = await testServer({ deps: { detection: await loadDetection() }, build: { ingest: { flushMs: 60_000 } } });
+  try {
+    const post = async (body: string): Promise<Result> => {
+      const res = await own.app.inject({ method: "POST", url: "/api/v1/ingest?flush=true", headers: { ...bearer(own.tokens.analyst), "content-type": "application/x-ndjson" }, payload: body });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json<Result>();
+    };
+    /** The rules behind the stored incidents' findings. */
+    const rules = async (): Promise<Set<string>> => {
+      const get = (url: string) => own.app.inject({ method: "GET", url, headers: bearer(own.tokens.viewer) });
+      const out = new Set<string>();
+      for (const i of (await get("/api/v1/incidents")).json<{ incidents: { id: string }[] }>().incidents) {
+        for (const f of (await get(`/api/v1/incidents/${i.id}/findings`)).json<{ rule: { id: string } }[]>()) out.add(f.rule.id);
+      }
+      return out;
+    };
+    const night = cloudTrailLines();
+    await post(night.join("\n"));
+    const early = await rules();
+    assert.ok(!early.has("run-instances-burst") && !early.has("iam-persistence"), `windows still open (an hour of lateness, bursts that may grow): ${[...early].join(", ")}`);
+    // The next day, the account's ordinary admin reads its instances: event time moves on, the windows close.
+    const nextDay = JSON.parse(night[0]!) as Record<string, unknown>;
+    nextDay["eventTime"] = "2026-11-20T09:00:00Z";
+    nextDay["eventID"] = "5b0f2c7e-0d0b-4d5e-9d5e-2f7f3a9c1e01";
+    await post(JSON.stringify(nextDay));
+    const later = await rules();
+    assert.ok(later.has("run-instances-burst") && later.has("iam-persistence"), [...later].join(", "));
+  } finally {
+    await own.close();
+  }
+});
