@@ -51,12 +51,17 @@ export function strs(event: Event, field: string): string[] {
   return [String(v)];
 }
 
+/** Whether an ECS list field (one value or an array of them: event.category, event.type) holds `value`. */
+function listHas(event: Event, field: string, value: string): boolean {
+  const v = event[field];
+  if (typeof v === "string") return v === value;
+  if (Array.isArray(v)) return (v as readonly string[]).includes(value);
+  return false;
+}
+
 /** Whether the event's "event.category" contains the given category. */
 export function hasCategory(event: Event, category: string): boolean {
-  const v = event["event.category"];
-  if (typeof v === "string") return v === category;
-  if (Array.isArray(v)) return (v as readonly string[]).includes(category);
-  return false;
+  return listHas(event, "event.category", category);
 }
 
 /**
@@ -65,10 +70,7 @@ export function hasCategory(event: Event, category: string): boolean {
  * have both, so what counts sessions counts connection records first (docs/events.md).
  */
 export function isProtocolRecord(event: Event): boolean {
-  const v = event["event.type"];
-  if (typeof v === "string") return v === "protocol";
-  if (Array.isArray(v)) return (v as readonly string[]).includes("protocol");
-  return false;
+  return listHas(event, "event.type", "protocol");
 }
 
 /** Where an event came from, for evidence. */

@@ -162,11 +162,7 @@ async function insertFindings(
       const before = stored.get(f.id);
       if (!before) continue;
       if (isoTime(f.lastSeen) > isoTime(before.lastSeen)) seenLater.add(f.id);
-      const sameStart = sameFirstProof(before, f);
-      // Its earliest record is in the stored sample already: data read before (the first proof itself, or a
-      // file merged in by an earlier save): never added twice.
-      if (!sameStart && f.evidence[0] && before.evidence.some((e) => sameRecord(e, f.evidence[0]!))) continue;
-      if (sameStart) {
+      if (sameFirstProof(before, f)) {
         await conn.run(
           `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
            WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
@@ -174,13 +170,17 @@ async function insertFindings(
         );
         continue;
       }
-      const merged = structuredClone(before);
-      mergeFinding(merged, f);
+      // Its earliest record is in the stored sample already: data read before (a file merged in by an earlier
+      // save) is never added twice.
+      const earliest = f.evidence[0];
+      if (earliest && before.evidence.some((e) => sameRecord(e, earliest))) continue;
+      // `before` was just parsed from the row: merged in place, it is the new row.
+      mergeFinding(before, f);
       await conn.run(
         `UPDATE findings SET title = ?, severity = ?, severity_rank = ?, confidence = ?, first_seen = ?, last_seen = ?, evidence_count = ?, json = ?
          WHERE id = ?`,
-        [merged.title, merged.severity, severityRank(merged.severity), merged.confidence, isoTime(merged.firstSeen), isoTime(merged.lastSeen),
-          merged.evidenceCount, JSON.stringify(merged), f.id],
+        [before.title, before.severity, severityRank(before.severity), before.confidence, isoTime(before.firstSeen), isoTime(before.lastSeen),
+          before.evidenceCount, JSON.stringify(before), f.id],
       );
     }
     const evidence = batch.filter((f) => inserted.has(f.id)).flatMap((f) => f.evidence.map((e, seq) => ({ f, e, seq })));

@@ -4,6 +4,8 @@
  * was the largest thing in memory. `write` may return a promise (a stream that is full): the next piece
  * waits for it, so a slow reader (`| jq`) holds the writer back instead of the text piling up in memory.
  */
+import { once, type EventEmitter } from "node:events";
+
 export type Write = (chunk: string) => void | Promise<void>;
 
 function indent(text: string, pad: string): string {
@@ -27,16 +29,5 @@ export async function writeJsonDocument(write: Write, fields: Record<string, unk
  * returns a promise that settles when it drains (or fails with the stream's error).
  */
 export function drainingWriter(out: NodeJS.WritableStream): (chunk: string) => void | Promise<void> {
-  return (chunk) => {
-    if (out.write(chunk)) return;
-    return new Promise<void>((resolve, reject) => {
-      const done = (err?: unknown): void => {
-        out.off("drain", done);
-        out.off("error", done);
-        if (err) reject(err instanceof Error ? err : new Error(String(err))); else resolve();
-      };
-      out.once("drain", done);
-      out.once("error", done);
-    });
-  };
+  return (chunk) => (out.write(chunk) ? undefined : once(out as EventEmitter, "drain").then(() => undefined));
 }

@@ -41,6 +41,20 @@ function rawLine(text: string): RawLine {
   return { buf, text: buf.toString("latin1"), start: 0, end: buf.length, chunk: chunkIds++, line: 1, offset: 0 };
 }
 
+/** `lines` as consecutive lines of one chunk (as a scanner hands them over), each read by `peek`. */
+function peekEachLine<T>(lines: readonly string[], peek: (raw: RawLine) => T): T[] {
+  const buf = Buffer.from(lines.join("\n"));
+  const text = buf.toString("latin1");
+  const chunk = chunkIds++;
+  let start = 0;
+  const seen: T[] = [];
+  for (const l of lines) {
+    seen.push(peek({ buf, text, start, end: start + l.length, chunk, line: 1, offset: start }));
+    start += l.length + 1;
+  }
+  return seen;
+}
+
 test("peeking at raw JSON: plain values, escapes, non-ASCII and look-alike keys", () => {
   const q = new JsonKey("query");
   assert.equal(peekString(rawLine('{"ts":1,"query":"a.example","qtype":1}'), q), "a.example");
@@ -62,16 +76,7 @@ test("peeking at raw JSON: plain values, escapes, non-ASCII and look-alike keys"
 test("a key's search cursor stays right over the lines of one chunk and across chunks", () => {
   const k = new JsonKey("query");
   const lines = ['{"a":1}', '{"query":"one"}', '{"b":2}', '{"c":3}', '{"query":"two"}', '{"d":4}'];
-  const buf = Buffer.from(lines.join("\n"));
-  const text = buf.toString("latin1");
-  const chunk = chunkIds++;
-  let start = 0;
-  const seen: (string | null | undefined)[] = [];
-  for (const l of lines) {
-    seen.push(peekString({ buf, text, start, end: start + l.length, chunk, line: 1, offset: start }, k));
-    start += l.length + 1;
-  }
-  assert.deepEqual(seen, [ABSENT, "one", ABSENT, ABSENT, "two", ABSENT]);
+  assert.deepEqual(peekEachLine(lines, (raw) => peekString(raw, k)), [ABSENT, "one", ABSENT, ABSENT, "two", ABSENT]);
   assert.equal(peekString(rawLine('{"query":"three"}'), k), "three");
 });
 
@@ -129,16 +134,7 @@ test("peeking at raw bytes answers as peeking at the text does", () => {
 test("a byte key's search cursor stays right over the lines of one chunk, with and without the key", () => {
   const k = new ByteKey("query");
   const lines = ['{"a":"q"}', '{"query":"one"}', '{"b":"qq"}', '{"c":3}', '{"query":"two"}', '{"d":"query"}', '{"query":"three"}'];
-  const buf = Buffer.from(lines.join("\n"));
-  const text = buf.toString("latin1");
-  const chunk = chunkIds++;
-  let start = 0;
-  const seen: (string | null | undefined)[] = [];
-  for (const l of lines) {
-    seen.push(peekBytes({ buf, text, start, end: start + l.length, chunk, line: 1, offset: start }, k));
-    start += l.length + 1;
-  }
-  assert.deepEqual(seen, [ABSENT, "one", ABSENT, ABSENT, "two", ABSENT, "three"]);
+  assert.deepEqual(peekEachLine(lines, (raw) => peekBytes(raw, k)), [ABSENT, "one", ABSENT, ABSENT, "two", ABSENT, "three"]);
 });
 
 test("isIpAddress says what net.isIP says", () => {
