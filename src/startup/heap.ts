@@ -1,16 +1,52 @@
 /**
- * How far V8 lets the heap grow between full collections. By default it grows to about four times the
- * live data (the factor is up to 4 on a machine with gigabytes of memory), so a scan that holds 65 MB
- * peaks near 300 MB, most of it garbage not yet collected. A factor of 2 keeps a scan's peak near twice
- * what it holds, for a few more collections: on the 200 MB capture bench 354 -> 256 MB at about the same
- * CPU (bench/README.md). `--heap-growing-percent` is V8's own flag (listed by `node --v8-options`); set this
- * early it applies to every collection that follows. NODE_OPTIONS or a flag given to node wins.
+ * How much memory V8 keeps around what a scan really holds. Two settings, both V8's own flags (listed by
+ * `node --v8-options`); a flag given to node or in NODE_OPTIONS wins over each.
+ *
+ * The old generation: by default the heap grows to about four times the live data before a full collection
+ * (the factor is up to 4 on a machine with gigabytes of memory), so a scan that holds 65 MB peaks near
+ * 300 MB, most of it garbage not yet collected. A factor of 2 (`--heap-growing-percent=100`) keeps the peak
+ * near twice what a scan holds, for a few more collections: on the 200 MB capture bench 354 -> 256 MB at
+ * about the same CPU (bench/README.md).
+ *
+ * The young generation: V8 doubles its two semi-spaces (1 -> 2 -> ... -> 16 MiB each) every time the bytes
+ * that survived scavenges since the last doubling exceed its size. That count only grows, so a long scan
+ * reaches 2 x 16 MiB even when it holds little: a 10M-record DNS log ended 17 MB above a 1M one for that
+ * alone. Doubling stops at 8 MiB, where the capture bench (the scan that allocates most) already runs at
+ * full speed. `--max-semi-space-size` would say this directly, but V8 reads it only when the process
+ * starts; the growth factor is read at each doubling, so it is set to 1 once the young generation has
+ * reached its cap (checked after each young-generation collection).
  */
-import { setFlagsFromString } from "node:v8";
+import { PerformanceObserver, constants } from "node:perf_hooks";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
-const FLAG = "--heap-growing-percent";
+function givenToNode(flag: string): boolean {
+  return [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].some((a) => a.startsWith(flag));
+}
 
 export function boundHeapGrowth(percent = 100): void {
-  const given = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].some((a) => a.startsWith(FLAG));
-  if (!given) setFlagsFromString(`${FLAG}=${percent}`);
+  if (!givenToNode("--heap-growing-percent")) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+const MIB = 1 << 20;
+
+/** The young generation's size now: both semi-spaces. */
+function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+}
+
+/** Stop the young generation growing once each semi-space is `semiSpaceMiB` (V8's default cap is 16). */
+export function capYoungGeneration(semiSpaceMiB = 8): void {
+  if (givenToNode("--max-semi-space-size") || givenToNode("--semi-space-growth-factor")) return;
+  const capBytes = 2 * semiSpaceMiB * MIB;
+  const stopAtCap = (): boolean => {
+    if (youngGenerationBytes() < capBytes) return false;
+    setFlagsFromString("--semi-space-growth-factor=1");
+    return true;
+  };
+  if (stopAtCap()) return;
+  const observer = new PerformanceObserver((list) => {
+    const minor = list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR);
+    if (minor && stopAtCap()) observer.disconnect();
+  });
+  observer.observe({ entryTypes: ["gc"] });
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import { boundHeapGrowth } from "../../startup/heap.js";
+import { boundHeapGrowth, capYoungGeneration } from "../../startup/heap.js";
 import { printError, EXIT_ERROR } from "./errors.js";
 import { buildProgram, COMMAND_NAMES, commandNamed } from "./commands.js";
 
-// Peak memory about twice what a scan holds, not four times (startup/heap.ts).
+// Peak memory about twice what a scan holds, not four times, and a young generation that stops growing
+// at 2 x 8 MiB however long the scan runs (startup/heap.ts).
 boundHeapGrowth();
+capYoungGeneration();
 
 // `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.
 for (const stream of [process.stdout, process.stderr]) {

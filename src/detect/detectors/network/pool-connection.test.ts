@@ -174,6 +174,25 @@ test("DNS joined at finish: a flow read before its lookup is joined all the same
   assert.equal(runDetector(poolConnectionDetector, [conn(5, "10.0.0.8", "93.184.216.34", 10343, stratumShape)]).length, 0);
 });
 
+test("answers are joined per pool name: a client that asked gets every address the name resolved to, for anyone", () => {
+  // A pool behind rotating addresses: 10.0.0.7 got .20, someone else got .21; 10.0.0.7 then mines on .21.
+  // Two pool names share a server (.30): the asker of either is the same client.
+  const findings = runDetector(poolConnectionDetector, [
+    dns(1, "10.0.0.7", "xmr-eu1.nanopool.org", ["185.71.66.20"]),
+    dns(2, "10.0.0.9", "xmr-eu1.nanopool.org", ["185.71.66.21"]),
+    dns(3, "10.0.0.9", "xmr-eu1.nanopool.org", ["185.71.66.30"]),
+    dns(4, "10.0.0.8", "pool.supportxmr.com", ["185.71.66.30"]),
+    conn(5, "10.0.0.7", "185.71.66.21", 14444, stratumShape),
+    conn(6, "10.0.0.8", "185.71.66.30", 443, stratumShape),
+    conn(7, "10.0.0.6", "185.71.66.30", 443, stratumShape),
+  ]);
+  const of = (ip: string) => findings.find((f) => f.entities.ips?.includes(ip));
+  assert.equal(of("10.0.0.7")?.confidence, 0.85, "the name this client asked resolved to .21 for another client");
+  assert.equal(of("10.0.0.8")?.confidence, 0.85);
+  assert.equal(of("10.0.0.8")?.facts?.["pool.domain"], "pool.supportxmr.com", "the name this client asked, not the first learned");
+  assert.equal(of("10.0.0.6")?.confidence, 0.7, "a client that asked neither name");
+});
+
 test("a flow the sensor identified as another protocol is no port-only pool session; TLS is (stratum+ssl)", () => {
   const findings = runDetector(poolConnectionDetector, [
     conn(1, "10.0.0.5", "203.0.113.20", 3333, { ...stratumShape, "network.protocol": "http" }),

@@ -50,7 +50,8 @@ const SHAPE_CAP = 0.6;
 export const NODE_CONFIDENCE = 0.1;
 /** Protocols a sensor may name on a pool session: TLS (stratum+ssl) and, should a sensor know it, Stratum. */
 const POOL_PROTOCOLS = new Set(["tls", "ssl", "stratum", "unknown", "failed", "-"]);
-const MAX_CLIENTS_PER_ANSWER = 32;
+/** Clients remembered per pool name: an outbreak's first thousands of hosts each keep their own-lookup strength. */
+const MAX_ASKERS_PER_NAME = 4096;
 
 export interface PoolConnectionLimits {
   /** (local, pool ip:port) pairs with a listed or learned pool; beyond it the least recently seen is reported early. */
@@ -60,7 +61,7 @@ export interface PoolConnectionLimits {
    * findings are weak and common ports (8888, 9000, 9999) see plenty of ordinary traffic.
    */
   maxPortOnly: number;
-  /** IPs learned from pool-domain answers; beyond it the oldest is forgotten. */
+  /** Addresses learned from pool-domain answers; beyond it the oldest is forgotten. */
   maxLearned: number;
   /**
    * Pairs to public addresses on other ports, held until DNS answers are known (so a flow read before its
@@ -72,34 +73,45 @@ export interface PoolConnectionLimits {
 }
 
 /**
- * One address a pool name resolved to. Up to maxLearned of these are kept, so each is small: a short
- * list of clients (most answers reach one or two), and the instance and account lists only when a
- * cloud DNS log names them (three Sets per answer were most of a 10M-record DNS scan's memory).
+ * A pool name asked in this data, one object per name, shared by every address it resolved to: who asked it,
+ * and the instance and accounts a cloud DNS log names. An address costs the learned map one entry pointing
+ * here, so a pool behind thousands of rotating addresses (or a log whose answers vary) stays small.
  */
-interface Learned {
+interface PoolName {
   domain: string;
   match: DomainMatch;
-  /** The clients (addresses, instance ids) that got this answer, at most MAX_CLIENTS_PER_ANSWER. */
-  clients: string[];
-  /** The instances and accounts that asked, from cloud DNS logs (Route 53 Resolver srcids.instance). */
-  instances?: string[];
+  /**
+   * The clients that asked (an address or an instance id, at most MAX_ASKERS_PER_NAME), each with the
+   * instance the log names for it (Route 53 Resolver srcids.instance), if any.
+   */
+  askers: Map<string, string | undefined>;
+  /** The accounts that asked, from cloud DNS logs. */
   accounts?: string[];
 }
 
+/** What one address answered for: almost always one pool name, now and then two sharing a server. */
+type Answered = PoolName | PoolName[];
+const namesOf = (a: Answered): readonly PoolName[] => (Array.isArray(a) ? a : [a]);
+
+/** Did this flow's machine (its address or an instance the flow log names) ask for the name itself? */
+function askedBy(name: PoolName, s: State): string | undefined | false {
+  if (name.askers.has(s.local)) return name.askers.get(s.local) ?? "";
+  for (const i of s.instances) if (name.askers.has(i)) return i;
+  return false;
+}
+
 /**
- * `list` with `value` added (distinct, up to `max`), as a new array of exactly the needed length. For the lists
- * kept per learned answer (tens of thousands of them): a push onto [] reserves room for 17 values, and most of
- * these lists hold one or two.
+ * `list` with `value` added (distinct, up to `max`), as a new array of exactly the needed length (a push onto []
+ * reserves room for 17 values; these lists hold one or two).
  */
 function withDistinct(list: readonly string[] | undefined, value: string, max: number): string[] | undefined {
   if (!list) return [value];
   if (list.length >= max || list.includes(value)) return undefined;
-  // concat, not a spread: [...list, value] reserves room for 17 values as a push does.
   return list.concat(value);
 }
 
-/** Pool names whose intel match is cached: each learned answer shares its name's match object. */
-const MAX_CACHED_MATCHES = 1024;
+/** Pool names remembered with their askers; beyond it the index starts over (learned answers keep theirs). */
+const MAX_POOL_NAMES = 1024;
 
 interface State {
   agg: Aggregate;
@@ -107,8 +119,10 @@ interface State {
   remote: string;
   port?: number;
   ipMatch?: IpMatch;
-  learned?: Learned;
+  learned?: PoolName;
   sameClient?: boolean;
+  /** The instance that asked for the pool name, when the DNS log named one (a cloud DNS log). */
+  askingInstance?: string;
   /** Connection records (flows). */
   summary: FlowSummary;
   /**
@@ -153,18 +167,24 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
       let droppedPortOnly = 0;
-      const learned = new BoundedMap<string, Learned>(limits.maxLearned);
+      const learned = new BoundedMap<string, Answered>(limits.maxLearned);
       const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
       const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
       const pending = new BoundedMap<string, Pending>(limits.maxPending);
       const strong = new BoundedMap<string, State>(limits.maxStrong, (_k, s) => emitFlow(s, new Map()));
 
-      /** Join the DNS answers known now: an answer to this client (address or instance) counts most. */
+      /** Join the DNS answers known now: a pool name this client (address or instance) asked itself counts most. */
       const resolve = (s: State): void => {
-        const l = learned.peek(s.remote);
-        if (!l) return;
-        const same = l.clients.includes(s.local) || [...s.instances].some((i) => l.clients.includes(i));
-        if (!s.learned || (same && !s.sameClient)) { s.learned = l; s.sameClient = same; }
+        const answered = learned.peek(s.remote);
+        if (!answered) return;
+        for (const name of namesOf(answered)) {
+          const asker = askedBy(name, s);
+          const same = asker !== false;
+          if (s.learned && (!same || s.sameClient)) continue;
+          s.learned = name;
+          s.sameClient = same;
+          if (asker) s.askingInstance = asker; else delete s.askingInstance;
+        }
       };
 
       const emitFlow = (s: State, failover: Map<string, string[]>): void => {
@@ -195,38 +215,36 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         return out;
       };
 
-      // The intel match of a pool name, one object per name: every answer learned from it points at that one
-      // (intel.matchDomain builds a new object per call). Only hits are cached; the cache starts over when full.
-      const matches = new Map<string, DomainMatch>();
-      const poolMatch = (name: string): DomainMatch | undefined => {
-        const known = matches.get(name);
+      // One object per pool name: every address learned from it points at that one. Only intel hits are kept.
+      const poolNames = new Map<string, PoolName>();
+      const poolName = (name: string): PoolName | undefined => {
+        const known = poolNames.get(name);
         if (known) return known;
         const match = ctx.intel.matchDomain(name);
         if (!match) return undefined;
-        if (matches.size >= MAX_CACHED_MATCHES) matches.clear();
-        matches.set(name, match);
-        return match;
+        if (poolNames.size >= MAX_POOL_NAMES) poolNames.clear();
+        const created: PoolName = { domain: name, match, askers: new Map() };
+        poolNames.set(name, created);
+        return created;
       };
 
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
-        const name = raw ? normaliseDomain(raw) : undefined;
+        const normalised = raw ? normaliseDomain(raw) : undefined;
+        const name = normalised ? poolName(normalised) : undefined;
         if (!name) return;
-        const match = poolMatch(name);
-        if (!match) return;
         const client = dnsClientOf(event);
         const instance = str(event, "cloud.instance.id");
         const account = str(event, "cloud.account.id");
+        for (const c of [client, instance]) {
+          if (c && (name.askers.size < MAX_ASKERS_PER_NAME || name.askers.has(c))) name.askers.set(c, instance ?? name.askers.get(c));
+        }
+        if (account) { const list = withDistinct(name.accounts, account, 4); if (list) name.accounts = list; }
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
-          const l = learned.getOrCreate(ip, () => ({ domain: name, match, clients: [] }));
-          for (const c of [client, instance]) {
-            if (!c) continue;
-            const clients = withDistinct(l.clients, c, MAX_CLIENTS_PER_ANSWER);
-            if (clients) l.clients = clients;
-          }
-          if (instance) { const list = withDistinct(l.instances, instance, MAX_CLIENTS_PER_ANSWER); if (list) l.instances = list; }
-          if (account) { const list = withDistinct(l.accounts, account, 4); if (list) l.accounts = list; }
+          // getOrCreate touches the address: a pool re-resolved all day is never the oldest to forget.
+          const known = learned.getOrCreate(ip, () => name);
+          if (!namesOf(known).includes(name)) learned.set(ip, [...namesOf(known), name].slice(-4));
         }
       };
 
@@ -404,7 +422,7 @@ function toDraft(s: State, droppedPortOnly: number, failoverTo: readonly string[
       : `${s.remote} is what pool domain ${s.learned.domain} resolved to for another client in this data`;
     if (s.sameClient) {
       // The cloud DNS log names the instance that asked: the flow log's address is that instance.
-      for (const i of s.learned.instances ?? []) addEntity(s.agg.entities, "instances", i);
+      if (s.askingInstance) addEntity(s.agg.entities, "instances", s.askingInstance);
       for (const a of s.learned.accounts ?? []) addEntity(s.agg.entities, "accounts", a);
     }
     addEntity(s.agg.entities, "pools", s.learned.domain);
