@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildPrefilter } from "./prefilter.js";
+import { SourcePrefilters, buildPrefilter } from "./prefilter.js";
 import { testIntel } from "../test-helpers/index.js";
+import { zeekConnSource } from "../sources/network/zeek/source.js";
 
 test("the prefilter keeps what detectors need and lets plain traffic go", () => {
   const p = buildPrefilter(testIntel());
@@ -12,7 +13,7 @@ test("the prefilter keeps what detectors need and lets plain traffic go", () => 
   assert.equal(p.port(3333), true);
   assert.equal(p.port(443), false);
   assert.equal(p.ip("10.1.2.3"), false);
-  p.learnIp("141.94.96.144");
+  p.learnAnswer("xmr-eu1.nanopool.org", "141.94.96.144");
   assert.equal(p.ip("141.94.96.144"), true, "an address a pool name resolved to is learned");
   assert.equal(p.text('{"process":{"name":"bash","command_line":"ls -la"}}'), false);
   assert.equal(p.text('{"process":{"name":"XMRig"}}'), true);
@@ -77,4 +78,15 @@ test("remembered verdicts are found by a name's bytes only for that very name, h
     if (fromBytes !== undefined) { found++; assert.equal(fromBytes, name.endsWith(".xyz.org"), name); }
   }
   assert.ok(found > 100 && found < names.length, `${found} of ${names.length} names still remembered`);
+});
+
+test("a look-alike answering endless addresses does not stop the pools' answers being learned", () => {
+  const prefilters = new SourcePrefilters(testIntel());
+  const flows = prefilters.forSource(zeekConnSource)!;
+  // PB-31's "xmr." hint keeps the name, so its answers are learned: 150,000 of them, more than all the room there is.
+  for (let i = 0; i < 150_000; i++) prefilters.learnAnswers("xmr.cdn-news.example", [`100.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`]);
+  prefilters.learnAnswers("xmr-eu1.nanopool.org", ["185.71.66.20"]);
+  assert.equal(flows.ip("185.71.66.20"), true, "a flow to the pool's address is kept");
+  assert.equal(flows.ip("100.2.73.239"), true, "the look-alike's latest answer too");
+  assert.equal(flows.ip("100.0.0.1"), false, "its first answers are forgotten");
 });

@@ -2,6 +2,9 @@ import type { Prefilter, Source } from "../sources/types.js";
 import type { Intel } from "../intel/types.js";
 import { isPrivateIp } from "../intel/ips.js";
 import { AhoCorasick } from "./sigma/aho-corasick.js";
+import { PoolAnswers } from "./pool-answers.js";
+
+const flatCopy = (text: string): string => Buffer.from(text, "utf8").toString("utf8");
 
 /**
  * The source-side prefilter built from intel: which DNS names, IPs, ports and raw records could
@@ -14,10 +17,12 @@ import { AhoCorasick } from "./sigma/aho-corasick.js";
  */
 export interface LearningPrefilter extends Prefilter {
   /** Remember an address a pool domain resolved to: flows to it matter from now on. */
-  learnIp(address: string): void;
+  learnAnswer(name: string, address: string): void;
 }
 
+/** Learned addresses in all, and per name (pool-answers.ts: one name's endless answers cannot push the rest out). */
 const MAX_LEARNED_IPS = 100_000;
+const MAX_LEARNED_PER_NAME = 256;
 /** Slots of remembered name verdicts (a name takes the slot of its hash; tens of kB). */
 const DECIDED_SLOTS = 1_024;
 const MAX_NAME_LENGTH = 255;
@@ -55,7 +60,7 @@ export function unionNeeds(list: readonly PrefilterNeeds[]): PrefilterNeeds {
  * event): only a declared check can be told what the rules need. Learned pool addresses are shared.
  */
 export class SourcePrefilters {
-  private readonly learned = new Set<string>();
+  private readonly learned = new PoolAnswers<string>(MAX_LEARNED_IPS, MAX_LEARNED_PER_NAME);
   private readonly bySource = new Map<string, LearningPrefilter | undefined>();
   /** Intel alone: which names' answers are worth learning. */
   private readonly intelOnly: LearningPrefilter;
@@ -76,11 +81,12 @@ export class SourcePrefilters {
   /** Remember the addresses a pool-like name resolved to: flows to them matter from now on, in any source. */
   learnAnswers(name: string, addresses: readonly string[]): void {
     if (!this.intelOnly.domain(name)) return;
-    for (const a of addresses) this.intelOnly.learnIp(a);
+    for (const a of addresses) this.intelOnly.learnAnswer(name, a);
   }
 }
 
-export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned = new Set<string>()): LearningPrefilter {
+export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {},
+  learned = new PoolAnswers<string>(MAX_LEARNED_IPS, MAX_LEARNED_PER_NAME)): LearningPrefilter {
   const nameLiterals = needs.names === null ? null : automatonOf(needs.names ?? []);
   const names = nameLiterals === null ? null : containsAny(nameLiterals);
   const namedAllowlisted = containsAny(automatonOf((needs.names ?? []).filter((n) => intel.isAllowlisted(n.replace(/^\.+|\.+$/g, "")))));
@@ -155,9 +161,11 @@ export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {}, learned
       for (const i of ips) if (address.includes(i)) return true;
       return intel.matchIp(address) !== undefined && !isPrivateIp(address);
     },
-    learnIp(address: string): void {
-      // Copy the text: a source's fast path may hand over a slice of a whole 1 MiB chunk, which a Set would keep alive.
-      if (learned.size < MAX_LEARNED_IPS && address.length <= 64) learned.add(Buffer.from(address, "utf8").toString("utf8"));
+    learnAnswer(name: string, address: string): void {
+      if (address.length > 64 || name.length > MAX_NAME_LENGTH) return;
+      // Copy the texts (a map re-keys a touched entry with the text given): a source's fast path may hand over a
+      // slice of a whole 1 MiB chunk, which would stay alive.
+      learned.learn(flatCopy(name.toLowerCase()), flatCopy(address));
     },
     port(port: number): boolean {
       return ports === null || intel.minerPorts.has(port) || intel.cryptoNodePorts.has(port) || ports.has(port);

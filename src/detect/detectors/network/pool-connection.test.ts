@@ -142,7 +142,7 @@ test("bounded: port-only pairs beyond the cap are dropped and counted; strong pa
   const late: Finding[] = [];
   let finished = false;
   const intel = loadIntel({ importDirs: [], extraLists: [{ name: "net", source: "test", importedAt: "2026-11-01T00:00:00Z", confidence: 0.8, domains: [], ips: [{ address: "100.128.0.0/9" }] }] });
-  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10, maxPending: 10, maxNodes: 10 }).start({
+  const run = createPoolConnectionDetector({ maxStrong: 50, maxPortOnly: 50, maxLearned: 10, maxAnswersPerName: 10, maxPending: 10, maxNodes: 10 }).start({
     intel, config: defaultConfig(), emit: (d) => (finished ? late : early).push(makeFinding(d)),
   });
   for (let i = 0; i < 20_000; i++) run.onEvent(conn(i, "10.0.0.5", `203.0.${(i >> 8) & 255}.${i & 255}`, 3333));

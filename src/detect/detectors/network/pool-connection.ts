@@ -6,6 +6,7 @@ import { normaliseDomain } from "../../../intel/domains.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
+import { PoolAnswers } from "../../pool-answers.js";
 import { endpointText, flowSides, localEntities, type FlowSides } from "./site.js";
 import { FlowSummary, NodeSummary, shapeOf } from "./flow-shape.js";
 
@@ -61,8 +62,13 @@ export interface PoolConnectionLimits {
    * findings are weak and common ports (8888, 9000, 9999) see plenty of ordinary traffic.
    */
   maxPortOnly: number;
-  /** Addresses learned from pool-domain answers; beyond it the oldest is forgotten. */
+  /** Addresses learned from pool-domain answers; beyond it the least recently learned is forgotten. */
   maxLearned: number;
+  /**
+   * Addresses kept per pool name, its oldest forgotten first: a name with endless answers cannot push the other
+   * pools' addresses out (detect/pool-answers.ts).
+   */
+  maxAnswersPerName: number;
   /**
    * Pairs to public addresses on other ports, held until DNS answers are known (so a flow read before its
    * lookup is still joined); beyond it the least recently seen is forgotten without a finding.
@@ -88,10 +94,6 @@ interface PoolName {
   /** The accounts that asked, from cloud DNS logs. */
   accounts?: string[];
 }
-
-/** What one address answered for: almost always one pool name, now and then two sharing a server. */
-type Answered = PoolName | PoolName[];
-const namesOf = (a: Answered): readonly PoolName[] => (Array.isArray(a) ? a : [a]);
 
 /** Did this flow's machine (its address or an instance the flow log names) ask for the name itself? */
 function askedBy(name: PoolName, s: State): string | undefined | false {
@@ -159,7 +161,7 @@ interface Node {
 }
 
 export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
-  maxStrong: 10_000, maxPortOnly: 20_000, maxLearned: 50_000, maxPending: 5_000, maxNodes: 5_000,
+  maxStrong: 10_000, maxPortOnly: 20_000, maxLearned: 50_000, maxAnswersPerName: 256, maxPending: 5_000, maxNodes: 5_000,
 }): Detector {
   return {
     id: POOL_CONNECTION_ID,
@@ -167,7 +169,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
       let droppedPortOnly = 0;
-      const learned = new BoundedMap<string, Answered>(limits.maxLearned);
+      const learned = new PoolAnswers<PoolName>(limits.maxLearned, limits.maxAnswersPerName);
       const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
       const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
       const pending = new BoundedMap<string, Pending>(limits.maxPending);
@@ -175,9 +177,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
 
       /** Join the DNS answers known now: a pool name this client (address or instance) asked itself counts most. */
       const resolve = (s: State): void => {
-        const answered = learned.peek(s.remote);
-        if (!answered) return;
-        for (const name of namesOf(answered)) {
+        for (const name of learned.namesOf(s.remote) ?? []) {
           const asker = askedBy(name, s);
           const same = asker !== false;
           if (s.learned && (!same || s.sameClient)) continue;
@@ -242,9 +242,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         if (account) { const list = withDistinct(name.accounts, account, 4); if (list) name.accounts = list; }
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
-          // getOrCreate touches the address: a pool re-resolved all day is never the oldest to forget.
-          const known = learned.getOrCreate(ip, () => name);
-          if (!namesOf(known).includes(name)) learned.set(ip, [...namesOf(known), name].slice(-4));
+          learned.learn(name, ip);
         }
       };
 
@@ -279,7 +277,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         return state;
       };
       const emitPending = (p: Pending, failover: Map<string, string[]>): void => {
-        if (learned.peek(p.remote)) emitFlow(fromPending(p), failover);
+        if (learned.has(p.remote)) emitFlow(fromPending(p), failover);
       };
 
       return {
@@ -293,7 +291,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
           const local = sides.local ?? (str(event, "host.name") ?? "").toLowerCase();
           const key = `${local}\0${remote}\0${port ?? ""}`;
           const ipMatch = ctx.intel.matchIp(remote);
-          const known = ipMatch !== undefined || learned.peek(remote) !== undefined;
+          const known = ipMatch !== undefined || learned.has(remote);
 
           if (known) {
             // A pair first seen on a port alone (or held for DNS) becomes strong once intel or DNS names its address.
