@@ -352,12 +352,26 @@ CREATE TABLE incident_marks (
 CREATE INDEX incident_marks_by_mark ON incident_marks (kind, value);
 `;
 
+/**
+ * The readings a fact was merged from, once it has more than one (store/save-scan.ts): a reading read again is
+ * recognised by its start and never counted twice. `reading` is the SHA-256 of where the reading starts.
+ */
+const findingReadingsSchema = (): string => `
+CREATE TABLE finding_readings (
+  finding_id TEXT NOT NULL,
+  reading TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (finding_id, reading)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "initial schema: findings, incidents, timeline, checklist, scans, actions, approvals, users, audit", sql: initialSchema },
   { version: 2, name: "campaigns", sql: campaignsSchema },
   { version: 3, name: "response: plans, approvals, step runs", sql: responseSchema },
   { version: 4, name: "access: password hashes, API tokens, sessions", sql: accessSchema },
   { version: 6, name: "incident marks: campaigns across scans", sql: incidentMarksSchema },
+  { version: 7, name: "finding readings: a fact's readings from different data, each counted once", sql: findingReadingsSchema },
 ];
 
 /** Any number will do as long as it is the same for every minerhunt process. */

@@ -2,14 +2,16 @@
  * saveScan: one scan's findings and incidents, written in the caller's single transaction.
  *
  * Idempotent by construction:
- *   - findings are keyed by their stable id; a known id keeps its first proof, and only a later last-seen
- *     time or a larger evidence count (the log grew) refreshes it;
+ *   - findings are keyed by their stable id. A known fact is a merge of its readings (the data each save saw
+ *     it in, known by the record it starts at): a reading seen again refreshes only if it grew (a later
+ *     last-seen time or more evidence: the log grew), a reading of other data adds up with the rest;
  *   - an incoming incident joins the oldest stored incident that is not closed and either has the same
  *     id, already holds one of its findings, or shares an entity with it (rules in merge.ts);
  *   - an incoming incident whose findings all belong to closed incidents already is not reopened:
  *     the analyst has dealt with that proof;
  *   - otherwise it opens a new incident (with a fresh id if its id belongs to a closed one).
  */
+import { createHash } from "node:crypto";
 import { mergeFinding, sameRecord, severityRank } from "../model/index.js";
 import { CampaignSchema, FindingSchema, IncidentSchema } from "../model/schemas.js";
 import type { Campaign, Finding, Incident } from "../model/index.js";
@@ -148,41 +150,8 @@ async function insertFindings(
       ]),
     );
     for (const r of rows) inserted.add(colText(r, "id"));
-    // A fact stored already keeps its id and first proof. Read again from the same start (a log that grew
-    // since the last scan, or the same file scanned twice: the same earliest record), the newer reading
-    // replaces it when it saw more; read from other data (another capture, another day's logs), the two
-    // readings add up through the model's one merge (model/fact.ts), as repeats do within a scan.
     const known = batch.filter((f) => !inserted.has(f.id));
-    const stored = new Map<string, Finding>();
-    if (known.length > 0) {
-      const rows = await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(known.length)})`, known.map((f) => f.id));
-      for (const r of rows) stored.set(colText(r, "id"), findingFromRow(r));
-    }
-    for (const f of known) {
-      const before = stored.get(f.id);
-      if (!before) continue;
-      if (isoTime(f.lastSeen) > isoTime(before.lastSeen)) seenLater.add(f.id);
-      if (sameFirstProof(before, f)) {
-        await conn.run(
-          `UPDATE findings SET last_seen = ?, evidence_count = ?, json = ?
-           WHERE id = ? AND last_seen <= ? AND evidence_count <= ? AND (last_seen < ? OR evidence_count < ?)`,
-          [isoTime(f.lastSeen), f.evidenceCount, JSON.stringify(f), f.id, isoTime(f.lastSeen), f.evidenceCount, isoTime(f.lastSeen), f.evidenceCount],
-        );
-        continue;
-      }
-      // Its earliest record is in the stored sample already: data read before (a file merged in by an earlier
-      // save) is never added twice.
-      const earliest = f.evidence[0];
-      if (earliest && before.evidence.some((e) => sameRecord(e, earliest))) continue;
-      // `before` was just parsed from the row: merged in place, it is the new row.
-      mergeFinding(before, f);
-      await conn.run(
-        `UPDATE findings SET title = ?, severity = ?, severity_rank = ?, confidence = ?, first_seen = ?, last_seen = ?, evidence_count = ?, json = ?
-         WHERE id = ?`,
-        [before.title, before.severity, severityRank(before.severity), before.confidence, isoTime(before.firstSeen), isoTime(before.lastSeen),
-          before.evidenceCount, JSON.stringify(before), f.id],
-      );
-    }
+    for (const f of await refreshKnownFindings(conn, known)) seenLater.add(f);
     const evidence = batch.filter((f) => inserted.has(f.id)).flatMap((f) => f.evidence.map((e, seq) => ({ f, e, seq })));
     for (const evBatch of chunks(evidence, 200)) {
       await conn.run(
@@ -197,10 +166,107 @@ async function insertFindings(
   return { inserted, seenLater };
 }
 
-/** Two readings of a fact that start at the same record: the same data read again (maybe grown since). */
-function sameFirstProof(a: Finding, b: Finding): boolean {
-  const x = a.evidence[0], y = b.evidence[0];
-  return x !== undefined && y !== undefined && sameRecord(x, y);
+/**
+ * A fact stored already, read again. Each save's finding is one *reading* of the fact, known by where it
+ * starts (its earliest record):
+ *  - the same start is the same data read again (the same file, or a log that grew since): it replaces the
+ *    stored reading only if it saw more (a later last seen, more evidence), never rolls it back;
+ *  - a start inside a stored reading's sample is data read before as part of a longer reading: nothing to add;
+ *  - any other start is other data (another capture, another day's logs): a new reading.
+ * The stored finding is the readings merged by the model's one merge (model/fact.ts), as repeats are within a
+ * scan, so a day in the middle of a longer history, saved again, still counts once. A fact with one reading is
+ * its findings row alone; from the second on, each is kept in finding_readings. Returns the ids seen later
+ * than stored.
+ */
+async function refreshKnownFindings(conn: SqlConn, known: readonly Finding[]): Promise<string[]> {
+  if (known.length === 0) return [];
+  const ids = known.map((f) => f.id);
+  const stored = new Map<string, Finding>();
+  for (const r of await conn.all(`SELECT id, json FROM findings WHERE id IN (${placeholders(ids.length)})`, ids)) {
+    stored.set(colText(r, "id"), findingFromRow(r));
+  }
+  const readings = new Map<string, Reading[]>();
+  for (const r of await conn.all(`SELECT finding_id AS id, reading, json FROM finding_readings WHERE finding_id IN (${placeholders(ids.length)})`, ids)) {
+    const list = readings.get(colText(r, "id")) ?? [];
+    list.push({ key: colText(r, "reading"), finding: findingFromRow(r), stored: true });
+    readings.set(colText(r, "id"), list);
+  }
+  const seenLater: string[] = [];
+  for (const f of known) {
+    const before = stored.get(f.id);
+    if (!before) continue;
+    if (isoTime(f.lastSeen) > isoTime(before.lastSeen)) seenLater.push(f.id);
+    const list = readings.get(f.id) ?? [{ key: readingKey(before), finding: before, stored: false }];
+    const key = readingKey(f);
+    const same = list.find((r) => r.key === key);
+    if (same) {
+      if (!grew(same.finding, f)) continue;
+      same.finding = f;
+      same.changed = true;
+    } else {
+      const start = f.evidence[0];
+      if (start && list.some((r) => r.finding.evidence.some((e) => sameRecord(e, start)))) continue;
+      if (list.length >= MAX_READINGS) {
+        // Past the cap the new reading is counted into the latest one (a re-read of it then counts again).
+        const latest = list.reduce((a, b) => (isoTime(b.finding.firstSeen) > isoTime(a.finding.firstSeen) ? b : a));
+        mergeFinding(latest.finding, f);
+        latest.changed = true;
+      } else {
+        list.push({ key, finding: f, stored: false, changed: true });
+      }
+    }
+    if (list.length > 1) {
+      for (const r of list) {
+        if (r.stored && !r.changed) continue;
+        await conn.run(
+          `INSERT INTO finding_readings (finding_id, reading, json) VALUES (?, ?, ?)
+           ON CONFLICT (finding_id, reading) DO UPDATE SET json = excluded.json`,
+          [f.id, r.key, JSON.stringify(r.finding)],
+        );
+      }
+    }
+    const merged = mergedReadings(list);
+    await conn.run(
+      `UPDATE findings SET title = ?, severity = ?, severity_rank = ?, confidence = ?, first_seen = ?, last_seen = ?, evidence_count = ?, json = ?
+       WHERE id = ?`,
+      [merged.title, merged.severity, severityRank(merged.severity), merged.confidence, isoTime(merged.firstSeen), isoTime(merged.lastSeen),
+        merged.evidenceCount, JSON.stringify(merged), f.id],
+    );
+  }
+  return seenLater;
+}
+
+/** One reading of a fact: the finding one save saw, known by where it starts. */
+interface Reading {
+  key: string;
+  finding: Finding;
+  /** In finding_readings already. */
+  stored: boolean;
+  changed?: boolean;
+}
+
+/** Readings kept apart per fact; past it a new one is merged into the latest (years of daily files). */
+const MAX_READINGS = 1_000;
+
+/** Where a reading starts: the SHA-256 of its earliest record's file, position and time (a path may be long). */
+function readingKey(f: Finding): string {
+  const e = f.evidence[0];
+  const start = e ? [e.file, e.line ?? "", e.offset ?? "", e.packet ?? "", e.time ?? ""].join("\0") : `no evidence\0${f.firstSeen}`;
+  return createHash("sha256").update(start).digest("hex");
+}
+
+/** The same reading seen again with more: later, or with more evidence, and less of neither. */
+function grew(before: Finding, now: Finding): boolean {
+  const [b, n] = [isoTime(before.lastSeen), isoTime(now.lastSeen)];
+  return n >= b && now.evidenceCount >= before.evidenceCount && (n > b || now.evidenceCount > before.evidenceCount);
+}
+
+/** The readings as one finding: merged in time order into a copy of the earliest. */
+function mergedReadings(list: readonly Reading[]): Finding {
+  const ordered = [...list].sort((a, b) => isoTime(a.finding.firstSeen).localeCompare(isoTime(b.finding.firstSeen)) || a.key.localeCompare(b.key));
+  const into = structuredClone(ordered[0]!.finding);
+  for (const r of ordered.slice(1)) mergeFinding(into, r.finding);
+  return into;
 }
 
 /** Which of these finding ids are stored (this scan's are already inserted). */

@@ -376,6 +376,32 @@ export function storeSuite(backend: Backend): void {
       assert.equal(still!.evidenceCount, 6);
     });
 
+    it("a day in the middle of a longer history, saved again, counts once; a reading that grew adds only its growth", async () => {
+      const { store } = await freshStore();
+      // Each day's file holds six records of the fact: the merged sample keeps day 1's first five and day 4's latest.
+      const day = (d: number, count: number) => {
+        const f = minerProcessFinding("web-11", 3, `2024-05-0${d}T10:00:00.000Z`, `/cases/day${d}/ps-aux.txt`);
+        const evidence = [3, 4, 5, 6, 7, 8].map((line) => ({ ...f.evidence[0]!, line, time: `2024-05-0${d}T10:0${line}:00.000Z` }));
+        return { ...f, evidence, evidenceCount: count, facts: { "records.count": count } };
+      };
+      for (const d of [1, 2, 3, 4]) await store.saveScan({ reassess, findings: [day(d, 10 * d)], incidents: d === 1 ? [incidentOf("inc-m1", [day(1, 10)])] : [] });
+      const count = async () => (await store.getFindings([day(1, 1).id]))[0]!.evidenceCount;
+      assert.equal(await count(), 10 + 20 + 30 + 40);
+      // Day 2 and day 3 are in the middle: the stored sample holds day 1's records and day 4's, not theirs.
+      await store.saveScan({ reassess, findings: [day(2, 20)], incidents: [] });
+      await store.saveScan({ reassess, findings: [day(3, 30)], incidents: [] });
+      assert.equal(await count(), 100, "read again, they add nothing");
+      // Day 3's log grew since (the same first record, more of them): its reading is replaced, not added.
+      await store.saveScan({ reassess, findings: [{ ...day(3, 35), lastSeen: "2024-05-03T23:00:00.000Z" }], incidents: [] });
+      const [grown] = await store.getFindings([day(1, 1).id]);
+      assert.equal(grown!.evidenceCount, 105);
+      assert.equal(grown!.facts?.["records.count"], 105);
+      assert.deepEqual([grown!.firstSeen, grown!.lastSeen], ["2024-05-01T10:00:00.000Z", "2024-05-04T10:00:00.000Z"]);
+      // And day 3's old, shorter log never rolls it back.
+      await store.saveScan({ reassess, findings: [day(3, 30)], incidents: [] });
+      assert.equal(await count(), 105);
+    });
+
     it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {
       const { store } = await freshStore();
       const f = minerProcessFinding("web-07", 1);
