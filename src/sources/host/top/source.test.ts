@@ -84,6 +84,20 @@ test("top -b -n1 (jc's Ubuntu 20.10 capture): every row matches jc's parse", asy
   assert.equal(await sniffWith(psSource, readFileSync(path)), 0, "ps does not claim a top screen");
 });
 
+test("prose quoting top's header is not a top screen; a pasted screen without its summary still is", async () => {
+  const readme = [
+    "- capture.out (21,385 B): procps-ng top, one frame, default columns",
+    "  PID USER PR NI VIRT RES SHR S %CPU %MEM TIME+ COMMAND (from tests/fixtures/top-b-n1.out).",
+    "- capture.json (52,775 B): the same frame as JSON",
+  ].join("\n");
+  assert.equal(await sniffWith(topSource, Buffer.from(readme)), 0);
+  const screen = [
+    "    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND",
+    "  41822 www-data  20   0 2442344 2.3g   3516 S 398.0   7.4 512:10.33 kswapd0",
+  ].join("\n");
+  assert.equal(await sniffWith(topSource, Buffer.from(screen)), 0.85);
+});
+
 test("top -b -n3 (CentOS 7): three frames, each row tagged with its frame and clock", async (t) => {
   const path = sharedFixture(t, "top/jc-centos-7.7_top-b-n3.out");
   if (!path) return;
