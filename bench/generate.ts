@@ -28,6 +28,14 @@ const TLDS = ["com", "net", "org", "io", "co.th", "cloud", "dev"];
 const POOLS = ["pool.supportxmr.com", "xmr-eu1.nanopool.org", "gulf.moneroocean.stream", "pool.hashvault.pro", "donate.v2.xmrig.com", "rx.unmineable.com"];
 const LOOKALIKES = ["0.pool.ntp.org", "2.debian.pool.ntp.org", "mining.com", "xmr.example-news.com"];
 /**
+ * The DNS mix. "mix3" (the default) has a look-alike no allowlist clears (xmr.example-news.com) asked by random
+ * clients out of 64k, so its distinct facts keep growing with the log: 610 at 1M records, 4,896 at 10M.
+ * "fixed-facts" is the mix as issue 7 describes it: pool-like names the allowlist clears, and real pools asked by
+ * a few infected hosts; its distinct facts stop growing early, so it shows what traffic alone costs.
+ */
+export type DnsMix = "mix3" | "fixed-facts";
+const DNS_MIX: DnsMix = process.env["BENCH_DNS_MIX"] === "fixed-facts" ? "fixed-facts" : "mix3";
+/**
  * Names whose first label is one of PB-31's pool hints ("pool.", "mining."), all on the allowlist: a
  * real network asks for them all day (NTP, key servers, Ubuntu's mirror pool). About one in ten queries.
  */
@@ -94,10 +102,12 @@ function answersFor(r: () => number, qtype: string): { answers: string; ttls: st
 async function generateDns(n: number): Promise<string> {
   const r = rng(31);
   const domains = benignDomains(r, 20_000);
-  const path = join(OUT_DIR, `zeek-dns-mix3-${n}.json`);
+  const path = join(OUT_DIR, `zeek-dns-${DNS_MIX}-${n}.json`);
+  // The same draws for both mixes: fixed-facts asks an allowlisted look-alike where mix3 asks xmr.example-news.com.
+  const lookalikes = DNS_MIX === "mix3" ? LOOKALIKES : LOOKALIKES.map((l) => (l === "xmr.example-news.com" ? "0.pool.ntp.org" : l));
   await writeLines(path, n, (i) => {
     const roll = r();
-    const query = roll < 0.001 ? pick(r, POOLS) : roll < 0.002 ? pick(r, LOOKALIKES) : roll < 0.102 ? pick(r, POOL_LIKE) : domains[Math.floor(r() * domains.length)]!;
+    const query = roll < 0.001 ? pick(r, POOLS) : roll < 0.002 ? pick(r, lookalikes) : roll < 0.102 ? pick(r, POOL_LIKE) : domains[Math.floor(r() * domains.length)]!;
     const qtype = r() < 0.8 ? "A" : "AAAA";
     const { answers, ttls } = answersFor(r, qtype);
     // A miner re-resolves its pool: pool queries come from a few infected hosts, not from everyone.
