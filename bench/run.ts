@@ -7,6 +7,7 @@
  *   npm run bench                      # 1,000,000 events per file
  *   BENCH_EVENTS=200000 npm run bench  # smaller
  *   BENCH_EVENTS=10000000 BENCH_ONLY=dns npm run bench   # the memory check: peak RSS at 10M against 1M
+ *   BENCH_DNS_MIX=fixed-facts BENCH_ONLY=dns npm run bench  # the DNS mix without facts that grow with the log
  * Inputs are generated once per size and reused (bench/out/).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
