@@ -193,6 +193,16 @@ test("answers are joined per pool name: a client that asked gets every address t
   assert.equal(of("10.0.0.6")?.confidence, 0.7, "a client that asked neither name");
 });
 
+test("an outbreak: the first 4,096 hosts that asked a pool name keep their own-lookup strength, the rest count as another client's", () => {
+  const events: Event[] = [];
+  const host = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  for (let i = 1; i <= 5_000; i++) events.push(dns(i, host(i), "xmr-eu1.nanopool.org", ["185.71.66.20"]));
+  events.push(conn(6_001, host(1), "185.71.66.20", 14444, stratumShape), conn(6_002, host(5_000), "185.71.66.20", 14444, stratumShape));
+  const findings = runDetector(poolConnectionDetector, events);
+  const strength = new Map(findings.map((f) => [f.entities.ips?.[0], f.confidence]));
+  assert.deepEqual([strength.get(host(1)), strength.get(host(5_000)), strength.size], [0.85, 0.7, 2]);
+});
+
 test("a flow the sensor identified as another protocol is no port-only pool session; TLS is (stratum+ssl)", () => {
   const findings = runDetector(poolConnectionDetector, [
     conn(1, "10.0.0.5", "203.0.113.20", 3333, { ...stratumShape, "network.protocol": "http" }),

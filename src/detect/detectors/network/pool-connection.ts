@@ -51,8 +51,13 @@ const SHAPE_CAP = 0.6;
 export const NODE_CONFIDENCE = 0.1;
 /** Protocols a sensor may name on a pool session: TLS (stratum+ssl) and, should a sensor know it, Stratum. */
 const POOL_PROTOCOLS = new Set(["tls", "ssl", "stratum", "unknown", "failed", "-"]);
-/** Clients remembered per pool name: an outbreak's first thousands of hosts each keep their own-lookup strength. */
+/**
+ * Clients remembered per pool name, and over all names: an outbreak's first thousands of hosts each keep their
+ * own-lookup strength, and a hostile log of many names and clients stays a few MB. A client past either bound
+ * that connects still gets the other-client strength.
+ */
 const MAX_ASKERS_PER_NAME = 4096;
+const MAX_ASKERS = 65_536;
 
 export interface PoolConnectionLimits {
   /** (local, pool ip:port) pairs with a listed or learned pool; beyond it the least recently seen is reported early. */
@@ -169,6 +174,8 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
       let droppedPortOnly = 0;
+      /** Askers remembered over all pool names (MAX_ASKERS). */
+      let askers = 0;
       const learned = new PoolAnswers<PoolName>(limits.maxLearned, limits.maxAnswersPerName);
       const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
       const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
@@ -222,7 +229,11 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         if (known) return known;
         const match = ctx.intel.matchDomain(name);
         if (!match) return undefined;
-        if (poolNames.size >= MAX_POOL_NAMES) poolNames.clear();
+        if (poolNames.size >= MAX_POOL_NAMES) {
+          // The names dropped from the index take no new askers; theirs go as their addresses age out.
+          poolNames.clear();
+          askers = 0;
+        }
         const created: PoolName = { domain: name, match, askers: new Map() };
         poolNames.set(name, created);
         return created;
@@ -237,7 +248,11 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         const instance = str(event, "cloud.instance.id");
         const account = str(event, "cloud.account.id");
         for (const c of [client, instance]) {
-          if (c && (name.askers.size < MAX_ASKERS_PER_NAME || name.askers.has(c))) name.askers.set(c, instance ?? name.askers.get(c));
+          if (!c) continue;
+          if (name.askers.has(c)) { if (instance) name.askers.set(c, instance); continue; }
+          if (name.askers.size >= MAX_ASKERS_PER_NAME || askers >= MAX_ASKERS) continue;
+          name.askers.set(c, instance);
+          askers++;
         }
         if (account) { const list = withDistinct(name.accounts, account, 4); if (list) name.accounts = list; }
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
