@@ -1,12 +1,13 @@
 import type { Event } from "../../../model/index.js";
 import { WEAK_CONFIDENCE, hasCategory, isProtocolRecord, num, str, strs } from "../../../model/index.js";
-import type { DomainMatch, IpMatch } from "../../../intel/index.js";
+import type { IpMatch } from "../../../intel/index.js";
 import { isPrivateIp } from "../../../intel/ips.js";
 import { normaliseDomain } from "../../../intel/domains.js";
 import type { Detector, DetectorContext } from "../../types.js";
 import { obs } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
 import { PoolAnswers } from "../../pool-answers.js";
+import { askedBy, PoolNames, type PoolName } from "./pool-names.js";
 import { endpointText, flowSides, localEntities, type FlowSides } from "./site.js";
 import { FlowSummary, NodeSummary, shapeOf } from "./flow-shape.js";
 
@@ -51,13 +52,6 @@ const SHAPE_CAP = 0.6;
 export const NODE_CONFIDENCE = 0.1;
 /** Protocols a sensor may name on a pool session: TLS (stratum+ssl) and, should a sensor know it, Stratum. */
 const POOL_PROTOCOLS = new Set(["tls", "ssl", "stratum", "unknown", "failed", "-"]);
-/**
- * Clients remembered per pool name, and over all names: an outbreak's first thousands of hosts each keep their
- * own-lookup strength, and a hostile log of many names and clients stays a few MB. A client past either bound
- * that connects still gets the other-client strength.
- */
-const MAX_ASKERS_PER_NAME = 4096;
-const MAX_ASKERS = 65_536;
 
 export interface PoolConnectionLimits {
   /** (local, pool ip:port) pairs with a listed or learned pool; beyond it the least recently seen is reported early. */
@@ -83,42 +77,6 @@ export interface PoolConnectionLimits {
   maxNodes: number;
 }
 
-/**
- * A pool name asked in this data, one object per name, shared by every address it resolved to: who asked it,
- * and the instance and accounts a cloud DNS log names. An address costs the learned map one entry pointing
- * here, so a pool behind thousands of rotating addresses (or a log whose answers vary) stays small.
- */
-interface PoolName {
-  domain: string;
-  match: DomainMatch;
-  /**
-   * The clients that asked (an address or an instance id, at most MAX_ASKERS_PER_NAME), each with the
-   * instance the log names for it (Route 53 Resolver srcids.instance), if any.
-   */
-  askers: Map<string, string | undefined>;
-  /** The accounts that asked, from cloud DNS logs. */
-  accounts?: string[];
-}
-
-/** Did this flow's machine (its address or an instance the flow log names) ask for the name itself? */
-function askedBy(name: PoolName, s: State): string | undefined | false {
-  if (name.askers.has(s.local)) return name.askers.get(s.local) ?? "";
-  for (const i of s.instances) if (name.askers.has(i)) return i;
-  return false;
-}
-
-/**
- * `list` with `value` added (distinct, up to `max`), as a new array of exactly the needed length (a push onto []
- * reserves room for 17 values; these lists hold one or two).
- */
-function withDistinct(list: readonly string[] | undefined, value: string, max: number): string[] | undefined {
-  if (!list) return [value];
-  if (list.length >= max || list.includes(value)) return undefined;
-  return list.concat(value);
-}
-
-/** Pool names remembered with their askers; beyond it the index starts over (learned answers keep theirs). */
-const MAX_POOL_NAMES = 1024;
 
 interface State {
   agg: Aggregate;
@@ -174,8 +132,6 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
     routes: { categories: ["network", "dns"] },
     start(ctx: DetectorContext) {
       let droppedPortOnly = 0;
-      /** Askers remembered over all pool names (MAX_ASKERS). */
-      let askers = 0;
       const learned = new PoolAnswers<PoolName>(limits.maxLearned, limits.maxAnswersPerName);
       const nodes = new BoundedMap<string, Node>(limits.maxNodes, (_k, n) => emitNode(n));
       const portOnly = new BoundedMap<string, State>(limits.maxPortOnly);
@@ -185,7 +141,7 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
       /** Join the DNS answers known now: a pool name this client (address or instance) asked itself counts most. */
       const resolve = (s: State): void => {
         for (const name of learned.namesOf(s.remote) ?? []) {
-          const asker = askedBy(name, s);
+          const asker = askedBy(name, s.local, s.instances);
           const same = asker !== false;
           if (s.learned && (!same || s.sameClient)) continue;
           s.learned = name;
@@ -222,39 +178,17 @@ export function createPoolConnectionDetector(limits: PoolConnectionLimits = {
         return out;
       };
 
-      // One object per pool name: every address learned from it points at that one. Only intel hits are kept.
-      const poolNames = new Map<string, PoolName>();
-      const poolName = (name: string): PoolName | undefined => {
-        const known = poolNames.get(name);
-        if (known) return known;
-        const match = ctx.intel.matchDomain(name);
-        if (!match) return undefined;
-        if (poolNames.size >= MAX_POOL_NAMES) {
-          // The names dropped from the index take no new askers; theirs go as their addresses age out.
-          poolNames.clear();
-          askers = 0;
-        }
-        const created: PoolName = { domain: name, match, askers: new Map() };
-        poolNames.set(name, created);
-        return created;
-      };
-
+      // One object per pool name: every address learned from it points at that one.
+      const poolNames = new PoolNames(ctx.intel);
       const learnFromDns = (event: Event) => {
         const raw = str(event, "dns.question.name");
         const normalised = raw ? normaliseDomain(raw) : undefined;
-        const name = normalised ? poolName(normalised) : undefined;
+        const name = normalised ? poolNames.get(normalised) : undefined;
         if (!name) return;
         const client = dnsClientOf(event);
         const instance = str(event, "cloud.instance.id");
         const account = str(event, "cloud.account.id");
-        for (const c of [client, instance]) {
-          if (!c) continue;
-          if (name.askers.has(c)) { if (instance) name.askers.set(c, instance); continue; }
-          if (name.askers.size >= MAX_ASKERS_PER_NAME || askers >= MAX_ASKERS) continue;
-          name.askers.set(c, instance);
-          askers++;
-        }
-        if (account) { const list = withDistinct(name.accounts, account, 4); if (list) name.accounts = list; }
+        for (const c of [client, instance]) if (c) poolNames.noteAsker(name, c, instance, account);
         for (const ip of strs(event, "dns.resolved_ip").slice(0, 64)) {
           if (isPrivateIp(ip)) continue;
           learned.learn(name, ip);
