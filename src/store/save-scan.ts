@@ -169,8 +169,9 @@ async function insertFindings(
 /**
  * A fact stored already, read again. Each save's finding is one *reading* of the fact, known by where it
  * starts (its earliest record):
- *  - the same start is the same data read again (the same file, or a log that grew since): it replaces the
- *    stored reading only if it saw more (a later last seen, more evidence), never rolls it back;
+ *  - the same start is the same data read again (the same file, or a log that grew since), and so is a reading
+ *    whose sample holds a stored reading's start (late records earlier than it): it replaces the stored
+ *    reading only if it saw more (a later last seen, more evidence), never rolls it back;
  *  - a start inside a stored reading's sample is data read before as part of a longer reading: nothing to add;
  *  - any other start is other data (another capture, another day's logs): a new reading.
  * The stored finding is the readings merged by the model's one merge (model/fact.ts), as repeats are within a
@@ -198,9 +199,16 @@ async function refreshKnownFindings(conn: SqlConn, known: readonly Finding[]): P
     if (isoTime(f.lastSeen) > isoTime(before.lastSeen)) seenLater.push(f.id);
     const list = readings.get(f.id) ?? [{ key: readingKey(before), finding: before, stored: false }];
     const key = readingKey(f);
-    const same = list.find((r) => r.key === key);
+    // The same reading: the same start, or one that holds a stored reading's start (the data read again, with
+    // earlier records now: a stream's late records, a log restored from further back).
+    const same = list.find((r) => r.key === key) ?? list.find((r) => holdsStartOf(f, r.finding));
     if (same) {
       if (!grew(same.finding, f)) continue;
+      if (same.key !== key && same.stored) {
+        await conn.run("DELETE FROM finding_readings WHERE finding_id = ? AND reading = ?", [f.id, same.key]);
+        same.stored = false;
+      }
+      same.key = key;
       same.finding = f;
       same.changed = true;
     } else {
@@ -253,6 +261,12 @@ function readingKey(f: Finding): string {
   const e = f.evidence[0];
   const start = e ? [e.file, e.line ?? "", e.offset ?? "", e.packet ?? "", e.time ?? ""].join("\0") : `no evidence\0${f.firstSeen}`;
   return createHash("sha256").update(start).digest("hex");
+}
+
+/** Does `f`'s sample hold the record `reading` starts at? */
+function holdsStartOf(f: Finding, reading: Finding): boolean {
+  const start = reading.evidence[0];
+  return start !== undefined && f.evidence.some((e) => sameRecord(e, start));
 }
 
 /** The same reading seen again with more: later, or with more evidence, and less of neither. */

@@ -402,6 +402,22 @@ export function storeSuite(backend: Backend): void {
       assert.equal(await count(), 105);
     });
 
+    it("a reading that now starts earlier (a stream's late records) replaces the stored one, never adds to it", async () => {
+      const { store } = await freshStore();
+      const base = minerProcessFinding("web-12", 5, "2024-05-01T10:05:00.000Z", "/cases/stream/ps.ndjson");
+      const at = (line: number) => ({ ...base.evidence[0]!, line, time: `2024-05-01T10:${String(line).padStart(2, "0")}:00.000Z` });
+      const first = { ...base, evidence: [5, 6, 7, 8, 9, 20].map(at), evidenceCount: 16, firstSeen: at(5).time!, lastSeen: at(20).time! };
+      await store.saveScan({ reassess, findings: [first], incidents: [incidentOf("inc-l1", [first])] });
+      // Records 1-4 arrive late: the same data, with four more records before the stored start.
+      const later = { ...first, evidence: [1, 2, 3, 4, 5, 20].map(at), evidenceCount: 20, firstSeen: at(1).time! };
+      await store.saveScan({ reassess, findings: [later], incidents: [] });
+      const [stored] = await store.getFindings([first.id]);
+      assert.equal(stored!.evidenceCount, 20, "replaced, not 16 + 20");
+      assert.equal(stored!.firstSeen, at(1).time);
+      await store.saveScan({ reassess, findings: [first], incidents: [] }); // the shorter reading again
+      assert.equal((await store.getFindings([first.id]))[0]!.evidenceCount, 20);
+    });
+
     it("every analyst change is in the hash-chained audit log too, in the same transaction as the timeline", async () => {
       const { store } = await freshStore();
       const f = minerProcessFinding("web-07", 1);
