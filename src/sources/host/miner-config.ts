@@ -48,6 +48,8 @@ const DISTINCTIVE: Record<Family, readonly string[]> = {
 const COMMON_KEYS = ["pools", "url", "user", "pass", "algo", "algorithm", "coin", "currency", "wallet", "keepalive", "background",
   "syslog", "log-file", "user-agent", "threads", "retries", "retry-pause", "print-time", "http", "api", "tls", "socks5"];
 const URL_KEYS = ["url", "pool_address", "pool", "host"];
+/** A quoted key some verdict of sniff() needs: "pools", "pool_list", "pool_address" or an xmr-stak setting. */
+const MAY_BE_CONFIG = new RegExp(`"(?:pools|${DISTINCTIVE["xmr-stak"].join("|")})"\\s*:`);
 const WALLET_KEYS = ["user", "wallet_address", "wallet", "login", "username"];
 
 export const minerConfigSource: Source = {
@@ -57,6 +59,9 @@ export const minerConfigSource: Source = {
 
   sniff(sample: Sample): number {
     const t = sample.text;
+    // Every verdict below needs "pools", a pool_* key or xmr-stak's settings: one search without allocation
+    // turns away the other logs of a folder before any key is collected.
+    if (!MAY_BE_CONFIG.test(t)) return 0;
     // One pass collects the quoted keys; each check is then a set lookup, not a search of the whole sample
     // (forty searches of every sniffed file cost more than sniffing it).
     const keys = quotedKeys(t);
