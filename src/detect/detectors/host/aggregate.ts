@@ -17,6 +17,13 @@ import { addEntitiesInto, mergeEntities, timeOf } from "../common.js";
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
   private cursor: IterableIterator<[K, V]> | undefined;
+  /**
+   * The key inserted last, so the last in the map's order: touching it again moves nothing. Records of one key
+   * mostly come in runs (one host's file), and a delete and re-insert per record was a detector's top cost.
+   * Once deleted it can only come back through set(), which makes it the newest again.
+   */
+  private newest: K | undefined;
+  private hasNewest = false;
 
   constructor(
     readonly maxSize: number,
@@ -42,9 +49,12 @@ export class BoundedMap<K, V> {
   getOrCreate(key: K, create: () => V): V {
     const existing = this.map.get(key);
     if (existing !== undefined) {
+      if (this.hasNewest && this.newest === key) return existing;
       // Re-insert so Map iteration order is least-recently-touched first.
       this.map.delete(key);
       this.map.set(key, existing);
+      this.newest = key;
+      this.hasNewest = true;
       return existing;
     }
     const value = create();
@@ -56,6 +66,8 @@ export class BoundedMap<K, V> {
     if (this.map.has(key)) this.map.delete(key);
     else if (this.map.size >= this.maxSize) this.evictOldest();
     this.map.set(key, value);
+    this.newest = key;
+    this.hasNewest = true;
   }
 
   delete(key: K): V | undefined {
