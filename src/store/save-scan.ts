@@ -212,8 +212,7 @@ async function refreshKnownFindings(conn: SqlConn, known: readonly Finding[]): P
       same.finding = f;
       same.changed = true;
     } else {
-      const start = f.evidence[0];
-      if (start && list.some((r) => r.finding.evidence.some((e) => sameRecord(e, start)))) continue;
+      if (list.some((r) => holdsStartOf(r.finding, f))) continue;
       if (list.length >= MAX_READINGS) {
         // Past the cap the new reading is counted into the latest one (a re-read of it then counts again).
         const latest = list.reduce((a, b) => (isoTime(b.finding.firstSeen) > isoTime(a.finding.firstSeen) ? b : a));

@@ -64,6 +64,15 @@ export function obs(type: Observable["type"], value: string | number | undefined
 }
 
 /** Trim attacker text for one-line summaries (it is escaped where rendered; this only bounds it). */
+/**
+ * `list` with `value` added (distinct, up to `max`). A new array of exactly the needed length when it grows:
+ * these lists live as long as their state or finding (thousands of them) and hold a few values, and a push
+ * onto [] or a spread reserves room for 17.
+ */
+export function withDistinct(list: readonly string[], value: string, max: number): string[] {
+  return list.length >= max || list.includes(value) ? (list as string[]) : list.concat(value);
+}
+
 export function clip(text: string | undefined, max = 160): string {
   if (!text) return "";
   const oneLine = text.replace(/[\r\n\t]+/g, " ");

@@ -3,7 +3,7 @@ import { hasCategory, str, strs } from "../../../model/index.js";
 import type { DomainMatch, Intel } from "../../../intel/index.js";
 import { normaliseDomain } from "../../../intel/domains.js";
 import type { Detector, DetectorContext } from "../../types.js";
-import { clip, obs } from "../common.js";
+import { clip, obs, withDistinct } from "../common.js";
 import { Aggregate, BoundedMap, addEntity, draftFromAggregate } from "../host/aggregate.js";
 import { flowSides, localEntities } from "./site.js";
 
@@ -151,15 +151,6 @@ export function createPoolDnsDetector(limits: PoolDnsLimits = { maxMatched: 10_0
       };
     },
   };
-}
-
-/**
- * `list` with `value` added (distinct, up to `max`). A new array of exactly the needed length when it grows:
- * one state is kept per (client, name) pair, and a push onto [] reserves room for 17 values.
- */
-function withDistinct(list: string[], value: string, max: number): string[] {
-  // concat, not a spread: [...list, value] reserves room for 17 values as a push does.
-  return list.length >= max || list.includes(value) ? list : list.concat(value);
 }
 
 function summaryOf(channel: Channel, name: string, client: string, resolved: readonly string[], rcode: string | undefined): string {

@@ -1,4 +1,5 @@
 import type { DomainMatch, Intel } from "../../../intel/index.js";
+import { withDistinct } from "../common.js";
 
 /**
  * A pool name asked in this data, one object per name, shared by every address it resolved to
@@ -60,10 +61,7 @@ export class PoolNames {
       name.askers.set(client, instance);
       this.askers++;
     }
-    if (account && !name.accounts?.includes(account) && (name.accounts?.length ?? 0) < MAX_ACCOUNTS) {
-      // concat, not push: an exact-size list (these hold one or two).
-      name.accounts = (name.accounts ?? []).concat(account);
-    }
+    if (account) name.accounts = withDistinct(name.accounts ?? [], account, MAX_ACCOUNTS);
   }
 }
 

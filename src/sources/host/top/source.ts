@@ -35,14 +35,15 @@ export const topSource: Source = {
 
   sniff(sample: Sample): number {
     const summary = sample.lines.findIndex((l) => SUMMARY.test(l));
-    const header = sample.lines.findIndex((l) => topHeader(l) !== undefined);
+    let columns: TopHeader | undefined;
+    const header = sample.lines.findIndex((l) => (columns = topHeader(l)) !== undefined);
     if (summary !== -1 && summary < 3 && (header === -1 || header > summary)) return 0.95;
-    if (header === -1) return 0;
+    if (!columns) return 0;
     // A header alone could be prose quoting it (a README beside the captures): the line under it must be a
     // row, with a number for PID. A header on the sample's last line is all there is to go by.
     const row = sample.lines.slice(header + 1).find((l) => l.trim() !== "");
     if (row === undefined) return 0.6;
-    const pid = splitRow(row, topHeader(sample.lines[header]!)!)?.get("pid");
+    const pid = splitRow(row, columns)?.get("pid");
     return pid !== undefined && /^\d+$/.test(pid) ? 0.85 : 0;
   },
 
