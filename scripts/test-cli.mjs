@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { bundleCli, recordCodeCache } from "./cli-bundle.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -25,18 +26,7 @@ export async function buildTestCli() {
   const parent = join(root, ".cache", "test-cli");
   mkdirSync(parent, { recursive: true });
   const outdir = mkdtempSync(join(parent, "run-"));
-  await build({
-    entryPoints: { minerhunt: join(root, "src", "apps", "cli", "main.ts") },
-    outdir,
-    bundle: true,
-    splitting: true, // the lazy command table stays lazy, as in the shipped bundle
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    chunkNames: "chunks/[name]-[hash]",
-    logLevel: "warning",
-  });
+  const entry = await bundleCli({ outdir, external: "all" });
   const recorder = join(outdir, "recorder", "record-snapshot.mjs");
   await build({
     stdin: {
@@ -56,5 +46,7 @@ export async function buildTestCli() {
   const snapshot = join(outdir, "snapshot.json");
   const r = spawnSync(process.execPath, [recorder, snapshot], { stdio: ["ignore", "ignore", "inherit"] });
   if (r.status !== 0) throw new Error(`test-cli: recording the snapshot failed (exit ${r.status})`);
-  return { entry: join(outdir, "minerhunt.js"), snapshot, remove: () => rmSync(outdir, { recursive: true, force: true }) };
+  // The code cache as the shipped build records it; a test checks that the CLI's starts use it.
+  recordCodeCache(entry, { MINERHUNT_SNAPSHOT: snapshot }, { verify: false });
+  return { entry, snapshot, remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -50,3 +50,13 @@ export function capYoungGeneration(semiSpaceMiB = 8): void {
   });
   observer.observe({ entryTypes: ["gc"] });
 }
+
+/**
+ * Put the young generation's growth factor back to V8's default (2). V8 checks a code cache against the
+ * flags in force when it was made, so the build's recording run (startup/code-cache.ts) undoes the cap
+ * before it saves the cache: otherwise a recording scan long enough to reach the cap makes a cache that
+ * every later start rejects.
+ */
+export function undoYoungGenerationCap(): void {
+  if (!givenToNode("--max-semi-space-size") && !givenToNode("--semi-space-growth-factor")) setFlagsFromString("--semi-space-growth-factor=2");
+}

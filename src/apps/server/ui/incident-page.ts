@@ -148,8 +148,8 @@ ${rows.slice(0, 1000).map((r) => html`<tr><td class="when">${formatTime(r.at)}</
 function evidence(tr: Tr, findings: readonly Finding[]): SafeHtml {
   const shown = findings.slice(0, MAX_FINDINGS_SHOWN);
   return html`<h2>${tr("section.evidence")}</h2>
-${shown.length === 0 ? html`<p class="muted">${tr("evidence.empty")}</p>` : html`<table class="evidence"><thead><tr><th>${tr("evidence.finding")}</th><th>${tr("evidence.location")} · ${tr("evidence.summary")}</th></tr></thead><tbody>
-${shown.map((f) => html`<tr id="${`finding-${f.id.replace(/[^A-Za-z0-9_-]/g, "_")}`}"><td><span class="badge sev-${f.severity}">${tr(`severity.${f.severity}`)}</span> ${f.title}<br><code class="muted">${f.rule.id}</code> · ${Math.round(f.confidence * 100)}%${f.sample ? html` <span class="badge">${tr("scan.sample")}</span>` : ""}</td>
+${shown.length === 0 ? html`<p class="muted">${tr("evidence.empty")}</p>` : html`<table class="evidence"><thead><tr><th>${tr("evidence.finding")}</th><th>${tr("evidence.location")} &middot; ${tr("evidence.summary")}</th></tr></thead><tbody>
+${shown.map((f) => html`<tr id="${`finding-${f.id.replace(/[^A-Za-z0-9_-]/g, "_")}`}"><td><span class="badge sev-${f.severity}">${tr(`severity.${f.severity}`)}</span> ${f.title}<br><code class="muted">${f.rule.id}</code> &middot; ${Math.round(f.confidence * 100)}%${f.sample ? html` <span class="badge">${tr("scan.sample")}</span>` : ""}</td>
 <td>${f.evidence.map((e) => html`<div><code>${location(e)}</code>${e.time ? html` <span class="muted">${formatTime(e.time)}</span>` : ""}<code class="evidence-line">${e.summary ?? ""}</code></div>`)}
 ${f.evidenceCount > f.evidence.length ? html`<span class="muted">${tr("evidence.more", { count: f.evidenceCount - f.evidence.length })}</span>` : ""}</td></tr>`)}
 </tbody></table>
@@ -186,7 +186,7 @@ function workForms(tr: Tr, v: IncidentView): SafeHtml {
 </section>` : ""}
 <section>
 <h2>${tr("ui.plans.title")}</h2>
-${v.plans.length ? html`<ul>${v.plans.map((p) => html`<li><a href="${href("/plans", [p.id])}"><code>${p.id}</code></a> · ${tr(`ui.plan.mode.${p.mode}`)} · ${formatTime(p.createdAt)} · ${p.createdBy}</li>`)}</ul>` : html`<p class="muted">${tr("ui.plans.none")}</p>`}
+${v.plans.length ? html`<ul>${v.plans.map((p) => html`<li><a href="${href("/plans", [p.id])}"><code>${p.id}</code></a> &middot; ${tr(`ui.plan.mode.${p.mode}`)} &middot; ${formatTime(p.createdAt)} &middot; ${p.createdBy}</li>`)}</ul>` : html`<p class="muted">${tr("ui.plans.none")}</p>`}
 ${can("analyst") ? html`<form class="row" method="post" action="${href("/incidents", [...base, "plans"])}">${csrfField(v.user)}
   <select name="mode">${PLAN_MODES.map((m) => html`<option value="${m}">${tr(`ui.plan.mode.${m}`)}</option>`)}</select>
   <button type="submit" class="primary">${tr("ui.plans.make")}</button>
@@ -196,7 +196,7 @@ ${can("analyst") ? html`<form class="row" method="post" action="${href("/inciden
 
 export function notesList(tr: Tr, notes: readonly Note[]): SafeHtml {
   return html`<ul class="notes" id="notes-list">${notes.length === 0 ? html`<li class="muted">${tr("ui.notes.none")}</li>` : ""}
-${notes.map((n) => html`<li><span class="muted">${formatTime(n.at)} · ${n.author}</span>
+${notes.map((n) => html`<li><span class="muted">${formatTime(n.at)} &middot; ${n.author}</span>
 ${multiline(n.text)}</li>`)}</ul>`;
 }
 

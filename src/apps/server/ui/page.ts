@@ -85,7 +85,7 @@ export function page(o: PageOptions): SafeHtml {
 <meta name="referrer" content="same-origin">
 <meta name="htmx-config" content="${HTMX_CONFIG}">
 ${o.user?.csrfToken ? html`<meta name="csrf-token" content="${o.user.csrfToken}">` : ""}
-<title>${o.title} · minerhunt</title>
+<title>${o.title} &middot; minerhunt</title>
 <link rel="stylesheet" href="/assets/ui.css">
 ${scripts.includes("uplot") ? html`<link rel="stylesheet" href="/assets/uPlot.min.css"><script src="/assets/uPlot.iife.min.js" defer></script>` : ""}
 <script src="/assets/htmx.min.js" defer></script>
@@ -99,7 +99,7 @@ ${scripts.includes("uplot") ? html`<link rel="stylesheet" href="/assets/uPlot.mi
   </nav>
   <div class="who">
     <a class="lang" href="${href("/lang", [], { set: other, next: safeNext(o.path) })}" hreflang="${other}">${tr(other === "th" ? "ui.lang.th" : "ui.lang.en")}</a>
-    ${o.user ? html`<span class="user">${o.user.name} · ${tr(`ui.role.${o.user.role}`)}</span>
+    ${o.user ? html`<span class="user">${o.user.name} &middot; ${tr(`ui.role.${o.user.role}`)}</span>
     <form method="post" action="/logout" class="inline">${csrfField(o.user)}<button type="submit" class="link">${tr("ui.nav.logout")}</button></form>` : ""}
   </div>
 </header>

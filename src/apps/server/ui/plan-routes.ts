@@ -47,7 +47,7 @@ function planBody(tr: Tr, lang: Lang, state: PlanState, user: AuthUser | undefin
 <dl class="facts">
 ${p.incidentId ? html`<dt>${tr("field.id")}</dt><dd><a href="${href("/incidents", [p.incidentId])}"><code>${p.incidentId}</code></a></dd>` : ""}
 <dt>${tr("ui.plan.mode")}</dt><dd>${tr(`ui.plan.mode.${p.mode}`)}</dd>
-<dt>${tr("ui.plan.made")}</dt><dd>${p.createdBy} · ${formatTime(p.createdAt)}</dd>
+<dt>${tr("ui.plan.made")}</dt><dd>${p.createdBy} &middot; ${formatTime(p.createdAt)}</dd>
 <dt>${tr("ui.queue.usdPerHour")}</dt><dd>${formatUsd(p.usdPerHour)}</dd>
 <dt>${tr("ui.plan.hash")}</dt><dd><code>${p.hash}</code></dd>
 <dt>${tr("ui.plan.approval")}</dt><dd data-approval="${state.validApproval ? "valid" : "none"}">${state.validApproval
@@ -60,7 +60,7 @@ ${p.steps.map((s, n) => {
     const run = state.steps[s.id];
     const status = run?.status ?? (s.refused ? "refused" : "planned");
     return html`<tr><td>${n + 1}</td><td><strong>${s.action}</strong><br><span class="muted">${pick(s.why, lang)}</span>${s.refused ? html`<br><span class="error">${pick(s.refused.reason, lang)}</span>` : ""}</td>
-<td>${s.target.label ?? s.target.id}<br><code class="muted">${s.target.kind} · ${s.target.provider}</code></td>
+<td>${s.target.label ?? s.target.id}<br><code class="muted">${s.target.kind} &middot; ${s.target.provider}</code></td>
 <td><code>${s.call}</code></td><td><span class="badge">${tr(`ui.risk.${s.risk}`)}</span>${s.undoable ? "" : html` <span class="muted">${tr("ui.plan.noUndo")}</span>`}</td>
 <td class="num">${s.usdPerHour !== undefined ? formatUsd(s.usdPerHour) : "—"}</td>
 <td><span class="status step-${status}" data-step-status="${s.id}">${stepLabel(tr, status)}${run?.dryRun ? ` (${tr("ui.plan.dryRun")})` : ""}</span>${run?.error ? html`<br><span class="muted">${run.error}</span>` : ""}</td></tr>`;
@@ -91,7 +91,7 @@ ${can("responder") ? html`<div class="grid">
 <h2>${tr("ui.plan.history")}</h2>
 <table><thead><tr><th>${tr("timeline.time")}</th><th>${tr("ui.plan.step")}</th><th>${tr("field.status")}</th><th>${tr("ui.timeline.who")}</th></tr></thead><tbody>
 ${state.approvals.map((a) => html`<tr><td class="when">${formatTime(a.at)}</td><td>${tr("ui.plan.approval")}</td><td>${a.planHash === p.hash ? tr("ui.plan.valid") : tr("ui.plan.void")}: ${a.reason}</td><td>${a.by}</td></tr>`)}
-${state.runs.map((r) => html`<tr><td class="when">${formatTime(r.at)}</td><td><code>${r.stepId}</code></td><td>${stepLabel(tr, r.status)}${r.dryRun ? ` (${tr("ui.plan.dryRun")})` : ""}${r.error ? html` · ${r.error}` : ""}</td><td>${r.by}</td></tr>`)}
+${state.runs.map((r) => html`<tr><td class="when">${formatTime(r.at)}</td><td><code>${r.stepId}</code></td><td>${stepLabel(tr, r.status)}${r.dryRun ? ` (${tr("ui.plan.dryRun")})` : ""}${r.error ? html` &middot; ${r.error}` : ""}</td><td>${r.by}</td></tr>`)}
 </tbody></table>`;
 }
 

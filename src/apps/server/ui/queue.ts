@@ -92,7 +92,7 @@ ${rows.map(({ incident: i, usdPerHour }) => html`<tr data-incident="${i.id}">
 <td><span class="badge sev-${i.severity}">${tr(`severity.${i.severity}`)}</span></td>
 <td><a href="${href("/incidents", [i.id])}">${i.title}</a><br><code class="muted">${i.id}</code>${i.sample ? html` <span class="badge">${tr("scan.sample")}</span>` : ""}</td>
 <td><span class="badge status-${i.status}">${tr(`status.${i.status}`)}</span></td>
-<td class="num">${usdPerHour === undefined ? html`<span class="muted" title="${tr("ui.stake.noPlan")}">—</span>` : formatUsd(usdPerHour)}</td>
+<td class="num">${usdPerHour === undefined ? html`<span class="muted" title="${tr("ui.stake.noPlan")}">&mdash;</span>` : formatUsd(usdPerHour)}</td>
 <td class="num">${i.billingUsd !== undefined ? formatUsd(i.billingUsd) : "—"}</td>
 <td class="num">${Math.round(i.confidence * 100)}%</td>
 <td>${i.assignee ?? "—"}</td>

@@ -4,8 +4,17 @@
  * compute server on 127.0.0.1 and pass a fake auth client (an object with getRequestHeaders and fetch, the
  * two members the REST transport uses).
  */
-import { InstancesClient, ZoneOperationsClient } from "@google-cloud/compute";
-import type { GcpClients } from "./types.js";
+import { createRequire } from "node:module";
+import type { GcpClients, GcpInstancesApi, GcpZoneOperationsApi } from "./types.js";
+
+/** The two SDK clients this connector builds, typed by what it calls (types.ts says why not the SDK's types). */
+interface ComputeSdk {
+  InstancesClient: new (options: object) => GcpInstancesApi;
+  ZoneOperationsClient: new (options: object) => GcpZoneOperationsApi;
+}
+
+/** The module name is a variable so that tsc does not read the SDK's declarations (types.ts). */
+const COMPUTE_SDK = "@google-cloud/compute";
 
 export interface GcpClientOptions {
   projects: string[];
@@ -28,6 +37,7 @@ export function createGcpClients(opts: GcpClientOptions): GcpClients {
   if (opts.protocol) common["protocol"] = opts.protocol;
   if (opts.authClient) common["authClient"] = opts.authClient as object;
   const host = opts.apiEndpoint ?? "compute.googleapis.com";
+  const { InstancesClient, ZoneOperationsClient } = createRequire(import.meta.url)(COMPUTE_SDK) as ComputeSdk;
   return {
     kind: "gcp",
     projects: opts.projects,

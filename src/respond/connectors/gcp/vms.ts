@@ -4,13 +4,9 @@
  * project that fails are reported, not fatal), scan metadata startup scripts, labels and machine type
  * (and attached GPUs) against intel. Stop, start and delete wait for the zone operation to be DONE.
  */
-import type { protos } from "@google-cloud/compute";
 import { looksLikeMiner, vmSigns } from "../miner-signs.js";
 import type { SweptVm, VmBackend, VmRef, VmState, VmSweep } from "../vm.js";
-import type { GcpClients } from "./types.js";
-
-type Instance = protos.google.cloud.compute.v1.IInstance;
-type Operation = protos.google.cloud.compute.v1.IOperation;
+import type { GcpClients, GcpInstance as Instance, GcpOperation as Operation } from "./types.js";
 
 /** Metadata keys whose values run at boot. */
 const SCRIPT_KEYS = ["startup-script", "user-data", "startup-script-url", "windows-startup-script-ps1", "windows-startup-script-cmd"];

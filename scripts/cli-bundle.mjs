@@ -1,0 +1,73 @@
+// How the CLI is bundled, for the shipped build (scripts/bundle.mjs) and the test runner's CLI
+// (scripts/test-cli.mjs) alike, so the tests start the CLI in the shape it ships in:
+// - minerhunt.cjs: the whole CLI (src/apps/cli/main.ts) in one CommonJS file. One file, because V8's code
+//   cache (src/startup/code-cache.ts) is per script, and Node 20 caches no ES module. The lazy command
+//   table stays lazy: esbuild runs a dynamically imported module's top level only when it is imported.
+// - minerhunt.js: the launcher (src/apps/cli/launch.ts), which runs minerhunt.cjs through the cache.
+// - minerhunt.cjs.v8-cache: recorded by recordCodeCache once the data snapshot is in place.
+import { spawnSync } from "node:child_process";
+import { chmodSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Bundles the CLI into outdir. `external` lists the packages left to node_modules (native addons,
+ * Chromium's driver, the UI assets, the server and the cloud SDKs, which locate their own files or load
+ * lazily); `"all"` leaves every package there (the test CLI, which loads them as the source run does).
+ */
+export async function bundleCli({ outdir, external }) {
+  rmSync(outdir, { recursive: true, force: true });
+  const packages = external === "all" ? { packages: "external" } : { external };
+  await build({
+    entryPoints: { minerhunt: join(root, "src", "apps", "cli", "main.ts") },
+    outExtension: { ".js": ".cjs" },
+    outdir,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    ...packages,
+    // The code finds the package root and its own files from import.meta.url (src/startup/paths.ts).
+    define: { "import.meta.url": "__minerhuntModuleUrl" },
+    banner: { js: 'const __minerhuntModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    sourcemap: "linked",
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: "warning",
+  });
+  await build({
+    entryPoints: { minerhunt: join(root, "src", "apps", "cli", "launch.ts") },
+    outdir,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+  });
+  const entry = join(outdir, "minerhunt.js");
+  chmodSync(entry, 0o755);
+  return entry;
+}
+
+/**
+ * Records the code cache with one scan of the bundled examples (every kind of source the README shows),
+ * then checks that a second start uses it. Returns what that start said ("code cache: used" when all is
+ * well); a cache V8 rejects only costs speed, so callers warn rather than fail.
+ */
+export function recordCodeCache(entry, env = {}, { verify = true } = {}) {
+  const run = (mode) => spawnSync(process.execPath, [entry, "scan", "--quiet", "--format", "json", join(root, "examples")], {
+    env: { ...process.env, ...env, MINERHUNT_CODE_CACHE: mode, LANG: "C.UTF-8" },
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  const recorded = run("record");
+  // A scan that finds the examples' incidents exits 1, as a crash does: the report says which it was.
+  if (!/"incidents"/.test(recorded.stdout)) throw new Error(`recording the code cache failed (exit ${recorded.status}): ${recorded.stderr.slice(0, 2000)}`);
+  if (!verify) return "code cache: recorded";
+  const verified = run("verify");
+  return /code cache: \w+/.exec(verified.stderr)?.[0] ?? `code cache: unknown (${verified.stderr.slice(0, 200)})`;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * The `minerhunt` command as installed (dist/bundle/minerhunt.js): sets the heap's flags, then runs the CLI
+ * (main.ts, bundled into minerhunt.cjs beside this file) through V8's code cache (startup/code-cache.ts).
+ * The flags come first because V8 rejects a cache made under other flags.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runBundle } from "../../startup/code-cache.js";
+import { boundHeapGrowth, undoYoungGenerationCap } from "../../startup/heap.js";
+
+boundHeapGrowth();
+runBundle(join(dirname(fileURLToPath(import.meta.url)), "minerhunt.cjs"), { beforeRecord: undoYoungGenerationCap });
