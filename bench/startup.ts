@@ -10,7 +10,8 @@
  *
  * Rows: the baseline; `scan` of a one-line Zeek DNS JSON file with the default PB-31 pack (what a
  * person runs); the same without the build snapshot (MINERHUNT_SNAPSHOT=0: parsing every shipped
- * YAML file, as before the snapshot); `scan --no-default-rules`; `formats` and `--version` (commands
+ * YAML file, as before the snapshot); the same without V8's code cache (MINERHUNT_CODE_CACHE=0: compiling
+ * the bundle at each start, startup/code-cache.ts); `scan --no-default-rules`; `formats` and `--version` (commands
  * that should load next to nothing).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -90,6 +91,7 @@ function main(): void {
     measure("node -e 0 (baseline)", [node, "-e", "0"]),
     ...measureCli("minerhunt scan one-line file (default PB-31 pack)", ["scan", "-q", file]),
     measure("  same, without the build snapshot", [node, CLI, "scan", "-q", file], { MINERHUNT_SNAPSHOT: "0" }),
+    measure("  same, without the code cache", [node, CLI, "scan", "-q", file], { MINERHUNT_CODE_CACHE: "0" }),
     ...measureCli("minerhunt scan --no-default-rules", ["scan", "-q", "--no-default-rules", file]),
     ...measureCli("minerhunt formats", ["formats"]),
     ...measureCli("minerhunt --version", ["--version"]),

@@ -57,7 +57,7 @@ test("a damaged cache is rejected by V8 and the CLI runs as without one", (t) =>
   try {
     // A copy of the bundle with a cache of noise beside it: the recorded one stays untouched.
     const bundle = join(dir, "minerhunt.cjs");
-    writeFileSync(bundle, `module.exports = 1; process.stdout.write("ran\\n");\n`);
+    writeFileSync(bundle, `(function (exports, require, module, __filename, __dirname) {process.stdout.write("ran\\n");\n})`);
     writeFileSync(codeCacheFile(bundle), Buffer.alloc(4096, 7));
     const launcher = join(dir, "launch.mjs");
     writeFileSync(launcher, `import { runBundle } from ${JSON.stringify(new URL("./code-cache.ts", import.meta.url).href)};\nrunBundle(${JSON.stringify(bundle)});\n`);

@@ -32,6 +32,9 @@ export function codeCacheFile(bundle: string): string {
   return `${bundle}.v8-cache`;
 }
 
+/** How the bundle starts: the function Node wraps a CommonJS module in. */
+const COMMONJS_WRAPPER = "(function (exports, require, module, __filename, __dirname) {";
+
 /** What `verify` prints, and what the build checks for. */
 export const CACHE_USED = "code cache: used";
 
@@ -53,11 +56,11 @@ export function runBundle(bundle: string, options: { beforeRecord?: () => void }
   const mode = process.env["MINERHUNT_CODE_CACHE"];
   const cacheFile = codeCacheFile(bundle);
   const cachedData = mode === "0" || mode === "record" ? undefined : readCache(cacheFile);
-  // The same wrapper Node puts around a CommonJS file, so the bundle sees require, module and __filename.
-  // A #! line is only valid at the very start of a script, so it becomes a comment inside the wrapper.
-  const text = readFileSync(bundle, "utf8");
-  const body = text.startsWith("#!") ? `//${text.slice(2)}` : text;
-  const source = `(function (exports, require, module, __filename, __dirname) { ${body}\n})`;
+  // The bundle is written inside the function Node wraps a CommonJS file in (scripts/cli-bundle.mjs), so
+  // the text is compiled as read: V8 keeps the source of a script for as long as it runs, and wrapping it
+  // here would keep a second copy.
+  const source = readFileSync(bundle, "utf8");
+  if (!source.startsWith(COMMONJS_WRAPPER)) throw new Error(`${bundle} is not a minerhunt CLI bundle (it must start with Node's CommonJS wrapper)`);
   const script = new Script(source, {
     filename: bundle,
     cachedData,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { boundHeapGrowth, capYoungGeneration } from "../../startup/heap.js";
 import { printError, EXIT_ERROR } from "./errors.js";
 import { buildProgram, COMMAND_NAMES, commandNamed } from "./commands.js";
