@@ -35,6 +35,6 @@ function describeUnknown(sample: Sample): string {
   if (sample.bytes.length === 0) return "empty file";
   if (sample.bytes.includes(0)) return "binary file of no known format (expected pcap/pcapng or gzip of a text log)";
   const t = sample.text.trimStart();
-  if (t.startsWith("{") || t.startsWith("[")) return "JSON of no known format (expected CloudTrail, GuardDuty, Defender, SCC, Falco, Kubernetes audit, Zeek, Suricata EVE, ECS, osquery, Prometheus or Cost Explorer JSON); use --input-format to force one";
+  if (t.startsWith("{") || t.startsWith("[")) return "JSON of no known format (expected CloudTrail, GuardDuty, Defender, SCC, Falco, Kubernetes audit, Zeek, Suricata EVE, ECS, Laurel, osquery, Prometheus or Cost Explorer JSON); use --input-format to force one";
   return "text of no known format; use --input-format to force one (see `minerhunt formats`)";
 }

@@ -13,12 +13,15 @@
  *   forge it (say, a fake `minerhunt.process.kernel_thread`).
  * - Search-hit wrappers (`{"_index":..,"_source":{..}}`) are unwrapped.
  *
+ * The per-document conversion (ecsDocumentOf, ecsScore, ecsEvent) and the `emits` declarations are
+ * exported for ecs-json-doc.ts, which reads the same documents packaged as one JSON document.
+ *
  * Speed: a bench pushes a million lines through this source. When detection supplies a prefilter, the
  * raw line is tested with `ctx.prefilter.text(line)` BEFORE JSON.parse; a line that cannot matter is
  * counted with `ctx.skipped()` and never parsed or flattened. That keyword scan is the cheap path.
  */
 import type { Event } from "../../model/index.js";
-import type { Input, ParseContext, Sample, Source } from "../types.js";
+import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
 import { LineScanner, scanInput, type RawLine } from "../network/line-scanner.js";
 import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject } from "../metrics/json-locate.js";
@@ -35,7 +38,7 @@ const ECS_CATEGORIES = [
 ];
 
 /** The ECS document of a line: the object itself, or the `_source` of a search hit. */
-function documentOf(parsed: unknown): Record<string, unknown> | undefined {
+export function ecsDocumentOf(parsed: unknown): Record<string, unknown> | undefined {
   if (!isJsonObject(parsed)) return undefined;
   if (isJsonObject(parsed._source) && typeof parsed._index === "string") return parsed._source;
   return parsed;
@@ -47,7 +50,7 @@ function hasProcessFields(flat: Record<string, unknown>): boolean {
 }
 
 /** How much a flat record looks like ECS: 0 (not), 0.6 (generic ECS), 0.85 (endpoint or Auditbeat). */
-function ecsScore(flat: Record<string, unknown>): number {
+export function ecsScore(flat: Record<string, unknown>): number {
   if (typeof flat["@timestamp"] !== "string") return 0;
   const keys = Object.keys(flat);
   const ecsMarked = "ecs.version" in flat || "agent.type" in flat || "event.dataset" in flat || "event.module" in flat;
@@ -59,18 +62,24 @@ function ecsScore(flat: Record<string, unknown>): number {
   return 0.6;
 }
 
+/**
+ * Records keep their own dataset: the known ones, then "ecs" for the rest, which may carry any ECS
+ * category (so a rule routed by category sees them, and the raw-text check keeps what it needs).
+ * Shared with every source that reads ECS documents through ecsEvent: sources declaring one dataset
+ * must declare it alike.
+ */
+export const ECS_EMITS: readonly DatasetDeclaration[] = [
+  { dataset: "endpoint.events.process", categories: ["process"], sigma: ["process_creation"], prefilter: ["text"] },
+  { dataset: "endpoint.events.network", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["text"] },
+  { dataset: "endpoint.events.file", categories: ["file"], sigma: ["file_event"], prefilter: ["text"] },
+  { dataset: "auditbeat", categories: ["process", "network"], sigma: ["process_creation", "network_connection"], prefilter: ["text"] },
+  { dataset: "ecs", categories: ECS_CATEGORIES, prefilter: ["text"] },
+];
+
 export const ecsNdjsonSource: Source = {
   id: ID,
   title: "ECS NDJSON (Elastic Defend endpoint.events.process, Auditbeat, Elastic Agent, Beats)",
-  // Records keep their own dataset: the known ones, then "ecs" for the rest, which may carry any ECS
-  // category (so a rule routed by category sees them, and the raw-text check keeps what it needs).
-  emits: [
-    { dataset: "endpoint.events.process", categories: ["process"], sigma: ["process_creation"], prefilter: ["text"] },
-    { dataset: "endpoint.events.network", categories: ["network"], sigma: ["network_connection", "firewall"], prefilter: ["text"] },
-    { dataset: "endpoint.events.file", categories: ["file"], sigma: ["file_event"], prefilter: ["text"] },
-    { dataset: "auditbeat", categories: ["process", "network"], sigma: ["process_creation", "network_connection"], prefilter: ["text"] },
-    { dataset: "ecs", categories: ECS_CATEGORIES, prefilter: ["text"] },
-  ],
+  emits: ECS_EMITS,
 
   sniff(sample: Sample): number {
     let best = 0;
@@ -78,7 +87,7 @@ export const ecsNdjsonSource: Source = {
       // ECS needs "@timestamp" (ecsScore): a line without the key is not parsed at all.
       if (!line.trimStart().startsWith("{") || !line.includes('"@timestamp"')) continue;
       try {
-        const doc = documentOf(JSON.parse(line));
+        const doc = ecsDocumentOf(JSON.parse(line));
         if (doc) best = Math.max(best, ecsScore(flattenEcs(doc)));
       } catch {
         // a cut or broken line: try the next
@@ -109,12 +118,12 @@ export const ecsNdjsonSource: Source = {
         ctx.issue(raw.line, `not valid JSON (${(err as Error).message.slice(0, 120)}); expected one ECS JSON object per line`);
         return;
       }
-      const doc = documentOf(parsed);
+      const doc = ecsDocumentOf(parsed);
       if (!doc) {
         ctx.issue(raw.line, "expected a JSON object (one ECS document per line)");
         return;
       }
-      out.push(toEvent(input.path, raw.line, doc, ctx));
+      out.push(ecsEvent(doc, { path: input.path, line: raw.line, format: ID }, ctx));
     };
     yield* scanInput(input, scanner, out, visit);
   },
@@ -125,7 +134,16 @@ function isOurNamespace(key: string): boolean {
   return key === "minerhunt" || key.startsWith("minerhunt.");
 }
 
-function toEvent(path: string, line: number, doc: Record<string, unknown>, ctx: ParseContext): Event {
+/** Where a document was read: the input, the line it starts on, the id of the source that read it. */
+export interface EcsOrigin {
+  path: string;
+  line: number;
+  format: string;
+}
+
+/** One ECS document as an event: flattened, with its dataset, categories and provenance (see the header). */
+export function ecsEvent(doc: Record<string, unknown>, origin: EcsOrigin, ctx: ParseContext): Event {
+  const { path, line, format } = origin;
   let truncated: string | undefined;
   // Flattened straight into the event: no copy per record.
   const event: Event = flattenEcs(doc, { skipTopLevel: isOurNamespace, onTruncate: (what) => { truncated = what; } });
@@ -143,7 +161,7 @@ function toEvent(path: string, line: number, doc: Record<string, unknown>, ctx: 
   }
   const kind = event["event.kind"];
   Object.assign(event, baseEvent({
-    path, line, format: ID,
+    path, line, format,
     dataset: agent === "auditbeat" || (auditd && recordDataset === undefined) ? "auditbeat" : typeof recordDataset === "string" && recordDataset !== "" ? recordDataset : "ecs",
     category: category as readonly string[],
     kind: kind === "alert" || kind === "metric" || kind === "state" ? kind : "event",

@@ -6,6 +6,7 @@
 import type { Source } from "../types.js";
 import { crontabSource } from "./crontab.js";
 import { ecsNdjsonSource } from "./ecs-ndjson.js";
+import { ecsJsonDocSource } from "./ecs-json-doc.js";
 import { ldSoPreloadSource } from "./ld-so-preload.js";
 import { minerConfigSource } from "./miner-config.js";
 import { osqueryProcessesSource } from "./osquery-processes.js";
@@ -13,6 +14,7 @@ import { psSource } from "./ps.js";
 import { systemdUnitSource } from "./systemd-unit.js";
 import { hostnameSource } from "./hostname.js";
 import { auditdSource } from "./auditd/source.js";
+import { laurelSource } from "./auditd/laurel.js";
 import { topSource } from "./top/source.js";
 import { shellHistorySource } from "./shell/history.js";
 import { cowrieSource } from "./shell/cowrie.js";
@@ -21,12 +23,14 @@ export const hostSources: Source[] = [
   psSource,
   osqueryProcessesSource,
   ecsNdjsonSource,
+  ecsJsonDocSource,
   crontabSource,
   systemdUnitSource,
   ldSoPreloadSource,
   minerConfigSource,
   hostnameSource,
   auditdSource,
+  laurelSource,
   topSource,
   shellHistorySource,
   cowrieSource,

@@ -83,7 +83,7 @@ function buildEvents(path: string, group: AuditGroup, issue: (i: GroupIssue) => 
     const events: Event[] = [];
     for (const record of byType("SOCKADDR")) {
       const raw = record.fields.get("saddr");
-      const address = raw && !raw.quoted ? decodeSockaddr(raw.value) : undefined;
+      const address = record.address ?? (raw && !raw.quoted ? decodeSockaddr(raw.value) : undefined);
       if (address === undefined) {
         if (raw) issue({ line: record.line, message: "SOCKADDR saddr is not a hex socket address; record skipped" });
         continue;

@@ -12,6 +12,7 @@
  *
  * Bounded: at most MAX_FIELDS fields per record; the scan is one linear pass with no regex over the line.
  */
+import type { SocketAddress } from "./sockaddr.js";
 
 /** The kernel caps a record near 8 KiB, so a few hundred fields is already generous. */
 const MAX_FIELDS = 2048;
@@ -33,6 +34,11 @@ export interface AuditRecord {
   /** ENRICHED names after 0x1D (UID → "root"), empty in RAW format. */
   enriched: Map<string, string>;
   line: number;
+  /**
+   * A SOCKADDR's address already decoded by whoever built the record from another format (Laurel's
+   * translated SADDR); a record read from audit.log carries saddr= hex instead.
+   */
+  address?: SocketAddress;
 }
 
 export type ParseResult = { record: AuditRecord } | { error: string };

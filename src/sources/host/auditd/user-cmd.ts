@@ -11,7 +11,7 @@
 import type { Event } from "../../../model/index.js";
 import { baseEvent } from "../../metrics/event-base.js";
 import { addCommandLine } from "../process-fields.js";
-import { type AuditRecord, auditTimeIso, bare, decodeText, numberField, splitFieldList } from "./record.js";
+import { type AuditRecord, type FieldValue, auditTimeIso, bare, decodeText, numberField, splitFieldList } from "./record.js";
 import { AUDITD_DATASET, AUDITD_ID } from "./events.js";
 
 const UNSET_ID = "4294967295";
@@ -21,7 +21,15 @@ export function userCmdEvent(path: string, record: AuditRecord): Event | { error
   if (!msg?.quoted) return { error: "USER_CMD without its msg='...' part" };
   const inner = splitFieldList(msg.value);
   if ("error" in inner) return { error: `USER_CMD msg: ${inner.error}` };
-  const command = decodeText(inner.fields.get("cmd"))?.trim();
+  return userCmdEventFromMessage(path, record, inner.fields);
+}
+
+/**
+ * The event of a USER_CMD whose msg='...' part is already split into its fields (Laurel writes it as a
+ * JSON object); undefined when it names no command.
+ */
+export function userCmdEventFromMessage(path: string, record: AuditRecord, inner: ReadonlyMap<string, FieldValue>): Event | undefined {
+  const command = decodeText(inner.get("cmd"))?.trim();
   if (!command) return undefined;
   const event = baseEvent({ path, line: record.line, format: AUDITD_ID, dataset: AUDITD_DATASET, category: ["process"], kind: "event" });
   const time = auditTimeIso(record.time);
@@ -32,18 +40,18 @@ export function userCmdEvent(path: string, record: AuditRecord): Event | { error
   event["auditd.sequence"] = Number(record.serial);
   event["auditd.message_type"] = ["USER_CMD"];
   addCommandLine(event, command);
-  const cwd = decodeText(inner.fields.get("cwd"));
+  const cwd = decodeText(inner.get("cwd"));
   if (cwd !== undefined) event["process.working_directory"] = cwd;
   // The pid is sudo's own: the command runs as its child.
   const pid = numberField(record, "pid");
   if (pid !== undefined) event["process.parent.pid"] = pid;
-  const exe = decodeText(inner.fields.get("exe"));
+  const exe = decodeText(inner.get("exe"));
   event["process.parent.executable"] = exe ?? "/usr/bin/sudo";
   event["process.parent.name"] = "sudo";
-  const res = inner.fields.get("res")?.value;
+  const res = inner.get("res")?.value;
   if (res === "success") event["event.outcome"] = "success";
   else if (res === "failed") event["event.outcome"] = "failure";
-  const terminal = inner.fields.get("terminal")?.value;
+  const terminal = inner.get("terminal")?.value;
   if (terminal !== undefined && terminal !== "?") event["process.tty.name"] = terminal;
   const uid = bare(record, "uid");
   if (uid !== undefined && uid !== UNSET_ID) event["user.id"] = uid;

@@ -1,0 +1,205 @@
+/**
+ * ECS documents packaged as ONE JSON document, as analysts export them from Elastic:
+ * - a JSON array of ECS documents (Kibana/Discover and script exports; Filebeat module test "expected"
+ *   files, which are arrays of flattened documents), compact or pretty-printed;
+ * - an Elasticsearch search response (`curl es:9200/idx/_search`): `{"took":..,"hits":{"hits":[hit, ..]}}`;
+ * - an array of search hits (`[{"_index":..,"_id":..,"_source":{..}}, ..]`);
+ * - and, since the same reader takes them, one pretty-printed document or several one after another
+ *   (`jq .` output).
+ * A hit's document is its `_source`; a hit fetched with `_source: false` and the `fields` option gives
+ * its `fields` instead (fieldsDocument).
+ *
+ * Each document becomes exactly the event ecs-ndjson.ts makes of it (ecsEvent: same datasets and
+ * categories, flattenEcs, `minerhunt.*` dropped, Auditbeat handling), and the source declares the same
+ * datasets, so routing and the prefilter treat both alike. Only `minerhunt.format` differs: it names
+ * the source that read the record.
+ *
+ * Records are located by the whole-document JSON reader (cloud/json-doc.ts): the document is bounded
+ * in size, each record keeps the line it starts on, and a broken record is reported with its line
+ * while its neighbours are still read. Nothing in a record is evaluated; flattenEcs bounds its fields.
+ */
+import type { Event } from "../../model/index.js";
+import type { Input, ParseContext, Prefilter, Sample, Source } from "../types.js";
+import { nodeOfText, readJsonNodes, skipValue, type JsonNode } from "../cloud/json-doc.js";
+import { parseObject, refOf } from "../cloud/records.js";
+import { jsonHead } from "../cloud/sniff-json.js";
+import type { JsonObject } from "../cloud/values.js";
+import { isJsonObject } from "../metrics/json-locate.js";
+import { flattenEcs } from "./flatten-ecs.js";
+import { ECS_EMITS, ecsDocumentOf, ecsEvent, ecsScore } from "./ecs-ndjson.js";
+
+export const ECS_JSON_DOC_ID = "ecs.json";
+
+/**
+ * A search response whose hits are empty is an Elasticsearch export with nothing in it: claimed, so the
+ * summary says it was read (no events) rather than "JSON of no known format", but below any score a
+ * format of its own would give.
+ */
+const EMPTY_SEARCH_RESPONSE_SCORE = 0.5;
+
+/**
+ * Added to ecsScore for an array or a search response: such a file is never one document per line,
+ * though ecs.ndjson's sniffer parses a line of it when the array holds one document per line (the last
+ * has no trailing comma) and would score it alike, then fail on every other line.
+ */
+const DOCUMENT_MARGIN = 0.05;
+
+/** How many records of the sample are scored: as many as ecs.ndjson scores lines. */
+const SNIFF_RECORDS = 3;
+
+const WHAT = "an ECS document or an Elasticsearch search hit";
+
+export const ecsJsonDocSource: Source = {
+  id: ECS_JSON_DOC_ID,
+  title: "ECS documents in one JSON document: an array, an Elasticsearch search response (hits.hits) or an array of search hits",
+  emits: ECS_EMITS,
+  sniff: (sample) => {
+    try {
+      return sniffEcsJsonDocument(sample);
+    } catch {
+      return 0; // a sniffer must not throw
+    }
+  },
+  parse: (input, ctx) => parseEcsJsonDocument(input, ctx),
+};
+
+async function* parseEcsJsonDocument(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
+  for await (const top of readJsonNodes(input, ctx)) {
+    for (const node of recordNodes(top)) {
+      const event = recordEvent(node, input.path, ctx);
+      if (event) yield event;
+    }
+  }
+}
+
+/** The records of a top-level value: the elements of an array, the hits of a search response, or the value itself. */
+function recordNodes(top: JsonNode): JsonNode[] {
+  if (top.isArray) return top.elements();
+  return searchHits(top)?.elements() ?? [top];
+}
+
+/** `hits.hits` of an Elasticsearch search response (also scroll and point-in-time responses), or undefined. */
+function searchHits(node: JsonNode): JsonNode | undefined {
+  if (!node.isObject) return undefined;
+  const hits = node.member("hits");
+  if (!hits?.isObject) return undefined;
+  const inner = hits.member("hits");
+  return inner?.isArray ? inner : undefined;
+}
+
+function recordEvent(node: JsonNode, path: string, ctx: ParseContext): Event | undefined {
+  const ref = refOf(node);
+  const record = parseObject(ref, ctx, WHAT);
+  if (!record) return undefined;
+  if (ctx.prefilter && !recordMatters(record, ctx.prefilter)) {
+    ctx.skipped();
+    return undefined;
+  }
+  return ecsEvent(documentOfRecord(record), { path, line: ref.line, format: ECS_JSON_DOC_ID }, ctx);
+}
+
+/**
+ * The prefilter's raw-text check, on the record as JSON text: what ecs-ndjson.ts tests on its line. The
+ * record is already parsed (its span is not exposed by the reader), so this saves building the event,
+ * not the parse.
+ */
+function recordMatters(record: JsonObject, prefilter: Prefilter): boolean {
+  let text: string;
+  try {
+    text = JSON.stringify(record);
+  } catch {
+    return true; // nested too deep to write back (JSON.stringify recurses): let flattenEcs bound it
+  }
+  return prefilter.text(text);
+}
+
+/** The ECS document of a record: a hit's `_source` (as in NDJSON), a hit's `fields`, or the record itself. */
+function documentOfRecord(record: JsonObject): Record<string, unknown> {
+  const doc = ecsDocumentOf(record) ?? record;
+  if (doc !== record) return doc;
+  if (typeof record._index === "string" && record._source === undefined && isJsonObject(record.fields)) return fieldsDocument(record.fields);
+  return record;
+}
+
+/**
+ * ECS fields that are lists whatever their length (ECS marks them "array"): a one-value list from
+ * `fields` stays a list, as it is in `_source`.
+ */
+const ECS_LIST_FIELDS = new Set([
+  "event.category", "event.type", "process.args", "process.parent.args", "process.env_vars", "process.Ext.ancestry",
+  "tags", "host.ip", "host.mac", "dns.resolved_ip", "dns.header_flags", "user.roles", "file.attributes",
+]);
+const ECS_LIST_PREFIXES = ["related."];
+
+/** Sub-fields Elastic's mappings add under a field (`process.command_line.text`): the same value again. */
+const MULTI_FIELD_SUFFIXES = [".text", ".caseless", ".keyword"];
+
+function isEcsList(key: string): boolean {
+  return ECS_LIST_FIELDS.has(key) || ECS_LIST_PREFIXES.some((p) => key.startsWith(p));
+}
+
+function isMultiFieldCopy(key: string, fields: Record<string, unknown>): boolean {
+  const suffix = MULTI_FIELD_SUFFIXES.find((s) => key.endsWith(s));
+  return suffix !== undefined && Object.hasOwn(fields, key.slice(0, -suffix.length));
+}
+
+/**
+ * A hit's `fields` (flat dotted keys, every value a list, because Elasticsearch has no single-value
+ * type) as the document `_source` would have been: one-value lists become their value, except for
+ * ECS's list fields; multi-field copies are left out. Only this simple mapping: runtime fields or
+ * nested objects come through as Elasticsearch gives them.
+ */
+function fieldsDocument(fields: Record<string, unknown>): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    // A "__proto__" key would set the object's prototype, not a field (flattenEcs skips it too).
+    if (key === "__proto__" || isMultiFieldCopy(key, fields)) continue;
+    doc[key] = Array.isArray(value) && value.length === 1 && !isEcsList(key) ? value[0] : value;
+  }
+  return doc;
+}
+
+// ---- sniffing --------------------------------------------------------------------------------
+
+/**
+ * Scores the first records of the sample with ecs-ndjson.ts's ecsScore: the first elements of an
+ * array, the first hits of a search response, or a pretty-printed first object. A first object that
+ * ends on its first line is one document per line, ecs.ndjson's (0 here), unless it is a search response.
+ */
+function sniffEcsJsonDocument(sample: Sample): number {
+  const head = jsonHead(sample);
+  // ECS needs "@timestamp"; a search response has "hits" even when empty. Anything else is not parsed.
+  if (head === undefined || (!head.includes('"@timestamp"') && !head.includes('"hits"'))) return 0;
+  const end = skipValue(head, 0);
+  const complete = end !== -1;
+  // The sample may end inside the first value: read what it holds, records cut short fail to parse.
+  const top = nodeOfText(complete ? head.slice(0, end) : head, 1, "");
+  if (!top) return 0;
+  if (top.isArray) return documentScore(top.elements());
+  const hits = searchHits(top);
+  if (hits) {
+    const records = hits.elements();
+    if (records.length > 0) return documentScore(records);
+    return complete ? EMPTY_SEARCH_RESPONSE_SCORE : 0;
+  }
+  if (complete && !head.slice(0, end).includes("\n")) return 0;
+  return recordScore(top);
+}
+
+/** The best score of the first records of an array or of a response's hits, with the document margin. */
+function documentScore(records: readonly JsonNode[]): number {
+  let best = 0;
+  for (const node of records.slice(0, SNIFF_RECORDS)) best = Math.max(best, recordScore(node));
+  return best === 0 ? 0 : Math.min(1, best + DOCUMENT_MARGIN);
+}
+
+function recordScore(node: JsonNode): number {
+  if (!node.isObject) return 0;
+  let value: unknown;
+  try {
+    value = node.value();
+  } catch {
+    return 0; // cut by the end of the sample, or broken
+  }
+  return isJsonObject(value) ? ecsScore(flattenEcs(documentOfRecord(value))) : 0;
+}
