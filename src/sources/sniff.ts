@@ -3,6 +3,18 @@ import type { Sample, Source } from "./types.js";
 /** A sniff score under this is not a claim: the file is reported as of no known format. */
 export const MIN_SNIFF_SCORE = 0.3;
 
+/**
+ * The score of a line format from the sample's lines: `all` when every line has the format, `allButOne`
+ * when all but one do (the last sampled line may be cut short by the end of the sample, or one line is
+ * a stray header), 0 otherwise.
+ */
+export function lineShareScore(lines: readonly string[], isFormatLine: (line: string) => boolean, all: number, allButOne: number): number {
+  if (lines.length === 0) return 0;
+  const hits = lines.filter(isFormatLine).length;
+  if (hits === lines.length) return all;
+  return hits > 0 && hits >= lines.length - 1 ? allButOne : 0;
+}
+
 export interface SniffResult {
   source?: Source;
   score: number;

@@ -19,6 +19,7 @@ import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
 import type { JsonObject } from "../cloud/values.js";
 import { falcoEvent } from "./falco.js";
+import { lineShareScore } from "../sniff.js";
 import type { KnownRule } from "./falco-text-rules.js";
 
 export const FALCO_TEXT_ID = "falco.text";
@@ -64,11 +65,7 @@ export const falcoTextSource: Source = {
   emits: FALCO_TEXT_EMITS,
 
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, 5);
-    if (lines.length === 0) return 0;
-    const hits = lines.filter(couldBeAlertLine).length;
-    if (hits === lines.length) return 0.9;
-    return hits > 0 && hits >= lines.length - 1 ? 0.7 : 0;
+    return lineShareScore(sample.lines.slice(0, 5), couldBeAlertLine, 0.9, 0.7);
   },
 
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

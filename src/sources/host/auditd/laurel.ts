@@ -29,6 +29,7 @@ import { isIP } from "node:net";
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { LineScanner, scanInput, type RawLine } from "../../network/line-scanner.js";
+import { lineShareScore } from "../../sniff.js";
 import { isJsonObject } from "../../metrics/json-locate.js";
 import { collectedHostNames } from "../collected-host.js";
 import { type AuditGroup, groupEvents } from "./events.js";
@@ -75,12 +76,7 @@ export const laurelSource: Source = {
   emits: AUDITD_EMITS,
 
   sniff(sample: Sample): number {
-    const lines = sample.lines.slice(0, SNIFF_LINES);
-    if (lines.length === 0) return 0;
-    const hits = lines.filter(isLaurelLine).length;
-    if (hits === lines.length) return 0.95;
-    // The last sampled line may be cut short by the end of the sample.
-    return hits > 0 && hits >= lines.length - 1 ? 0.8 : 0;
+    return lineShareScore(sample.lines.slice(0, SNIFF_LINES), isLaurelLine, 0.95, 0.8);
   },
 
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

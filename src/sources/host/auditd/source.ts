@@ -21,6 +21,7 @@ import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "..
 import { AUDITD_DATASET, AUDITD_ID, type AuditGroup, groupEvents } from "./events.js";
 import { type AuditRecord, parseAuditLine } from "./record.js";
 import { collectedHostNames } from "../collected-host.js";
+import { lineShareScore } from "../../sniff.js";
 import { ProcessTable } from "./process-table.js";
 import { userCmdEvent } from "./user-cmd.js";
 
@@ -55,10 +56,7 @@ export const auditdSource: Source = {
       lines.push(l);
       if (lines.length === 5) break;
     }
-    if (lines.length === 0) return 0;
-    const hits = lines.filter((l) => LINE_SHAPE.test(l)).length;
-    if (hits === lines.length) return 0.95;
-    return hits > 0 && hits >= lines.length - 1 ? 0.8 : 0;
+    return lineShareScore(lines, (l) => LINE_SHAPE.test(l), 0.95, 0.8);
   },
 
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
