@@ -119,8 +119,11 @@ function sideJob(name, command, commandArgs) {
 const bin = (name) => join("node_modules", ".bin", name);
 const side = [];
 // Their caches (.cache/, git-ignored) make a second run in a checkout cheap; a fresh clone checks everything.
+// The type check is TypeScript 7, the native compiler (about a quarter of TypeScript 5's CPU on this code). The
+// `typescript` package stays at 5.9 for typescript-eslint, whose parser needs TypeScript's JavaScript API; both
+// are named by path, since both packages install a `tsc` command.
 if (args.includes("--typecheck")) {
-  side.push(sideJob("typecheck", bin("tsc"), ["-p", "tsconfig.check.json", "--incremental", "--tsBuildInfoFile", ".cache/tsc-check.tsbuildinfo"]));
+  side.push(sideJob("typecheck", process.execPath, [join("node_modules", "typescript-native", "bin", "tsc"), "-p", "tsconfig.check.json", "--incremental", "--tsBuildInfoFile", ".cache/tsc7-check.tsbuildinfo"]));
 }
 if (args.includes("--lint")) side.push(sideJob("lint", bin("eslint"), [".", "--cache", "--cache-location", ".cache/eslint/"]));
 
