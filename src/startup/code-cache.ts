@@ -64,7 +64,7 @@ export function runBundle(bundle: string, options: { beforeRecord?: () => void }
   const script = new Script(source, {
     filename: bundle,
     cachedData,
-    // The bundle loads some packages with import() (ESM-only ones, and those only one command needs).
+    // The bundle loads a few packages with import() (cli-progress, playwright-core: only some commands need them).
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (mode === "record") {
