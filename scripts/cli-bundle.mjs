@@ -27,7 +27,7 @@ const COMMONJS_WRAPPER_END = "\n})";
 export async function bundleCli({ outdir, external }) {
   rmSync(outdir, { recursive: true, force: true });
   const packages = external === "all" ? { packages: "external" } : { external };
-  await build({
+  const bundled = await build({
     entryPoints: { minerhunt: join(root, "src", "apps", "cli", "main.ts") },
     outExtension: { ".js": ".cjs" },
     outdir,
@@ -46,7 +46,9 @@ export async function bundleCli({ outdir, external }) {
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: "warning",
+    metafile: true,
   });
+  refuseDynamicImports(bundled.metafile);
   await build({
     entryPoints: { minerhunt: join(root, "src", "apps", "cli", "launch.ts") },
     outdir,
@@ -59,6 +61,19 @@ export async function bundleCli({ outdir, external }) {
   const entry = join(outdir, "minerhunt.js");
   chmodSync(entry, 0o755);
   return entry;
+}
+
+/**
+ * The bundle runs as a script through V8's code cache, where an import() left in it fails at run time ("A
+ * dynamic import callback was not specified": V8 does not keep the loader in the cache). Our own modules'
+ * import() calls are bundled in; a package's must be a require (createRequire), which this catches at build.
+ */
+function refuseDynamicImports(metafile) {
+  const left = [];
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    for (const i of output.imports) if (i.kind === "dynamic-import") left.push(`${file}: import("${i.path}")`);
+  }
+  if (left.length > 0) throw new Error(`the CLI bundle may not import() a package (load it with createRequire):\n  ${left.join("\n  ")}`);
 }
 
 /**

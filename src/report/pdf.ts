@@ -10,6 +10,7 @@
  * have no script, and the context no network, so nothing of one report can act on the next.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { t } from "../i18n/index.js";
 import type { Lang } from "../i18n/index.js";
@@ -52,7 +53,9 @@ export function createPdfRenderer(opts: PdfOptions = {}): PdfRenderer {
   const start = async (): Promise<{ browser: Browser; context: BrowserContext }> => {
     if (!existsSync(executablePath)) throw new ChromiumMissingError(t(opts.lang ?? "en", "pdf.noChromium", { path: executablePath }));
     // Loaded on first use: playwright-core costs half a second at start-up, and most commands never print a PDF.
-    const { chromium } = await import("playwright-core");
+    // With require, not import(): the CLI runs as a script through V8's code cache, where import() has no
+    // loader to call (startup/code-cache.ts).
+    const { chromium } = createRequire(import.meta.url)("playwright-core") as typeof import("playwright-core");
     const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout });
     // A browser that died (killed, crashed) is started again on the next render rather than failing every later one.
     browser.on("disconnected", () => { session = undefined; idle = []; });

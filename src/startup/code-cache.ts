@@ -25,7 +25,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { Script, constants } from "node:vm";
+import { Script } from "node:vm";
 
 /** Where the cache of a bundle is kept: beside it. */
 export function codeCacheFile(bundle: string): string {
@@ -61,12 +61,10 @@ export function runBundle(bundle: string, options: { beforeRecord?: () => void }
   // here would keep a second copy.
   const source = readFileSync(bundle, "utf8");
   if (!source.startsWith(COMMONJS_WRAPPER)) throw new Error(`${bundle} is not a minerhunt CLI bundle (it must start with Node's CommonJS wrapper)`);
-  const script = new Script(source, {
-    filename: bundle,
-    cachedData,
-    // The bundle loads a few packages with import() (cli-progress, playwright-core: only some commands need them).
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  // No importModuleDynamically: a function V8 takes from the cache loses it ("A dynamic import callback
+  // was not specified"), so the bundle may hold no import() of a package; packages a command loads late are
+  // required (scripts/cli-bundle.mjs refuses a bundle with import()).
+  const script = new Script(source, { filename: bundle, cachedData });
   if (mode === "record") {
     process.once("exit", () => {
       options.beforeRecord?.();

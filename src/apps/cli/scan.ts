@@ -1,4 +1,5 @@
 import { createWriteStream } from "node:fs";
+import { createRequire } from "node:module";
 import { Command, Option } from "commander";
 import type { ScanProgress } from "../../pipeline/scan.js";
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FOUND, UsageError } from "./errors.js";
@@ -45,8 +46,9 @@ Examples:
       }
       const lang = resolveLang(opts.lang);
       const showProgress = !opts.quiet && process.stderr.isTTY === true;
-      // Loaded here, each only when this run needs it: start-up cost is paid per module.
-      const cliProgress = showProgress ? (await import("cli-progress")).default : undefined;
+      // Loaded here, each only when this run needs it: start-up cost is paid per module. cli-progress with
+      // require, not import(): see startup/code-cache.ts.
+      const cliProgress = showProgress ? createRequire(import.meta.url)("cli-progress") as typeof import("cli-progress") : undefined;
       const { runScan } = await import("../../pipeline/run.js");
       const bar = cliProgress ? new cliProgress.SingleBar({
         format: "scanning {bar} {percentage}% | {value}/{total} MB | {events} events | {file}",
