@@ -9,24 +9,39 @@
  * A hit's document is its `_source`; a hit fetched with `_source: false` and the `fields` option gives
  * its `fields` instead (fieldsDocument).
  *
- * Each document becomes exactly the event ecs-ndjson.ts makes of it (ecsEvent: same datasets and
+ * Each ECS document becomes exactly the event ecs-ndjson.ts makes of it (ecsEvent: same datasets and
  * categories, flattenEcs, `minerhunt.*` dropped, Auditbeat handling), and the source declares the same
  * datasets, so routing and the prefilter treat both alike. Only `minerhunt.format` differs: it names
  * the source that read the record.
+ *
+ * Windows events (Winlogbeat, Elastic Agent's Windows integration: a document whose flattened fields
+ * have a `winlog.channel` string and a `winlog.event_id`, the test windows.winlogbeat sniffs by) are not
+ * read as generic ECS: each goes through the Windows conversion windows.winlogbeat applies to the same
+ * document on a line (winlogbeatEvent: WindowsRecord, then map.ts), so an Elasticsearch export of Sysmon
+ * events gives the events its NDJSON export gives (Image, CommandLine, QueryName... mapped, the
+ * windows.* datasets). This is done here, per document, rather than by teaching windows.winlogbeat to
+ * read arrays: one reader and one sniffer for the packaging, and a mixed export (Windows and Linux
+ * documents in one array, in any order) loses nothing, each document being read its own way. So this
+ * source also declares the Windows datasets: the very WINDOWS_EMITS objects the Windows sources declare,
+ * so every source declaring one of them declares it alike. Those declarations ask for no prefilter check,
+ * so the raw-text check (built for the ECS datasets only) is never applied to a Windows document.
+ * map.ts is loaded with the first Windows document only.
  *
  * Records are located by the whole-document JSON reader (cloud/json-doc.ts): the document is bounded
  * in size, each record keeps the line it starts on, and a broken record is reported with its line
  * while its neighbours are still read. Nothing in a record is evaluated; flattenEcs bounds its fields.
  */
 import type { Event } from "../../model/index.js";
-import type { Input, ParseContext, Prefilter, Sample, Source } from "../types.js";
+import type { DatasetDeclaration, Input, ParseContext, Prefilter, Sample, Source } from "../types.js";
 import { nodeOfText, readJsonNodes, skipValue, type JsonNode } from "../cloud/json-doc.js";
 import { parseObject, refOf } from "../cloud/records.js";
 import { jsonHead } from "../cloud/sniff-json.js";
 import type { JsonObject } from "../cloud/values.js";
 import { isJsonObject } from "../metrics/json-locate.js";
+import { WINDOWS_EMITS } from "../windows/emits.js";
+import { NOT_A_WINDOWS_EVENT, isWinlog, loadRecordToEvent, winlogbeatEvent, type RecordToEvent } from "../windows/winlogbeat-source.js";
 import { flattenEcs } from "./flatten-ecs.js";
-import { ECS_EMITS, ecsDocumentOf, ecsEvent, ecsScore } from "./ecs-ndjson.js";
+import { ECS_EMITS, ecsDocumentOf, ecsEvent, ecsScore, type EcsOrigin } from "./ecs-ndjson.js";
 
 export const ECS_JSON_DOC_ID = "ecs.json";
 
@@ -47,12 +62,18 @@ const DOCUMENT_MARGIN = 0.05;
 /** How many records of the sample are scored: as many as ecs.ndjson scores lines. */
 const SNIFF_RECORDS = 3;
 
+/**
+ * A record that is a Windows event: what windows.winlogbeat gives one of its lines (it sniffs above the
+ * ECS sources), so an array of Winlogbeat documents is this source's whatever its ECS markers.
+ */
+const WINDOWS_RECORD_SCORE = 0.9;
+
 const WHAT = "an ECS document or an Elasticsearch search hit";
 
 export const ecsJsonDocSource: Source = {
   id: ECS_JSON_DOC_ID,
-  title: "ECS documents in one JSON document: an array, an Elasticsearch search response (hits.hits) or an array of search hits",
-  emits: ECS_EMITS,
+  title: "ECS documents in one JSON document: an array, an Elasticsearch search response (hits.hits) or an array of search hits (Winlogbeat documents read as Windows events)",
+  emits: [...ECS_EMITS, ...(WINDOWS_EMITS as readonly DatasetDeclaration[])],
   sniff: (sample) => {
     try {
       return sniffEcsJsonDocument(sample);
@@ -64,12 +85,28 @@ export const ecsJsonDocSource: Source = {
 };
 
 async function* parseEcsJsonDocument(input: Input, ctx: ParseContext): AsyncGenerator<Event> {
+  // The Windows conversion is loaded with the first document that may be a Windows event: never for an export without one.
+  let toEvent: RecordToEvent | undefined;
   for await (const top of readJsonNodes(input, ctx)) {
     for (const node of recordNodes(top)) {
-      const event = recordEvent(node, input.path, ctx);
+      const ref = refOf(node);
+      const record = parseObject(ref, ctx, WHAT);
+      if (!record) continue;
+      const doc = documentOfRecord(record);
+      if (toEvent === undefined && mentionsWinlog(doc)) toEvent = await loadRecordToEvent();
+      const event = recordEvent(record, doc, { path: input.path, line: ref.line, format: ECS_JSON_DOC_ID }, ctx, toEvent);
       if (event) yield event;
     }
   }
+}
+
+/**
+ * Whether a document has a `winlog` field, nested or flattened: only those can be Windows events, so
+ * only those are flattened for the exact test (isWinlog) ahead of the prefilter and ecsEvent.
+ */
+function mentionsWinlog(doc: Record<string, unknown>): boolean {
+  for (const key of Object.keys(doc)) if (key === "winlog" || key.startsWith("winlog.")) return true;
+  return false;
 }
 
 /** The records of a top-level value: the elements of an array, the hits of a search response, or the value itself. */
@@ -87,15 +124,19 @@ function searchHits(node: JsonNode): JsonNode | undefined {
   return inner?.isArray ? inner : undefined;
 }
 
-function recordEvent(node: JsonNode, path: string, ctx: ParseContext): Event | undefined {
-  const ref = refOf(node);
-  const record = parseObject(ref, ctx, WHAT);
-  if (!record) return undefined;
+/** A record's event: a Windows event through the Windows conversion, any other document through ecsEvent. */
+function recordEvent(record: JsonObject, doc: Record<string, unknown>, origin: EcsOrigin, ctx: ParseContext,
+  toEvent: RecordToEvent | undefined): Event | undefined {
+  if (toEvent !== undefined && mentionsWinlog(doc)) {
+    // Ahead of the prefilter: its raw-text check was built for the ECS datasets' rules, not the Windows ones.
+    const event = winlogbeatEvent(doc, origin, ctx, toEvent, { onlyWindowsEvents: true });
+    if (event !== NOT_A_WINDOWS_EVENT) return event;
+  }
   if (ctx.prefilter && !recordMatters(record, ctx.prefilter)) {
     ctx.skipped();
     return undefined;
   }
-  return ecsEvent(documentOfRecord(record), { path, line: ref.line, format: ECS_JSON_DOC_ID }, ctx);
+  return ecsEvent(doc, origin, ctx);
 }
 
 /**
@@ -168,8 +209,9 @@ function fieldsDocument(fields: Record<string, unknown>): Record<string, unknown
  */
 function sniffEcsJsonDocument(sample: Sample): number {
   const head = jsonHead(sample);
-  // ECS needs "@timestamp"; a search response has "hits" even when empty. Anything else is not parsed.
-  if (head === undefined || (!head.includes('"@timestamp"') && !head.includes('"hits"'))) return 0;
+  // ECS needs "@timestamp"; a search response has "hits" even when empty; a Windows event has "winlog"
+  // (nested, or flattened keys). Anything else is not parsed.
+  if (head === undefined || (!head.includes('"@timestamp"') && !head.includes('"hits"') && !head.includes('"winlog'))) return 0;
   const end = skipValue(head, 0);
   const complete = end !== -1;
   // The sample may end inside the first value: read what it holds, records cut short fail to parse.
@@ -201,5 +243,7 @@ function recordScore(node: JsonNode): number {
   } catch {
     return 0; // cut by the end of the sample, or broken
   }
-  return isJsonObject(value) ? ecsScore(flattenEcs(documentOfRecord(value))) : 0;
+  if (!isJsonObject(value)) return 0;
+  const flat = flattenEcs(documentOfRecord(value));
+  return isWinlog(flat) ? WINDOWS_RECORD_SCORE : ecsScore(flat);
 }

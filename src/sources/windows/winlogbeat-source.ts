@@ -7,12 +7,17 @@
  *
  * Sniffed above the generic ECS NDJSON source (0.9 against its 0.6/0.85): a record with `winlog.channel`
  * and `winlog.event_id` is a Windows event, whatever else it carries.
+ *
+ * The same documents packaged as ONE JSON document (an array, an Elasticsearch search response) are read
+ * by ecs.json (host/ecs-json-doc.ts), which hands each Windows event to winlogbeatEvent below: one
+ * conversion, whichever way the export was packaged.
  */
 import type { Event } from "../../model/index.js";
 import { flattenEcs } from "../host/flatten-ecs.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
 import { WINDOWS_EMITS } from "./emits.js";
+import type { RecordOrigin } from "./map.js";
 import { MAX_DATA_FIELDS, type DataValue, type WindowsRecord } from "./record.js";
 
 export const WINLOGBEAT_ID = "windows.winlogbeat";
@@ -72,8 +77,63 @@ export function recordFromWinlogbeat(flat: Record<string, unknown>): WindowsReco
   return rec;
 }
 
-function isWinlog(flat: Record<string, unknown>): boolean {
+/** Whether a flattened document is a Windows event: what sniffing (here and in ecs.json) goes by. */
+export function isWinlog(flat: Record<string, unknown>): boolean {
   return typeof flat["winlog.channel"] === "string" && flat["winlog.event_id"] !== undefined;
+}
+
+/** map.ts's recordToEvent, handed in by a caller that loaded it with loadRecordToEvent. */
+export type RecordToEvent = (rec: WindowsRecord, origin: RecordOrigin) => Event;
+
+/**
+ * Loads the Windows mapping with the first Windows input, not with this module: map.ts brings the
+ * mapping table's YAML parser and zod, which are not a cost of every scan (nor of every ECS export).
+ */
+export async function loadRecordToEvent(): Promise<RecordToEvent> {
+  const { recordToEvent } = await import("./map.js");
+  return recordToEvent;
+}
+
+/** What winlogbeatEvent returns, with `onlyWindowsEvents`, for a document that is no Windows event. */
+export const NOT_A_WINDOWS_EVENT: unique symbol = Symbol("not a Windows event");
+
+export interface WinlogbeatOrigin {
+  path: string;
+  /** Line the document starts on. */
+  line: number;
+  /** Id of the source that read it (`minerhunt.format`). */
+  format: string;
+}
+
+export interface WinlogbeatEventOptions {
+  /**
+   * Read only documents that are Windows events (isWinlog); for any other, return NOT_A_WINDOWS_EVENT
+   * and report nothing, so the caller can read it its own way (ecs.json: as generic ECS).
+   */
+  onlyWindowsEvents?: boolean;
+}
+
+/**
+ * One Winlogbeat document (a hit already unwrapped to its `_source`) as its Windows event: flattened,
+ * read into a WindowsRecord, mapped by map.ts, with the agent's `host.ip` kept. Undefined after an issue
+ * at the document's line. Shared by this source (one document per line) and ecs.json (one JSON
+ * document), so both packagings of an export give the same events.
+ */
+export function winlogbeatEvent(doc: Record<string, unknown>, origin: WinlogbeatOrigin, ctx: ParseContext, toEvent: RecordToEvent,
+  options: WinlogbeatEventOptions = {}): Event | undefined | typeof NOT_A_WINDOWS_EVENT {
+  let cut: string | undefined;
+  const flat = flattenEcs(doc, { onTruncate: (what) => { cut = what; } });
+  if (options.onlyWindowsEvents && !isWinlog(flat)) return NOT_A_WINDOWS_EVENT;
+  if (cut !== undefined) ctx.issue(origin.line, `record cut to fit limits (${cut}); the rest of it was read`);
+  const rec = recordFromWinlogbeat(flat);
+  if (typeof rec === "string") {
+    ctx.issue(origin.line, `${rec}; expected a Winlogbeat Windows event (winlog.channel, winlog.event_id)`);
+    return undefined;
+  }
+  const event = toEvent(rec, origin);
+  const ip = flat["host.ip"];
+  if (ip !== undefined && (typeof ip === "string" || Array.isArray(ip))) event["host.ip"] = ip as string | string[];
+  return event;
 }
 
 export const winlogbeatSource: Source = {
@@ -95,8 +155,7 @@ export const winlogbeatSource: Source = {
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
-    // Loaded with the first Windows file: the mapping table's YAML parser and zod are not a cost of every scan.
-    const { recordToEvent } = await import("./map.js");
+    const toEvent = await loadRecordToEvent();
     for await (const l of input.lines()) {
       const t = l.text.trim();
       if (t === "") continue;
@@ -109,15 +168,9 @@ export const winlogbeatSource: Source = {
       }
       const doc = documentOf(parsed);
       if (!doc) { ctx.issue(l.line, "expected a JSON object (one Winlogbeat document per line)"); continue; }
-      let cut: string | undefined;
-      const flat = flattenEcs(doc, { onTruncate: (what) => { cut = what; } });
-      if (cut !== undefined) ctx.issue(l.line, `record cut to fit limits (${cut}); the rest of it was read`);
-      const rec = recordFromWinlogbeat(flat);
-      if (typeof rec === "string") { ctx.issue(l.line, `${rec}; expected a Winlogbeat Windows event (winlog.channel, winlog.event_id)`); continue; }
-      const event = recordToEvent(rec, { path: input.path, format: WINLOGBEAT_ID, line: l.line });
-      const ip = flat["host.ip"];
-      if (ip !== undefined && (typeof ip === "string" || Array.isArray(ip))) event["host.ip"] = ip as string | string[];
-      yield event;
+      // Every line is read as a Windows event (one without winlog.channel but with event.code still maps).
+      const event = winlogbeatEvent(doc, { path: input.path, line: l.line, format: WINLOGBEAT_ID }, ctx, toEvent);
+      if (event !== undefined && event !== NOT_A_WINDOWS_EVENT) yield event;
     }
   },
 };
