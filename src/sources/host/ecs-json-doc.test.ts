@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Event } from "../../model/index.js";
+import { objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sharedFixture, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -58,28 +59,7 @@ const AUDITBEAT_EXECVE = {
 
 const DOCS = [DEFEND_PROCESS, DEFEND_NETWORK, AUDITBEAT_EXECVE];
 
-function hit(doc: object, i: number): object {
-  return { _index: ".ds-logs-endpoint.events.process-default-2026.11.20-000001", _id: `Qk3m${i}`, _score: null, _source: doc, sort: [1795662847512 + i] };
-}
-
-function searchResponse(hits: object[]): object {
-  return {
-    took: 37, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-    hits: { total: { value: hits.length, relation: "eq" }, max_score: null, hits },
-  };
-}
-
-/** 1-based numbers of the lines that are exactly `indent` spaces and "{": where JSON.stringify(.., 2) starts an array's objects. */
-function objectStartLines(text: string, indent: number): number[] {
-  const opening = `${" ".repeat(indent)}{`;
-  return text.split("\n").flatMap((l, i) => (l === opening ? [i + 1] : []));
-}
-
-/** The event without what says where it was read (line, source id). */
-function content(e: Event): Event {
-  const { "minerhunt.line": _line, "minerhunt.format": _format, ...rest } = e;
-  return rest;
-}
+const hit = (doc: object, i: number): object => searchHit(".ds-logs-endpoint.events.process-default-2026.11.20-000001", doc, i);
 
 async function readAll(source: Source, text: string): Promise<{ events: Event[]; issues: unknown[] }> {
   const { events, issues } = await parseWith(source, text, "export.json");
@@ -105,7 +85,7 @@ test("the same three ECS documents as NDJSON, a pretty array, a search response 
     assert.ok(await sniffWith(ecsJsonDocSource, text) >= 0.85, `${label}: sniffed as Elastic Defend / Auditbeat`);
     const doc = await readAll(ecsJsonDocSource, text);
     assert.deepEqual(doc.issues, [], label);
-    assert.deepEqual(doc.events.map(content), ndjson.events.map(content), label);
+    assert.deepEqual(doc.events.map(withoutPlace), ndjson.events.map(withoutPlace), label);
     assert.deepEqual(doc.events.map((e) => e["minerhunt.line"]), lines, `${label}: each event names its record's first line`);
     assert.ok(doc.events.every((e) => e["minerhunt.format"] === ECS_JSON_DOC_ID), label);
   }

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Event } from "../../model/index.js";
+import { objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -65,28 +65,7 @@ const LINUX_PROCESS = {
   process: { name: "kworker", executable: "/tmp/.X11-unix/kworker", pid: 4242, command_line: "/tmp/.X11-unix/kworker -o pool.supportxmr.com:3333" },
 };
 
-function hit(doc: object, i: number): object {
-  return { _index: ".ds-winlogbeat-8.15.0-2026.11.20-000001", _id: `w${i}`, _score: null, _source: doc, sort: [1795662847123 + i] };
-}
-
-function searchResponse(hits: object[]): object {
-  return {
-    took: 12, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
-    hits: { total: { value: hits.length, relation: "eq" }, max_score: null, hits },
-  };
-}
-
-/** 1-based numbers of the lines that are exactly `indent` spaces and "{": where JSON.stringify(.., 2) starts an array's objects. */
-function objectStartLines(text: string, indent: number): number[] {
-  const opening = `${" ".repeat(indent)}{`;
-  return text.split("\n").flatMap((l, i) => (l === opening ? [i + 1] : []));
-}
-
-/** The event without what says where it was read (line, source id). */
-function content(e: Event): Event {
-  const { "minerhunt.line": _line, "minerhunt.format": _format, ...rest } = e;
-  return rest;
-}
+const hit = (doc: object, i: number): object => searchHit(".ds-winlogbeat-8.15.0-2026.11.20-000001", doc, i);
 
 async function chosen(text: string, name = "export.json"): Promise<string | undefined> {
   const { sample } = await openBuffer(name, text);
@@ -111,7 +90,7 @@ test("Sysmon 1, 3 and 22 as NDJSON, a pretty-printed array and a search response
     assert.equal(await chosen(text), ECS_JSON_DOC_ID, label);
     const doc = await parseWith(ecsJsonDocSource, text, "winlogbeat.ndjson");
     assert.deepEqual(doc.issues, [], label);
-    assert.deepEqual(doc.events.map(content), ndjson.events.map(content), label);
+    assert.deepEqual(doc.events.map(withoutPlace), ndjson.events.map(withoutPlace), label);
     assert.deepEqual(doc.events.map((e) => e["minerhunt.line"]), lines, `${label}: each event names its record's first line`);
     assert.ok(doc.events.every((e) => e["minerhunt.format"] === ECS_JSON_DOC_ID), label);
   }
