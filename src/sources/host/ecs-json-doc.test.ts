@@ -4,14 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Event } from "../../model/index.js";
-import { objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
+import { JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sharedFixture, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
 import type { Prefilter, Source } from "../types.js";
-import { cloudTrailSource } from "../cloud/cloudtrail.js";
-import { guardDutySource } from "../cloud/guardduty.js";
-import { suricataEveSource } from "../network/suricata/source.js";
 import { runScan } from "../../pipeline/run.js";
 import { MINER_PROCESS_ID } from "../../detect/detectors/host/miner-process.js";
 import { ecsNdjsonSource } from "./ecs-ndjson.js";
@@ -217,30 +214,10 @@ test("sniff: one document per line is left to ecs.ndjson; other JSON documents a
   assert.deepEqual(read.issues, []);
   assert.deepEqual(read.events.map((e) => e["minerhunt.line"]), [2, 3, 4]);
 
-  const guardDutyArray = JSON.stringify([{
-    AccountId: "111122223333", Arn: "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1", CreatedAt: "2026-11-20T03:36:16.000Z",
-    Id: "f1", Region: "us-east-1", Resource: { ResourceType: "Instance", InstanceDetails: { InstanceId: "i-0abc" } },
-    SchemaVersion: "2.0", Service: { ServiceName: "guardduty", DetectorId: "d1", Count: 3 }, Severity: 8,
-    Title: "EC2 instance i-0abc is querying a domain name that is associated with Bitcoin-related activity.",
-    Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", UpdatedAt: "2026-11-20T04:36:16.000Z",
-  }], null, 2);
-  const cloudTrail = JSON.stringify({ Records: [{
-    eventVersion: "1.08", userIdentity: { type: "IAMUser", userName: "ci-deploy" }, eventTime: "2026-11-20T03:14:07Z",
-    eventSource: "ec2.amazonaws.com", eventName: "RunInstances", awsRegion: "us-east-1", sourceIPAddress: "203.0.113.7",
-    requestParameters: { instanceType: "p3.16xlarge" }, responseElements: null, eventID: "e1", recipientAccountId: "111122223333",
-  }] });
-  const eveArray = JSON.stringify([{
-    timestamp: "2026-11-20T03:44:12.000000+0000", flow_id: 1, event_type: "alert", src_ip: "10.0.0.5", dest_ip: "198.51.100.7", dest_port: 3333,
-    proto: "TCP", alert: { signature: "ET POLICY Cryptocurrency Miner Checkin", category: "Crypto Currency Mining Activity Detected", severity: 1 },
-  }], null, 2);
-  const owned: [string, string, Source][] = [
-    ["GuardDuty findings array", guardDutyArray, guardDutySource],
-    ["CloudTrail document", cloudTrail, cloudTrailSource],
-    ["Suricata EVE array", eveArray, suricataEveSource],
-  ];
-  for (const [label, text, owner] of owned) {
+  for (const { label, text, owner } of JSON_DOCUMENTS_OF_OTHER_SOURCES) {
+    const ownSource = allSources.find((s) => s.id === owner)!;
     assert.equal(await sniffWith(ecsJsonDocSource, text), 0, `${label} is not claimed`);
-    assert.ok(await sniffWith(owner, text) >= 0.9, `${label} is still ${owner.id}'s`);
+    assert.ok(await sniffWith(ownSource, text) >= 0.9, `${label} is still ${owner}'s`);
   }
   for (const other of ["[]", "{}", '[{"name": "x", "value": 1}]', '{"hits": 3}', '{"status":"success","data":{"resultType":"matrix","result":[]}}']) {
     assert.equal(await sniffWith(ecsJsonDocSource, other), 0, other);

@@ -28,3 +28,38 @@ export function withoutPlace(e: Event): Event {
   const { "minerhunt.line": _line, "minerhunt.format": _format, ...rest } = e;
   return rest;
 }
+
+/**
+ * JSON documents that sources of their own read, for checking that a reader of Elasticsearch exports does
+ * not take them: a GuardDuty findings array, a CloudTrail file and a Suricata EVE array (real field names).
+ */
+export const JSON_DOCUMENTS_OF_OTHER_SOURCES: readonly { label: string; text: string; owner: string }[] = [
+  {
+    label: "GuardDuty findings array",
+    owner: "aws.guardduty",
+    text: JSON.stringify([{
+      AccountId: "111122223333", Arn: "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1", CreatedAt: "2026-11-20T03:36:16.000Z",
+      Id: "f1", Region: "us-east-1", Resource: { ResourceType: "Instance", InstanceDetails: { InstanceId: "i-0abc" } },
+      SchemaVersion: "2.0", Service: { ServiceName: "guardduty", DetectorId: "d1", Count: 3 }, Severity: 8,
+      Title: "EC2 instance i-0abc is querying a domain name that is associated with Bitcoin-related activity.",
+      Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", UpdatedAt: "2026-11-20T04:36:16.000Z",
+    }], null, 2),
+  },
+  {
+    label: "CloudTrail document",
+    owner: "aws.cloudtrail",
+    text: JSON.stringify({ Records: [{
+      eventVersion: "1.08", userIdentity: { type: "IAMUser", userName: "ci-deploy" }, eventTime: "2026-11-20T03:14:07Z",
+      eventSource: "ec2.amazonaws.com", eventName: "RunInstances", awsRegion: "us-east-1", sourceIPAddress: "203.0.113.7",
+      requestParameters: { instanceType: "p3.16xlarge" }, responseElements: null, eventID: "e1", recipientAccountId: "111122223333",
+    }] }),
+  },
+  {
+    label: "Suricata EVE array",
+    owner: "suricata.eve",
+    text: JSON.stringify([{
+      timestamp: "2026-11-20T03:44:12.000000+0000", flow_id: 1, event_type: "alert", src_ip: "10.0.0.5", dest_ip: "198.51.100.7", dest_port: 3333,
+      proto: "TCP", alert: { signature: "ET POLICY Cryptocurrency Miner Checkin", category: "Crypto Currency Mining Activity Detected", severity: 1 },
+    }], null, 2),
+  },
+];

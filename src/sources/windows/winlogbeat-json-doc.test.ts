@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
+import { JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -199,23 +199,5 @@ test("sniff: Winlogbeat arrays are read as Windows events by ecs.json; generic E
   const notWindows = { ...LINUX_PROCESS, winlog: { api: "wineventlog" } };
   assert.equal((await parseWith(ecsJsonDocSource, JSON.stringify([notWindows]))).events[0]!["event.dataset"], "endpoint.events.process");
 
-  const guardDutyArray = JSON.stringify([{
-    AccountId: "111122223333", Arn: "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1", CreatedAt: "2026-11-20T03:36:16.000Z",
-    Id: "f1", Region: "us-east-1", Resource: { ResourceType: "Instance", InstanceDetails: { InstanceId: "i-0abc" } },
-    SchemaVersion: "2.0", Service: { ServiceName: "guardduty", DetectorId: "d1", Count: 3 }, Severity: 8,
-    Title: "EC2 instance i-0abc is querying a domain name that is associated with Bitcoin-related activity.",
-    Type: "CryptoCurrency:EC2/BitcoinTool.B!DNS", UpdatedAt: "2026-11-20T04:36:16.000Z",
-  }], null, 2);
-  const cloudTrail = JSON.stringify({ Records: [{
-    eventVersion: "1.08", userIdentity: { type: "IAMUser", userName: "ci-deploy" }, eventTime: "2026-11-20T03:14:07Z",
-    eventSource: "ec2.amazonaws.com", eventName: "RunInstances", awsRegion: "us-east-1", sourceIPAddress: "203.0.113.7",
-    requestParameters: { instanceType: "p3.16xlarge" }, responseElements: null, eventID: "e1", recipientAccountId: "111122223333",
-  }] });
-  const eveArray = JSON.stringify([{
-    timestamp: "2026-11-20T03:44:12.000000+0000", flow_id: 1, event_type: "alert", src_ip: "10.0.0.5", dest_ip: "198.51.100.7", dest_port: 3333,
-    proto: "TCP", alert: { signature: "ET POLICY Cryptocurrency Miner Checkin", category: "Crypto Currency Mining Activity Detected", severity: 1 },
-  }], null, 2);
-  for (const [text, owner] of [[guardDutyArray, "aws.guardduty"], [cloudTrail, "aws.cloudtrail"], [eveArray, "suricata.eve"]] as const) {
-    assert.equal(await chosen(text), owner);
-  }
+  for (const { label, text, owner } of JSON_DOCUMENTS_OF_OTHER_SOURCES) assert.equal(await chosen(text), owner, label);
 });
