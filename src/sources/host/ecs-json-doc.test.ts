@@ -99,6 +99,34 @@ test("the same three ECS documents as NDJSON, a pretty array, a search response 
   assert.equal(audit!["minerhunt.process.kernel_thread"], undefined, "minerhunt.* from the record is dropped");
 });
 
+test("EQL responses (events and sequences) and a multi-search response give the same events as NDJSON", async () => {
+  const ndjson = await readAll(ecsNdjsonSource, DOCS.map((d) => JSON.stringify(d)).join("\n") + "\n");
+  // EQL hits carry _index, _id and _source, without _score or sort.
+  const eqlHit = (doc: object, i: number) => ({ _index: ".ds-logs-endpoint.events.process-default-2026.11.20-000001", _id: `eql${i}`, _source: doc });
+  const eqlEvents = { is_partial: false, is_running: false, took: 9, timed_out: false, hits: { total: { value: 3, relation: "eq" }, events: DOCS.map(eqlHit) } };
+  const eqlSequences = {
+    is_partial: false, is_running: false, took: 11, timed_out: false,
+    hits: { total: { value: 2, relation: "eq" }, sequences: [
+      { join_keys: ["web-01"], events: [eqlHit(DOCS[0]!, 0), eqlHit(DOCS[1]!, 1)] },
+      { join_keys: ["web-01"], events: [eqlHit(DOCS[2]!, 2)] },
+    ] },
+  };
+  // A multi-search: two searches and one that failed (an error entry, passed over).
+  const msearch = { took: 20, responses: [
+    { ...searchResponse([hit(DOCS[0]!, 0)]), status: 200 },
+    { error: { type: "index_not_found_exception", reason: "no such index [logs-old]" }, status: 404 },
+    { ...searchResponse([hit(DOCS[1]!, 1), hit(DOCS[2]!, 2)]), status: 200 },
+  ] };
+  for (const [label, response] of [["EQL events", eqlEvents], ["EQL sequences", eqlSequences], ["multi-search", msearch]] as const) {
+    const text = JSON.stringify(response, null, 2);
+    const { sample } = await openBuffer("eql.json", text);
+    assert.equal(chooseSource(sample, allSources).source?.id, ECS_JSON_DOC_ID, label);
+    const read = await readAll(ecsJsonDocSource, text);
+    assert.deepEqual(read.issues, [], label);
+    assert.deepEqual(read.events.map(withoutPlace), ndjson.events.map(withoutPlace), label);
+  }
+});
+
 test("a hit fetched with `fields` (every value a list) reads as its _source does", async () => {
   const fields = {
     "@timestamp": ["2026-11-20T03:14:07.512Z"], "agent.type": ["endpoint"], "ecs.version": ["8.11.0"],

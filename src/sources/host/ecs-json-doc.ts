@@ -2,7 +2,8 @@
  * ECS documents packaged as ONE JSON document, as analysts export them from Elastic:
  * - a JSON array of ECS documents (Kibana/Discover and script exports; Filebeat module test "expected"
  *   files, which are arrays of flattened documents), compact or pretty-printed;
- * - an Elasticsearch search response (`curl es:9200/idx/_search`): `{"took":..,"hits":{"hits":[hit, ..]}}`;
+ * - an Elasticsearch search response (`curl es:9200/idx/_search`): `{"took":..,"hits":{"hits":[hit, ..]}}`,
+ *   an EQL response (`hits.events`, `hits.sequences[].events`) or a multi-search one (`responses[]`);
  * - an array of search hits (`[{"_index":..,"_id":..,"_source":{..}}, ..]`);
  * - and, since the same reader takes them, one pretty-printed document or several one after another
  *   (`jq .` output).
@@ -72,7 +73,7 @@ const WHAT = "an ECS document or an Elasticsearch search hit";
 
 export const ecsJsonDocSource: Source = {
   id: ECS_JSON_DOC_ID,
-  title: "ECS documents in one JSON document: an array, an Elasticsearch search response (hits.hits) or an array of search hits (Winlogbeat documents read as Windows events)",
+  title: "ECS documents in one JSON document: an array, an Elasticsearch search, EQL or multi-search response, or an array of search hits (Winlogbeat documents read as Windows events)",
   emits: [...ECS_EMITS, ...(WINDOWS_EMITS as readonly DatasetDeclaration[])],
   sniff: (sample) => {
     try {
@@ -112,16 +113,40 @@ function mentionsWinlog(doc: Record<string, unknown>): boolean {
 /** The records of a top-level value: the elements of an array, the hits of a search response, or the value itself. */
 function recordNodes(top: JsonNode): JsonNode[] {
   if (top.isArray) return top.elements();
-  return searchHits(top)?.elements() ?? [top];
+  return responseRecords(top) ?? [top];
 }
 
-/** `hits.hits` of an Elasticsearch search response (also scroll and point-in-time responses), or undefined. */
-function searchHits(node: JsonNode): JsonNode | undefined {
+/**
+ * The hits of an Elasticsearch response, or undefined when the value is not one:
+ * - a search, scroll or point-in-time response: `hits.hits`;
+ * - an EQL response (Elastic Security's event queries): `hits.events`, or the events of each of
+ *   `hits.sequences`, in order;
+ * - a multi-search (`_msearch`) response: the hits of each of `responses` (an entry that failed is passed over).
+ */
+function responseRecords(node: JsonNode): JsonNode[] | undefined {
   if (!node.isObject) return undefined;
+  const responses = node.member("responses");
+  if (responses?.isArray) {
+    const each = responses.elements().map(responseRecords);
+    return each.some((r) => r !== undefined) ? each.flatMap((r) => r ?? []) : undefined;
+  }
   const hits = node.member("hits");
   if (!hits?.isObject) return undefined;
-  const inner = hits.member("hits");
-  return inner?.isArray ? inner : undefined;
+  let isResponse = false;
+  const records: JsonNode[] = [];
+  for (const key of ["hits", "events"]) {
+    const list = hits.member(key);
+    if (list?.isArray) { isResponse = true; records.push(...list.elements()); }
+  }
+  const sequences = hits.member("sequences");
+  if (sequences?.isArray) {
+    isResponse = true;
+    for (const sequence of sequences.elements()) {
+      const events = sequence.isObject ? sequence.member("events") : undefined;
+      if (events?.isArray) records.push(...events.elements());
+    }
+  }
+  return isResponse ? records : undefined;
 }
 
 /** A record's event: a Windows event through the Windows conversion, any other document through ecsEvent. */
@@ -218,9 +243,8 @@ function sniffEcsJsonDocument(sample: Sample): number {
   const top = nodeOfText(complete ? head.slice(0, end) : head, 1, "");
   if (!top) return 0;
   if (top.isArray) return documentScore(top.elements());
-  const hits = searchHits(top);
-  if (hits) {
-    const records = hits.elements();
+  const records = responseRecords(top);
+  if (records) {
     if (records.length > 0) return documentScore(records);
     return complete ? EMPTY_SEARCH_RESPONSE_SCORE : 0;
   }
