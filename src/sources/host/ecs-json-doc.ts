@@ -200,7 +200,7 @@ const ECS_LIST_PREFIXES = ["related."];
 /** Sub-fields Elastic's mappings add under a field (`process.command_line.text`): the same value again. */
 const MULTI_FIELD_SUFFIXES = [".text", ".caseless", ".keyword"];
 
-function isEcsList(key: string): boolean {
+export function isEcsList(key: string): boolean {
   return ECS_LIST_FIELDS.has(key) || ECS_LIST_PREFIXES.some((p) => key.startsWith(p));
 }
 

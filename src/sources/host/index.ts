@@ -7,6 +7,7 @@ import type { Source } from "../types.js";
 import { crontabSource } from "./crontab.js";
 import { ecsNdjsonSource } from "./ecs-ndjson.js";
 import { ecsJsonDocSource } from "./ecs-json-doc.js";
+import { ecsKibanaCsvSource } from "./kibana-csv.js";
 import { ldSoPreloadSource } from "./ld-so-preload.js";
 import { minerConfigSource } from "./miner-config.js";
 import { osqueryProcessesSource } from "./osquery-processes.js";
@@ -24,6 +25,7 @@ export const hostSources: Source[] = [
   osqueryProcessesSource,
   ecsNdjsonSource,
   ecsJsonDocSource,
+  ecsKibanaCsvSource,
   crontabSource,
   systemdUnitSource,
   ldSoPreloadSource,

@@ -26,16 +26,30 @@ interface RecordWithInfo {
 }
 
 /**
+ * How strictly a format's quoting is read. The defaults are lenient, for hand-made and tool CSVs; a
+ * format written by a CSV library that quotes and doubles quotes properly (Kibana's CSV reports) reads
+ * strictly, so a broken quote is reported with its line instead of being taken as text. Both off is also
+ * what lets reading go on after such a record: with `trim` on, csv-parse 6.2 stops at its first
+ * "non trimable byte after quote" error and reads nothing more of the input (the defaults keep that).
+ */
+export interface CsvReadOptions {
+  /** Trim spaces around fields (default true: nvidia-smi separates with ", "). */
+  trim?: boolean;
+  /** A stray quote inside a field is literal text (default true); false: the record is reported and skipped. */
+  relaxQuotes?: boolean;
+}
+
+/**
  * Stream the records of a CSV input. Records the parser cannot read (an opening quote in the middle
  * of a field, a record over the size limit) become issues with their line; reading goes on.
  * The first row is the header, as in the file: callers decide what it means.
  */
-export async function* readCsvRows(input: Input, ctx: ParseContext): AsyncGenerator<CsvRow> {
+export async function* readCsvRows(input: Input, ctx: ParseContext, options: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
   const parser = parseStream({
     bom: true,
-    trim: true, // nvidia-smi separates with ", "
+    trim: options.trim ?? true, // nvidia-smi separates with ", "
     relax_column_count: true, // a short row is judged by the source, not thrown away here
-    relax_quotes: true, // a stray quote inside an unquoted field is literal text
+    relax_quotes: options.relaxQuotes ?? true, // a stray quote inside an unquoted field is literal text
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_BYTES,
