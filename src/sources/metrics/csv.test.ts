@@ -34,6 +34,13 @@ test("an unreadable record is an issue with its line; the rows before it are kep
   assert.match(issues[0]!.message, /Quote Not Closed/);
 });
 
+test("a byte after a closing quote does not end the file: the field is text, and the rows after it are read", async () => {
+  // csv-parse's own right trim stopped at `"x"y` and read nothing more (rows 4,5,6 and 7,8,9 were lost).
+  const { rows: r, issues } = await rows('a, b, c\n1,"x"y,3\n4, 5 ,6\n7,8,9\n');
+  assert.deepEqual(issues, []);
+  assert.deepEqual(r.map((x) => x.cells), [["a", "b", "c"], ["1", '"x"y', "3"], ["4", "5", "6"], ["7", "8", "9"]]);
+});
+
 test("numberCell names the line and column of a bad number; units and N/A are fine", () => {
   const issues: string[] = [];
   const ctx: ParseContext = { issue: (_l, m) => issues.push(m), skipped: () => {} };

@@ -28,9 +28,7 @@ interface RecordWithInfo {
 /**
  * How strictly a format's quoting is read. The defaults are lenient, for hand-made and tool CSVs; a
  * format written by a CSV library that quotes and doubles quotes properly (Kibana's CSV reports) reads
- * strictly, so a broken quote is reported with its line instead of being taken as text. Both off is also
- * what lets reading go on after such a record: with `trim` on, csv-parse 6.2 stops at its first
- * "non trimable byte after quote" error and reads nothing more of the input (the defaults keep that).
+ * strictly, so a broken quote is reported with its line instead of being taken as text.
  */
 export interface CsvReadOptions {
   /** Trim spaces around fields (default true: nvidia-smi separates with ", "). */
@@ -45,9 +43,15 @@ export interface CsvReadOptions {
  * The first row is the header, as in the file: callers decide what it means.
  */
 export async function* readCsvRows(input: Input, ctx: ParseContext, options: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
+  const trim = options.trim ?? true;
   const parser = parseStream({
     bom: true,
-    trim: options.trim ?? true, // nvidia-smi separates with ", "
+    // nvidia-smi separates with ", ". Only the left side is trimmed by csv-parse, the right side below: with
+    // csv-parse's own right trim (6.2), a byte after a closing quote (`1,"x"y,3`) is an error after which it
+    // reads nothing more of the input, so one bad record lost the rest of the file. Without it such a field is
+    // literal text (relax_quotes), as a stray quote anywhere else is; a quoted field followed by spaces
+    // (`"x" ,`) now keeps its quotes instead of ending the file.
+    ltrim: trim,
     relax_column_count: true, // a short row is judged by the source, not thrown away here
     relax_quotes: options.relaxQuotes ?? true, // a stray quote inside an unquoted field is literal text
     skip_empty_lines: true,
@@ -68,13 +72,15 @@ export async function* readCsvRows(input: Input, ctx: ParseContext, options: Csv
   bytes.pipe(parser);
   try {
     for await (const item of parser as AsyncIterable<RecordWithInfo>) {
-      yield { line: recordStartLine(item), cells: item.record };
+      yield { line: recordStartLine(item), cells: trim ? item.record.map(trimEnd) : item.record };
     }
   } finally {
     bytes.destroy();
     parser.destroy();
   }
 }
+
+const trimEnd = (cell: string): string => cell.trimEnd();
 
 /** csv-parse counts lines up to the end of a record; a quoted field with newlines started earlier. */
 function recordStartLine(item: RecordWithInfo): number {
