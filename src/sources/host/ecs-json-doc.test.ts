@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Event } from "../../model/index.js";
-import { JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
+import { assertBrokenSecondRecordIsReported, JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sharedFixture, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -148,17 +148,8 @@ test("a hit fetched with `fields` (every value a list) reads as its _source does
 });
 
 test("a broken record in the middle of an array is reported with its line; the others are read", async () => {
-  const text = JSON.stringify(DOCS, null, 2);
-  const starts = objectStartLines(text, 2);
-  // An unquoted value in the second record: still balanced brackets, not JSON.
-  const broken = text.replace('"event.action": "connection_attempted"', '"event.action": connection_attempted');
-  assert.notEqual(broken, text);
-  const { events, issues } = await parseWith(ecsJsonDocSource, broken, "export.json");
-  assert.equal(issues.length, 1, JSON.stringify(issues));
-  assert.equal(issues[0]!.line, starts[1]);
-  assert.match(issues[0]!.message, /^\[1\]: invalid JSON/);
-  assert.deepEqual(events.map((e) => e["minerhunt.line"]), [starts[0], starts[2]]);
-  assert.deepEqual(events.map((e) => e["event.dataset"]), ["endpoint.events.process", "auditbeat"]);
+  await assertBrokenSecondRecordIsReported(ecsJsonDocSource, DOCS, '"event.action": "connection_attempted"', '"event.action": connection_attempted',
+    ["endpoint.events.process", "auditbeat"]);
 });
 
 test("a search response with no hits gives no events and no issue, and is still recognised", async () => {

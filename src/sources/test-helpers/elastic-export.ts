@@ -2,7 +2,10 @@
  * Elasticsearch exports for source tests: documents wrapped as search hits and as a search response (the
  * shapes `curl es:9200/idx/_search` saves), and helpers to compare the events read from each packaging.
  */
+import assert from "node:assert/strict";
 import type { Event } from "../../model/index.js";
+import { parseWith } from "../../test-helpers/index.js";
+import type { Source } from "../types.js";
 
 /** A search hit of `doc` in `index`, as Elasticsearch returns it (sorted search: `_score` null, `sort` set). */
 export function searchHit(index: string, doc: object, i: number): object {
@@ -63,3 +66,21 @@ export const JSON_DOCUMENTS_OF_OTHER_SOURCES: readonly { label: string; text: st
     }], null, 2),
   },
 ];
+
+/**
+ * Three documents as a pretty-printed array with the second one broken (`from` replaced by `to`: an
+ * unquoted value keeps the brackets balanced but is not JSON), read by `source`: the broken record is one
+ * issue at its own line, and its neighbours are read as `datasets`.
+ */
+export async function assertBrokenSecondRecordIsReported(source: Source, docs: readonly object[], from: string, to: string, datasets: readonly string[]): Promise<void> {
+  const text = JSON.stringify(docs, null, 2);
+  const starts = objectStartLines(text, 2);
+  const broken = text.replace(from, to);
+  assert.notEqual(broken, text, `the test breaks the second record (${from})`);
+  const { events, issues } = await parseWith(source, broken, "export.json");
+  assert.equal(issues.length, 1, JSON.stringify(issues));
+  assert.equal(issues[0]!.line, starts[1]);
+  assert.match(issues[0]!.message, /^\[1\]: invalid JSON/);
+  assert.deepEqual(events.map((e) => e["minerhunt.line"]), [starts[0], starts[2]]);
+  assert.deepEqual(events.map((e) => e["event.dataset"]), datasets);
+}

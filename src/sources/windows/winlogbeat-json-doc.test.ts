@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
+import { assertBrokenSecondRecordIsReported, JSON_DOCUMENTS_OF_OTHER_SOURCES, objectStartLines, searchHit, searchResponse, withoutPlace } from "../test-helpers/elastic-export.js";
 import { parseWith, sniffWith } from "../../test-helpers/index.js";
 import { openBuffer } from "../input.js";
 import { allSources, chooseSource } from "../index.js";
@@ -128,17 +128,9 @@ test("an Elasticsearch search response of Winlogbeat Sysmon events finds the min
 });
 
 test("a broken Winlogbeat record in the middle of an array is reported with its line; its neighbours are read", async () => {
-  const text = JSON.stringify(SYSMON_DOCS, null, 2);
-  const starts = objectStartLines(text, 2);
-  // An unquoted value in the second record (Sysmon 3): still balanced brackets, not JSON.
-  const broken = text.replace('"DestinationPort": "3333"', '"DestinationPort": 3333x');
-  assert.notEqual(broken, text);
-  const { events, issues } = await parseWith(ecsJsonDocSource, broken, "export.json");
-  assert.equal(issues.length, 1, JSON.stringify(issues));
-  assert.equal(issues[0]!.line, starts[1]);
-  assert.match(issues[0]!.message, /^\[1\]: invalid JSON/);
-  assert.deepEqual(events.map((e) => e["minerhunt.line"]), [starts[0], starts[2]]);
-  assert.deepEqual(events.map((e) => e["event.dataset"]), ["windows.sysmon.process", "windows.sysmon.dns"]);
+  // The second record is Sysmon 3.
+  await assertBrokenSecondRecordIsReported(ecsJsonDocSource, SYSMON_DOCS, '"DestinationPort": "3333"', '"DestinationPort": 3333x',
+    ["windows.sysmon.process", "windows.sysmon.dns"]);
 });
 
 test("a mixed export (Windows and Linux documents, in either order) reads each its own way and loses nothing", async () => {
