@@ -75,13 +75,8 @@ export const ecsJsonDocSource: Source = {
   id: ECS_JSON_DOC_ID,
   title: "ECS documents in one JSON document: an array, an Elasticsearch search, EQL or multi-search response, or an array of search hits (Winlogbeat documents read as Windows events)",
   emits: [...ECS_EMITS, ...(WINDOWS_EMITS as readonly DatasetDeclaration[])],
-  sniff: (sample) => {
-    try {
-      return sniffEcsJsonDocument(sample);
-    } catch {
-      return 0; // a sniffer must not throw
-    }
-  },
+  // chooseSource (sources/sniff.ts) takes a sniffer that throws as one that does not claim the file.
+  sniff: (sample) => sniffEcsJsonDocument(sample),
   parse: (input, ctx) => parseEcsJsonDocument(input, ctx),
 };
 

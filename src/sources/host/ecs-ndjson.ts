@@ -22,7 +22,7 @@
  */
 import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
-import { LineScanner, scanInput, type RawLine } from "../network/line-scanner.js";
+import { contentStart, LineScanner, scanInput, type RawLine } from "../network/line-scanner.js";
 import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import { toIsoUtc } from "../metrics/time.js";
@@ -103,8 +103,7 @@ export const ecsNdjsonSource: Source = {
     const scanner = new LineScanner(ctx);
     const out: Event[] = [];
     const visit = (raw: RawLine): void => {
-      let s = raw.start;
-      while (s < raw.end && (raw.text.charCodeAt(s) === 0x20 || raw.text.charCodeAt(s) === 0x09)) s++;
+      const s = contentStart(raw);
       if (s === raw.end) return; // blank line
       if (prefilter && !prefilter.text(raw.text.slice(s, raw.end))) {
         ctx.skipped();

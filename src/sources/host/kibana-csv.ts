@@ -93,13 +93,8 @@ export const ecsKibanaCsvSource: Source = {
   id: ECS_KIBANA_CSV_ID,
   title: "ECS documents as a Kibana Discover CSV report (selected fields, or the _source column)",
   emits: ECS_EMITS,
-  sniff: (sample) => {
-    try {
-      return sniffKibanaCsv(sample);
-    } catch {
-      return 0; // a sniffer must not throw
-    }
-  },
+  // chooseSource (sources/sniff.ts) takes a sniffer that throws as one that does not claim the file.
+  sniff: (sample) => sniffKibanaCsv(sample),
   parse: (input, ctx) => parseKibanaCsv(input, ctx),
 };
 

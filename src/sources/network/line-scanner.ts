@@ -39,6 +39,17 @@ export interface RawLine {
 
 export type LineVisitor = (line: RawLine) => void;
 
+/**
+ * Where a line's content starts: past leading spaces and tabs (raw.end for a blank line). Reads the bytes,
+ * not raw.text, so a line the caller then skips never makes its chunk into a string.
+ */
+export function contentStart(raw: RawLine): number {
+  const buf = raw.buf;
+  let s = raw.start;
+  while (s < raw.end && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  return s;
+}
+
 /** Chunk ids are unique across all scanners, so a cache keyed by one is never confused. */
 let nextChunkId = 1;
 

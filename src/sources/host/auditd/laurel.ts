@@ -28,7 +28,7 @@
 import { isIP } from "node:net";
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
-import { LineScanner, scanInput, type RawLine } from "../../network/line-scanner.js";
+import { contentStart, LineScanner, scanInput, type RawLine } from "../../network/line-scanner.js";
 import { lineShareScore } from "../../sniff.js";
 import { isJsonObject } from "../../metrics/json-locate.js";
 import { collectedHostNames } from "../collected-host.js";
@@ -92,8 +92,7 @@ async function* parseLaurel(input: Input, ctx: ParseContext): AsyncGenerator<Eve
   const scanner = new LineScanner(ctx);
   const out: Event[] = [];
   const visit = (raw: RawLine): void => {
-    let start = raw.start;
-    while (start < raw.end && (raw.text.charCodeAt(start) === 0x20 || raw.text.charCodeAt(start) === 0x09)) start++;
+    const start = contentStart(raw);
     if (start === raw.end) return; // blank line
     let parsed: unknown;
     try {

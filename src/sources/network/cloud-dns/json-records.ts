@@ -14,7 +14,7 @@
 import type { ParseContext, Input } from "../../types.js";
 import { readJsonNodes, skipValue, skipWs, type JsonNode } from "../../cloud/json-doc.js";
 import { IssueReporter, asObject, getString, parseJsonObject } from "../common.js";
-import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
+import { contentStart, LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { firstSignificantByte, peekInput } from "../peek-input.js";
 
 export interface LocatedRecord {
@@ -91,9 +91,7 @@ async function* fromLines(input: Input, ctx: ParseContext, opts: JsonRecordOptio
   const scanner = new LineScanner(ctx);
   const out: LocatedRecord[] = [];
   const visit = (raw: RawLine): void => {
-    const text = raw.text;
-    let s = raw.start;
-    while (s < raw.end && (text.charCodeAt(s) === 0x20 || text.charCodeAt(s) === 0x09)) s++;
+    const s = contentStart(raw);
     if (s === raw.end) return;
     if (opts.fastSkip && opts.fastSkip(raw)) { ctx.skipped(); return; }
     const body = stripExportPrefix(scanner.decode(raw, s));

@@ -11,7 +11,7 @@ import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Prefilter, Sample, Source } from "../../types.js";
 import { IssueReporter, asObject, getNumber, getString, parseJsonObject } from "../common.js";
 import { JsonKey, peekAllStrings, peekString, peekUint } from "../json-peek.js";
-import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
+import { contentStart, LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { firstSignificantByte, peekInput } from "../peek-input.js";
 import { endpointMatters, nameMatters } from "../prefilter-rules.js";
 import { firstDocumentRecord, parseEveArray } from "./eve-array.js";
@@ -83,9 +83,7 @@ export async function* parseEve(original: Input, ctx: ParseContext): AsyncGenera
   const out: Event[] = [];
 
   const visit = (raw: RawLine): void => {
-    const text = raw.text;
-    let s = raw.start;
-    while (s < raw.end && (text.charCodeAt(s) === 0x20 || text.charCodeAt(s) === 0x09)) s++;
+    const s = contentStart(raw);
     if (s === raw.end) return;
     if (pf && fastSkip(raw, pf)) { ctx.skipped(); return; }
     const parsed = parseJsonObject(scanner.decode(raw, s));

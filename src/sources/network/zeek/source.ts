@@ -11,7 +11,7 @@
 import type { Event } from "../../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../../types.js";
 import { IssueReporter, parseJsonObject } from "../common.js";
-import { LineScanner, scanInput, type RawLine } from "../line-scanner.js";
+import { contentStart, LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { jsonFastDecision, recordMatters, tsvFastColumns, tsvFastDecision } from "./fast-path.js";
 import { classifyRecord, isZeekLog, looksLikeZeek, zeekEvent, type ZeekLog } from "./records.js";
 import { newTsvHeader, readHeaderLine, tsvRecord } from "./tsv.js";
@@ -61,8 +61,7 @@ export async function* parseZeek(input: Input, ctx: ParseContext): AsyncGenerato
   const visit = (raw: RawLine): void => {
     // Bytes, not raw.text: a JSON line the fast path skips never needs its chunk as text.
     const buf = raw.buf;
-    let s = raw.start;
-    while (s < raw.end && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+    const s = contentStart(raw);
     if (s === raw.end) return; // blank line
     if (buf[raw.start] === HASH) {
       if (headerEnded) {
