@@ -152,7 +152,7 @@ function recordEvent(record: JsonObject, doc: Record<string, unknown>, origin: E
     const event = winlogbeatEvent(doc, origin, ctx, toEvent, { onlyWindowsEvents: true });
     if (event !== NOT_A_WINDOWS_EVENT) return event;
   }
-  if (ctx.prefilter && !recordMatters(record, ctx.prefilter)) {
+  if (ctx.prefilter && !documentMatters(record, ctx.prefilter)) {
     ctx.skipped();
     return undefined;
   }
@@ -164,7 +164,7 @@ function recordEvent(record: JsonObject, doc: Record<string, unknown>, origin: E
  * record is already parsed (its span is not exposed by the reader), so this saves building the event,
  * not the parse.
  */
-function recordMatters(record: JsonObject, prefilter: Prefilter): boolean {
+export function documentMatters(record: Record<string, unknown>, prefilter: Prefilter): boolean {
   let text: string;
   try {
     text = JSON.stringify(record);
@@ -199,9 +199,10 @@ export function isEcsList(key: string): boolean {
   return ECS_LIST_FIELDS.has(key) || ECS_LIST_PREFIXES.some((p) => key.startsWith(p));
 }
 
-function isMultiFieldCopy(key: string, fields: Record<string, unknown>): boolean {
+/** A sub-field Elastic's mapping adds under a field (`process.command_line.text`) when that field is there too. */
+export function isMultiFieldCopy(key: string, isField: (name: string) => boolean): boolean {
   const suffix = MULTI_FIELD_SUFFIXES.find((s) => key.endsWith(s));
-  return suffix !== undefined && Object.hasOwn(fields, key.slice(0, -suffix.length));
+  return suffix !== undefined && isField(key.slice(0, -suffix.length));
 }
 
 /**
@@ -214,7 +215,7 @@ function fieldsDocument(fields: Record<string, unknown>): Record<string, unknown
   const doc: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     // A "__proto__" key would set the object's prototype, not a field (flattenEcs skips it too).
-    if (key === "__proto__" || isMultiFieldCopy(key, fields)) continue;
+    if (key === "__proto__" || isMultiFieldCopy(key, (name) => Object.hasOwn(fields, name))) continue;
     doc[key] = Array.isArray(value) && value.length === 1 && !isEcsList(key) ? value[0] : value;
   }
   return doc;

@@ -33,13 +33,13 @@
  */
 import { parse as parseCsvSync } from "csv-parse/sync";
 import type { Event } from "../../model/index.js";
-import type { Input, ParseContext, Prefilter, Sample, Source } from "../types.js";
+import type { Input, ParseContext, Sample, Source } from "../types.js";
 import { readCsvRows, sampleHeader, type CsvRow } from "../metrics/csv.js";
 import { toIsoUtc } from "../metrics/time.js";
 import { utilizationColumn } from "../metrics/utilization-columns.js";
 import { flattenEcs } from "./flatten-ecs.js";
 import { ECS_EMITS, ecsDocumentOf, ecsEvent } from "./ecs-ndjson.js";
-import { isEcsList } from "./ecs-json-doc.js";
+import { documentMatters, isEcsList, isMultiFieldCopy } from "./ecs-json-doc.js";
 
 export const ECS_KIBANA_CSV_ID = "ecs.kibana-csv";
 
@@ -85,9 +85,6 @@ const NUMBER_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 /** Kibana's default dateFormat (and dateFormat:nanos, up to 9 digits), with an offset if a custom format adds one. */
 const KIBANA_DATE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) @ (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?: ?(Z|[+-]\d{2}:?\d{2}))?$/;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** Sub-fields Elastic's mappings add under a field (`process.command_line.text`): the same value again. */
-const MULTI_FIELD_SUFFIXES = [".text", ".caseless", ".keyword"];
 
 export const ecsKibanaCsvSource: Source = {
   id: ECS_KIBANA_CSV_ID,
@@ -140,8 +137,7 @@ function layoutOf(header: readonly string[]): Layout {
       return;
     }
     if (name === "" || name.startsWith("_")) return;
-    const suffix = MULTI_FIELD_SUFFIXES.find((s) => name.endsWith(s));
-    if (suffix !== undefined && present.has(name.slice(0, -suffix.length))) return;
+    if (isMultiFieldCopy(name, (field) => present.has(field))) return;
     layout.fields.push({ index, name });
   });
   return layout;
@@ -212,6 +208,8 @@ async function* parseKibanaCsv(input: Input, ctx: ParseContext): AsyncGenerator<
       continue;
     }
     const doc = rowDocument(layout, row, ctx, state);
+    // The prefilter's raw-text check on the rebuilt document, numbers as numbers: a rule's "3333" is not
+    // in the cell's "3,333".
     if (ctx.prefilter && !documentMatters(doc, ctx.prefilter)) {
       ctx.skipped();
       continue;
@@ -345,16 +343,3 @@ function displayTimeToIso(m: RegExpExecArray): string | undefined {
   return toIsoUtc(`${m[3]}-${month}-${day}T${m[4]}:${m[5]}:${m[6]}${fraction}${m[8] ?? "Z"}`);
 }
 
-/**
- * The prefilter's raw-text check on the rebuilt document as JSON: what ecs-ndjson.ts tests on its line
- * and ecs-json-doc.ts on its record, with numbers as numbers (a rule's "3333" is not in Kibana's "3,333").
- */
-function documentMatters(doc: Record<string, unknown>, prefilter: Prefilter): boolean {
-  let text: string;
-  try {
-    text = JSON.stringify(doc);
-  } catch {
-    return true; // nested too deep to write back: let flattenEcs bound it
-  }
-  return prefilter.text(text);
-}
