@@ -19,7 +19,7 @@
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
-function givenToNode(flag: string): boolean {
+export function givenToNode(flag: string): boolean {
   return [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].some((a) => a.startsWith(flag));
 }
 
