@@ -1,10 +1,12 @@
-import { boundHeapGrowth, capYoungGeneration } from "../../startup/heap.js";
+import { boundHeapGrowth, capYoungGeneration, growYoungGenerationInOneStep } from "../../startup/heap.js";
 import { printError, EXIT_ERROR } from "./errors.js";
 import { buildProgram, COMMAND_NAMES, commandNamed } from "./commands.js";
 
 // Peak memory about twice what a scan holds, not four times, and a young generation that stops growing
-// at 2 x 8 MiB however long the scan runs (startup/heap.ts).
+// at 2 x 8 MiB however long the scan runs, reached in one step (startup/heap.ts). The launcher sets the same
+// flags before it compiles the bundle; these calls are for main.ts run without it.
 boundHeapGrowth();
+growYoungGenerationInOneStep();
 capYoungGeneration();
 
 // `minerhunt incident list | head`: a closed pipe is the reader saying "enough", not an error.

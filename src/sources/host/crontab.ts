@@ -77,6 +77,8 @@ export const crontabSource: Source = {
       const parsed = parseCrontabLine(line, kind?.kind === "system");
       if (parsed.type === "entry") entries++;
       else if (parsed.type === "error") errors++;
+      // Without a crontab path one error already says no: every file of a folder scan is sniffed, most are not cron.
+      if (errors > 0 && !kind) return 0;
     }
     if (kind) return errors <= entries ? 0.9 : 0.5;
     // No telling path: only a file that is all cron entries, comments and assignments.
