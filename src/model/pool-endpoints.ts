@@ -19,7 +19,7 @@
  *
  * Host findings (a command line naming -o 1.2.3.4:3333) are not network evidence and keep their keys.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "./ip-text.js";
 import type { Finding, FindingDraft, Observable } from "./finding.js";
 import { MAX_ENTITY_VALUES } from "./entities.js";
 
@@ -47,13 +47,13 @@ export function splitEndpoint(pool: string): { host: string; port?: string } | u
     if (close === -1) return undefined;
     const host = pool.slice(1, close);
     const port = pool.slice(close + 2);
-    return isIP(host) === 6 ? { host, ...(port ? { port } : {}) } : undefined;
+    return ipFamily(host) === 6 ? { host, ...(port ? { port } : {}) } : undefined;
   }
-  if (isIP(pool) !== 0) return { host: pool };
+  if (ipFamily(pool) !== 0) return { host: pool };
   const colon = pool.lastIndexOf(":");
   if (colon <= 0) return undefined;
   const host = pool.slice(0, colon);
-  return isIP(host) === 4 ? { host, port: pool.slice(colon + 1) } : undefined;
+  return ipFamily(host) === 4 ? { host, port: pool.slice(colon + 1) } : undefined;
 }
 
 /** The pool a network draft is about, or undefined for any other finding. */
@@ -90,7 +90,7 @@ function endpointOrder(endpoint: string): string {
   const e = splitEndpoint(endpoint);
   if (!e) return `2${endpoint}`;
   const port = (e.port ?? "").padStart(5, "0");
-  if (isIP(e.host) === 4) return `0${e.host.split(".").map((o) => o.padStart(3, "0")).join(".")}:${port}`;
+  if (ipFamily(e.host) === 4) return `0${e.host.split(".").map((o) => o.padStart(3, "0")).join(".")}:${port}`;
   return `1${e.host}:${port}`;
 }
 

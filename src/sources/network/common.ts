@@ -2,8 +2,8 @@
  * Small helpers every network source shares: the fields each event starts with, time and name
  * normalisation, and typed reads from parsed JSON (which is `unknown` until checked).
  */
-import { isIP } from "node:net";
 import type { Event, FieldValue } from "../../model/index.js";
+export { isIpAddress } from "../../model/ip-text.js";
 import type { ParseContext } from "../types.js";
 
 /** ECS categories, shared frozen arrays: events only read them. */
@@ -112,38 +112,6 @@ export function normalizeDomain(name: string): string {
     if ((c >= 0x41 && c <= 0x5a) || c > 0x7f) { lower = name.toLowerCase(); break; }
   }
   return lower.charCodeAt(lower.length - 1) === 0x2e ? lower.slice(0, -1) : lower;
-}
-
-/**
- * Whether the text is an IPv4 or IPv6 address, as net.isIP says. Why not net.isIP alone: it runs two
- * large regular expressions whose first few thousand runs are interpreted (about 2 µs each), which a
- * scan that builds a few thousand DNS events (every answer is asked about) pays in full. Text without a
- * colon can only be IPv4 and is checked by hand; the rest goes to net.isIP.
- */
-export function isIpAddress(text: string): boolean {
-  return text.includes(":") ? isIP(text) !== 0 : isDottedQuad(text);
-}
-
-/** Four decimal parts 0-255 without leading zeros, separated by dots: what net.isIPv4 accepts. */
-function isDottedQuad(text: string): boolean {
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) {
-      if (digits > 0 && part === 0) return false; // a leading zero
-      part = part * 10 + (c - 0x30);
-      if (++digits > 3 || part > 255) return false;
-    } else if (c === 0x2e) {
-      if (digits === 0 || ++dots > 3) return false;
-      part = 0;
-      digits = 0;
-    } else {
-      return false;
-    }
-  }
-  return dots === 3 && digits > 0;
 }
 
 /** IANA protocol numbers to ECS network.transport names. */
