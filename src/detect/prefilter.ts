@@ -78,11 +78,26 @@ export class SourcePrefilters {
     return pf;
   }
 
+  /** The last answer learned, whole: a miner asks its pool again and again and gets the same addresses. */
+  private lastName = "";
+  private lastAddresses: readonly string[] = [];
+
   /** Remember the addresses a pool-like name resolved to: flows to them matter from now on, in any source. */
   learnAnswers(name: string, addresses: readonly string[]): void {
+    // The same answer as the last one changes nothing: its addresses are already the most recently learned, in
+    // this order. (Holds one record's strings until the next answer.)
+    if (name === this.lastName && sameList(addresses, this.lastAddresses)) return;
+    this.lastName = name;
+    this.lastAddresses = addresses;
     if (!this.intelOnly.domain(name)) return;
     for (const a of addresses) this.intelOnly.learnAnswer(name, a);
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function buildPrefilter(intel: Intel, needs: PrefilterNeeds = {},

@@ -12,13 +12,25 @@ function indent(text: string, pad: string): string {
   return text.replace(/\n/g, `\n${pad}`);
 }
 
+/**
+ * An item of a top-level list as JSON.stringify(report, null, 2) prints it: four spaces in. Stringified inside two
+ * arrays, which put it at that depth, and cut out: an outbreak's report is tens of MB, and indenting each item's
+ * text afterwards copied all of it once more.
+ */
+function listItem(item: unknown): string {
+  const text = JSON.stringify([[item]], null, 2);
+  return text.slice(LIST_ITEM_HEAD, text.length - LIST_ITEM_TAIL);
+}
+const LIST_ITEM_HEAD = "[\n  [\n".length;
+const LIST_ITEM_TAIL = "\n  ]\n]".length;
+
 /** Write `{ key: value, ..., listKey: [items...] }`, each array item stringified on its own. */
 export async function writeJsonDocument(write: Write, fields: Record<string, unknown>, lists: Record<string, readonly unknown[]>): Promise<void> {
   const parts = Object.entries(fields).map(([k, v]) => `  ${JSON.stringify(k)}: ${indent(JSON.stringify(v, null, 2), "  ")}`);
   await write(`{\n${parts.join(",\n")}`);
   for (const [key, items] of Object.entries(lists)) {
     await write(`,\n  ${JSON.stringify(key)}: [`);
-    for (let i = 0; i < items.length; i++) await write(`${i ? "," : ""}\n    ${indent(JSON.stringify(items[i], null, 2), "    ")}`);
+    for (let i = 0; i < items.length; i++) await write(`${i ? "," : ""}\n${listItem(items[i])}`);
     await write(items.length ? "\n  ]" : "]");
   }
   await write("\n}\n");
