@@ -12,6 +12,7 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
+import { hasAll, key } from "../cloud/sniff-json.js";
 import { isJsonObject, objectStartLines, parseJsonDocument } from "../metrics/json-locate.js";
 import { parseNumber, quoteForIssue } from "../metrics/numbers.js";
 import { toIsoUtc } from "../metrics/time.js";
@@ -50,7 +51,7 @@ export const awsCostExplorerSource: Source = {
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();
-    return t.startsWith("{") && t.includes('"ResultsByTime"') && t.includes('"TimePeriod"') ? 0.95 : 0;
+    return t.startsWith("{") && hasAll(t, key("ResultsByTime"), key("TimePeriod")) ? 0.95 : 0;
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

@@ -16,7 +16,7 @@ import type { Input, ParseContext, Sample, Source } from "../types.js";
 import { newEvent, setBool, setList, setStr } from "./event.js";
 import { type JsonNode, nodeOfText, readJsonNodes } from "./json-doc.js";
 import { type RecordRef, memberString, parseObject, refOf } from "./records.js";
-import { hasAll, hasAny, hasKeyValue, jsonHead, key } from "./sniff-json.js";
+import { anyOf, hasAll, hasAny, hasKeyValue, jsonHead, key } from "./sniff-json.js";
 import { type JsonObject, asArray, asNumber, asObject, asString, boundedJson, dig, isIpAddress, toIso } from "./values.js";
 
 export const CLOUDTRAIL_ID = "aws.cloudtrail";
@@ -24,6 +24,8 @@ export const CLOUDTRAIL_ID = "aws.cloudtrail";
 export const MAX_PARAMS_CHARS = 16 * 1024;
 
 const EVENTBRIDGE_DETAIL_TYPE = "AWS API Call via CloudTrail";
+/** What every verdict of sniff() needs: the EventBridge detail-type, or eventSource (plain or escaped in a string). */
+const MAY_BE_CLOUDTRAIL = anyOf(`"${EVENTBRIDGE_DETAIL_TYPE}"`, key("eventSource"), '\\"eventSource\\"');
 
 /** Events whose requestParameters.userName names the IAM user being given access. */
 const IAM_USER_TARGET_EVENTS = new Set([
@@ -37,7 +39,7 @@ export const cloudTrailSource: Source = {
   emits: [{ dataset: "aws.cloudtrail", categories: ["iam", "configuration"], sigma: ["aws/cloudtrail"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
-    if (!t) return 0;
+    if (!t || !MAY_BE_CLOUDTRAIL(t)) return 0;
     if (hasKeyValue(t, "detail-type", EVENTBRIDGE_DETAIL_TYPE)) return 0.95;
     // A record: its three defining keys (plain, or escaped inside a JSON string of lookup-events / CloudWatch).
     if (hasAll(t, key("eventSource"), key("eventName"), key("eventTime")) && hasAny(t, key("awsRegion"), key("eventVersion"))) return 0.95;

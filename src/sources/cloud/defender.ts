@@ -19,11 +19,17 @@ import { type EntityFacts, entityList, factsFromEntities, factsFromGraphEvidence
 import { newEvent, setList, setNum, setStr } from "./event.js";
 import { type JsonNode, readJsonNodes } from "./json-doc.js";
 import { type RecordRef, refOf } from "./records.js";
-import { hasAll, hasAny, jsonHead, key } from "./sniff-json.js";
+import { anyOf, hasAll, hasAny, jsonHead, key } from "./sniff-json.js";
 import { type JsonObject, asArray, asNumber, asObject, asString, baseName, firstOf, getCI, parseJsonField, toIso } from "./values.js";
 
 export const DEFENDER_ID = "azure.defender";
 const SIMULATED_PREFIX = "SIMULATED_";
+/**
+ * What every verdict of sniff() needs: AlertType (Sentinel rows, and the column of a Log Analytics response),
+ * alertType (REST), the ARM alert type, the Graph alert type, or providerAlertId (Graph).
+ */
+const MAY_BE_DEFENDER = anyOf(key("AlertType"), key("alertType"), "Microsoft.Security/Locations/alerts", "#microsoft.graph.security.alert",
+  key("providerAlertId"));
 
 export const defenderSource: Source = {
   id: DEFENDER_ID,
@@ -31,7 +37,7 @@ export const defenderSource: Source = {
   emits: [{ dataset: "azure.defender", categories: ["intrusion_detection"], sigma: ["azure/defender"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
-    if (!t) return 0;
+    if (!t || !MAY_BE_DEFENDER(t)) return 0;
     if (hasAll(t, key("AlertType"), key("AlertName")) || (hasAll(t, key("AlertType"), key("SystemAlertId")))) return 0.95;
     if (hasAll(t, key("alertType"), key("compromisedEntity")) || t.includes("Microsoft.Security/Locations/alerts")) return 0.95;
     if (t.includes("#microsoft.graph.security.alert") || hasAll(t, key("providerAlertId"), key("serviceSource"), key("detectionSource"))) return 0.9;

@@ -20,6 +20,14 @@ import {
 } from "./values.js";
 
 export const GUARDDUTY_ID = "aws.guardduty";
+/**
+ * What every verdict of sniff() needs in the lower-cased sample: "guardduty" (the EventBridge detail-type and
+ * source, a finding ARN, a serviceName) or a detectorId key. Tested on the sample as it is, before a lower-case
+ * copy of it is made (most files sniffed are not GuardDuty's): the only characters besides A-Z that
+ * toLowerCase() turns into ASCII letters are U+212A (into "k") and U+0130 (into "i" and a combining dot),
+ * and neither can complete these needles, so /i finds whatever the lower-case copy would hold.
+ */
+const MAY_BE_GUARDDUTY = /guardduty|"detectorid"/i;
 
 export const guardDutySource: Source = {
   id: GUARDDUTY_ID,
@@ -28,9 +36,12 @@ export const guardDutySource: Source = {
   sniff(sample: Sample): number {
     const head = jsonHead(sample);
     if (!head) return 0;
+    if (!MAY_BE_GUARDDUTY.test(head)) return 0;
     if (hasKeyValue(head, "detail-type", "GuardDuty Finding") || hasKeyValue(head, "source", "aws.guardduty")) return 0.95;
+    // The finding keys are matched in any case (API exports are PascalCase, EventBridge camelCase).
     const t = head.toLowerCase();
-    const findingKeys = hasAll(t, key("type"), key("severity"), key("resource"), key("service"));
+    // The rarer keys first: hasAll stops at the first one missing, and `"type"` is in most JSON.
+    const findingKeys = hasAll(t, key("severity"), key("resource"), key("service"), key("type"));
     if (findingKeys && hasAny(t, "arn:aws:guardduty:", key("detectorid"), '"servicename":"guardduty"', '"servicename": "guardduty"')) return 0.95;
     return 0;
   },

@@ -17,12 +17,15 @@ import { newEvent, setList, setNum, setStr } from "./event.js";
 import { parseGcpResourceName, setGcpResource } from "./gcp-resource.js";
 import { type JsonNode, nodeOfText, readJsonNodes } from "./json-doc.js";
 import { type RecordRef, memberString, parseObject, refOf } from "./records.js";
-import { hasAll, hasAny, jsonHead, key } from "./sniff-json.js";
+import { anyOf, hasAll, hasAny, jsonHead, key } from "./sniff-json.js";
 import { type JsonObject, asArray, asNumber, asObject, asString, baseName, toIso } from "./values.js";
 
 export const SCC_ID = "gcp.scc";
 /** Base64 Pub/Sub data larger than this is not decoded (a notification is a few KiB). */
 const MAX_PUBSUB_DATA_CHARS = 8 * 1024 * 1024;
+/** What every verdict of sniff() but 0 needs: a finding's own keys, or a Pub/Sub message's. */
+const MAY_BE_SCC = anyOf(key("notificationConfigName"), key("listFindingsResults"), key("findingClass"), key("finding_class"),
+  key("resourceName"), key("resource_name"), key("subscription"), key("ackId"), key("messageId"));
 
 export const sccSource: Source = {
   id: SCC_ID,
@@ -30,7 +33,7 @@ export const sccSource: Source = {
   emits: [{ dataset: "gcp.scc", categories: ["intrusion_detection"], sigma: ["gcp/scc"] }],
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
-    if (!t) return 0;
+    if (!t || !MAY_BE_SCC(t)) return 0;
     // Cloud Logging entries are gcp.logging's, even when they carry a finding.
     if (hasAll(t, key("logName"), key("insertId"))) return 0;
     if (hasAny(t, key("notificationConfigName"), key("listFindingsResults"), key("findingClass"), key("finding_class"))) return 0.95;

@@ -13,7 +13,7 @@ import type { Input, ParseContext, Sample, Source } from "../types.js";
 import { newEvent, setList, setStr } from "../cloud/event.js";
 import { type JsonNode, readJsonNodes } from "../cloud/json-doc.js";
 import { type RecordRef, parseObject, refOf } from "../cloud/records.js";
-import { hasAll, jsonHead, key } from "../cloud/sniff-json.js";
+import { has, jsonHead, key } from "../cloud/sniff-json.js";
 import { type JsonObject, asArray, asNumber, asObject, asString, dig, toIso } from "../cloud/values.js";
 import { jsonPatchFacts, podSpecOf, workloadFacts } from "./k8s-workload.js";
 
@@ -34,8 +34,10 @@ export const k8sAuditSource: Source = {
   sniff(sample: Sample): number {
     const t = jsonHead(sample);
     if (!t) return 0;
-    if (hasAll(t, "audit.k8s.io/", key("auditID"))) return 0.95;
-    if (hasAll(t, "audit.k8s.io/", key("EventList"))) return 0.9;
+    // Both verdicts need the apiVersion: one search of it, not one per verdict.
+    if (!has(t, "audit.k8s.io/")) return 0;
+    if (has(t, key("auditID"))) return 0.95;
+    if (has(t, key("EventList"))) return 0.9;
     return 0;
   },
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

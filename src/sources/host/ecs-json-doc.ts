@@ -36,7 +36,7 @@ import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Prefilter, Sample, Source } from "../types.js";
 import { nodeOfText, readJsonNodes, skipValue, type JsonNode } from "../cloud/json-doc.js";
 import { parseObject, refOf } from "../cloud/records.js";
-import { jsonHead } from "../cloud/sniff-json.js";
+import { anyOf, jsonHead } from "../cloud/sniff-json.js";
 import type { JsonObject } from "../cloud/values.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import { WINDOWS_EMITS } from "../windows/emits.js";
@@ -70,6 +70,12 @@ const SNIFF_RECORDS = 3;
 const WINDOWS_RECORD_SCORE = 0.9;
 
 const WHAT = "an ECS document or an Elasticsearch search hit";
+
+/**
+ * ECS needs "@timestamp"; a search response has "hits" even when empty; a Windows event has "winlog"
+ * (nested, or flattened keys). A sample with none of them is not parsed.
+ */
+const MAY_BE_ECS_DOCUMENT = anyOf('"@timestamp"', '"hits"', '"winlog');
 
 export const ecsJsonDocSource: Source = {
   id: ECS_JSON_DOC_ID,
@@ -230,9 +236,7 @@ function fieldsDocument(fields: Record<string, unknown>): Record<string, unknown
  */
 function sniffEcsJsonDocument(sample: Sample): number {
   const head = jsonHead(sample);
-  // ECS needs "@timestamp"; a search response has "hits" even when empty; a Windows event has "winlog"
-  // (nested, or flattened keys). Anything else is not parsed.
-  if (head === undefined || (!head.includes('"@timestamp"') && !head.includes('"hits"') && !head.includes('"winlog'))) return 0;
+  if (head === undefined || !MAY_BE_ECS_DOCUMENT(head)) return 0;
   const end = skipValue(head, 0);
   const complete = end !== -1;
   // The sample may end inside the first value: read what it holds, records cut short fail to parse.

@@ -22,6 +22,7 @@
  */
 import type { Event } from "../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
+import { sampleJsonLineAsIs } from "../sniff.js";
 import { contentStart, LineScanner, scanInput, type RawLine } from "../network/line-scanner.js";
 import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject } from "../metrics/json-locate.js";
@@ -49,6 +50,9 @@ function hasProcessFields(flat: Record<string, unknown>): boolean {
   return false;
 }
 
+/** ecsScore's highest score. */
+const ECS_SCORE_MAX = 0.85;
+
 /** How much a flat record looks like ECS: 0 (not), 0.6 (generic ECS), 0.85 (endpoint or Auditbeat). */
 export function ecsScore(flat: Record<string, unknown>): number {
   if (typeof flat["@timestamp"] !== "string") return 0;
@@ -58,7 +62,7 @@ export function ecsScore(flat: Record<string, unknown>): number {
   const dataset = flat["event.dataset"];
   const agent = flat["agent.type"];
   if ((typeof dataset === "string" && dataset.startsWith("endpoint.events.")) || agent === "auditbeat" || agent === "endpoint"
-    || flat["event.module"] === "auditd") return 0.85;
+    || flat["event.module"] === "auditd") return ECS_SCORE_MAX;
   return 0.6;
 }
 
@@ -83,15 +87,15 @@ export const ecsNdjsonSource: Source = {
 
   sniff(sample: Sample): number {
     let best = 0;
-    for (const line of sample.lines.slice(0, 3)) {
+    for (let i = 0; i < Math.min(3, sample.lines.length); i++) {
       // ECS needs "@timestamp" (ecsScore): a line without the key is not parsed at all.
-      if (!line.trimStart().startsWith("{") || !line.includes('"@timestamp"')) continue;
-      try {
-        const doc = ecsDocumentOf(JSON.parse(line));
-        if (doc) best = Math.max(best, ecsScore(flattenEcs(doc)));
-      } catch {
-        // a cut or broken line: try the next
-      }
+      if (!sample.lines[i]!.includes('"@timestamp"')) continue;
+      // Parsed once for all the JSON-lines sniffers; a cut or broken line is passed over.
+      const record = sampleJsonLineAsIs(sample, i);
+      if (typeof record === "string") continue;
+      const doc = ecsDocumentOf(record);
+      if (doc) best = Math.max(best, ecsScore(flattenEcs(doc)));
+      if (best === ECS_SCORE_MAX) break; // no later line can score higher
     }
     return best;
   },

@@ -13,6 +13,7 @@
 import type { Event } from "../../model/index.js";
 import { DEFAULT_LIMITS } from "../input.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
+import { has, key } from "../cloud/sniff-json.js";
 import { baseEvent } from "../metrics/event-base.js";
 import { isJsonObject, objectStartLines, parseJsonDocument } from "../metrics/json-locate.js";
 import { parseNumber } from "../metrics/numbers.js";
@@ -46,11 +47,12 @@ export const osqueryProcessesSource: Source = {
 
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();
-    const hasRowColumns = t.includes('"pid"') && (t.includes('"cmdline"') || t.includes('"on_disk"') || t.includes('"parent"'));
-    if (t.startsWith("[")) return hasRowColumns ? 0.85 : 0;
-    if (!t.startsWith("{") || !t.includes('"hostIdentifier"')) return 0;
+    // Searched for only once the sample's shape asks: most files sniffed are neither shape.
+    const hasRowColumns = (): boolean => t.includes('"pid"') && (t.includes('"cmdline"') || t.includes('"on_disk"') || t.includes('"parent"'));
+    if (t.startsWith("[")) return hasRowColumns() ? 0.85 : 0;
+    if (!t.startsWith("{") || !has(t, key("hostIdentifier"))) return 0;
     if (!(t.includes('"columns"') || t.includes('"snapshot"') || t.includes('"diffResults"'))) return 0;
-    return hasRowColumns || /"name"\s*:\s*"[^"]{0,200}process/i.test(sample.lines[0] ?? "") ? 0.9 : 0.3;
+    return hasRowColumns() || /"name"\s*:\s*"[^"]{0,200}process/i.test(sample.lines[0] ?? "") ? 0.9 : 0.3;
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

@@ -50,6 +50,10 @@ interface Column {
 
 /** Map a header line to columns, or undefined when it is not a ps header. */
 export function psHeader(line: string): Column[] | undefined {
+  // Every word must be a column name: the first is looked up before the line is split (the first line of
+  // every sniffed file is asked, and may be 64 KiB of JSON).
+  const first = words(line, 1)[0];
+  if (first === undefined || HEADER_KINDS[first.toUpperCase()] === undefined) return undefined;
   const names = words(line, 64);
   if (names.length < 2) return undefined;
   const kinds: Kind[] = [];

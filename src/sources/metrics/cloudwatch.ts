@@ -13,6 +13,7 @@
 import { basename } from "node:path";
 import type { Event } from "../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../types.js";
+import { has, hasAll, key } from "../cloud/sniff-json.js";
 import { baseEvent } from "./event-base.js";
 import { findEc2InstanceId, isEc2InstanceId } from "./hosts.js";
 import { isJsonObject, objectStartLines, parseJsonDocument } from "./json-locate.js";
@@ -49,8 +50,8 @@ export const cloudWatchSource: Source = {
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();
     if (!t.startsWith("{")) return 0;
-    if (t.includes('"MetricDataResults"')) return 0.95;
-    if (t.includes('"Datapoints"') && t.includes('"Label"')) return 0.95;
+    if (has(t, key("MetricDataResults"))) return 0.95;
+    if (hasAll(t, key("Datapoints"), key("Label"))) return 0.95;
     return 0;
   },
 

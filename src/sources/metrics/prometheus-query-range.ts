@@ -14,6 +14,7 @@
  */
 import type { Event } from "../../model/index.js";
 import type { Input, MetricHint, ParseContext, Sample, Source } from "../types.js";
+import { hasAll, key } from "../cloud/sniff-json.js";
 import { baseEvent } from "./event-base.js";
 import { isEc2InstanceId, stripPort } from "./hosts.js";
 import { isJsonObject, objectStartLines, parseJsonDocument } from "./json-locate.js";
@@ -110,7 +111,7 @@ export const prometheusQueryRangeSource: Source = {
   sniff(sample: Sample): number {
     const t = sample.text.trimStart();
     if (!t.startsWith("{")) return 0;
-    return t.includes('"resultType"') && t.includes('"result"') && t.includes('"status"') ? 0.95 : 0;
+    return hasAll(t, key("resultType"), key("result"), key("status")) ? 0.95 : 0;
   },
 
   async *parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {

@@ -16,6 +16,7 @@ import type { Event } from "../../model/index.js";
 import { flattenEcs } from "../host/flatten-ecs.js";
 import { isJsonObject } from "../metrics/json-locate.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../types.js";
+import { sampleJsonLineAsIs } from "../sniff.js";
 import { WINDOWS_EMITS } from "./emits.js";
 import type { RecordOrigin } from "./map.js";
 import { MAX_DATA_FIELDS, type DataValue, type WindowsRecord } from "./record.js";
@@ -142,14 +143,13 @@ export const winlogbeatSource: Source = {
   emits: WINDOWS_EMITS as readonly DatasetDeclaration[],
 
   sniff(sample: Sample): number {
-    for (const line of sample.lines.slice(0, 3)) {
-      if (!line.trimStart().startsWith("{") || !line.includes("winlog")) continue;
-      try {
-        const doc = documentOf(JSON.parse(line));
-        if (doc && isWinlog(flattenEcs(doc))) return 0.9;
-      } catch {
-        // a cut line: try the next
-      }
+    for (let i = 0; i < Math.min(3, sample.lines.length); i++) {
+      if (!sample.lines[i]!.includes("winlog")) continue;
+      // Parsed once for all the JSON-lines sniffers; a cut line is passed over.
+      const record = sampleJsonLineAsIs(sample, i);
+      if (typeof record === "string") continue;
+      const doc = documentOf(record);
+      if (doc && isWinlog(flattenEcs(doc))) return 0.9;
     }
     return 0;
   },

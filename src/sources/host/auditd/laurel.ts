@@ -29,7 +29,8 @@ import { isIP } from "node:net";
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { contentStart, LineScanner, scanInput, type RawLine } from "../../network/line-scanner.js";
-import { lineShareScore } from "../../sniff.js";
+import { has } from "../../cloud/sniff-json.js";
+import { lineShareScore, sampleJsonLine } from "../../sniff.js";
 import { isJsonObject } from "../../metrics/json-locate.js";
 import { collectedHostNames } from "../collected-host.js";
 import { type AuditGroup, groupEvents } from "./events.js";
@@ -76,7 +77,7 @@ export const laurelSource: Source = {
   emits: AUDITD_EMITS,
 
   sniff(sample: Sample): number {
-    return lineShareScore(sample.lines.slice(0, SNIFF_LINES), isLaurelLine, 0.95, 0.8);
+    return lineShareScore(sample.lines.slice(0, SNIFF_LINES), (_line, i) => isLaurelLine(sample, i), 0.95, 0.8);
   },
 
   parse(input: Input, ctx: ParseContext): AsyncIterable<Event> {
@@ -375,10 +376,12 @@ function withoutCookie(text: string): string {
 }
 
 /** One Laurel event: a JSON object with an audit stamp as ID and at least one audit record in it. */
-function isLaurelLine(line: string): boolean {
-  const text = withoutCookie(line.trimStart());
-  if (!text.startsWith("{") || !text.includes('"ID"')) return false;
-  const doc = parsedOrUndefined(text);
+function isLaurelLine(sample: Sample, index: number): boolean {
+  const trimmed = sample.lines[index]!.trimStart();
+  const text = withoutCookie(trimmed);
+  if (!text.startsWith("{") || !has(text, '"ID"')) return false;
+  // Without a cookie the line is what the other JSON-lines sniffers read: parsed once for all of them.
+  const doc = text === trimmed ? sampleJsonLine(sample, index) : parsedOrUndefined(text);
   if (!isJsonObject(doc) || stampOf(doc.ID) === undefined) return false;
   return Object.keys(doc).some((key) => key !== "ID" && key !== "NODE" && RECORD_TYPE_KEY.test(key) && typeof doc[key] === "object" && doc[key] !== null);
 }

@@ -26,6 +26,9 @@ export interface TopHeader {
 
 /** The header row, or undefined. It needs PID, %CPU and COMMAND, and at least one top-only field. */
 export function topHeader(line: string): TopHeader | undefined {
+  // A header has the word COMMAND: a line without the text is not split into words (every line of every
+  // sniffed file is asked).
+  if (!line.includes("COMMAND")) return undefined;
   const names = words(line, 128);
   if (names.length < 3 || names.length >= 128) return undefined;
   const kinds = names.map((n) => KINDS[n] ?? "other");

@@ -44,7 +44,10 @@ function fieldName(word: string): string {
 
 /** Whether a line is a header: every word a field-like name, at least three of them known. */
 export function headerFields(line: string): string[] | undefined {
-  const words = line.trim().split(/ +/);
+  const t = line.trim();
+  // Every word must be a field name (the test below): a line that does not start with one is not split.
+  if (!/^[a-z$]/i.test(t)) return undefined;
+  const words = t.split(/ +/);
   if (words.length < 3) return undefined;
   let known = 0;
   const names: string[] = [];
@@ -216,7 +219,10 @@ function sniff(sample: Sample): number {
   }
   let records = 0;
   for (const line of sample.lines) {
-    const words = line.trim().split(/ +/);
+    const t = line.trim();
+    // A default record starts with its version, "2": any other line is not split (it may be 64 KiB of JSON).
+    if (!t.startsWith("2 ")) return 0;
+    const words = t.split(/ +/);
     if (!looksLikeDefaultRecord(words)) return 0;
     if (words[3] !== "-" && !isIpAddress(words[3]!)) return 0;
     records++;

@@ -8,6 +8,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
+import { anyOf } from "../../cloud/sniff-json.js";
 import { asObject, getString } from "../common.js";
 import { dnsRecordMatters } from "./dns-event.js";
 import { AZURE_DNS_ANALYTICS_DATASET, AZURE_DNS_QUERY_LOGS_DATASET, AZURE_FIREWALL_DNS_DATASET, azureAnswers, azureDnsEvent, azureDnsKind, azureQueryName } from "./azure-dns-record.js";
@@ -53,9 +54,13 @@ async function* parseAzureDns(input: Input, ctx: ParseContext): AsyncGenerator<E
   }
 }
 
+/** What every verdict of sniff() needs: a log's category or table name, or a DNS proxy message. */
+const MAY_BE_AZURE_DNS = anyOf('"AzureFirewallDnsProxy"', '"AZFWDnsQuery"', '"DNSQueryLogs"', '"DnsEvents"', '"DNS Request: ');
+
 function sniff(sample: Sample): number {
   const t = sample.text.replace(/^\uFEFF/, "").trimStart();
   if (!t.startsWith("{") && !t.startsWith("[")) return 0;
+  if (!MAY_BE_AZURE_DNS(t)) return 0;
   if (t.includes('"AzureFirewallDnsProxy"') || t.includes('"AZFWDnsQuery"') || t.includes('"DNSQueryLogs"')) return 0.95;
   if (t.includes('"DnsEvents"') && t.includes('"ClientIP"')) return 0.95;
   if (t.includes('"DNS Request: ')) return 0.9;

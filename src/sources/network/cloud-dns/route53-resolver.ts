@@ -9,6 +9,7 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Prefilter, Sample, Source } from "../../types.js";
+import { hasAny } from "../../cloud/sniff-json.js";
 import { JsonKey, peekString } from "../json-peek.js";
 import type { RawLine } from "../line-scanner.js";
 import { nameMatters } from "../prefilter-rules.js";
@@ -70,9 +71,9 @@ async function* parseRoute53(input: Input, ctx: ParseContext): AsyncGenerator<Ev
 function sniff(sample: Sample): number {
   const t = sample.text.replace(/^\uFEFF/, "").trimStart();
   if (!t.startsWith("{") && !t.startsWith("[") && !/^\d{4}-\d{2}-\d{2}T[0-9:.]+Z \{/.test(t)) return 0;
-  const has = (k: string) => t.includes(`"${k}"`) || t.includes(`\\"${k}\\"`);
-  if (!has("query_name") || !has("query_timestamp")) return 0;
-  return has("srcaddr") || has("srcids") || has("query_type") ? 0.95 : 0.6;
+  const hasKey = (k: string) => hasAny(t, `"${k}"`, `\\"${k}\\"`);
+  if (!hasKey("query_name") || !hasKey("query_timestamp")) return 0;
+  return hasKey("srcaddr") || hasKey("srcids") || hasKey("query_type") ? 0.95 : 0.6;
 }
 
 export const route53ResolverSource: Source = {

@@ -9,6 +9,8 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Prefilter, Sample, Source } from "../../types.js";
+import { has, key } from "../../cloud/sniff-json.js";
+import { sampleJsonLine } from "../../sniff.js";
 import { IssueReporter, asObject, getNumber, getString, parseJsonObject } from "../common.js";
 import { JsonKey, peekAllStrings, peekString, peekUint } from "../json-peek.js";
 import { contentStart, LineScanner, scanInput, type RawLine } from "../line-scanner.js";
@@ -126,14 +128,16 @@ function sniff(sample: Sample): number {
     const first = firstDocumentRecord(t);
     return first && looksLikeEve(first) ? 0.95 : 0;
   }
+  // looksLikeEve needs an event_type key: a sample without one (nor a backslash, which could spell it with
+  // an escape) has no EVE line, and its lines are not parsed for nothing.
+  if (!has(sample.text, key("event_type")) && !sample.text.includes("\\")) return 0;
   let eve = 0;
   let other = 0;
-  for (const line of sample.lines) {
-    const t = line.trimStart();
-    if (!t.startsWith("{")) { other++; continue; }
-    const parsed = parseJsonObject(t);
-    if ("error" in parsed) continue; // the sample's last line may be cut
-    if (looksLikeEve(parsed.value)) eve++;
+  for (let i = 0; i < sample.lines.length; i++) {
+    // Parsed once for all the JSON-lines sniffers (Zeek's, ECS's... ask for the same lines).
+    const record = sampleJsonLine(sample, i);
+    if (record === "unparsable") continue; // the sample's last line may be cut
+    if (record !== "not-an-object" && looksLikeEve(record)) eve++;
     else other++;
   }
   if (eve === 0) return 0;

@@ -10,6 +10,8 @@
  */
 import type { Event } from "../../../model/index.js";
 import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "../../types.js";
+import { anyOf } from "../../cloud/sniff-json.js";
+import { sampleJsonLine } from "../../sniff.js";
 import { IssueReporter, parseJsonObject } from "../common.js";
 import { contentStart, LineScanner, scanInput, type RawLine } from "../line-scanner.js";
 import { jsonFastDecision, recordMatters, tsvFastColumns, tsvFastDecision } from "./fast-path.js";
@@ -96,23 +98,29 @@ export async function* parseZeek(input: Input, ctx: ParseContext): AsyncGenerato
   issues.finish();
 }
 
+/** The keys looksLikeZeek needs one of, as a JSON line spells them (unless with an escape). */
+const MAY_BE_ZEEK_RECORD = anyOf('"uid"', '"id.orig_h"');
+
 /** Count the Zeek logs in a sample; TSV by its header, JSON by each line's keys. */
 export function sniffZeekLogs(sample: Sample): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (k: string): void => { counts.set(k, (counts.get(k) ?? 0) + 1); };
   const header = newTsvHeader();
   let sawHeader = false;
-  for (const line of sample.lines) {
+  for (let i = 0; i < sample.lines.length; i++) {
+    const line = sample.lines[i]!;
     if (line.startsWith("#")) {
       if (line.startsWith("#separator") || line.startsWith("#path") || line.startsWith("#fields") || line.startsWith("#types")) sawHeader = true;
       readHeaderLine(header, line);
       continue;
     }
-    const trimmed = line.trimStart();
-    if (!trimmed.startsWith("{")) continue;
-    const parsed = parseJsonObject(trimmed);
-    if ("error" in parsed || !looksLikeZeek(parsed.value)) continue;
-    const kind = classifyRecord(parsed.value);
+    // looksLikeZeek needs a uid or id.orig_h key: a line without either (nor a backslash, which could
+    // spell one with an escape) is not a Zeek record, and is not parsed for it.
+    if (!line.includes("\\") && !MAY_BE_ZEEK_RECORD(line)) continue;
+    // Parsed once for all the JSON-lines sniffers (Suricata's, ECS's... ask for the same lines).
+    const record = sampleJsonLine(sample, i);
+    if (typeof record === "string" || !looksLikeZeek(record)) continue;
+    const kind = classifyRecord(record);
     if (kind) add(kind);
   }
   if (sawHeader && header.fields) {
