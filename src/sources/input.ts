@@ -17,6 +17,8 @@ export const DEFAULT_LIMITS: InputLimits = {
 };
 
 export const SAMPLE_BYTES = 64 * 1024;
+/** Non-empty lines of the sample the sniffers read (Sample.lines). */
+const SAMPLE_LINES = 20;
 
 /** Problems found while reading bytes (not parsing records): long lines, bad UTF-8, broken gzip. */
 export type ReadIssueSink = (line: number | undefined, message: string, offset?: number) => void;
@@ -226,12 +228,14 @@ function makeSample(path: string, bytes: Buffer): Sample {
   const lastNl = bytes.lastIndexOf(10);
   const textBytes = bytes.length >= SAMPLE_BYTES && lastNl > 0 ? bytes.subarray(0, lastNl) : bytes;
   const text = textBytes.toString("utf8");
+  // Line by line, not text.split: a 64 KiB sample of short lines would make thousands of strings for 20.
   const lines: string[] = [];
-  for (const l of text.split("\n")) {
-    const t = l.replace(/\r$/, "");
-    if (t.trim() === "") continue;
-    lines.push(t);
-    if (lines.length >= 20) break;
+  for (let at = 0; at <= text.length && lines.length < SAMPLE_LINES;) {
+    let nl = text.indexOf("\n", at);
+    if (nl === -1) nl = text.length;
+    const t = text.slice(at, nl).replace(/\r$/, "");
+    if (t.trim() !== "") lines.push(t);
+    at = nl + 1;
   }
   return { path, bytes, text, lines };
 }
