@@ -1,4 +1,7 @@
 import { isIP } from "node:net";
+import { parseV4 } from "../model/ip-text.js";
+
+export { parseV4 };
 
 /**
  * IP lookup by longest prefix. Prefixes are grouped by length; a lookup masks the address once per
@@ -67,33 +70,6 @@ export class IpTable<T> {
   get size(): number {
     return this.count;
   }
-}
-
-/** Dotted-quad IPv4 to a number, without allocating (this runs once per flow record). */
-export function parseV4(addr: string): number | undefined {
-  let n = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < addr.length; i++) {
-    const c = addr.charCodeAt(i);
-    if (c >= 0x30 && c <= 0x39) {
-      if (digits === 3 || (digits > 0 && part === 0)) return undefined; // four digits, or a leading zero
-      part = part * 10 + (c - 0x30);
-      digits++;
-      if (part > 255) return undefined;
-    } else if (c === 0x2e) {
-      if (digits === 0 || dots === 3) return undefined;
-      n = n * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else {
-      return undefined;
-    }
-  }
-  if (dots !== 3 || digits === 0) return undefined;
-  return n * 256 + part;
 }
 
 function maskV4(n: number, len: number): number {
