@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { openBuffer, openFile, splitLines } from "./input.js";
+import { textLines } from "./sniff.js";
 
 async function collect(data: Buffer[], max = 100) {
   const issues: string[] = [];
@@ -72,4 +73,11 @@ test("a large file's lent stream gives the same bytes as its stream, read into o
   assert.ok(Buffer.concat(lent).equals(data));
   assert.ok(lent.length >= 4);
   assert.equal(memory.size, 1, "every chunk is read into the same memory");
+});
+
+test("textLines gives the lines text.split gives, one at a time, up to a limit", () => {
+  for (const text of ["", "a", "a\n", "\n", "a\nb", "a\r\nb\r\n", "\n\n x \n"]) {
+    assert.deepEqual([...textLines(text)], text.split("\n"), JSON.stringify(text));
+    assert.deepEqual([...textLines(text, 2)], text.split("\n", 2), JSON.stringify(text));
+  }
 });

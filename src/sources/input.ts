@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { isUtf8 } from "node:buffer";
 import type { Input, Line, Sample } from "./types.js";
+import { textLines } from "./sniff.js";
 
 /** Limits that keep memory bounded whatever the input. */
 export interface InputLimits {
@@ -228,14 +229,12 @@ function makeSample(path: string, bytes: Buffer): Sample {
   const lastNl = bytes.lastIndexOf(10);
   const textBytes = bytes.length >= SAMPLE_BYTES && lastNl > 0 ? bytes.subarray(0, lastNl) : bytes;
   const text = textBytes.toString("utf8");
-  // Line by line, not text.split: a 64 KiB sample of short lines would make thousands of strings for 20.
   const lines: string[] = [];
-  for (let at = 0; at <= text.length && lines.length < SAMPLE_LINES;) {
-    let nl = text.indexOf("\n", at);
-    if (nl === -1) nl = text.length;
-    const t = text.slice(at, nl).replace(/\r$/, "");
-    if (t.trim() !== "") lines.push(t);
-    at = nl + 1;
+  for (const l of textLines(text)) {
+    const t = l.replace(/\r$/, "");
+    if (t.trim() === "") continue;
+    lines.push(t);
+    if (lines.length === SAMPLE_LINES) break;
   }
   return { path, bytes, text, lines };
 }

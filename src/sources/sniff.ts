@@ -75,6 +75,19 @@ function parseJsonLine(line: string): JsonLine {
   }
 }
 
+/**
+ * The lines of a text as text.split("\n", limit) gives them, one at a time: a sample is up to 64 KiB and its
+ * readers need its first few lines, so the rest never becomes strings.
+ */
+export function* textLines(text: string, limit = Infinity): Generator<string> {
+  for (let start = 0, n = 0; n < limit; n++) {
+    const end = text.indexOf("\n", start);
+    yield text.slice(start, end === -1 ? text.length : end);
+    if (end === -1) return;
+    start = end + 1;
+  }
+}
+
 export interface SniffResult {
   source?: Source;
   score: number;

@@ -21,7 +21,7 @@ import type { DatasetDeclaration, Input, ParseContext, Sample, Source } from "..
 import { AUDITD_DATASET, AUDITD_ID, type AuditGroup, groupEvents } from "./events.js";
 import { type AuditRecord, parseAuditLine } from "./record.js";
 import { collectedHostNames } from "../collected-host.js";
-import { lineShareScore } from "../../sniff.js";
+import { lineShareScore, textLines } from "../../sniff.js";
 import { ProcessTable } from "./process-table.js";
 import { userCmdEvent } from "./user-cmd.js";
 
@@ -51,12 +51,7 @@ export const auditdSource: Source = {
   sniff(sample: Sample): number {
     // Comment lines (a header someone added, however long) and blank lines are passed over.
     const lines: string[] = [];
-    // As sample.text.split("\n", 400), one line at a time: five lines are all it takes of a 64 KiB sample.
-    const text = sample.text;
-    for (let start = 0, n = 0; n < 400 && start <= text.length; n++) {
-      const end = text.indexOf("\n", start);
-      const l = text.slice(start, end === -1 ? text.length : end);
-      start = end === -1 ? text.length + 1 : end + 1;
+    for (const l of textLines(sample.text, 400)) {
       if (l.trim() === "" || l.startsWith("#")) continue;
       lines.push(l);
       if (lines.length === 5) break;
