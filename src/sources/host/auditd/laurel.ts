@@ -25,7 +25,7 @@
  * process table whole. Every line is parsed; one that is not JSON, or not a Laurel event, is reported with
  * its line number and skipped.
  */
-import { isIP } from "node:net";
+import { ipFamily } from "../../../model/ip-text.js";
 import type { Event } from "../../../model/index.js";
 import type { Input, ParseContext, Sample, Source } from "../../types.js";
 import { contentStart, LineScanner, scanInput, type RawLine } from "../../network/line-scanner.js";
@@ -211,7 +211,7 @@ function translatedAddress(value: unknown): SocketAddress | undefined {
   if (family !== "inet" && family !== "inet6") return undefined;
   if (typeof addr !== "string" || typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) return undefined;
   const ip = addr.toLowerCase();
-  return isIP(ip) === (family === "inet" ? 4 : 6) ? { family, ip, port } : undefined;
+  return ipFamily(ip) === (family === "inet" ? 4 : 6) ? { family, ip, port } : undefined;
 }
 
 /** sudo's USER_CMD records (user space: each its own Laurel event), built as the raw source builds them. */
